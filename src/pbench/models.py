@@ -1,0 +1,198 @@
+"""Plain data that flows through pbench: specs and plans in, measurements out.
+
+Everything here is a frozen dataclass built once (by the CLI or a suite file) and
+never mutated by the domain; results are appended to only by the runner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Order = Literal["interleaved", "sequential"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one execution of a target reports back to the runner.
+
+    ``elapsed_ns`` is set by targets whose own apparatus reads the monotonic clock
+    more tightly around the execution than the runner can (the command launcher
+    reads it right around fork and reap); otherwise the runner's clock is used.
+    ``loops`` > 1 means the execution ran the work that many times in a batch and
+    per-run figures are divided by it (pyperf's "loops").
+    """
+
+    exit_code: int | None = 0
+    signal: int | None = None
+    timed_out: bool = False
+    error: str | None = None
+    elapsed_ns: int | None = None
+    loops: int = 1
+    user_ns: int | None = None
+    system_ns: int | None = None
+    peak_rss_bytes: int | None = None
+    metrics: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.timed_out or self.error is not None or self.exit_code != 0
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """One measured run, in seconds, in execution order.
+
+    ``round`` and ``position`` say where the run sat in the interleaved schedule
+    (position 0 = first in its round); ``iteration`` counts the benchmark's own runs.
+    """
+
+    wall_s: float
+    user_s: float | None
+    system_s: float | None
+    peak_rss_bytes: int | None
+    exit_code: int | None
+    signal: int | None
+    timed_out: bool
+    error: str | None
+    round: int
+    position: int
+    iteration: int
+    loops: int = 1
+    metrics: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.timed_out or self.error is not None or self.exit_code != 0
+
+
+class Target(Protocol):
+    """One thing to measure: a command, an HTTP request, a SQL query.
+
+    ``open`` acquires what the target needs (resolves the program, connects); it runs
+    once before any hook. ``execute`` performs exactly one (possibly batched) execution
+    and must leave nothing running behind if interrupted. ``close`` releases resources.
+    All three raise :class:`pbench.errors.PbenchError` subclasses on bad input.
+    """
+
+    def open(self) -> None: ...
+
+    def execute(self, iteration: int) -> Outcome: ...
+
+    def close(self) -> None: ...
+
+
+class Hook(Protocol):
+    """An untimed action around runs (setup, prepare, conclude, cleanup).
+
+    Raises :class:`pbench.errors.HookFailed` when it fails.
+    """
+
+    @property
+    def description(self) -> str: ...
+
+    def __call__(self, iteration: int | None = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Hooks:
+    setup: Hook | None = None
+    prepare: Hook | None = None
+    conclude: Hook | None = None
+    cleanup: Hook | None = None
+
+
+@dataclass(frozen=True)
+class BenchmarkSpec:
+    """A benchmark as the user asked for it.
+
+    ``command`` is what is shown and exported (already redacted of secrets);
+    ``info`` records the choices that shaped the measurement (shell mode, DSN without
+    password, HTTP method, ...) and goes verbatim into the JSON export.
+    """
+
+    name: str
+    command: str
+    target: Target
+    hooks: Hooks = field(default_factory=Hooks)
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    info: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class IgnoreFailure:
+    """``-i`` (all non-zero exits) or ``-i=CODES`` (only those codes)."""
+
+    enabled: bool = False
+    codes: frozenset[int] | None = None
+
+    def allows(self, outcome: Outcome | Measurement) -> bool:
+        if not outcome.failed:
+            return True
+        if not self.enabled or outcome.timed_out or outcome.error is not None:
+            return False
+        if self.codes is None:
+            return True
+        return outcome.exit_code is not None and outcome.exit_code in self.codes
+
+
+@dataclass(frozen=True)
+class Precision:
+    """Adaptive stopping: run until the 95% CI of ``of`` is within ``fraction`` of it."""
+
+    fraction: float
+    of: Literal["median", "mean"] = "median"
+    max_time_s: float | None = None
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """How many times, in which order, and when to stop."""
+
+    benchmarks: Sequence[BenchmarkSpec]
+    warmup: int = 0
+    min_runs: int = 10
+    max_runs: int | None = None
+    min_time_s: float = 3.0
+    order: Order = "interleaved"
+    seed: int | None = None
+    ignore_failure: IgnoreFailure = field(default_factory=IgnoreFailure)
+    precision: Precision | None = None
+
+    @property
+    def exact_runs(self) -> int | None:
+        """``-r N`` is spelled as min_runs == max_runs == N with no time floor."""
+        if self.max_runs is not None and self.min_runs == self.max_runs:
+            return self.max_runs
+        return None
+
+
+StopReason = Literal["runs", "time", "precision", "budget", "max-runs", "interrupted", "failed"]
+
+
+@dataclass
+class BenchmarkResult:
+    """The runner's output for one benchmark: raw measurements, never thrown away.
+
+    ``notes`` are facts the runner learnt while measuring (e.g. the shell spawn time
+    that was subtracted); ``sections`` are target-specific summaries exported as-is.
+    """
+
+    name: str
+    command: str
+    parameters: Mapping[str, str]
+    info: Mapping[str, Any]
+    measurements: list[Measurement] = field(default_factory=list)
+    warmups: int = 0
+    stop_reason: StopReason | None = None
+    notes: list[str] = field(default_factory=list)
+    sections: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def times(self) -> list[float]:
+        return [m.wall_s for m in self.measurements]
+
+    @property
+    def complete(self) -> bool:
+        return self.stop_reason not in (None, "interrupted")
