@@ -188,6 +188,9 @@ class BenchmarkResult:
     stop_reason: StopReason | None = None
     notes: list[str] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
+    # Set when ``measurements`` is only a capped sample of many more executions (HTTP,
+    # SQL load runs): a pbench.stats.Summary computed from the full histogram.
+    summary_override: Any = None
 
     @property
     def times(self) -> list[float]:
