@@ -199,3 +199,23 @@ class BenchmarkResult:
     @property
     def complete(self) -> bool:
         return self.stop_reason not in (None, "interrupted")
+
+
+TimeUnit = Literal["second", "millisecond", "microsecond", "nanosecond"]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Everything an exporter or report needs about one pbench invocation.
+
+    ``warnings`` maps a benchmark name to its findings (actionable text);
+    ``comparisons`` holds :class:`pbench.compare.Comparison` objects against the
+    reference; ``reference`` names the benchmark others are compared with.
+    """
+
+    results: Sequence[BenchmarkResult]
+    metadata: Mapping[str, Any]
+    reference: str | None = None
+    warnings: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    comparisons: Sequence[Any] = ()
+    time_unit: TimeUnit | None = None
