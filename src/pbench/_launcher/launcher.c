@@ -1,5 +1,14 @@
-/* pbench launcher: fork, exec argv[1..] in the child, report the child's
- * own rusage on fd 3.  Built freestanding so that its own footprint is tiny. */
+/* pbench launcher: `launcher PATH ARGV0 ARGS...` forks, execs PATH with argv
+ * ARGV0 ARGS... in the child, and reports on fd 3, as 64-byte records of eight
+ * little-endian int64:
+ *   kind 0: child pid, CLOCK_MONOTONIC at fork (ns)
+ *   kind 1: exec failed, errno            (written by the child)
+ *   kind 2: wait status, wall ns from fork to reap, user us, system us,
+ *           ru_maxrss KiB, CLOCK_MONOTONIC at reap
+ * Built freestanding (no libc) so that its own address space is nearly empty: a
+ * child forked from it starts with almost nothing resident, so the kernel's peak
+ * resident size of the command is the command's own.
+ * Build: scripts/build_launcher.sh (x86-64 Linux). */
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -29,7 +38,7 @@ void cmain(long *sp) {
     int64_t t0 = now();
     long pid = sys1(SYS_fork, 0);
     if (pid == 0) {
-        long err = sys3(SYS_execve, (long)argv[1], (long)(argv + 1), (long)envp);
+        long err = sys3(SYS_execve, (long)argv[1], (long)(argv + 2), (long)envp);
         put(1, -err, 0, 0, 0, 0, 0, 0);
         sys1(SYS_exit_group, 127);
     }
