@@ -1,0 +1,336 @@
+"""Comparing benchmarks: ratios with confidence intervals, significance, and a verdict.
+
+``ratio = candidate / reference``: above 1 the candidate is slower. The verdict reads
+the interval of the chosen statistic (median by default) against a practical noise
+threshold and the Mann-Whitney p-value (Holm-adjusted when several comparisons are
+made at once):
+
+- *slower* / *faster*: p < alpha and the whole interval lies above 1 + threshold /
+  below 1 − threshold;
+- *same*: the whole interval lies within [1 − threshold, 1 + threshold];
+- *inconclusive*: anything else, with advice on how many runs should decide it.
+
+The interval is the (1 − alpha) bootstrap percentile interval, 95% at the default
+alpha (Efron & Tibshirani 1993, §13.3); the test is Mann & Whitney (1947); the
+family-wise correction is Holm (1979). See :mod:`pbench.compare_stats` for formulas.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pbench.compare_stats import (
+    Kind,
+    bootstrap_statistics,
+    contrast,
+    holm_adjust,
+    mann_whitney_p,
+    percentile_interval,
+)
+from pbench.errors import UsageError
+
+Verdict = Literal["slower", "faster", "same", "inconclusive"]
+Statistic = Literal["median", "mean"]
+
+# Below this many runs on either side no verdict is given: a bootstrap of 3 values
+# has too few distinct resamples to mean anything.
+MIN_RUNS = 5
+DEFAULT_RESAMPLES = 10_000
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One candidate against the reference. Ratios are candidate / reference."""
+
+    name: str
+    reference: str
+    ratio_median: float
+    ratio_median_ci: tuple[float, float]
+    ratio_mean: float
+    ratio_mean_ci: tuple[float, float]
+    p_value: float
+    p_adjusted: float
+    verdict: Verdict
+    statistic: Statistic
+    threshold: float
+    alpha: float
+    n_reference: int
+    n_candidate: int
+    advice: str | None
+    resamples: int = DEFAULT_RESAMPLES
+    seed: int = 0
+
+    @property
+    def ratio(self) -> float:
+        """The ratio of the statistic the verdict is based on."""
+        return self.ratio_median if self.statistic == "median" else self.ratio_mean
+
+    @property
+    def ratio_ci(self) -> tuple[float, float]:
+        return self.ratio_median_ci if self.statistic == "median" else self.ratio_mean_ci
+
+    @property
+    def confidence(self) -> float:
+        return 1.0 - self.alpha
+
+    def describe(self) -> str:
+        """One line for a summary: "'b' is 1.52 [1.49, 1.55] times slower than 'a' ..."."""
+        low, high = self.ratio_ci
+        if self.ratio >= 1.0:
+            factor, bounds, word = self.ratio, (low, high), "slower"
+        else:
+            factor, bounds, word = 1.0 / self.ratio, (1.0 / high, 1.0 / low), "faster"
+        return (
+            f"'{self.name}' is {factor:.3f} [{bounds[0]:.3f}, {bounds[1]:.3f}] times {word} "
+            f"than '{self.reference}' ({self.statistic}, {self.confidence:.0%} CI, "
+            f"p = {self.p_adjusted:.3g}): {self.verdict}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: tuples become lists, non-finite floats become None."""
+        return {
+            "name": self.name,
+            "reference": self.reference,
+            "ratio_median": _finite(self.ratio_median),
+            "ratio_median_ci": [_finite(v) for v in self.ratio_median_ci],
+            "ratio_mean": _finite(self.ratio_mean),
+            "ratio_mean_ci": [_finite(v) for v in self.ratio_mean_ci],
+            "p_value": self.p_value,
+            "p_adjusted": self.p_adjusted,
+            "verdict": self.verdict,
+            "statistic": self.statistic,
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+            "confidence": self.confidence,
+            "n_reference": self.n_reference,
+            "n_candidate": self.n_candidate,
+            "advice": self.advice,
+            "method": {
+                "interval": "bootstrap percentile, samples resampled independently",
+                "resamples": self.resamples,
+                "seed": self.seed,
+                "test": "Mann-Whitney U, two-sided, normal approximation "
+                "with tie and continuity corrections",
+                "adjustment": "Holm",
+            },
+        }
+
+
+def compare_samples(
+    reference: Sequence[float],
+    candidate: Sequence[float],
+    *,
+    name: str,
+    reference_name: str,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    statistic: str = "median",
+) -> Comparison:
+    """Compare one candidate sample with the reference sample (times, any unit)."""
+    _check_options(alpha, threshold, resamples, statistic)
+    _check_sample(reference, reference_name)
+    _check_sample(candidate, name)
+    confidence = 1.0 - alpha
+    ratios = contrast_replicates(
+        reference, candidate, ("median", "mean"), "ratio", resamples=resamples, seed=seed
+    )
+    p_value = mann_whitney_p(reference, candidate)
+    comparison = Comparison(
+        name=name,
+        reference=reference_name,
+        ratio_median=_point_ratio(reference, candidate, "median"),
+        ratio_median_ci=percentile_interval(ratios["median"], confidence),
+        ratio_mean=_point_ratio(reference, candidate, "mean"),
+        ratio_mean_ci=percentile_interval(ratios["mean"], confidence),
+        p_value=p_value,
+        p_adjusted=p_value,
+        verdict="inconclusive",
+        statistic="mean" if statistic == "mean" else "median",
+        threshold=threshold,
+        alpha=alpha,
+        n_reference=len(reference),
+        n_candidate=len(candidate),
+        advice=None,
+        resamples=resamples,
+        seed=seed,
+    )
+    return _decide(comparison)
+
+
+def compare_many(
+    reference_name: str,
+    samples: Mapping[str, Sequence[float]],
+    *,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    statistic: str = "median",
+) -> list[Comparison]:
+    """Every other sample against ``samples[reference_name]``, in mapping order.
+
+    With more than one comparison the p-values are Holm-adjusted (Holm 1979), so the
+    chance of any false *slower*/*faster* among them stays at most alpha.
+    """
+    if reference_name not in samples:
+        raise UsageError(
+            f"reference '{reference_name}' is not among the benchmarks",
+            hint="name one of: " + ", ".join(f"'{n}'" for n in samples),
+        )
+    comparisons = [
+        compare_samples(
+            samples[reference_name],
+            values,
+            name=name,
+            reference_name=reference_name,
+            alpha=alpha,
+            threshold=threshold,
+            resamples=resamples,
+            seed=seed,
+            statistic=statistic,
+        )
+        for name, values in samples.items()
+        if name != reference_name
+    ]
+    return adjust_family(comparisons)
+
+
+def adjust_family(comparisons: Sequence[Comparison]) -> list[Comparison]:
+    """Holm-adjust the p-values of comparisons made together and redo their verdicts."""
+    adjusted = holm_adjust([c.p_value for c in comparisons])
+    return [
+        _decide(dataclasses.replace(c, p_adjusted=p))
+        for c, p in zip(comparisons, adjusted, strict=True)
+    ]
+
+
+def contrast_replicates(
+    reference: Sequence[float],
+    candidate: Sequence[float],
+    statistics: Sequence[str],
+    kind: Kind,
+    *,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Bootstrap replicates of candidate-vs-reference for each statistic.
+
+    Both samples are resampled independently (Efron & Tibshirani 1993, §8.3) from one
+    seeded generator; ``kind`` is ``ratio`` (candidate / reference) or ``difference``
+    (candidate − reference). Returns statistic → numpy array of ``resamples`` values.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ref = bootstrap_statistics(reference, statistics, resamples, rng)
+    cand = bootstrap_statistics(candidate, statistics, resamples, rng)
+    return {s: contrast(ref[s], cand[s], kind) for s in statistics}
+
+
+def _point_ratio(reference: Sequence[float], candidate: Sequence[float], statistic: str) -> float:
+    import numpy as np
+
+    function = np.median if statistic == "median" else np.mean
+    denominator = float(function(np.asarray(reference, dtype=np.float64)))
+    numerator = float(function(np.asarray(candidate, dtype=np.float64)))
+    if denominator == 0.0:
+        return math.inf if numerator > 0.0 else math.nan
+    return numerator / denominator
+
+
+def _decide(c: Comparison) -> Comparison:
+    verdict, advice = verdict_for(c)
+    return dataclasses.replace(c, verdict=verdict, advice=advice)
+
+
+def verdict_for(c: Comparison) -> tuple[Verdict, str | None]:
+    """The verdict from the interval, the threshold and the (adjusted) p-value."""
+    low, high = c.ratio_ci
+    upper, lower = 1.0 + c.threshold, 1.0 - c.threshold
+    runs = min(c.n_reference, c.n_candidate)
+    if runs < MIN_RUNS:
+        return "inconclusive", (
+            f"only {runs} run(s) of '{c.name if c.n_candidate == runs else c.reference}'; "
+            f"a verdict needs at least {MIN_RUNS} runs per command: use --runs 10 or more"
+        )
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(c.ratio)):
+        return "inconclusive", (
+            f"the ratio is undefined: the {c.statistic} of '{c.reference}' is 0; "
+            "measure something longer than the clock's resolution"
+        )
+    significant = c.p_adjusted < c.alpha
+    if significant and low > upper:
+        return "slower", None
+    if significant and high < lower:
+        return "faster", None
+    if low >= lower and high <= upper:
+        return "same", None
+    return "inconclusive", _advice(c, low, high)
+
+
+def _advice(c: Comparison, low: float, high: float) -> str:
+    interval = f"the {c.confidence:.0%} interval [{low:.4f}, {high:.4f}] of the {c.statistic} ratio"
+    limit = f"±{c.threshold:.2%}".replace(".00%", "%")
+    if low > 1.0 + c.threshold or high < 1.0 - c.threshold:
+        p = "p" if c.p_adjusted == c.p_value else "Holm-adjusted p"
+        return (
+            f"{interval} lies beyond the {limit} noise threshold, but {p} = "
+            f"{c.p_adjusted:.3g} is not below alpha = {c.alpha:g}; run more "
+            f"(--runs {2 * max(c.n_reference, c.n_candidate)}) or use --precision 1%"
+        )
+    half_width = (high - low) / 2.0
+    distance = abs((low + high) / 2.0 - 1.0)
+    margin = abs(distance - c.threshold)
+    base = f"{interval} straddles the {limit} noise threshold"
+    if margin < half_width / 10.0:
+        return (
+            f"{base}; the change sits right at the threshold, so only many more runs "
+            "can decide: pick a --threshold that matters to you, or use --precision 0.5%"
+        )
+    runs = math.ceil(max(c.n_reference, c.n_candidate) * (half_width / margin) ** 2 * 1.2)
+    precision = _nice_fraction(margin * math.sqrt(2.0))
+    return (
+        f"{base}; about {runs} runs per command should decide it: "
+        f"use --runs {runs} or --precision {precision}"
+    )
+
+
+def _nice_fraction(fraction: float) -> str:
+    """The largest of 5%, 2%, 1%, 0.5%, ... not above ``fraction``, as text."""
+    for step in (0.05, 0.02, 0.01, 0.005, 0.002, 0.001):
+        if step <= fraction:
+            return f"{step * 100:g}%"
+    return "0.1%"
+
+
+def _check_options(alpha: float, threshold: float, resamples: int, statistic: str) -> None:
+    if not 0.0 < alpha < 1.0:
+        raise UsageError(f"alpha must be between 0 and 1, not {alpha:g}", hint="e.g. --alpha 0.05")
+    if not 0.0 <= threshold < 1.0:
+        raise UsageError(
+            f"threshold must be between 0 and 1, not {threshold:g}", hint="e.g. --threshold 1%"
+        )
+    if resamples < 1000:
+        raise UsageError(f"{resamples} bootstrap resamples are too few", hint="use 10000")
+    if statistic not in ("median", "mean"):
+        raise UsageError(f"unknown statistic {statistic!r}", hint="use median or mean")
+
+
+def _check_sample(values: Sequence[float], name: str) -> None:
+    if len(values) == 0:
+        raise UsageError(f"'{name}' has no runs to compare", hint="run it at least 5 times")
+    if not all(math.isfinite(v) and v >= 0.0 for v in values):
+        raise UsageError(
+            f"'{name}' has a negative or non-finite time",
+            hint="times must be non-negative seconds",
+        )
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None

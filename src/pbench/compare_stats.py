@@ -1,0 +1,185 @@
+"""The statistics behind a comparison: bootstrap intervals, Mann-Whitney U, Holm's step-down.
+
+Pure functions on sequences of floats. numpy is imported lazily; scipy is not used at
+all, because ``import scipy.stats`` costs most of a second and a comparison runs at the
+end of every multi-command run. The Mann-Whitney test is therefore the large-sample
+normal approximation, which the tests check against ``scipy.stats.mannwhitneyu(...,
+method="asymptotic")``.
+
+Sources:
+- Bootstrap: Efron & Tibshirani, *An Introduction to the Bootstrap* (1993): two-sample
+  bootstrap with each sample resampled independently (§8.3), percentile interval
+  (§13.3). The percentile interval is transformation-respecting (§13.6), so an interval
+  for a ratio needs no log transform; BCa (§14.3) would need a jackknife of the median,
+  which is unstable for a discontinuous statistic, for little gain at these sample sizes.
+- Mann-Whitney U: Mann & Whitney, "On a test of whether one of two random variables is
+  stochastically larger than the other", Ann. Math. Statist. 18 (1947); the normal
+  approximation with mean n1·n2/2, the tie-corrected variance
+  n1·n2/12·((n+1) − Σ(t³ − t)/(n(n − 1))) and a continuity correction of 1/2
+  (Lehmann, *Nonparametrics*, 1975, §1.4 and eq. 1.56; Conover, *Practical
+  Nonparametric Statistics*, 3rd ed., 1999, §5.1).
+- Holm, "A simple sequentially rejective multiple test procedure", Scand. J. Statist. 6
+  (1979): adjusted p_(i) = max over j ≤ i of min(1, (m − j + 1)·p_(j)).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+
+Kind = Literal["ratio", "difference"]
+
+# Resampled indices held in memory at once (rows × sample size): small enough to stay
+# in cache, large enough to amortise numpy's per-call overhead.
+CHUNK_ELEMENTS = 1 << 18
+
+
+def percentile_of(statistic: str) -> float | None:
+    """``"p95"`` → 95.0, ``"p99.9"`` → 99.9; None when ``statistic`` is not a percentile."""
+    if not statistic.startswith("p"):
+        return None
+    try:
+        q = float(statistic[1:])
+    except ValueError:
+        return None
+    return q if 0.0 < q < 100.0 and math.isfinite(q) else None
+
+
+def known_statistic(statistic: str) -> bool:
+    """``median``, ``mean``, ``min``, ``max`` or a percentile ``pNN``."""
+    return statistic in ("median", "mean", "min", "max") or percentile_of(statistic) is not None
+
+
+def bootstrap_statistics(
+    values: Sequence[float],
+    statistics: Sequence[str],
+    resamples: int,
+    rng: np.random.Generator,
+) -> dict[str, FloatArray]:
+    """Each statistic over ``resamples`` bootstrap resamples of ``values``.
+
+    Returns statistic name → array of length ``resamples``; the same resamples serve
+    every statistic. The data are sorted once and each row of drawn indices is sorted,
+    so a resample's order statistics are read straight off the sorted data (index
+    order is value order) and the mean gathers memory in order. Percentiles use
+    linear interpolation between order statistics (Hyndman & Fan 1996, definition 7,
+    numpy's default), so ``p50`` is the median.
+    """
+    import numpy as np
+
+    data = np.sort(np.asarray(values, dtype=np.float64))
+    n = data.size
+    if n == 0:
+        raise ValueError("cannot resample an empty sample")
+    for name in statistics:
+        if not known_statistic(name):
+            raise ValueError(f"unknown statistic {name!r}")
+    out = {name: np.empty(resamples, dtype=np.float64) for name in statistics}
+    rows = max(1, CHUNK_ELEMENTS // n)
+    for start in range(0, resamples, rows):
+        stop = min(resamples, start + rows)
+        drawn = rng.integers(0, n, size=(stop - start, n), dtype=np.int32)
+        drawn.sort(axis=1)
+        for name in statistics:
+            out[name][start:stop] = _row_statistic(data, drawn, name)
+    return out
+
+
+def _row_statistic(data: FloatArray, drawn: npt.NDArray[np.int32], name: str) -> FloatArray:
+    n = data.size
+    if name == "mean":
+        result: FloatArray = data.take(drawn).mean(axis=1)
+        return result
+    if name == "min":
+        return data[drawn[:, 0]]
+    if name == "max":
+        return data[drawn[:, -1]]
+    q = 50.0 if name == "median" else percentile_of(name)
+    assert q is not None
+    position = (n - 1) * q / 100.0
+    below = math.floor(position)
+    fraction = position - below
+    low = data[drawn[:, below]]
+    if fraction == 0.0 or below + 1 >= n:
+        return low
+    high = data[drawn[:, below + 1]]
+    interpolated: FloatArray = low + fraction * (high - low)
+    return interpolated
+
+
+def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tuple[float, float]:
+    """Efron & Tibshirani (1993) §13.3: the (α/2, 1 − α/2) quantiles of the replicates."""
+    import numpy as np
+
+    tail = (1.0 - confidence) / 2.0 * 100.0
+    low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
+def contrast(reference: FloatArray, candidate: FloatArray, kind: Kind) -> FloatArray:
+    """candidate / reference (``ratio``) or candidate − reference (``difference``)."""
+    import numpy as np
+
+    if kind == "difference":
+        return candidate - reference
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result: FloatArray = candidate / reference
+    return result
+
+
+def mann_whitney_p(x: Sequence[float], y: Sequence[float]) -> float:
+    """Two-sided p-value of the Mann-Whitney U test, normal approximation.
+
+    Mann & Whitney (1947); variance corrected for ties and a continuity correction
+    of 1/2 (Lehmann 1975, eq. 1.56). Equal to ``scipy.stats.mannwhitneyu(x, y,
+    method="asymptotic")``. Returns 1.0 when every value is the same.
+    """
+    import numpy as np
+
+    a = np.asarray(x, dtype=np.float64)
+    b = np.asarray(y, dtype=np.float64)
+    n1, n2 = a.size, b.size
+    if n1 == 0 or n2 == 0:
+        raise ValueError("both samples need at least one value")
+    n = n1 + n2
+    combined = np.concatenate([a, b])
+    _, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    # Average rank of each distinct value: the ranks it spans are
+    # (cumsum - count + 1) .. cumsum, whose mean is cumsum - (count - 1) / 2.
+    average_rank = np.cumsum(counts) - (counts - 1) / 2.0
+    rank_sum_x = float(np.sum(average_rank[inverse[:n1]]))
+    u1 = rank_sum_x - n1 * (n1 + 1) / 2.0
+    mean_u = n1 * n2 / 2.0
+    tie_term = (
+        float(np.sum(counts.astype(np.float64) ** 3 - counts)) / (n * (n - 1)) if n > 1 else 0.0
+    )
+    variance = n1 * n2 / 12.0 * ((n + 1) - tie_term)
+    if variance <= 0.0:
+        return 1.0
+    z = (abs(u1 - mean_u) - 0.5) / math.sqrt(variance)
+    if z <= 0.0:
+        return 1.0
+    return min(1.0, math.erfc(z / math.sqrt(2.0)))
+
+
+def holm_adjust(p_values: Sequence[float]) -> list[float]:
+    """Holm (1979) adjusted p-values, in the input order.
+
+    Rejecting every hypothesis whose adjusted p is below α is exactly Holm's
+    step-down procedure at family-wise error rate α.
+    """
+    m = len(p_values)
+    order = sorted(range(m), key=lambda i: p_values[i])
+    adjusted = [0.0] * m
+    running = 0.0
+    for step, index in enumerate(order):
+        running = max(running, min(1.0, (m - step) * p_values[index]))
+        adjusted[index] = running
+    return adjusted
