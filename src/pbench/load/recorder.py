@@ -1,0 +1,284 @@
+"""Recording a load run: a cheap hot path, folded into histograms off it.
+
+A :class:`Recorder` belongs to one worker (one process, or the threads of one
+process). Per finished request the client calls :meth:`Recorder.ok` or
+:meth:`Recorder.fail`, which only append six integers to a flat ``array('q')``; every
+``FOLD_EVERY`` requests (and at the end) the buffer is folded with numpy into:
+
+- three :class:`LatencyHistogram` (latency from the scheduled start, service time from
+  send to answer, and the wait from scheduled start to send: queueing plus dispatcher
+  lag, open loop only), over successful requests;
+- counts of errors by kind and of status codes, and the bytes received;
+- a capped uniform sample of raw rows (Vitter's Algorithm R over the whole run) for
+  the JSON export.
+
+Memory is therefore bounded by ``FOLD_EVERY`` rows plus the sample cap, whatever the
+number of requests. :meth:`Recorder.finish` returns a picklable :class:`LoadRun`;
+runs of several workers are combined with :func:`merge_runs`.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pbench.load.histogram import LatencyHistogram
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+FOLD_EVERY = 1 << 15
+FIELDS = 6  # scheduled_ns, sent_ns, done_ns, status, error code (0 = ok), bytes
+COLUMNS = ("scheduled_ns", "sent_ns", "done_ns", "status", "error", "bytes")
+
+
+@dataclass(frozen=True)
+class LoadRun:
+    """Everything measured by one load run (one worker, or several merged).
+
+    ``sample`` rows hold the columns of :data:`COLUMNS`; the error column indexes
+    ``error_names`` (0 means success). Times are ``time.perf_counter_ns`` readings,
+    comparable across processes on one machine.
+    """
+
+    latency: LatencyHistogram
+    service: LatencyHistogram
+    wait: LatencyHistogram
+    open_loop: bool
+    requests: int
+    errors: Mapping[str, int]
+    statuses: Mapping[int, int]
+    bytes_received: int
+    sample: Any  # numpy int64 array, shape (k, FIELDS), in start order
+    error_names: tuple[str, ...]
+    started_ns: int
+    finished_ns: int
+    cpu_s: float
+    workers: int = 1
+    interrupted: bool = False
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def failed(self) -> int:
+        return sum(self.errors.values())
+
+    @property
+    def succeeded(self) -> int:
+        return self.requests - self.failed
+
+    @property
+    def elapsed_s(self) -> float:
+        return max(self.finished_ns - self.started_ns, 1) / 1e9
+
+
+class Recorder:
+    """Collects one worker's requests; ``ok``/``fail`` are safe from several threads
+    only when called under :attr:`lock` (the thread driver does so)."""
+
+    def __init__(self, open_loop: bool, sample_cap: int = 10_000, seed: int = 0) -> None:
+        import numpy as np
+
+        self.open_loop = open_loop
+        self.lock = threading.Lock()
+        self._buffer: array[int] = array("q")
+        self._fold_at = FOLD_EVERY * FIELDS
+        self._latency = LatencyHistogram()
+        self._service = LatencyHistogram()
+        self._wait = LatencyHistogram()
+        self._errors: dict[str, int] = {}
+        self._codes: dict[str, int] = {}
+        self._names: list[str] = [""]
+        self._statuses: dict[int, int] = {}
+        self._bytes = 0
+        self._requests = 0
+        self._cap = sample_cap
+        self._sample = np.zeros((sample_cap, FIELDS), dtype=np.int64)
+        self._rng = np.random.default_rng(seed)
+
+    # ----------------------------------------------------------------- hot path
+    def ok(self, scheduled_ns: int, sent_ns: int, done_ns: int, status: int, nbytes: int) -> None:
+        """One successful request (closed loop: ``scheduled_ns == sent_ns``)."""
+        buffer = self._buffer
+        buffer.extend((scheduled_ns, sent_ns, done_ns, status, 0, nbytes))
+        if len(buffer) >= self._fold_at:
+            self.fold()
+
+    def fail(
+        self,
+        scheduled_ns: int,
+        sent_ns: int,
+        done_ns: int,
+        kind: str,
+        status: int = 0,
+        nbytes: int = 0,
+    ) -> None:
+        """One failed request; ``kind`` names the error ("refused", "timeout", ...)."""
+        code = self._codes.get(kind)
+        if code is None:
+            code = self._codes[kind] = len(self._names)
+            self._names.append(kind)
+        self._buffer.extend((scheduled_ns, sent_ns, done_ns, status, code, nbytes))
+        if len(self._buffer) >= self._fold_at:
+            self.fold()
+
+    # ----------------------------------------------------------------- folding
+    def fold(self) -> None:
+        """Move buffered rows into the histograms, counters and sample."""
+        import numpy as np
+
+        if not self._buffer:
+            return
+        rows = np.frombuffer(self._buffer, dtype=np.int64).reshape(-1, FIELDS).copy()
+        self._buffer = array("q")
+        good = rows[rows[:, 4] == 0]
+        self._latency.record_many(good[:, 2] - good[:, 0])
+        self._service.record_many(good[:, 2] - good[:, 1])
+        if self.open_loop:
+            self._wait.record_many(good[:, 1] - good[:, 0])
+        codes, counts = np.unique(rows[:, 4], return_counts=True)
+        for code, count in zip(codes.tolist(), counts.tolist(), strict=True):
+            if code:
+                name = self._names[code]
+                self._errors[name] = self._errors.get(name, 0) + count
+        statuses, counts = np.unique(rows[:, 3], return_counts=True)
+        for status, count in zip(statuses.tolist(), counts.tolist(), strict=True):
+            if status:
+                self._statuses[status] = self._statuses.get(status, 0) + count
+        self._bytes += int(rows[:, 5].sum())
+        self._reservoir(rows)
+        self._requests += len(rows)
+
+    def _reservoir(self, rows: npt.NDArray[np.int64]) -> None:
+        import numpy as np
+
+        seen, cap = self._requests, self._cap
+        direct = max(0, min(cap - seen, len(rows)))
+        if direct:
+            self._sample[seen : seen + direct] = rows[:direct]
+        rest = rows[direct:]
+        if len(rest) == 0:
+            return
+        positions = np.arange(seen + direct, seen + direct + len(rest), dtype=np.int64)
+        slots = self._rng.integers(0, positions + 1)
+        for index in np.flatnonzero(slots < cap).tolist():
+            self._sample[slots[index]] = rest[index]
+
+    def finish(
+        self,
+        started_ns: int,
+        finished_ns: int,
+        cpu_s: float,
+        interrupted: bool = False,
+        notes: Sequence[str] = (),
+    ) -> LoadRun:
+        """Fold what is left and freeze the run."""
+        import numpy as np
+
+        self.fold()
+        kept = self._sample[: min(self._requests, self._cap)]
+        kept = kept[np.argsort(kept[:, 1], kind="stable")]
+        return LoadRun(
+            latency=self._latency,
+            service=self._service,
+            wait=self._wait,
+            open_loop=self.open_loop,
+            requests=self._requests,
+            errors=dict(self._errors),
+            statuses=dict(sorted(self._statuses.items())),
+            bytes_received=self._bytes,
+            sample=kept,
+            error_names=tuple(self._names),
+            started_ns=started_ns,
+            finished_ns=finished_ns,
+            cpu_s=cpu_s,
+            interrupted=interrupted,
+            notes=tuple(notes),
+        )
+
+
+def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0) -> LoadRun:
+    """Combine the runs of several workers of one benchmark.
+
+    Histograms and counters add up; the merged sample draws from each worker's sample
+    in proportion to its number of requests (so it stays a uniform sample of all
+    requests, capped at ``sample_cap``).
+    """
+    import numpy as np
+
+    if not runs:
+        raise ValueError("no runs to merge")
+    if len(runs) == 1:
+        return runs[0]
+    latency, service, wait = LatencyHistogram(), LatencyHistogram(), LatencyHistogram()
+    errors: dict[str, int] = {}
+    statuses: dict[int, int] = {}
+    names: list[str] = [""]
+    parts = []
+    rng = np.random.default_rng(seed)
+    requests = np.array([run.requests for run in runs], dtype=np.int64)
+    available = np.array([len(run.sample) for run in runs], dtype=np.int64)
+    take = _proportional(requests, available, min(sample_cap, int(available.sum())), rng)
+    for run, count in zip(runs, take.tolist(), strict=True):
+        latency += run.latency
+        service += run.service
+        wait += run.wait
+        for name, n in run.errors.items():
+            errors[name] = errors.get(name, 0) + n
+        for status, n in run.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+        rows = run.sample[rng.choice(len(run.sample), size=count, replace=False)].copy()
+        remap = np.zeros(len(run.error_names), dtype=np.int64)
+        for code, name in enumerate(run.error_names[1:], start=1):
+            if name not in names:
+                names.append(name)
+            remap[code] = names.index(name)
+        rows[:, 4] = remap[rows[:, 4]]
+        parts.append(rows)
+    sample = np.concatenate(parts) if parts else np.zeros((0, FIELDS), dtype=np.int64)
+    sample = sample[np.argsort(sample[:, 1], kind="stable")]
+    notes: list[str] = []
+    for run in runs:
+        notes.extend(note for note in run.notes if note not in notes)
+    return LoadRun(
+        latency=latency,
+        service=service,
+        wait=wait,
+        open_loop=runs[0].open_loop,
+        requests=int(requests.sum()),
+        errors=errors,
+        statuses=dict(sorted(statuses.items())),
+        bytes_received=sum(run.bytes_received for run in runs),
+        sample=sample,
+        error_names=tuple(names),
+        started_ns=min(run.started_ns for run in runs),
+        finished_ns=max(run.finished_ns for run in runs),
+        cpu_s=sum(run.cpu_s for run in runs),
+        workers=sum(run.workers for run in runs),
+        interrupted=any(run.interrupted for run in runs),
+        notes=tuple(notes),
+    )
+
+
+def _proportional(
+    weights: npt.NDArray[np.int64],
+    available: npt.NDArray[np.int64],
+    total: int,
+    rng: np.random.Generator,
+) -> npt.NDArray[np.int64]:
+    """How many rows to take from each part: proportional to ``weights``, at most
+    ``available`` each, summing to ``total``."""
+    import numpy as np
+
+    if total <= 0 or weights.sum() == 0:
+        return np.zeros(len(weights), dtype=np.int64)
+    share: npt.NDArray[np.int64] = np.minimum(
+        np.floor(weights / weights.sum() * total).astype(np.int64), available
+    )
+    while share.sum() < total:
+        room = np.flatnonzero(share < available)
+        share[room[rng.integers(0, len(room))]] += 1
+    return share

@@ -1,0 +1,205 @@
+"""A finished load run as a :class:`pbench.models.BenchmarkResult`.
+
+- ``measurements``: the capped uniform sample of requests, in start order; ``wall_s``
+  is one request's latency (from its scheduled start in open loop), ``error`` its
+  error kind; ``metrics`` carry ``service_s``, ``wait_s`` (open loop) and ``status``.
+- ``summary_override``: a :class:`pbench.stats.Summary` of the latencies of ALL
+  successful requests, computed from the histogram (bucket precision: 1/1024).
+- ``sections["load"]``: see :func:`load_section`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pbench.load.histogram import LatencyHistogram
+from pbench.load.recorder import LoadRun
+from pbench.load.schedule import LoadPlan
+from pbench.models import BenchmarkResult, Measurement, StopReason
+from pbench.stats import CONFIDENCE, Interval, Summary, median_ci_ranks
+
+CLIENT_BOUND_SHARE = 0.9  # of one core per worker: above this the client is the bottleneck
+EXACT_RANKS_UP_TO = 2000  # beyond, the median CI ranks use the normal approximation
+PERCENTILES = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99), ("p99_9", 0.999))
+
+
+def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONFIDENCE) -> Summary:
+    """A :class:`Summary` in seconds of every value in a (non-empty) histogram."""
+    import numpy as np
+
+    from pbench.stats import mean_interval
+
+    n = histogram.total
+    ns = 1e-9
+    p5, p25, median, p75, p90, p95, p99 = (
+        v * ns for v in histogram.quantiles([0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99])
+    )
+    values, counts = histogram.buckets()
+    deviations = np.abs(values * ns - median)
+    order = np.argsort(deviations, kind="stable")
+    cumulative = np.cumsum(counts[order])
+    mad = float(deviations[order][int(np.searchsorted(cumulative, math.ceil(n / 2)))])
+    mean, stddev = histogram.mean * ns, histogram.stddev * ns
+    low_rank, high_rank = _median_ranks(n, confidence)
+    return Summary(
+        n=n,
+        mean=mean,
+        stddev=stddev,
+        median=median,
+        min=histogram.min * ns,
+        max=histogram.max * ns,
+        p5=p5,
+        p25=p25,
+        p75=p75,
+        p90=p90,
+        p95=p95,
+        p99=p99,
+        mad=mad,
+        iqr=p75 - p25,
+        cv=stddev / mean if mean else 0.0,
+        mean_ci=mean_interval(mean, stddev, n, confidence),
+        median_ci=Interval(
+            histogram.value_at_rank(low_rank) * ns, histogram.value_at_rank(high_rank) * ns
+        ),
+        confidence=confidence,
+    )
+
+
+def _median_ranks(n: int, confidence: float) -> tuple[int, int]:
+    if n <= EXACT_RANKS_UP_TO:
+        return median_ci_ranks(n, confidence)
+    from statistics import NormalDist
+
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    low = max(0, math.floor(n / 2 - z * math.sqrt(n) / 2) - 1)
+    return low, n - 1 - low
+
+
+def latency_figures(histogram: LatencyHistogram) -> dict[str, float] | None:
+    """mean, stddev, min, p50...p99.9, max in seconds (None when empty)."""
+    if histogram.total == 0:
+        return None
+    ns = 1e-9
+    figures = {"mean": histogram.mean * ns, "stddev": histogram.stddev * ns}
+    figures["min"] = histogram.min * ns
+    quantiles = histogram.quantiles([q for _, q in PERCENTILES])
+    figures.update({name: v * ns for (name, _), v in zip(PERCENTILES, quantiles, strict=True)})
+    figures["max"] = histogram.max * ns
+    return figures
+
+
+def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str, Any]:
+    """Throughput, latency, service time and wait, errors, statuses and client CPU."""
+    elapsed = run.elapsed_s
+    cores = run.cpu_s / elapsed
+    per_worker = cores / max(run.workers, 1)
+    section: dict[str, Any] = {
+        "model": "open" if run.open_loop else "closed",
+        "concurrency": plan.concurrency,
+        "workers": run.workers,
+        "target_rate": plan.rate,
+        "elapsed_s": elapsed,
+        "requests": run.requests,
+        "succeeded": run.succeeded,
+        "failed": run.failed,
+        "throughput": {
+            "requests_per_s": run.requests / elapsed,
+            "succeeded_per_s": run.succeeded / elapsed,
+            "bytes_per_s": run.bytes_received / elapsed,
+        },
+        "bytes_received": run.bytes_received,
+        "latency": latency_figures(run.latency),
+        "errors": dict(sorted(run.errors.items())),
+        "status_codes": {str(code): n for code, n in run.statuses.items()},
+        "client_cpu": {"cpu_s": run.cpu_s, "cores": cores, "per_worker": per_worker},
+        "sample": {"kept": len(run.sample), "of": run.requests},
+        "interrupted": run.interrupted,
+    }
+    if run.open_loop:
+        section["service"] = latency_figures(run.service)
+        section["wait"] = latency_figures(run.wait)
+    warnings = list(run.notes)
+    if per_worker >= CLIENT_BOUND_SHARE and run.requests:
+        warnings.append(
+            f"pbench used {per_worker:.0%} of a core per worker: the client, not the target,"
+            f" may be the bottleneck; {bottleneck_hint}"
+        )
+    if run.open_loop and plan.rate and run.wait.total:
+        late = run.wait.quantiles([0.99])[0] * 1e-9
+        achieved = run.requests / elapsed
+        if achieved < 0.95 * plan.rate or late > 0.01:
+            warnings.append(
+                f"the target did not keep up with {plan.rate:g} req/s (achieved"
+                f" {achieved:.6g} req/s; 1% of requests waited over {late * 1e3:.3g} ms to be"
+                " sent): their latency counts from their scheduled start"
+            )
+    section["warnings"] = warnings
+    return section
+
+
+def stop_reason(run: LoadRun, plan: LoadPlan) -> StopReason:
+    if run.interrupted:
+        return "interrupted"
+    if run.requests and run.succeeded == 0:
+        return "failed"
+    return "runs" if plan.runs is not None else "time"
+
+
+def to_benchmark_result(
+    run: LoadRun,
+    plan: LoadPlan,
+    name: str,
+    command: str,
+    info: Mapping[str, Any],
+    parameters: Mapping[str, str] | None = None,
+    bottleneck_hint: str = "run with more --workers",
+) -> BenchmarkResult:
+    """Convert a finished (or interrupted) load run; see the module docstring."""
+    section = load_section(run, plan, bottleneck_hint)
+    result = BenchmarkResult(
+        name=name,
+        command=command,
+        parameters=dict(parameters or {}),
+        info=dict(info),
+        measurements=sample_measurements(run),
+        warmups=plan.warmup,
+        stop_reason=stop_reason(run, plan),
+        notes=list(section["warnings"]),
+        sections={"load": section},
+    )
+    if run.latency.total:
+        result.summary_override = summary_from_histogram(run.latency)
+    return result
+
+
+def sample_measurements(run: LoadRun) -> list[Measurement]:
+    """The kept sample of requests as measurements, in start order."""
+    names: Sequence[str] = run.error_names
+    out: list[Measurement] = []
+    for i, row in enumerate(run.sample.tolist()):
+        scheduled, sent, done, status, code, _ = row
+        error = names[code] if code else None
+        metrics: dict[str, float] = {"service_s": (done - sent) / 1e9}
+        if run.open_loop:
+            metrics["wait_s"] = (sent - scheduled) / 1e9
+        if status:
+            metrics["status"] = float(status)
+        out.append(
+            Measurement(
+                wall_s=(done - scheduled) / 1e9,
+                user_s=None,
+                system_s=None,
+                peak_rss_bytes=None,
+                exit_code=0 if error is None else None,
+                signal=None,
+                timed_out=error == "timeout",
+                error=error,
+                round=0,
+                position=0,
+                iteration=i,
+                metrics=metrics,
+            )
+        )
+    return out
