@@ -1,0 +1,193 @@
+"""SQLite through the standard library's sqlite3.
+
+- Autocommit (``isolation_level=None``): pbench issues BEGIN/COMMIT itself when each
+  run is its own transaction, so nothing implicit happens behind the timing.
+- ``--prepared`` keeps sqlite3's statement cache (the query is compiled once); simple
+  execution turns the cache off, so every run compiles the statement again.
+- An in-memory database with ``--connect-each`` lives in a named shared-cache memory
+  database that a control connection keeps alive, so that the setup SQL and every
+  per-run connection see the same tables.
+- ``--timeout``: a progress handler aborts the statement once the deadline passed.
+- Bytes are the sizes of the fetched values: 8 per number, the UTF-8 length of text,
+  the length of a blob.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from pbench.dsn import SqliteDsn
+from pbench.errors import BenchmarkFailed, UsageError
+from pbench.targets.sql import Batch, Clock, QueryFailed, SqlOptions, SqlQuery, bind_query
+
+PROGRESS_STEPS = 1000  # virtual-machine instructions between deadline checks
+
+
+def value_bytes(rows: Sequence[Sequence[Any]]) -> int:
+    total = 0
+    for row in rows:
+        for value in row:
+            if isinstance(value, str):
+                total += len(value.encode("utf-8", "surrogatepass"))
+            elif isinstance(value, bytes):
+                total += len(value)
+            elif value is not None:
+                total += 8
+    return total
+
+
+class SqliteSession:
+    """One query on one SQLite database (see the module docstring)."""
+
+    def __init__(
+        self,
+        dsn: SqliteDsn,
+        query: SqlQuery,
+        options: SqlOptions,
+        create_missing: bool,
+        clock: Clock,
+    ) -> None:
+        self.dsn = dsn
+        self.options = options
+        self.create_missing = create_missing
+        self.clock = clock
+        self.sql = bind_query(query.text, frozenset(query.params), "sqlite")
+        self.params: dict[str, str] = dict(query.params)
+        self._shared_memory: str | None = None
+        self._conn: sqlite3.Connection | None = None  # hooks, and queries unless connect_each
+        self._deadline_ns = 0
+
+    # -- connections ---------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        cache = 128 if self.options.prepared else 0
+        if self.dsn.in_memory and self._shared_memory is None:
+            conn = sqlite3.connect(":memory:", isolation_level=None, cached_statements=cache)
+        elif self.dsn.in_memory:
+            conn = sqlite3.connect(
+                self._shared_memory or "", isolation_level=None, cached_statements=cache, uri=True
+            )
+        else:
+            conn = sqlite3.connect(self.dsn.path, isolation_level=None, cached_statements=cache)
+        if self.options.timeout_s is not None:
+            conn.set_progress_handler(self._past_deadline, PROGRESS_STEPS)
+        return conn
+
+    def _past_deadline(self) -> int:
+        return 1 if self.clock() > self._deadline_ns else 0
+
+    def open(self) -> None:
+        path = self.dsn.path
+        if not self.dsn.in_memory and not os.path.exists(path) and not self.create_missing:
+            raise UsageError(
+                f"--db: SQLite database {path!r} does not exist",
+                "sqlite:/// takes a path relative to the working folder, sqlite://// an "
+                "absolute one; or create it with --setup-sql",
+            )
+        if self.dsn.in_memory and self.options.connect_each and self._shared_memory is None:
+            self._shared_memory = f"file:pbench-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        try:
+            self._conn = self._connect()
+        except sqlite3.Error as exc:
+            raise BenchmarkFailed(
+                f"cannot open SQLite database {path!r}: {exc}",
+                "check the path in --db and its permissions",
+            ) from None
+
+    def client(self) -> SqliteSession:
+        """A session on its own connection (for another thread); same database."""
+        if self.dsn.in_memory and self._shared_memory is None:
+            raise UsageError(
+                "an in-memory SQLite database cannot be shared by several clients",
+                "use an SQLite file (--db sqlite:///bench.db) with --clients",
+            )
+        other = SqliteSession(self.dsn, SqlQuery(""), self.options, True, self.clock)
+        other.sql, other.params = self.sql, self.params
+        other._shared_memory = self._shared_memory
+        return other
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    # -- work ------------------------------------------------------------------
+
+    def run_script(self, sql: str) -> None:
+        assert self._conn is not None, "open() first"
+        self._deadline_ns = self.clock() + 10**18  # no timeout for hooks
+        try:
+            self._conn.executescript(sql)
+        except sqlite3.Error as exc:
+            raise QueryFailed("query", str(exc)) from None
+
+    def run(self, loops: int) -> Batch:
+        assert self._conn is not None, "open() first"
+        opts = self.options
+        if opts.timeout_s is not None:
+            self._deadline_ns = self.clock() + int(opts.timeout_s * 1e9) * loops
+        try:
+            if opts.connect_each or opts.transaction:
+                return self._run_general(loops)
+            return self._run_plain(loops)
+        except sqlite3.OperationalError as exc:
+            if str(exc) == "interrupted" and opts.timeout_s is not None:
+                self._rollback()
+                raise QueryFailed(
+                    "timeout", f"the query exceeded --timeout {opts.timeout_s:g}s (interrupted)"
+                ) from None
+            self._rollback()
+            raise QueryFailed("query", f"query failed: {exc}") from None
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise QueryFailed("query", f"query failed: {exc}") from None
+
+    def _rollback(self) -> None:
+        if self._conn is not None and self._conn.in_transaction:
+            self._conn.rollback()
+
+    def _run_plain(self, loops: int) -> Batch:
+        assert self._conn is not None
+        cursor = self._conn.cursor()
+        sql, params, clock = self.sql, self.params, self.clock
+        rows: list[Any] = []
+        total = 0
+        start = clock()
+        for _ in range(loops):
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            total += len(rows)
+        elapsed = clock() - start
+        cursor.close()
+        return Batch(elapsed, total, value_bytes(rows))
+
+    def _run_general(self, loops: int) -> Batch:
+        assert self._conn is not None
+        sql, params, clock = self.sql, self.params, self.clock
+        connect_each, transaction = self.options.connect_each, self.options.transaction
+        conn = self._conn
+        rows: list[Any] = []
+        total = 0
+        elapsed = 0
+        for _ in range(loops):
+            start = clock()
+            if connect_each:
+                conn = self._connect()
+            try:
+                if transaction:
+                    conn.execute("BEGIN")
+                rows = conn.execute(sql, params).fetchall()
+                if transaction:
+                    conn.execute("COMMIT")
+                elapsed += clock() - start
+            finally:
+                if connect_each:
+                    if conn.in_transaction:
+                        conn.rollback()
+                    conn.close()
+            total += len(rows)
+        return Batch(elapsed, total, value_bytes(rows))
