@@ -119,7 +119,8 @@ def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tup
     import numpy as np
 
     tail = (1.0 - confidence) / 2.0 * 100.0
-    low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
+    with np.errstate(invalid="ignore"):  # inf - inf when a reference resample is 0
+        low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
     return float(low), float(high)
 
 
