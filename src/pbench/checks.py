@@ -1,0 +1,58 @@
+"""Findings about a finished benchmark, each with advice on what to do about it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from pbench.models import BenchmarkResult
+from pbench.stats import Summary, outliers
+
+SHELL_TOO_FAST_S = 0.005
+HIGH_CV = 0.10
+SLOW_FIRST_FACTOR = 1.5
+
+
+def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
+    """Warnings with actionable advice, in a stable order."""
+    notes: list[str] = []
+    times = result.times
+    if summary is None or not times:
+        return notes
+    if result.info.get("shell_mode") == "shell" and summary.mean < SHELL_TOO_FAST_S:
+        notes.append(
+            f"Runs took less than {SHELL_TOO_FAST_S * 1e3:.0f} ms on average, so the shell's "
+            "spawn time that was subtracted is a large share of each measurement. Run the "
+            "command without a shell (-N) if it needs no shell syntax."
+        )
+    if len(times) >= 3 and result.warmups == 0:
+        rest = sorted(times[1:])
+        middle = rest[len(rest) // 2]
+        flagged = outliers(times).modified_z
+        if 0 in flagged and times[0] > SLOW_FIRST_FACTOR * middle:
+            notes.append(
+                f"The first run was much slower than the rest ({times[0] / middle:.1f}x the "
+                "median), probably because caches were cold. Use --warmup to fill them "
+                "before measuring, or --prepare to clear them before every run."
+            )
+    flagged_any = outliers(times).any
+    if flagged_any:
+        notes.append(
+            f"{len(flagged_any)} of {len(times)} runs are statistical outliers (modified "
+            "z-score or Tukey fences); they are kept and labelled in the JSON export. Other "
+            "programs may have disturbed the measurement: close them, or use --warmup."
+        )
+    if summary.n >= 3 and summary.cv >= HIGH_CV:
+        notes.append(
+            f"The runs vary a lot (coefficient of variation {summary.cv:.0%}). Compare medians "
+            "rather than means, quieten the machine, or use --precision to run until the "
+            "median is known precisely."
+        )
+    failed = [m for m in result.measurements if m.failed]
+    if failed:
+        codes = Counter(m.exit_code for m in failed)
+        listed = ", ".join(f"{code} ({count}x)" for code, count in sorted(codes.items(), key=str))
+        notes.append(
+            f"{len(failed)} of {len(times)} runs failed (exit codes {listed}) and were "
+            "counted anyway because of --ignore-failure."
+        )
+    return notes

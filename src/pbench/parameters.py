@@ -1,0 +1,89 @@
+"""Parameter scans and lists (hyperfine's -P/-D and -L) and ``{name}`` substitution."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from pbench.errors import UsageError
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    values: tuple[str, ...]
+
+
+def scan(name: str, low: str, high: str, step: str | None) -> Parameter:
+    """``-P NAME MIN MAX [-D STEP]``: integers by default, decimals with a decimal step."""
+    _check_name(name, "--parameter-scan")
+    try:
+        start, stop = Decimal(low), Decimal(high)
+        increment = Decimal(step) if step is not None else Decimal(1)
+    except InvalidOperation:
+        raise UsageError(
+            f"--parameter-scan {name}: {low!r}, {high!r} and the step must be numbers",
+            "e.g. -P threads 1 8, or -P delay 0.1 0.5 -D 0.1",
+        ) from None
+    if increment <= 0:
+        raise UsageError("--parameter-step-size must be greater than 0", "e.g. -D 2")
+    if step is None and (start != start.to_integral() or stop != stop.to_integral()):
+        raise UsageError(
+            f"--parameter-scan {name}: decimal bounds need a step",
+            "add --parameter-step-size (-D), e.g. -D 0.1",
+        )
+    if start > stop:
+        raise UsageError(
+            f"--parameter-scan {name}: the range {low}..{high} is empty",
+            "give MIN <= MAX",
+        )
+    values = []
+    current = start
+    while current <= stop:
+        values.append(str(current.normalize()) if step is not None else str(int(current)))
+        current += increment
+    return Parameter(name, tuple(_plain(v) for v in values))
+
+
+def listed(name: str, values: str) -> Parameter:
+    """``-L NAME a,b,c``."""
+    _check_name(name, "--parameter-list")
+    items = tuple(values.split(","))
+    if values == "" or any(item == "" for item in items):
+        raise UsageError(
+            f"--parameter-list {name}: empty value in {values!r}", "e.g. -L compiler gcc,clang"
+        )
+    return Parameter(name, items)
+
+
+def combinations(parameters: Sequence[Parameter]) -> Iterator[dict[str, str]]:
+    """Cartesian product of every parameter's values, first parameter varying slowest."""
+    names = [p.name for p in parameters]
+    if len(set(names)) != len(names):
+        raise UsageError("a parameter name is used twice", "give each -P/-L its own name")
+    for values in itertools.product(*(p.values for p in parameters)):
+        yield dict(zip(names, values, strict=True))
+
+
+def substitute(template: str, values: dict[str, str]) -> str:
+    """Replace ``{name}`` by its value; other braces are left alone."""
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _check_name(name: str, option: str) -> None:
+    if not _NAME.match(name):
+        raise UsageError(f"{option}: {name!r} is not a valid parameter name", "use letters, digits, _")
+
+
+def _plain(value: str) -> str:
+    # Decimal.normalize() writes 10 as 1E+1; give plain notation.
+    if "E" in value:
+        return format(Decimal(value), "f")
+    return value

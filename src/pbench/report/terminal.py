@@ -1,0 +1,181 @@
+"""Terminal text: a hyperfine-like block per benchmark and the comparison summary.
+
+Returns strings; only the CLI prints them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pbench.models import BenchmarkResult, TimeUnit
+from pbench.stats import Summary
+
+_UNIT_SCALE: dict[TimeUnit, tuple[float, str]] = {
+    "second": (1.0, "s"),
+    "millisecond": (1e3, "ms"),
+    "microsecond": (1e6, "µs"),
+    "nanosecond": (1e9, "ns"),
+}
+
+
+def auto_unit(seconds: float) -> TimeUnit:
+    if seconds >= 1.0:
+        return "second"
+    if seconds >= 1e-3:
+        return "millisecond"
+    if seconds >= 1e-6:
+        return "microsecond"
+    return "nanosecond"
+
+
+def format_time(seconds: float, unit: TimeUnit, width: int = 0) -> str:
+    scale, suffix = _UNIT_SCALE[unit]
+    value = seconds * scale
+    digits = 1 if value >= 100 or unit == "nanosecond" else (2 if value >= 10 else 3)
+    if unit == "second":
+        digits = 3
+    return f"{value:{width}.{digits}f} {suffix}"
+
+
+def format_bytes(count: float) -> str:
+    for suffix, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= size:
+            return f"{count / size:.1f} {suffix}"
+    return f"{count:.0f} B"
+
+
+@dataclass(frozen=True)
+class Style:
+    """How text is decorated; ``color`` False gives plain text."""
+
+    color: bool = False
+
+    def paint(self, text: str, **kwargs: Any) -> str:
+        if not self.color:
+            return text
+        import click
+
+        return click.style(text, **kwargs)
+
+
+def render_result(
+    index: int,
+    result: BenchmarkResult,
+    summary: Summary | None,
+    warnings: Sequence[str],
+    unit: TimeUnit | None,
+    style: Style,
+) -> str:
+    """The block for one benchmark (numbered from 1 like hyperfine)."""
+    title = style.paint(result.name, bold=True)
+    lines = [f"Benchmark {index}: {title}"]
+    if summary is None:
+        lines.append("  (no completed runs)")
+        return "\n".join(lines)
+    u = unit or auto_unit(summary.mean)
+
+    def t(value: float, width: int = 8) -> str:
+        return format_time(value, u, width)
+
+    users = [m.user_s for m in result.measurements if m.user_s is not None]
+    systems = [m.system_s for m in result.measurements if m.system_s is not None]
+    cpu = ""
+    if users or systems:
+        user = sum(users) / len(users) if users else 0.0
+        system = sum(systems) / len(systems) if systems else 0.0
+        cpu = f"    [User: {format_time(user, u)}, System: {format_time(system, u)}]"
+    mean = style.paint(t(summary.mean), fg="green", bold=True)
+    sigma = style.paint(t(summary.stddev), fg="green")
+    lines.append(f"  Time (mean ± σ):     {mean} ± {sigma}{cpu}")
+    ci = summary.median_ci
+    lines.append(
+        f"  Median (95% CI):     {t(summary.median)}   [{format_time(ci.low, u)} … "
+        f"{format_time(ci.high, u)}]   p95: {format_time(summary.p95, u)}"
+    )
+    runs = style.paint(f"{summary.n} runs", dim=True)
+    lines.append(f"  Range (min … max):   {t(summary.min)} … {t(summary.max)}    {runs}")
+    peaks = [m.peak_rss_bytes for m in result.measurements if m.peak_rss_bytes]
+    if peaks:
+        exact = result.info.get("peak_memory_exact", True)
+        note = "" if exact else "  (includes pbench's own size: no launcher on this platform)"
+        lines.append(f"  Peak memory:         {format_bytes(max(peaks))}{note}")
+    for extra in _section_lines(result.sections):
+        lines.append(f"  {extra}")
+    if result.stop_reason in ("precision", "budget"):
+        why = "precision target met" if result.stop_reason == "precision" else "time budget spent"
+        lines.append(f"  Stopped:             {why}")
+    for warning in warnings:
+        lines.append("")
+        lines.append("  " + style.paint("Warning:", fg="yellow", bold=True) + " " + warning)
+    return "\n".join(lines)
+
+
+SectionRenderer = Callable[[Mapping[str, Any]], list[str]]
+# Target-specific extra lines (sampler, HTTP, SQL) register here by section name.
+SECTION_RENDERERS: dict[str, SectionRenderer] = {}
+
+
+def _section_lines(sections: Mapping[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, renderer in SECTION_RENDERERS.items():
+        if name in sections:
+            lines.extend(renderer(sections[name]))
+    return lines
+
+
+def render_summary(
+    reference: BenchmarkResult,
+    ref_summary: Summary,
+    others: Sequence[tuple[BenchmarkResult, Summary, Any]],
+    style: Style,
+) -> str:
+    """hyperfine's summary: how many times faster or slower the reference ran.
+
+    ``others`` holds (result, summary, comparison) where comparison, when not None, is a
+    :class:`pbench.compare.Comparison` of that result against the reference.
+    """
+    lines = ["Summary", f"  {style.paint(repr(reference.name), fg='cyan')} ran"]
+    for result, summary, comparison in others:
+        ratio = summary.mean / ref_summary.mean if ref_summary.mean else float("inf")
+        spread = ratio * _relative_error(summary, ref_summary)
+        if ratio >= 1:
+            text = f"{ratio:.2f} ± {spread:.2f} times faster than"
+        else:
+            inv = 1 / ratio if ratio else float("inf")
+            text = f"{inv:.2f} ± {inv * _relative_error(summary, ref_summary):.2f} times slower than"
+        line = f"    {style.paint(text, bold=True)} {style.paint(repr(result.name), fg='magenta')}"
+        if comparison is not None:
+            line += "\n      " + _verdict_text(comparison, result.name, reference.name)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _relative_error(a: Summary, b: Summary) -> float:
+    # Propagation of uncertainty for a ratio of means (as hyperfine does).
+    ra = a.stddev / a.mean if a.mean else 0.0
+    rb = b.stddev / b.mean if b.mean else 0.0
+    return float((ra * ra + rb * rb) ** 0.5)
+
+
+def _verdict_text(comparison: Any, name: str, reference: str) -> str:
+    low, high = comparison.ratio_median_ci
+    p = comparison.p_adjusted
+    p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    verdict = comparison.verdict
+    if verdict == "slower":
+        said = f"{name!r} is slower"
+    elif verdict == "faster":
+        said = f"{name!r} is faster"
+    elif verdict == "same":
+        said = "no difference beyond the noise threshold"
+    else:
+        said = "inconclusive"
+    text = (
+        f"median ratio {comparison.ratio_median:.3f} [95% CI {low:.3f} … {high:.3f}], "
+        f"{p_text}: {said}"
+    )
+    if verdict == "inconclusive" and getattr(comparison, "advice", None):
+        text += f" ({comparison.advice})"
+    return text

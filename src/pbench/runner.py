@@ -1,0 +1,318 @@
+"""The measuring loop: warmups, rounds, hooks, stopping rules. All timing happens here.
+
+Each run is timed around exactly one ``target.execute()`` with an injected monotonic
+nanosecond clock; a target whose own apparatus reads the same clock more tightly (the
+command launcher reads it right around fork and reap) reports that as
+``Outcome.elapsed_ns`` and the runner uses it. Tests inject a fake clock and a fake
+target to get exactly reproducible results.
+
+Order of events (hyperfine's, with interleaving on top):
+  open targets → setup hooks → shell calibration → warmups (prepare, run, conclude) →
+  rounds of runs (prepare, run, conclude) → cleanup hooks → close targets.
+With ``order="interleaved"`` every round runs each unfinished benchmark once, in a fresh
+random permutation (seeded), so slow drift of the machine hits all commands alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from statistics import median
+from typing import Literal
+
+from pbench.errors import BenchmarkFailed
+from pbench.models import (
+    BenchmarkResult,
+    BenchmarkSpec,
+    Hook,
+    Measurement,
+    Outcome,
+    RunPlan,
+    StopReason,
+    Target,
+)
+from pbench.stats import precision_reached
+
+Clock = Callable[[], int]
+Phase = Literal["calibrate", "warmup", "run", "done"]
+CALIBRATION_RUNS = 30
+CALIBRATION_WARMUPS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A progress report for the CLI's progress bar."""
+
+    index: int
+    name: str
+    phase: Phase
+    done: int
+    expected: int | None
+    mean_s: float | None
+    eta_s: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overhead:
+    """What is subtracted from each run: the spawn time of the shell, measured first."""
+
+    wall_ns: int
+    user_ns: int
+    system_ns: int
+
+
+class _State:
+    """Mutable bookkeeping of one benchmark while it is measured."""
+
+    def __init__(self, index: int, spec: BenchmarkSpec) -> None:
+        self.index = index
+        self.spec = spec
+        self.result = BenchmarkResult(
+            name=spec.name, command=spec.command, parameters=spec.parameters, info=spec.info
+        )
+        self.measured_ns = 0
+        self.overhead: Overhead | None = None
+        self.done = False
+
+
+class Runner:
+    """Runs a :class:`RunPlan` and returns one :class:`BenchmarkResult` per benchmark.
+
+    ``results`` holds what was measured so far even when :meth:`run` raises (a failed
+    run, Ctrl-C), so that the caller can still export it.
+    """
+
+    def __init__(
+        self,
+        plan: RunPlan,
+        *,
+        clock: Clock = time.perf_counter_ns,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_finished: Callable[[BenchmarkResult], None] | None = None,
+    ) -> None:
+        self.plan = plan
+        self.clock = clock
+        self.rng = random.Random(plan.seed)
+        self.on_progress = on_progress
+        self.on_finished = on_finished
+        self._states = [_State(i, spec) for i, spec in enumerate(plan.benchmarks)]
+        self.results: list[BenchmarkResult] = [s.result for s in self._states]
+        self._started_ns = 0
+
+    def run(self) -> list[BenchmarkResult]:
+        opened: list[Target] = []
+        set_up: list[_State] = []
+        try:
+            for state in self._states:
+                state.spec.target.open()
+                opened.append(state.spec.target)
+            for state in self._states:
+                _call_hook(state.spec.hooks.setup, None)
+                set_up.append(state)
+            for state in self._states:
+                self._calibrate(state)
+                self._warm_up(state)
+            self._started_ns = self.clock()
+            if self.plan.order == "sequential":
+                for round_no in range(_UNBOUNDED):
+                    active = [s for s in self._states if not s.done]
+                    if not active:
+                        break
+                    self._measure(active[0], round_no, 0)
+            else:
+                for round_no in range(_UNBOUNDED):
+                    active = [s for s in self._states if not s.done]
+                    if not active:
+                        break
+                    self.rng.shuffle(active)
+                    for position, state in enumerate(active):
+                        self._measure(state, round_no, position)
+        except KeyboardInterrupt:
+            for state in self._states:
+                if state.result.stop_reason is None:
+                    state.result.stop_reason = "interrupted"
+            raise
+        finally:
+            for state in set_up:
+                with contextlib.suppress(BenchmarkFailed, KeyboardInterrupt):
+                    _call_hook(state.spec.hooks.cleanup, None)
+            for target in opened:
+                with contextlib.suppress(Exception):
+                    target.close()
+        return self.results
+
+    # -- phases ----------------------------------------------------------------------
+
+    def _calibrate(self, state: _State) -> None:
+        probe_factory = getattr(state.spec.target, "overhead_target", None)
+        probe: Target | None = probe_factory() if probe_factory is not None else None
+        if probe is None:
+            return
+        self._report(state, "calibrate", 0, CALIBRATION_RUNS)
+        probe.open()
+        try:
+            for i in range(CALIBRATION_WARMUPS):
+                self._timed(probe, i)
+            samples = [self._timed(probe, i) for i in range(CALIBRATION_RUNS)]
+        finally:
+            probe.close()
+        walls = [wall for _, wall in samples]
+        state.overhead = Overhead(
+            wall_ns=int(median(walls)),
+            user_ns=int(median(o.user_ns or 0 for o, _ in samples)),
+            system_ns=int(median(o.system_ns or 0 for o, _ in samples)),
+        )
+        state.result.notes.append(
+            f"subtracted the shell's spawn time, {state.overhead.wall_ns / 1e6:.3f} ms "
+            f"(median of {CALIBRATION_RUNS} runs of an empty command), from every run"
+        )
+        state.result.sections["shell_overhead"] = {
+            "wall": state.overhead.wall_ns / 1e9,
+            "user": state.overhead.user_ns / 1e9,
+            "system": state.overhead.system_ns / 1e9,
+            "runs": CALIBRATION_RUNS,
+        }
+
+    def _warm_up(self, state: _State) -> None:
+        hooks = state.spec.hooks
+        for i in range(self.plan.warmup):
+            self._report(state, "warmup", i, self.plan.warmup)
+            _call_hook(hooks.prepare, i)
+            outcome, _ = self._timed(state.spec.target, i)
+            _call_hook(hooks.conclude, i)
+            if not self.plan.ignore_failure.allows(outcome):
+                state.result.stop_reason = "failed"
+                raise _failure(state.spec.name, outcome, f"warmup run {i + 1}")
+            state.result.warmups += 1
+
+    def _measure(self, state: _State, round_no: int, position: int) -> None:
+        hooks = state.spec.hooks
+        iteration = len(state.result.measurements)
+        _call_hook(hooks.prepare, iteration)
+        outcome, wall_ns = self._timed(state.spec.target, iteration)
+        _call_hook(hooks.conclude, iteration)
+        measurement = self._measurement(state, outcome, wall_ns, round_no, position, iteration)
+        state.result.measurements.append(measurement)
+        state.measured_ns += wall_ns
+        if not self.plan.ignore_failure.allows(outcome):
+            state.result.stop_reason = "failed"
+            state.done = True
+            raise _failure(state.spec.name, outcome, f"run {iteration + 1}")
+        reason = self._stop_reason(state)
+        if reason is not None:
+            state.result.stop_reason = reason
+            state.done = True
+            self._report(state, "done", len(state.result.measurements), None)
+            if self.on_finished is not None:
+                self.on_finished(state.result)
+        else:
+            self._report(state, "run", len(state.result.measurements), self._expected(state))
+
+    def _timed(self, target: Target, iteration: int) -> tuple[Outcome, int]:
+        start = self.clock()
+        outcome = target.execute(iteration)
+        stop = self.clock()
+        wall = outcome.elapsed_ns if outcome.elapsed_ns is not None else stop - start
+        return outcome, wall
+
+    def _measurement(
+        self, state: _State, outcome: Outcome, wall_ns: int, round_no: int, position: int, it: int
+    ) -> Measurement:
+        user, system = outcome.user_ns, outcome.system_ns
+        ovh = state.overhead
+        if ovh is not None:
+            wall_ns = max(0, wall_ns - ovh.wall_ns)
+            user = None if user is None else max(0, user - ovh.user_ns)
+            system = None if system is None else max(0, system - ovh.system_ns)
+        loops = max(1, outcome.loops)
+        return Measurement(
+            wall_s=wall_ns / 1e9 / loops,
+            user_s=None if user is None else user / 1e9 / loops,
+            system_s=None if system is None else system / 1e9 / loops,
+            peak_rss_bytes=outcome.peak_rss_bytes,
+            exit_code=outcome.exit_code,
+            signal=outcome.signal,
+            timed_out=outcome.timed_out,
+            error=outcome.error,
+            round=round_no,
+            position=position,
+            iteration=it,
+            loops=loops,
+            metrics=outcome.metrics,
+        )
+
+    # -- stopping --------------------------------------------------------------------
+
+    def _stop_reason(self, state: _State) -> StopReason | None:
+        plan = self.plan
+        n = len(state.result.measurements)
+        if plan.max_runs is not None and n >= plan.max_runs:
+            return "runs" if plan.exact_runs is not None else "max-runs"
+        if n < plan.min_runs:
+            return None
+        precision = plan.precision
+        if precision is None:
+            return "time" if state.measured_ns >= plan.min_time_s * 1e9 else None
+        if precision_reached(state.result.times, precision.fraction, precision.of):
+            return "precision"
+        if precision.max_time_s is not None:
+            if self.clock() - self._started_ns >= precision.max_time_s * 1e9:
+                return "budget"
+        return None
+
+    def _expected(self, state: _State) -> int | None:
+        n = len(state.result.measurements)
+        plan = self.plan
+        if plan.exact_runs is not None:
+            return plan.exact_runs
+        if plan.precision is not None or n == 0:
+            return plan.max_runs
+        mean_ns = state.measured_ns / n
+        by_time = math.ceil(plan.min_time_s * 1e9 / mean_ns) if mean_ns > 0 else plan.min_runs
+        expected = max(plan.min_runs, by_time)
+        return min(expected, plan.max_runs) if plan.max_runs is not None else expected
+
+    def _report(self, state: _State, phase: Phase, done: int, expected: int | None) -> None:
+        if self.on_progress is None:
+            return
+        n = len(state.result.measurements)
+        mean_s = state.measured_ns / n / 1e9 if n else None
+        eta = None
+        if mean_s is not None and expected is not None:
+            eta = max(0, expected - done) * mean_s
+        self.on_progress(Progress(state.index, state.spec.name, phase, done, expected, mean_s, eta))
+
+
+_UNBOUNDED = 1 << 62
+
+
+def _call_hook(hook: Hook | None, iteration: int | None) -> None:
+    if hook is not None:
+        hook(iteration)
+
+
+def _failure(name: str, outcome: Outcome, where: str) -> BenchmarkFailed:
+    hint = "use -i/--ignore-failure to benchmark it anyway, and --show-output to see its output"
+    if outcome.timed_out:
+        return BenchmarkFailed(
+            f"{name!r} timed out in {where}; its process tree was killed",
+            "raise --timeout, or find out why it hangs with --show-output",
+        )
+    if outcome.signal is not None:
+        import signal as _signal
+
+        try:
+            signame = _signal.Signals(outcome.signal).name
+        except ValueError:
+            signame = f"signal {outcome.signal}"
+        return BenchmarkFailed(f"{name!r} was killed by {signame} in {where}", hint)
+    if outcome.error is not None:
+        return BenchmarkFailed(f"{name!r} failed in {where}: {outcome.error}", hint)
+    return BenchmarkFailed(
+        f"{name!r} terminated with non-zero exit code {outcome.exit_code} in {where}", hint
+    )
+
