@@ -1,0 +1,99 @@
+"""The CSV export: hyperfine's columns first, in hyperfine's order, then pbench's.
+
+One row per benchmark. Times in seconds, memory in bytes; a figure that cannot be
+computed (no run yet, fewer than two runs for ``stddev``, NaN) is an empty cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of, summary_of
+from pbench.models import BenchmarkResult, RunReport
+
+HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
+PBENCH_COLUMNS = (
+    "name",
+    "n",
+    "p5",
+    "p25",
+    "p75",
+    "p90",
+    "p95",
+    "p99",
+    "mad",
+    "iqr",
+    "cv",
+    "mean_ci_low",
+    "mean_ci_high",
+    "median_ci_low",
+    "median_ci_high",
+    "peak_memory_bytes",
+    "stop_reason",
+)
+
+Cell = str | int | float | None
+
+
+def render(report: RunReport) -> str:
+    parameter_names = _parameter_names(report.results)
+    columns = [
+        *HYPERFINE_COLUMNS,
+        *(f"parameter_{name}" for name in parameter_names),
+        *PBENCH_COLUMNS,
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for result in report.results:
+        row = _row(result)
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return out.getvalue()
+
+
+def _parameter_names(results: Iterable[BenchmarkResult]) -> list[str]:
+    """Every parameter name, in order of first appearance."""
+    names: dict[str, None] = {}
+    for result in results:
+        names.update(dict.fromkeys(str(k) for k in result.parameters))
+    return list(names)
+
+
+def _row(result: BenchmarkResult) -> dict[str, Cell]:
+    row: dict[str, Cell] = {
+        "command": result.command,
+        "user": mean_or_none(m.user_s for m in result.measurements),
+        "system": mean_or_none(m.system_s for m in result.measurements),
+        "name": result.name,
+        "n": 0,
+        "peak_memory_bytes": peak_memory(result),
+        "stop_reason": result.stop_reason,
+    }
+    row.update({f"parameter_{k}": str(v) for k, v in result.parameters.items()})
+    summary = summary_of(result)
+    if summary is not None:
+        row.update({field: getattr(summary, field) for field in _SUMMARY_FIELDS})
+        row["stddev"] = stddev_of(summary)
+        row["mean_ci_low"], row["mean_ci_high"] = summary.mean_ci.low, summary.mean_ci.high
+        row["median_ci_low"], row["median_ci_high"] = summary.median_ci.low, summary.median_ci.high
+    return row
+
+
+# Columns copied from pbench.stats.Summary attributes of the same name.
+_SUMMARY_FIELDS = (
+    *("mean", "median", "min", "max", "n"),
+    *("p5", "p25", "p75", "p90", "p95", "p99", "mad", "iqr", "cv"),
+)
+
+
+def _cell(value: object) -> str | int:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        finite = finite_or_none(value)
+        return "" if finite is None else repr(finite)
+    return ""

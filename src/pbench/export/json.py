@@ -1,0 +1,112 @@
+"""The JSON export: a superset of hyperfine's ``--export-json``.
+
+Version history of the format (``schema_version``; bump it on any change that can
+break a reader, note additions here):
+
+1  pbench 0.1.0. Top level ``schema_version, metadata, reference, results,
+   comparisons``. Each result carries hyperfine's keys first (``command, mean, stddev,
+   median, user, system, min, max, times, memory_usage_byte, exit_codes`` and
+   ``parameters`` when parameters are used; seconds, bytes), then pbench's: ``name,
+   statistics, measurements, warmups, stop_reason, info, notes, warnings`` and one key
+   per target-specific section.
+
+All times are in seconds. ``times``, ``memory_usage_byte``, ``exit_codes`` and
+``measurements`` are in execution order. ``stddev`` is null for fewer than two runs
+(as in hyperfine); any figure that cannot be computed is null, never NaN. A result
+with no measurement yet (an interrupted first round) has null statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pbench.export.figures import mean_or_none, stddev_of, summary_of
+from pbench.export.jsontext import Rows, dumps
+from pbench.models import BenchmarkResult, Measurement, RunReport
+
+SCHEMA_VERSION = 1
+
+_HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
+
+
+def render(report: RunReport) -> str:
+    return dumps(document(report))
+
+
+def document(report: RunReport) -> dict[str, Any]:
+    """The export as plain Python data (serialised by :func:`render`)."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "metadata": report.metadata,
+        "reference": report.reference,
+        "results": [_result(r, report.warnings.get(r.name, ())) for r in report.results],
+        "comparisons": [c.as_dict() for c in report.comparisons],
+    }
+
+
+def _result(result: BenchmarkResult, warnings: Sequence[str]) -> dict[str, Any]:
+    summary = summary_of(result)
+    measurements = result.measurements
+    entry: dict[str, Any] = {"command": result.command}
+    if summary is None:
+        entry.update(dict.fromkeys(_HYPERFINE_STATS))
+    else:
+        entry.update(
+            mean=summary.mean,
+            stddev=stddev_of(summary),
+            median=summary.median,
+            user=mean_or_none(m.user_s for m in measurements),
+            system=mean_or_none(m.system_s for m in measurements),
+            min=summary.min,
+            max=summary.max,
+        )
+    entry["times"] = result.times
+    entry["memory_usage_byte"] = [m.peak_rss_bytes for m in measurements]
+    entry["exit_codes"] = [m.exit_code for m in measurements]
+    if result.parameters:
+        entry["parameters"] = {str(k): str(v) for k, v in result.parameters.items()}
+    entry["name"] = result.name
+    entry["statistics"] = None if summary is None else _statistics(summary.as_dict(), result)
+    entry["measurements"] = Rows(_record(m) for m in measurements)
+    entry["warmups"] = result.warmups
+    entry["stop_reason"] = result.stop_reason
+    entry["info"] = result.info
+    entry["notes"] = list(result.notes)
+    entry["warnings"] = list(warnings)
+    for key, section in result.sections.items():
+        entry[key if key not in entry else f"section_{key}"] = section
+    return entry
+
+
+def _statistics(figures: dict[str, Any], result: BenchmarkResult) -> dict[str, Any]:
+    """Summary figures plus the outlier labels (indices into ``measurements``)."""
+    from pbench.stats import outliers
+
+    labelled = outliers(result.times)
+    figures["outliers"] = {
+        "modified_z": list(labelled.modified_z),
+        "tukey": list(labelled.tukey),
+        "tukey_severe": list(labelled.tukey_severe),
+    }
+    return figures
+
+
+def _record(m: Measurement) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "wall": m.wall_s,
+        "user": m.user_s,
+        "system": m.system_s,
+        "peak_memory_bytes": m.peak_rss_bytes,
+        "exit_code": m.exit_code,
+        "signal": m.signal,
+        "timed_out": m.timed_out,
+        "error": m.error,
+        "round": m.round,
+        "position": m.position,
+        "iteration": m.iteration,
+        "loops": m.loops,
+    }
+    for key, value in m.metrics.items():
+        record[key if key not in record else f"metric_{key}"] = value
+    return record

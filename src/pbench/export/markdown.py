@@ -1,0 +1,121 @@
+"""The Markdown export: hyperfine's table, with a median column.
+
+``| Command | Mean [ms] | Median [ms] | Min [ms] | Max [ms] | Relative |``. The relative
+column compares means with the reference benchmark (``--reference``) or, without one,
+with the fastest; its uncertainty is propagated as hyperfine does:
+ratio · √((σ₁/μ₁)² + (σ₂/μ₂)²). Names are shown as code spans, made safe so that no
+user-supplied text can break the table: pipes are escaped, the fence is longer than
+any run of backticks inside, and line breaks become spaces. (GitHub's table syntax
+offers no way to show a backslash right before a pipe inside a code span; such a
+backslash is shown doubled rather than letting it end the cell.)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from pbench.export.figures import finite_or_none, stddev_of, summary_of
+from pbench.export.units import SYMBOL, common_unit, format_in
+from pbench.models import BenchmarkResult, RunReport, TimeUnit
+
+_MISSING = "n/a"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    name: str
+    mean: float | None
+    stddev: float | None
+    median: float | None
+    min: float | None
+    max: float | None
+
+
+def render(report: RunReport) -> str:
+    rows = [_row_of(result) for result in report.results]
+    unit = common_unit((r.mean for r in rows if r.mean is not None), report.time_unit)
+    symbol = SYMBOL[unit]
+    lines = [
+        f"| Command | Mean [{symbol}] | Median [{symbol}] | Min [{symbol}] "
+        f"| Max [{symbol}] | Relative |",
+        "|:---|---:|---:|---:|---:|---:|",
+    ]
+    reference = _reference_row(rows, report.reference)
+    for row in rows:
+        cells = [
+            code_span(row.name),
+            _with_spread(row.mean, row.stddev, unit),
+            _time(row.median, unit),
+            _time(row.min, unit),
+            _time(row.max, unit),
+            _relative(row, reference),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _row_of(result: BenchmarkResult) -> _Row:
+    summary = summary_of(result)
+    if summary is None:
+        return _Row(result.name, None, None, None, None, None)
+    return _Row(
+        name=result.name,
+        mean=finite_or_none(summary.mean),
+        stddev=finite_or_none(stddev_of(summary)),
+        median=finite_or_none(summary.median),
+        min=finite_or_none(summary.min),
+        max=finite_or_none(summary.max),
+    )
+
+
+def _reference_row(rows: list[_Row], reference: str | None) -> _Row | None:
+    """The named reference if it has a positive mean, else the fastest such row."""
+    usable = [r for r in rows if r.mean is not None and r.mean > 0]
+    named = [r for r in usable if r.name == reference]
+    if named:
+        return named[0]
+    return min(usable, key=lambda r: r.mean or 0.0, default=None)
+
+
+def _relative(row: _Row, reference: _Row | None) -> str:
+    if reference is None or row.mean is None or reference.mean is None:
+        return _MISSING
+    if row is reference:
+        return "1.00"
+    ratio = row.mean / reference.mean
+    if row.stddev is None or reference.stddev is None or row.mean == 0:
+        return f"{ratio:.2f}"
+    spread = ratio * math.hypot(row.stddev / row.mean, reference.stddev / reference.mean)
+    return f"{ratio:.2f} ± {spread:.2f}"
+
+
+def _time(seconds: float | None, unit: TimeUnit) -> str:
+    return _MISSING if seconds is None else format_in(seconds, unit)
+
+
+def _with_spread(mean: float | None, stddev: float | None, unit: TimeUnit) -> str:
+    if mean is None:
+        return _MISSING
+    if stddev is None:
+        return format_in(mean, unit)
+    return f"{format_in(mean, unit)} ± {format_in(stddev, unit)}"
+
+
+_BACKSLASHES_THEN_PIPE = re.compile(r"(\\*)\|")
+
+
+def code_span(text: str) -> str:
+    """``text`` as a Markdown code span that is safe inside a table cell."""
+    flat = " ".join(text.splitlines())
+    escaped = _BACKSLASHES_THEN_PIPE.sub(lambda m: m.group(1) * 2 + "\\|", flat)
+    longest = max((len(run) for run in re.findall(r"`+", escaped)), default=0)
+    fence = "`" * (longest + 1)
+    needs_pad = (
+        escaped[:1] == "`"
+        or escaped[-1:] == "`"
+        or (escaped[:1] == " " and escaped[-1:] == " " and escaped.strip() != "")
+    )
+    pad = " " if needs_pad else ""
+    return f"{fence}{pad}{escaped}{pad}{fence}"

@@ -1,0 +1,52 @@
+"""Time units for human-readable tables, chosen the way hyperfine chooses them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pbench.models import TimeUnit
+
+SCALE: dict[TimeUnit, float] = {
+    "second": 1.0,
+    "millisecond": 1e3,
+    "microsecond": 1e6,
+    "nanosecond": 1e9,
+}
+SYMBOL: dict[TimeUnit, str] = {
+    "second": "s",
+    "millisecond": "ms",
+    "microsecond": "µs",
+    "nanosecond": "ns",
+}
+# hyperfine prints seconds with three decimals and smaller units with one.
+DECIMALS: dict[TimeUnit, int] = {
+    "second": 3,
+    "millisecond": 1,
+    "microsecond": 1,
+    "nanosecond": 1,
+}
+
+
+def unit_for(seconds: float) -> TimeUnit:
+    """The largest unit in which ``seconds`` is at least 1 (nanoseconds at the bottom)."""
+    magnitude = abs(seconds)
+    if magnitude >= 1.0:
+        return "second"
+    if magnitude >= 1e-3:
+        return "millisecond"
+    if magnitude >= 1e-6:
+        return "microsecond"
+    return "nanosecond"
+
+
+def common_unit(means: Iterable[float], requested: TimeUnit | None = None) -> TimeUnit:
+    """``requested`` if given, else the unit of the smallest mean (seconds if none)."""
+    if requested is not None:
+        return requested
+    smallest = min(means, default=None)
+    return "second" if smallest is None else unit_for(smallest)
+
+
+def format_in(seconds: float, unit: TimeUnit) -> str:
+    """``seconds`` as a number in ``unit``, without the unit symbol."""
+    return f"{seconds * SCALE[unit]:.{DECIMALS[unit]}f}"
