@@ -1,0 +1,387 @@
+"""Resource view of a command's whole process tree while one run is alive.
+
+One background thread per :class:`TreeSampler`, started on the first ``begin`` and
+reused for every run. Each sample walks the tree from the root through
+``/proc/PID/task/TID/children`` (psutil's recursive ``children()`` scans all of /proc,
+~1-2 ms a call, too slow for a 10 ms loop) and reads only those processes:
+``/proc/PID/stat`` (threads, RSS, start time), ``/proc/PID/io`` and each thread's
+``schedstat`` (CPU time in nanoseconds). Descendants that lose their parent are still
+followed while they live, even though the kernel reparents them outside the tree.
+
+Per-run metrics (floats; a key is omitted when there is nothing to report it from):
+
+``cpu_mean_percent``
+    tree CPU time / wall time from ``begin`` to ``end``, in % of one core (at most
+    ``os.cpu_count()`` cores: for runs of a millisecond the spawn before ``begin`` is a
+    large part of the CPU). When the root was reaped by this process, the CPU time is
+    the kernel's (``getrusage(RUSAGE_CHILDREN)`` delta), which is exact; otherwise the
+    sum of sampled CPU, a lower bound.
+``cpu_peak_percent``
+    the highest CPU rate of the tree over a sliding window of ``max(100 ms, 2 x
+    interval)`` (the whole run if shorter), never below the mean nor above
+    ``os.cpu_count()`` cores. The kernel brings a running thread's CPU time up to
+    date only once per scheduler tick (4 ms at HZ=250), so rates over single 10 ms
+    intervals would be off by up to ±40% per busy thread; over 100 ms, by 4%.
+``rss_mean_bytes``, ``rss_peak_bytes``, ``threads_peak``
+    RSS and thread counts summed over the tree at each sample. Pages shared between
+    processes count once per process, like summing top's RES column.
+``disk_read_bytes``, ``disk_write_bytes``
+    bytes the tree made the storage layer read and write: ``read_bytes`` and
+    ``write_bytes - cancelled_write_bytes`` of /proc/PID/io, which the kernel also
+    reports to the parent as ``ru_inblock``/``ru_oublock``. Not ``rchar``/``wchar``:
+    those count every read()/write() (pipes, terminals, sockets, page-cache hits) and
+    are no disk measure. Reads served from the page cache are not disk reads; writes
+    count when pages are dirtied, so a written file is counted before it reaches disk.
+    Exact from the kernel when the root was reaped by this process, else sampled.
+``net_recv_bytes``, ``net_sent_bytes``
+    the *host's* traffic during the run: the /proc/net/dev delta over all interfaces
+    of pbench's network namespace, loopback included. Other programs' traffic counts.
+``samples``
+    how many samples were taken. Runs shorter than one interval may have none.
+
+Sampled values are lower bounds: whatever a process does between its last sample and
+its exit is not seen, so a sampled peak can miss the true peak. The kernel's peak RSS
+of the command (from the launcher's rusage) is exact.
+
+``begin``/``end`` must bracket one root's life, reaped by this process with no other
+child reaped in between, for the rusage figures to belong to that tree alone.
+Linux only: elsewhere (no /proc) ``end`` returns an empty mapping.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from statistics import fmean
+from typing import Literal, Protocol
+
+
+class ProcessSampler(Protocol):
+    def begin(self, pid: int) -> None: ...
+
+    def end(self) -> Mapping[str, float]: ...
+
+    def close(self) -> None: ...
+
+
+Aggregate = Literal["mean", "max", "sum"]
+
+# How each per-run key is summarised over a benchmark's runs (same key in the summary).
+SUMMARY_RULES: Mapping[str, Aggregate] = {
+    "cpu_mean_percent": "mean",
+    "cpu_peak_percent": "max",
+    "rss_mean_bytes": "mean",
+    "rss_peak_bytes": "max",
+    "threads_peak": "max",
+    "disk_read_bytes": "mean",
+    "disk_write_bytes": "mean",
+    "net_recv_bytes": "mean",
+    "net_sent_bytes": "mean",
+    "samples": "sum",
+}
+
+
+def summarize_runs(per_run: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """Per-benchmark figures: each key of SUMMARY_RULES over the runs that have it.
+
+    Peaks are the highest of all runs, means and byte counts the mean per run,
+    ``samples`` the total; ``runs`` counts the runs that reported any metric.
+    """
+    summary: dict[str, float] = {}
+    for key, rule in SUMMARY_RULES.items():
+        values = [float(run[key]) for run in per_run if key in run]
+        if not values:
+            continue
+        if rule == "mean":
+            summary[key] = fmean(values)
+        elif rule == "max":
+            summary[key] = max(values)
+        else:
+            summary[key] = float(sum(values))
+    runs = sum(1 for run in per_run if run)
+    if runs:
+        summary["runs"] = float(runs)
+    return summary
+
+
+def supported() -> bool:
+    """True where the tree can be read: Linux with /proc mounted."""
+    return sys.platform.startswith("linux") and os.path.exists("/proc/self/stat")
+
+
+@dataclass(frozen=True, slots=True)
+class ProcStat:
+    state: str
+    num_threads: int
+    starttime: int
+    rss_pages: int
+
+
+def parse_stat(data: bytes) -> ProcStat | None:
+    """/proc/PID/stat; the command name may hold spaces and parentheses."""
+    fields = data[data.rfind(b")") + 2 :].split()
+    if len(fields) < 22:
+        return None
+    return ProcStat(fields[0].decode(), int(fields[17]), int(fields[19]), int(fields[21]))
+
+
+def parse_io(data: bytes) -> tuple[int, int]:
+    """/proc/PID/io → (disk bytes read, disk bytes written net of cancelled writes)."""
+    values = dict(line.split(b": ") for line in data.splitlines() if b": " in line)
+    written = int(values[b"write_bytes"]) - int(values.get(b"cancelled_write_bytes", b"0"))
+    return int(values[b"read_bytes"]), max(written, 0)
+
+
+def parse_net_dev(data: bytes) -> dict[str, tuple[int, int]]:
+    """/proc/net/dev → interface name → (bytes received, bytes sent)."""
+    counters: dict[str, tuple[int, int]] = {}
+    for line in data.splitlines()[2:]:
+        name, _, rest = line.partition(b":")
+        fields = rest.split()
+        if len(fields) >= 9:
+            counters[name.strip().decode()] = (int(fields[0]), int(fields[8]))
+    return counters
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        return os.read(fd, 8192)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _net_counters() -> dict[str, tuple[int, int]] | None:
+    data = _read("/proc/net/dev")
+    return None if data is None else parse_net_dev(data)
+
+
+def _children_rusage() -> tuple[float, int, int]:
+    """CPU seconds and disk bytes (read, written) of this process's reaped children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime, usage.ru_inblock * 512, usage.ru_oublock * 512
+
+
+@dataclass(slots=True)
+class _Run:
+    """Mutable accumulators of the run being sampled (private to the sampler)."""
+
+    root: int
+    root_start: int | None
+    t_begin: float
+    net: dict[str, tuple[int, int]] | None
+    rusage: tuple[float, int, int]
+    known: dict[int, int] = field(default_factory=dict)  # pid → starttime, last sample
+    cpu_base: dict[int, int] = field(default_factory=dict)  # tid → runtime ns
+    cpu_ns: int = 0  # sampled tree CPU so far
+    cpu_history: deque[tuple[float, int]] = field(default_factory=deque)  # (start, cpu_ns)
+    cpu_peak: float | None = None
+    samples: int = 0
+    rss_sum: int = 0
+    rss_peak: int = 0
+    threads_peak: int = 0
+    disk_read: int = 0
+    disk_write: int = 0
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _sample(run: _Run, now: float, peak_window: float) -> bool:
+    """Read every live process of the tree once; False when none was found."""
+    queue = [run.root, *run.known]
+    in_tree = {run.root}
+    seen: dict[int, int] = {}
+    runtimes: dict[int, int] = {}
+    rss = threads = disk_read = disk_write = 0
+    for pid in queue:  # parents before children, so a reap mid-sample undercounts
+        if pid in seen:
+            continue
+        stat = parse_stat(_read(f"/proc/{pid}/stat") or b"")
+        if stat is None or (pid not in in_tree and run.known.get(pid) != stat.starttime):
+            continue  # gone, or the pid now belongs to an unrelated process
+        seen[pid] = stat.starttime
+        if stat.state not in ("Z", "X"):
+            rss += stat.rss_pages * _PAGE
+            threads += stat.num_threads
+        io = _read(f"/proc/{pid}/io")
+        if io:
+            read_bytes, write_bytes = parse_io(io)
+            disk_read += read_bytes
+            disk_write += write_bytes
+        try:
+            tids = (
+                [pid] if stat.num_threads == 1 else list(map(int, os.listdir(f"/proc/{pid}/task")))
+            )
+        except OSError:
+            continue
+        for tid in tids:
+            task = f"/proc/{pid}/task/{tid}/"
+            for child in (_read(task + "children") or b"").split():
+                queue.append(int(child))
+                in_tree.add(int(child))
+            schedstat = _read(task + "schedstat")
+            if schedstat:
+                runtimes[tid] = int(schedstat.split()[0])
+    if not seen:
+        return False
+    run.known = seen
+    run.samples += 1
+    run.rss_sum += rss
+    run.rss_peak = max(run.rss_peak, rss)
+    run.threads_peak = max(run.threads_peak, threads)
+    # /proc/PID/io includes reaped children, so the live sum can only dip transiently.
+    run.disk_read = max(run.disk_read, disk_read)
+    run.disk_write = max(run.disk_write, disk_write)
+    used = 0
+    for tid, runtime in runtimes.items():
+        before = run.cpu_base.get(tid, 0)
+        used += runtime - before if runtime >= before else runtime  # else: tid reused
+    run.cpu_base.update(runtimes)  # keeps vanished threads, should one reappear
+    run.cpu_ns += used
+    _update_peak(run, now, time.monotonic(), peak_window)
+    return True
+
+
+def _max_percent() -> float:
+    return 100.0 * (os.cpu_count() or 1)
+
+
+def _update_peak(run: _Run, start: float, finish: float, peak_window: float) -> None:
+    """Fastest CPU rate over the newest window of at least ``peak_window``.
+
+    A window runs from an earlier sample's start to this sample's finish: at least as
+    long as the span between any thread's two reads, even if the sampler was preempted.
+    """
+    history = run.cpu_history
+    history.append((start, run.cpu_ns))
+    while len(history) > 2 and finish - history[1][0] >= peak_window:
+        history.popleft()
+    first_start, first_ns = history[0]
+    if len(history) < 2 or finish <= first_start:
+        return
+    rate = (run.cpu_ns - first_ns) / (finish - first_start) / 1e7
+    run.cpu_peak = max(run.cpu_peak or 0.0, min(rate, _max_percent()))
+
+
+def _root_reaped(run: _Run) -> bool:
+    stat = parse_stat(_read(f"/proc/{run.root}/stat") or b"")
+    return stat is None or (run.root_start is not None and stat.starttime != run.root_start)
+
+
+def _metrics(run: _Run, t_end: float) -> dict[str, float]:
+    wall = t_end - run.t_begin
+    reaped = _root_reaped(run)
+    cpu_s, disk_read, disk_write = run.cpu_ns / 1e9, run.disk_read, run.disk_write
+    if reaped:
+        now_usage = _children_rusage()
+        cpu_s = max(cpu_s, now_usage[0] - run.rusage[0])
+        disk_read = max(disk_read, now_usage[1] - run.rusage[1])
+        disk_write = max(disk_write, now_usage[2] - run.rusage[2])
+    metrics: dict[str, float] = {"samples": float(run.samples)}
+    if wall > 0 and (reaped or run.samples):
+        metrics["cpu_mean_percent"] = min(cpu_s / wall * 100.0, _max_percent())
+    if run.cpu_peak is not None:
+        metrics["cpu_peak_percent"] = max(run.cpu_peak, metrics.get("cpu_mean_percent", 0.0))
+    if run.samples:
+        metrics["rss_mean_bytes"] = run.rss_sum / run.samples
+        metrics["rss_peak_bytes"] = float(run.rss_peak)
+        metrics["threads_peak"] = float(run.threads_peak)
+    if reaped or run.samples:
+        metrics["disk_read_bytes"] = float(disk_read)
+        metrics["disk_write_bytes"] = float(disk_write)
+    net_end = _net_counters()
+    if run.net is not None and net_end is not None:
+        pairs = [(net_end[name], before) for name, before in run.net.items() if name in net_end]
+        metrics["net_recv_bytes"] = float(sum(max(a[0] - b[0], 0) for a, b in pairs))
+        metrics["net_sent_bytes"] = float(sum(max(a[1] - b[1], 0) for a, b in pairs))
+    return metrics
+
+
+class TreeSampler:
+    """The real :class:`ProcessSampler`: one reusable thread sampling every interval."""
+
+    def __init__(self, interval_s: float = 0.01) -> None:
+        if not interval_s > 0:
+            raise ValueError(f"sample interval must be positive, got {interval_s!r}")
+        self._interval = interval_s
+        self._peak_window = max(0.1, 2 * interval_s)
+        self._supported = supported()
+        self._cond = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._run: _Run | None = None
+        self._active = False
+        self._closed = False
+
+    def begin(self, pid: int) -> None:
+        with self._cond:
+            if self._closed:
+                raise RuntimeError("TreeSampler.begin() after close()")
+            if self._active:
+                raise RuntimeError("TreeSampler.begin() twice without end()")
+            self._active = True
+            if not self._supported:
+                return
+            t_begin = time.monotonic()
+            root = parse_stat(_read(f"/proc/{pid}/stat") or b"")
+            root_start = None if root is None else root.starttime
+            run = _Run(pid, root_start, t_begin, _net_counters(), _children_rusage())
+            run.cpu_history.append((t_begin, 0))
+            self._run = run
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._loop, name="pbench-sampler", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+
+    def end(self) -> Mapping[str, float]:
+        t_end = time.monotonic()
+        with self._cond:  # waits at most for a sample in progress, never an interval
+            if not self._active:
+                raise RuntimeError("TreeSampler.end() without begin()")
+            self._active = False
+            run, self._run = self._run, None
+        if run is None:
+            return {}
+        _sample(run, t_end, self._peak_window)
+        return _metrics(run, t_end)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._run = None
+            self._cond.notify()
+            thread = self._thread
+        if thread is not None:
+            thread.join()
+
+    def _loop(self) -> None:
+        with self._cond:
+            while True:
+                while self._run is None and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                run = self._run
+                assert run is not None
+                deadline = run.t_begin + self._interval
+                while self._run is run and not self._closed:
+                    delay = deadline - time.monotonic()
+                    if delay > 0:
+                        self._cond.wait(delay)
+                        continue
+                    now = time.monotonic()
+                    _sample(run, now, self._peak_window)
+                    deadline = max(deadline + self._interval, now + self._interval / 2)
