@@ -1,0 +1,227 @@
+"""Turning ``pbench run`` options into a RunPlan, once; nothing past here sees click."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from pbench.errors import UsageError
+from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Precision, RunPlan
+from pbench.parameters import Parameter, combinations, listed, scan, substitute
+from pbench.params import parse_assignment, parse_exit_codes
+from pbench.targets.command import CommandOptions, CommandTarget, OutputKind
+from pbench.targets.hooks import CommandHook
+from pbench.targets.shell import plan_invocation
+
+DEFAULT_MIN_RUNS = 10
+
+
+def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
+    """Validate every option and build the plan; returns (plan, reference name)."""
+    commands = list(options["commands"])
+    reference = options["reference"]
+    names = list(options["names"])
+    if len(names) > len(commands):
+        raise UsageError(
+            f"{len(names)} --command-name given for {len(commands)} commands",
+            "give at most one -n per command, in the same order",
+        )
+    shell = _shell(options)
+    min_runs, max_runs, min_time = _run_counts(options)
+    command_options = _command_options(options)
+    parameters = _parameters(options)
+    hooks_by_kind = {
+        kind: _per_command(options[key], len(commands), flag)
+        for kind, key, flag in (
+            ("setup", "setups", "--setup"),
+            ("prepare", "prepares", "--prepare"),
+            ("conclude", "concludes", "--conclude"),
+            ("cleanup", "cleanups", "--cleanup"),
+        )
+    }
+    seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
+    rng = random.Random(seed)
+    sampler_interval = None if options["no_sample"] else options["sample_interval"]
+    specs: list[BenchmarkSpec] = []
+    for index, command in enumerate(commands):
+        for values in combinations(parameters) if parameters else [{}]:
+            name_template = names[index] if index < len(names) else command
+            hooks = Hooks(
+                **{
+                    kind: _hook(kind, per[index], values, command_options, shell)
+                    for kind, per in hooks_by_kind.items()
+                }
+            )
+            specs.append(
+                _spec(
+                    substitute(command, values),
+                    substitute(name_template, values),
+                    values,
+                    hooks,
+                    command_options,
+                    shell,
+                    rng,
+                    sampler_interval,
+                )
+            )
+    reference_name = None
+    if reference is not None:
+        match = next((s for s in specs if reference in (s.name, s.command)), None)
+        if match is None:
+            hooks = Hooks()
+            match = _spec(reference, reference, {}, hooks, command_options, shell, rng, sampler_interval)
+            specs.insert(0, match)
+        reference_name = match.name
+    _check_unique([s.name for s in specs])
+    precision = None
+    if options["precision"] is not None:
+        precision = Precision(options["precision"], options["precision_of"], options["max_time"])
+    elif options["max_time"] is not None:
+        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    plan = RunPlan(
+        benchmarks=specs,
+        warmup=options["warmup"],
+        min_runs=min_runs,
+        max_runs=max_runs,
+        min_time_s=min_time,
+        order=options["order"],
+        seed=seed,
+        ignore_failure=_ignore_failure(options),
+        precision=precision,
+    )
+    return plan, reference_name
+
+
+def _spec(
+    command: str,
+    name: str,
+    values: dict[str, str],
+    hooks: Hooks,
+    options: CommandOptions,
+    shell: str,
+    rng: random.Random,
+    sampler_interval: float | None,
+) -> BenchmarkSpec:
+    invocation = plan_invocation(command, shell)
+    sampler = None
+    if sampler_interval is not None:
+        from pbench.sampler import TreeSampler
+
+        sampler = TreeSampler(interval_s=sampler_interval)
+    target = CommandTarget(invocation, options, rng=random.Random(rng.random()), sampler=sampler)
+    info: dict[str, Any] = {
+        "type": "command",
+        "shell_mode": invocation.mode,
+        "argv": list(invocation.argv),
+        "peak_memory_exact": target.exact_memory,
+    }
+    if invocation.shell is not None:
+        info["shell"] = invocation.shell
+    return BenchmarkSpec(name=name, command=command, target=target, hooks=hooks, parameters=values, info=info)
+
+
+def _shell(options: dict[str, Any]) -> str:
+    shell = str(options["shell"])
+    if options["no_shell"]:
+        if shell not in ("auto", "none"):
+            raise UsageError("-N and --shell contradict each other", "give one of them")
+        return "none"
+    return shell
+
+
+def _run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
+    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
+    if runs is not None:
+        if min_runs is not None or max_runs is not None:
+            raise UsageError(
+                "--runs cannot be combined with --min-runs or --max-runs",
+                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
+            )
+        if options["precision"] is not None:
+            raise UsageError("--runs fixes the count, --precision adapts it", "give one of them")
+        return runs, runs, 0.0
+    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
+    if max_runs is not None and min_runs is None:
+        low = min(low, max_runs)
+    if max_runs is not None and low > max_runs:
+        raise UsageError(
+            f"--min-runs {low} is larger than --max-runs {max_runs}", "make --min-runs <= --max-runs"
+        )
+    return low, max_runs, float(options["min_time"])
+
+
+def _command_options(options: dict[str, Any]) -> CommandOptions:
+    env = dict(os.environ)
+    for pair in options["env_pairs"]:
+        name, value = parse_assignment(pair, "--env")
+        env[name] = value
+    output = str(options["output"])
+    output_kind: OutputKind
+    output_path = None
+    if options["show_output"]:
+        if output not in ("null", "inherit"):
+            raise UsageError("--show-output and --output contradict each other", "give one of them")
+        output_kind = "inherit"
+    elif output in ("null", "pipe", "inherit"):
+        output_kind = output  # type: ignore[assignment]
+    else:
+        output_kind, output_path = "file", output
+    input_path = options["input_path"]
+    if input_path is not None and input_path != "null" and not os.path.isfile(input_path):
+        raise UsageError(f"--input: no such file {input_path!r}", "give an existing file, or null")
+    return CommandOptions(
+        env=env,
+        output=output_kind,
+        output_path=output_path,
+        input_path=None if input_path in (None, "null") else input_path,
+        timeout_s=options["timeout"],
+    )
+
+
+def _parameters(options: dict[str, Any]) -> list[Parameter]:
+    parameters = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
+    if options["step"] is not None and not options["scans"]:
+        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P n 1 10 -D 2")
+    parameters += [listed(name, values) for name, values in options["lists"]]
+    return parameters
+
+
+def _per_command(values: Sequence[str], count: int, flag: str) -> list[str | None]:
+    if not values:
+        return [None] * count
+    if len(values) == 1:
+        return [values[0]] * count
+    if len(values) == count:
+        return list(values)
+    raise UsageError(
+        f"{flag} was given {len(values)} times for {count} commands",
+        f"give {flag} once (for all commands) or once per command",
+    )
+
+
+def _hook(
+    kind: str, command: str | None, values: dict[str, str], options: CommandOptions, shell: str
+) -> CommandHook | None:
+    if command is None:
+        return None
+    return CommandHook(kind, substitute(command, values), options, shell)
+
+
+def _ignore_failure(options: dict[str, Any]) -> IgnoreFailure:
+    codes_text = options["ignore_failure_codes"]
+    if codes_text is not None:
+        return IgnoreFailure(True, parse_exit_codes(codes_text))
+    return IgnoreFailure(bool(options["ignore_failure"]), None)
+
+
+def _check_unique(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UsageError(
+                f"two benchmarks are both named {name!r}",
+                "give them different names with -n, or use {param} placeholders",
+            )
+        seen.add(name)
