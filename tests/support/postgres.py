@@ -14,6 +14,7 @@ it (``scripts/ensure_postgres.sh``); tests fail on it rather than skip.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import glob
 import os
 import shutil
@@ -51,7 +52,9 @@ def find_bindir() -> Path:
         except ValueError:
             return 0.0
 
-    candidates += [Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version)[::-1]]
+    candidates += [
+        Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version)[::-1]
+    ]
     for folder in candidates:
         if (folder / "initdb").is_file() and (folder / "pg_ctl").is_file():
             return folder
@@ -142,9 +145,8 @@ class PostgresServer:
         cmd = ["runuser", "-u", SERVICE_USER, "--", *args] if as_root else args
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
         if out.returncode != 0:
-            raise PostgresUnavailable(
-                f"{Path(args[0]).name} failed ({out.returncode}): {out.stderr.strip() or out.stdout.strip()}"
-            )
+            output = out.stderr.strip() or out.stdout.strip()
+            raise PostgresUnavailable(f"{Path(args[0]).name} failed ({out.returncode}): {output}")
 
     def _init(self, as_root: bool) -> None:
         self._as_root = as_root
@@ -206,9 +208,7 @@ class PostgresServer:
         import psycopg
 
         with psycopg.connect(**self.connect_kwargs(dbname="postgres"), autocommit=True) as conn:
-            conn.execute(
-                f"CREATE ROLE {TEST_USER} LOGIN PASSWORD '{TEST_PASSWORD}'"  # noqa: S608 - constant
-            )
+            conn.execute(f"CREATE ROLE {TEST_USER} LOGIN PASSWORD '{TEST_PASSWORD}'")
             conn.execute(f"CREATE DATABASE {TEST_DB} OWNER {TEST_USER}")
 
     def log(self) -> str:
@@ -218,7 +218,15 @@ class PostgresServer:
     def kill(self) -> None:
         """Stop the server at once (immediate shutdown), as a crash would."""
         self._run(
-            [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop"],
+            [
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
             as_root=self._as_root,
         )
 
@@ -228,12 +236,18 @@ class PostgresServer:
     def stop(self) -> None:
         if getattr(self, "started", False):
             self.started = False
-            try:
+            with contextlib.suppress(PostgresUnavailable, subprocess.TimeoutExpired):
                 self._run(
-                    [str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-m", "fast", "-w", "stop"],
+                    [
+                        str(self.bindir / "pg_ctl"),
+                        "-D",
+                        str(self.folder / "data"),
+                        "-m",
+                        "fast",
+                        "-w",
+                        "stop",
+                    ],
                     as_root=self._as_root,
                 )
-            except (PostgresUnavailable, subprocess.TimeoutExpired):
-                pass
         if self.folder.exists():
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -70,10 +70,11 @@ class SqlQuery:
 class QueryFailed(Exception):
     """A query that did not complete; ``kind`` groups errors in load results."""
 
-    def __init__(self, kind: ErrorKind, message: str) -> None:
+    def __init__(self, kind: ErrorKind, message: str, detail: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.detail = detail or message  # without the "query failed: " framing
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +235,7 @@ class SqlScript:
             self.target.run_script(self.sql)
         except QueryFailed as exc:
             raise HookFailed(
-                f"{self.option} failed: {exc.message}",
+                f"{self.option} failed: {exc.detail}",
                 f"check the SQL given to {self.option}",
             ) from None
 

@@ -122,7 +122,8 @@ class PostgresSession:
             )
         if conn is None or conn.broken or conn.closed or sqlstate is None:
             return QueryFailed("connection", f"lost the connection to the server: {text}")
-        return QueryFailed("query", f"query failed: {text} (SQLSTATE {sqlstate})")
+        detail = f"{text} (SQLSTATE {sqlstate})"
+        return QueryFailed("query", f"query failed: {detail}", detail)
 
     def run_script(self, sql: str) -> None:
         conn = self._conn

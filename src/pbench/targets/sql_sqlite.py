@@ -141,10 +141,10 @@ class SqliteSession:
                     "timeout", f"the query exceeded --timeout {opts.timeout_s:g}s (interrupted)"
                 ) from None
             self._rollback()
-            raise QueryFailed("query", f"query failed: {exc}") from None
+            raise QueryFailed("query", f"query failed: {exc}", str(exc)) from None
         except sqlite3.Error as exc:
             self._rollback()
-            raise QueryFailed("query", f"query failed: {exc}") from None
+            raise QueryFailed("query", f"query failed: {exc}", str(exc)) from None
 
     def _rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction:
