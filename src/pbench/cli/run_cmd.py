@@ -151,6 +151,7 @@ def _execute(
         status = ExitCode.INTERRUPTED
     finally:
         bar.clear()
+    _attach_process_tree(runner.results)
     interrupted = status == ExitCode.INTERRUPTED
     report = build_report(
         runner.results,
@@ -173,3 +174,13 @@ def _execute(
         click.echo(f"pbench: interrupted; {kept} finished runs were kept{where}", err=True)
     return int(status)
 
+
+
+def _attach_process_tree(results: Sequence[Any]) -> None:
+    """Per-benchmark summary of the sampler's per-run figures (JSON and terminal)."""
+    from pbench.sampler import summarize_runs
+
+    for result in results:
+        per_run = [m.metrics for m in result.measurements if m.metrics]
+        if per_run:
+            result.sections["process_tree"] = summarize_runs(per_run)

@@ -112,9 +112,30 @@ def render_result(
     return "\n".join(lines)
 
 
+def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
+    """The sampler's view of the process tree (sampled: peaks are lower bounds)."""
+    parts = []
+    if "cpu_mean_percent" in tree:
+        parts.append(
+            f"CPU {tree['cpu_mean_percent']:.0f}% mean, {tree.get('cpu_peak_percent', 0):.0f}% peak"
+        )
+    if "rss_peak_bytes" in tree:
+        parts.append(f"RSS {format_bytes(tree['rss_peak_bytes'])} peak")
+    if "threads_peak" in tree:
+        parts.append(f"{tree['threads_peak']:.0f} threads peak")
+    if "disk_read_bytes" in tree or "disk_write_bytes" in tree:
+        parts.append(
+            f"disk {format_bytes(tree.get('disk_read_bytes', 0))} read, "
+            f"{format_bytes(tree.get('disk_write_bytes', 0))} written"
+        )
+    if not parts:
+        return []
+    return [f"Process tree:        {' · '.join(parts)} (per run, sampled)"]
+
+
 SectionRenderer = Callable[[Mapping[str, Any]], list[str]]
-# Target-specific extra lines (sampler, HTTP, SQL) register here by section name.
-SECTION_RENDERERS: dict[str, SectionRenderer] = {}
+# Target-specific extra lines register here by section name.
+SECTION_RENDERERS: dict[str, SectionRenderer] = {"process_tree": _process_tree_lines}
 
 
 def _section_lines(sections: Mapping[str, Any]) -> list[str]:
