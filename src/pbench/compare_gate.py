@@ -1,0 +1,151 @@
+"""``--fail-if`` gates: pytest-benchmark-style limits on a slowdown, judged conservatively.
+
+``median:5%`` fails when the candidate's median is more than 5% above the baseline's,
+``mean:0.002`` when its mean is more than 2 ms above (a bare number is seconds; ``ms``,
+``us``/``µs`` and ``ns`` suffixes are accepted), ``p95:10%`` likewise for the 95th
+percentile. Any of ``min``, ``max``, ``mean``, ``median`` and ``pNN`` can be gated.
+
+A gate is evaluated on the favourable end of the bootstrap interval of the slowdown
+(the (1 − alpha) percentile interval, Efron & Tibshirani 1993, §13.3), not on the point
+estimate: it fails only when even the lower bound exceeds the limit, so noise alone
+fails a gate with probability at most alpha/2.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pbench.compare import DEFAULT_RESAMPLES, contrast_replicates
+from pbench.compare_stats import Kind, known_statistic, percentile_interval, statistic_of
+from pbench.errors import UsageError
+
+_EXPRESSION = re.compile(
+    r"^\s*(?P<stat>[a-z][a-z0-9.]*)\s*:\s*(?P<value>[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)"
+    r"\s*(?P<unit>%|s|ms|us|µs|ns)?\s*$",
+    re.IGNORECASE,
+)
+_SECONDS = {None: 1.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+@dataclass(frozen=True)
+class FailIf:
+    """A limit on the slowdown of ``statistic``: a fraction if ``relative``, else seconds."""
+
+    text: str
+    statistic: str
+    limit: float
+    relative: bool
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One gate on one benchmark: the slowdown estimate, its lower bound, and the outcome.
+
+    ``estimate`` and ``bound`` are fractions (0.05 = 5% slower) for relative gates and
+    seconds for absolute ones.
+    """
+
+    gate: FailIf
+    benchmark: str
+    estimate: float
+    bound: float
+    failed: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "expression": self.gate.text,
+            "benchmark": self.benchmark,
+            "statistic": self.gate.statistic,
+            "limit": self.gate.limit,
+            "relative": self.gate.relative,
+            "estimate": self.estimate if math.isfinite(self.estimate) else None,
+            "lower_bound": self.bound if math.isfinite(self.bound) else None,
+            "failed": self.failed,
+        }
+
+    def describe(self) -> str:
+        outcome = "FAILED" if self.failed else "passed"
+        return (
+            f"--fail-if {self.gate.text} {outcome} for '{self.benchmark}': "
+            f"{self.gate.statistic} change {self._show(self.estimate)}, "
+            f"lower bound {self._show(self.bound)}"
+        )
+
+    def _show(self, value: float) -> str:
+        return f"{value * 100:+.2f}%" if self.gate.relative else f"{value * 1e3:+.3f} ms"
+
+
+def parse_fail_if(text: str) -> FailIf:
+    """Parse one ``--fail-if`` expression; a bad one is a :class:`UsageError`."""
+    hint = "write STAT:LIMIT, e.g. median:5%, mean:0.002 (seconds) or p95:10%"
+    match = _EXPRESSION.match(text)
+    if match is None:
+        raise UsageError(f"--fail-if {text!r} is not an expression pbench understands", hint=hint)
+    statistic = match["stat"].lower()
+    if not known_statistic(statistic):
+        raise UsageError(
+            f"--fail-if {text!r}: unknown statistic '{statistic}'",
+            hint="use min, max, mean, median or a percentile such as p95",
+        )
+    value = float(match["value"])
+    unit = match["unit"]
+    if unit == "%":
+        return FailIf(text=text.strip(), statistic=statistic, limit=value / 100.0, relative=True)
+    return FailIf(
+        text=text.strip(),
+        statistic=statistic,
+        limit=value * _SECONDS[unit.lower() if unit else None],
+        relative=False,
+    )
+
+
+def evaluate(
+    gates: Sequence[FailIf],
+    name: str,
+    reference: Sequence[float],
+    candidate: Sequence[float],
+    *,
+    alpha: float = 0.05,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> list[GateResult]:
+    """Every gate on one benchmark pair (baseline = ``reference``)."""
+    results: list[GateResult] = []
+    kinds: tuple[tuple[Kind, bool], ...] = (("ratio", True), ("difference", False))
+    for kind, relative in kinds:
+        chosen = [g for g in gates if g.relative == relative]
+        if not chosen:
+            continue
+        statistics = sorted({g.statistic for g in chosen})
+        replicates = contrast_replicates(
+            reference, candidate, statistics, kind, resamples=resamples, seed=seed
+        )
+        for gate in chosen:
+            low, _ = percentile_interval(replicates[gate.statistic], 1.0 - alpha)
+            point = _point(reference, candidate, gate.statistic, relative)
+            bound = low - 1.0 if relative else low
+            results.append(
+                GateResult(
+                    gate=gate,
+                    benchmark=name,
+                    estimate=point,
+                    bound=bound,
+                    failed=bound > gate.limit,
+                )
+            )
+    order = {id(g): i for i, g in enumerate(gates)}
+    return sorted(results, key=lambda r: order[id(r.gate)])
+
+
+def _point(
+    reference: Sequence[float], candidate: Sequence[float], statistic: str, relative: bool
+) -> float:
+    ref = statistic_of(reference, statistic)
+    cand = statistic_of(candidate, statistic)
+    if relative:
+        return cand / ref - 1.0 if ref > 0.0 else float("inf")
+    return cand - ref

@@ -1,0 +1,179 @@
+"""Comparing two result files: pair benchmarks, compare each pair, gate, decide the exit code.
+
+Benchmarks pair up by name; ``matches`` maps a baseline name to a differently named
+candidate (a renamed benchmark). Unpaired benchmarks on either side are kept and
+reported, never silently dropped. The pairs form one family: their p-values are
+Holm-adjusted together (Holm 1979) so that the chance of any false regression among
+them stays at most alpha.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pbench.compare import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_samples
+from pbench.compare_files import Benchmark, ResultFile
+from pbench.compare_gate import FailIf, GateResult, evaluate
+from pbench.errors import ExitCode, UsageError
+
+
+@dataclass(frozen=True)
+class Pair:
+    baseline: Benchmark
+    candidate: Benchmark
+
+    @property
+    def label(self) -> str:
+        if self.baseline.name == self.candidate.name:
+            return self.baseline.name
+        return f"{self.baseline.name} → {self.candidate.name}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    alpha: float = 0.05
+    threshold: float = 0.01
+    statistic: str = "median"
+    seed: int = 0
+    resamples: int = DEFAULT_RESAMPLES
+
+
+@dataclass(frozen=True)
+class FileComparison:
+    """Everything ``pbench compare`` found; ``comparisons[i]`` belongs to ``pairs[i]``."""
+
+    baseline: ResultFile
+    candidate: ResultFile
+    settings: Settings
+    pairs: tuple[Pair, ...]
+    comparisons: tuple[Comparison, ...]
+    gates: tuple[GateResult, ...]
+    only_in_baseline: tuple[str, ...]
+    only_in_candidate: tuple[str, ...]
+
+    @property
+    def regressions(self) -> list[Pair]:
+        return [
+            p for p, c in zip(self.pairs, self.comparisons, strict=True) if c.verdict == "slower"
+        ]
+
+    @property
+    def inconclusive(self) -> list[Pair]:
+        return [
+            p
+            for p, c in zip(self.pairs, self.comparisons, strict=True)
+            if c.verdict == "inconclusive"
+        ]
+
+    @property
+    def failed_gates(self) -> list[GateResult]:
+        return [g for g in self.gates if g.failed]
+
+    def exit_code(self, fail_on_inconclusive: bool = False) -> ExitCode:
+        """3 on a regression or a failed gate; 5 on inconclusive if asked; else 0."""
+        if self.regressions or self.failed_gates:
+            return ExitCode.REGRESSION
+        if fail_on_inconclusive and self.inconclusive:
+            return ExitCode.INCONCLUSIVE
+        return ExitCode.OK
+
+
+def pair_benchmarks(
+    baseline: ResultFile, candidate: ResultFile, matches: Sequence[tuple[str, str]] = ()
+) -> tuple[list[Pair], list[str], list[str]]:
+    """Pairs in baseline order, then the baseline-only and candidate-only names."""
+    mapping: dict[str, str] = {}
+    for old, new in matches:
+        if old not in baseline.benchmarks:
+            raise UsageError(
+                f"--match {old}={new}: the baseline {baseline.path} has no benchmark '{old}'",
+                hint="its benchmarks are " + _names(baseline),
+            )
+        if new not in candidate.benchmarks:
+            raise UsageError(
+                f"--match {old}={new}: the candidate {candidate.path} has no benchmark '{new}'",
+                hint="its benchmarks are " + _names(candidate),
+            )
+        if old in mapping or new in mapping.values():
+            raise UsageError(
+                f"--match {old}={new}: '{old}' or '{new}' is already matched",
+                hint="match each benchmark at most once",
+            )
+        mapping[old] = new
+    taken = set(mapping.values())
+    pairs: list[Pair] = []
+    only_baseline: list[str] = []
+    for name, benchmark in baseline.benchmarks.items():
+        other = mapping.get(name)
+        if other is None and name in candidate.benchmarks and name not in taken:
+            other = name
+        if other is None:
+            only_baseline.append(name)
+        else:
+            pairs.append(Pair(benchmark, candidate.benchmarks[other]))
+    paired = {p.candidate.name for p in pairs}
+    only_candidate = [n for n in candidate.benchmarks if n not in paired]
+    return pairs, only_baseline, only_candidate
+
+
+def compare_result_files(
+    baseline: ResultFile,
+    candidate: ResultFile,
+    *,
+    matches: Sequence[tuple[str, str]] = (),
+    gates: Sequence[FailIf] = (),
+    settings: Settings = Settings(),
+) -> FileComparison:
+    """Compare every paired benchmark; a :class:`UsageError` when nothing pairs up."""
+    pairs, only_baseline, only_candidate = pair_benchmarks(baseline, candidate, matches)
+    if not pairs:
+        raise UsageError(
+            f"{baseline.path} and {candidate.path} have no benchmark in common",
+            hint="map renamed benchmarks with --match OLD=NEW; baseline has "
+            + _names(baseline)
+            + "; candidate has "
+            + _names(candidate),
+        )
+    single = [
+        compare_samples(
+            p.baseline.times,
+            p.candidate.times,
+            name=p.candidate.name,
+            reference_name=p.baseline.name,
+            alpha=settings.alpha,
+            threshold=settings.threshold,
+            resamples=settings.resamples,
+            seed=settings.seed,
+            statistic=settings.statistic,
+        )
+        for p in pairs
+    ]
+    gate_results = [
+        result
+        for p in pairs
+        for result in evaluate(
+            gates,
+            p.label,
+            p.baseline.times,
+            p.candidate.times,
+            alpha=settings.alpha,
+            resamples=settings.resamples,
+            seed=settings.seed,
+        )
+    ]
+    return FileComparison(
+        baseline=baseline,
+        candidate=candidate,
+        settings=settings,
+        pairs=tuple(pairs),
+        comparisons=tuple(adjust_family(single)),
+        gates=tuple(gate_results),
+        only_in_baseline=tuple(only_baseline),
+        only_in_candidate=tuple(only_candidate),
+    )
+
+
+def _names(results: ResultFile) -> str:
+    names = [f"'{n}'" for n in results.benchmarks]
+    return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
