@@ -1,0 +1,38 @@
+"""Byte-for-byte golden files for every format, from the fixed report in conftest.py.
+
+After an intended change of a format, regenerate them and review the diff:
+
+    PBENCH_REGEN_GOLDEN=1 python3 -m pytest tests/export/test_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pbench.export import ExportFormat, render
+from pbench.models import RunReport
+
+GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
+FILES: dict[ExportFormat, str] = {
+    "json": "report.json",
+    "csv": "report.csv",
+    "markdown": "report.md",
+}
+
+
+@pytest.mark.parametrize("format", list(FILES))
+def test_matches_golden_file(format: ExportFormat, report: RunReport) -> None:
+    path = GOLDEN / FILES[format]
+    text = render(format, report)
+    if os.environ.get("PBENCH_REGEN_GOLDEN") == "1":
+        path.write_bytes(text.encode("utf-8"))
+        pytest.skip(f"regenerated {path}")
+    assert text.encode("utf-8") == path.read_bytes()
+
+
+def test_rendering_is_deterministic(report: RunReport) -> None:
+    for format in FILES:
+        assert render(format, report) == render(format, report)
