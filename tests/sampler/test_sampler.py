@@ -1,0 +1,205 @@
+"""TreeSampler against real process trees: workers, files, sockets, orphans."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pytest
+
+from pbench.sampler import TreeSampler
+
+MB = 1 << 20
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+
+
+@pytest.fixture
+def sampler() -> Iterator[TreeSampler]:
+    s = TreeSampler()
+    yield s
+    s.close()
+
+
+def run_tree(sampler: TreeSampler, argv: Sequence[str]) -> Mapping[str, float]:
+    """Spawn argv as the root of a tree, sample it until reaped, return the metrics."""
+    pid = os.posix_spawn(argv[0], list(argv), dict(os.environ))
+    sampler.begin(pid)
+    _, status = os.waitpid(pid, 0)
+    metrics = sampler.end()
+    assert os.waitstatus_to_exitcode(status) == 0
+    return metrics
+
+
+def python(code: str) -> list[str]:
+    return [sys.executable, "-I", "-S", "-c", textwrap.dedent(code)]
+
+
+def under_shell(argv: Sequence[str], after: str = "true") -> list[str]:
+    """Root = sh, which forks argv (a trailing command stops sh from exec'ing it)."""
+    quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in argv)
+    return ["/bin/sh", "-c", f"{quoted}; {after}"]
+
+
+WORKERS = """
+    import os, time
+    pids = []
+    for _ in range({n}):
+        pid = os.fork()
+        if pid == 0:
+            block = b"x" * ({mb} << 20)  # written, so resident
+            start = time.process_time()
+            while time.process_time() - start < {burn}:
+                pass
+            os._exit(len(block) == 0)
+        pids.append(pid)
+    for pid in pids:
+        assert os.waitpid(pid, 0)[1] == 0
+"""
+
+
+def test_workers_memory_cpu_and_threads_summed_over_the_tree(sampler: TreeSampler) -> None:
+    # sh → python → 3 workers, each holding 50 MB while burning 0.5 s of CPU.
+    m = run_tree(sampler, under_shell(python(WORKERS.format(n=3, mb=50, burn=0.5))))
+    assert m["rss_peak_bytes"] >= 0.8 * 150 * MB  # sampled: a lower bound of the true sum
+    assert m["rss_peak_bytes"] < 400 * MB
+    assert 0 < m["rss_mean_bytes"] <= m["rss_peak_bytes"]
+    assert m["cpu_peak_percent"] > 80  # 3 busy workers on 2 cores: ~200 unless starved
+    assert m["cpu_peak_percent"] <= 100 * (os.cpu_count() or 1)
+    assert m["cpu_peak_percent"] >= m["cpu_mean_percent"] > 50
+    assert m["threads_peak"] >= 5  # sh, python, 3 workers: one thread each at least
+    assert m["samples"] >= 10
+
+
+def test_cpu_of_one_busy_thread_is_about_one_core(sampler: TreeSampler) -> None:
+    m = run_tree(sampler, python(WORKERS.format(n=1, mb=1, burn=0.4)))
+    assert 40 < m["cpu_mean_percent"] <= 110
+    assert 60 < m["cpu_peak_percent"] <= 110  # a 100 ms window: ±1 scheduler tick
+
+
+def test_disk_write_counts_file_bytes_not_other_writes(
+    sampler: TreeSampler, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.bin"
+    code = f"""
+        import os
+        fd = os.open({str(target)!r}, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        for _ in range(20):
+            os.write(fd, b"y" * (1 << 20))
+        os.fsync(fd)
+        os.close(fd)
+        null = os.open("/dev/null", os.O_WRONLY)  # counted by wchar, not by write_bytes
+        for _ in range(30):
+            os.write(null, b"z" * (1 << 20))
+    """
+    m = run_tree(sampler, under_shell(python(code)))
+    assert target.stat().st_size == 20 * MB
+    assert 20 * MB <= m["disk_write_bytes"] < 25 * MB
+
+
+def test_disk_read_counts_bytes_fetched_from_storage(sampler: TreeSampler, tmp_path: Path) -> None:
+    target = tmp_path / "in.bin"
+    target.write_bytes(os.urandom(8 * MB))
+    fd = os.open(target, os.O_RDONLY)
+    os.fsync(fd)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)  # out of the page cache
+    os.close(fd)
+    code = f"""
+        with open({str(target)!r}, "rb") as f:
+            while f.read(1 << 20):
+                pass
+    """
+    m = run_tree(sampler, python(code))
+    assert m["disk_read_bytes"] >= 0.9 * 8 * MB
+
+
+def test_host_network_bytes_include_loopback_traffic(sampler: TreeSampler) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def drain() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while conn.recv(1 << 16):
+                pass
+            conn.sendall(b"k")  # all of it arrived: the child may now exit
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    code = f"""
+        import socket
+        with socket.create_connection(("127.0.0.1", {port})) as s:
+            s.sendall(b"n" * (5 << 20))
+            s.shutdown(socket.SHUT_WR)
+            assert s.recv(1) == b"k"
+    """
+    m = run_tree(sampler, python(code))
+    reader.join(10)
+    server.close()
+    assert m["net_sent_bytes"] >= 5 * MB  # loopback: sent and received by the host
+    assert m["net_recv_bytes"] >= 5 * MB
+
+
+def test_children_that_come_and_go_and_orphans_are_followed(sampler: TreeSampler) -> None:
+    # The child forks a grandchild and exits; the orphan, reparented out of the tree,
+    # then allocates 80 MB while the root sleeps.
+    code = """
+        import os, time
+        if os.fork() == 0:
+            time.sleep(0.3)
+            block = b"o" * (80 << 20)
+            time.sleep(0.4)
+            os._exit(0)
+        time.sleep(0.1)
+    """
+    m = run_tree(sampler, under_shell(python(code), after="sleep 1"))
+    assert m["rss_peak_bytes"] >= 0.8 * 80 * MB
+
+
+def test_short_run_ends_promptly_with_few_samples() -> None:
+    slow = TreeSampler(interval_s=5.0)
+    try:
+        pid = os.posix_spawn("/bin/true", ["true"], {})
+        slow.begin(pid)
+        os.waitpid(pid, 0)
+        started = time.monotonic()
+        m = slow.end()
+        assert time.monotonic() - started < 1.0  # never waits for the 5 s interval
+    finally:
+        slow.close()
+    assert m["samples"] == 0
+    assert "rss_peak_bytes" not in m and "cpu_peak_percent" not in m
+    assert m["cpu_mean_percent"] >= 0  # the kernel's figure for the reaped root
+    assert m["disk_write_bytes"] >= 0
+
+
+def sampler_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name == "pbench-sampler"}
+
+
+def test_reused_across_many_runs_with_one_thread(sampler: TreeSampler) -> None:
+    before = sampler_threads()
+    for i in range(30):
+        argv = ["/bin/sleep", "0.05"] if i % 10 == 0 else ["/bin/true"]
+        m = run_tree(sampler, argv)
+        assert m["samples"] >= (2 if argv[0] == "/bin/sleep" else 0)
+        assert m["samples"] <= 10
+    assert len(sampler_threads() - before) == 1
+
+
+def test_close_stops_the_thread_and_refuses_new_runs() -> None:
+    before = sampler_threads()
+    s = TreeSampler()
+    run_tree(s, ["/bin/sleep", "0.03"])
+    (thread,) = sampler_threads() - before
+    s.close()
+    assert not thread.is_alive()
+    with pytest.raises(RuntimeError):
+        s.begin(os.getpid())
+    s.close()  # idempotent
