@@ -1,0 +1,85 @@
+"""Shell detection, parameter expansion and value parsing."""
+
+import pytest
+
+from pbench.errors import UsageError
+from pbench.parameters import combinations, listed, scan, substitute
+from pbench.params import parse_duration, parse_exit_codes, parse_fraction
+from pbench.targets.shell import needs_shell, plan_invocation
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["echo a | wc", "a && b", "ls > out", "cat < in", "ls *.py", "echo $HOME", "echo `date`",
+     'echo "$X"', "FOO=1 env", "cd /tmp", "sleep 1 &", "a; b", "for i in 1; do :; done",
+     "ls ~", "(cd /; ls)", "echo 'unbalanced"],
+)  # fmt: skip
+def test_needs_shell(command: str) -> None:
+    assert needs_shell(command)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["sleep 0.1", "grep -r foo .", "echo 'a | b'", 'echo "a && b"', "python3 -c 'print(1)'",
+     "ls -la /tmp", r"echo a\|b", "echo 'it''s'"],
+)  # fmt: skip
+def test_runs_directly(command: str) -> None:
+    assert not needs_shell(command)
+
+
+def test_plan_invocation_modes() -> None:
+    direct = plan_invocation("echo 'a b' c", None)
+    assert direct.mode == "direct" and direct.argv == ("echo", "a b", "c")
+    shell = plan_invocation("echo a | wc -l", "auto")
+    assert shell.mode == "shell" and shell.argv == ("sh", "-c", "echo a | wc -l")
+    forced = plan_invocation("echo a | wc -l", "none")
+    assert forced.argv == ("echo", "a", "|", "wc", "-l")
+    bash = plan_invocation("echo hi", "bash")
+    assert bash.argv == ("bash", "-c", "echo hi") and bash.shell == "bash"
+    with pytest.raises(UsageError):
+        plan_invocation("   ", None)
+    with pytest.raises(UsageError):
+        plan_invocation("echo 'x", "none")
+
+
+def test_parameter_scan_and_list() -> None:
+    assert scan("n", "1", "4", None).values == ("1", "2", "3", "4")
+    assert scan("d", "0.1", "0.3", "0.1").values == ("0.1", "0.2", "0.3")
+    assert scan("n", "0", "20", "10").values == ("0", "10", "20")
+    assert listed("c", "gcc,clang").values == ("gcc", "clang")
+    got = list(combinations([listed("a", "x,y"), scan("n", "1", "2", None)]))
+    assert got == [{"a": "x", "n": "1"}, {"a": "x", "n": "2"}, {"a": "y", "n": "1"}, {"a": "y", "n": "2"}]
+    assert substitute("sleep {t} {x}", {"t": "1"}) == "sleep 1 {x}"
+
+
+@pytest.mark.parametrize(
+    "args", [("n", "5", "1", None), ("n", "a", "2", None), ("n", "1", "2", "0"), ("n", "0.5", "1", None)]
+)
+def test_bad_parameter_scans(args: tuple[str, str, str, str | None]) -> None:
+    with pytest.raises(UsageError):
+        scan(*args)
+
+
+def test_bad_parameter_list() -> None:
+    with pytest.raises(UsageError):
+        listed("x", "a,,b")
+    with pytest.raises(UsageError):
+        listed("9x", "a")
+
+
+def test_value_parsing() -> None:
+    assert parse_duration("500ms", "--timeout") == pytest.approx(0.5)
+    assert parse_duration("2", "--timeout") == 2.0
+    assert parse_duration("1m", "--timeout") == 60.0
+    assert parse_duration("250us", "--timeout") == pytest.approx(250e-6)
+    for bad in ("", "fast", "-1s", "0"):
+        with pytest.raises(UsageError):
+            parse_duration(bad, "--timeout")
+    assert parse_fraction("2%", "--precision") == pytest.approx(0.02)
+    assert parse_fraction("0.05", "--precision") == pytest.approx(0.05)
+    with pytest.raises(UsageError):
+        parse_fraction("150%", "--precision")
+    assert parse_exit_codes("1,2") == frozenset({1, 2})
+    assert parse_exit_codes("all") is None
+    with pytest.raises(UsageError):
+        parse_exit_codes("x")

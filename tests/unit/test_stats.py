@@ -1,0 +1,87 @@
+"""Statistics on known data (values checked by hand or against textbook tables)."""
+
+import math
+
+import pytest
+
+from pbench.stats import (
+    Interval,
+    median_ci_ranks,
+    outliers,
+    precision_reached,
+    summarize,
+    t_quantile,
+)
+
+
+def test_summary_of_known_sample() -> None:
+    s = summarize([1, 2, 3, 4, 5, 6, 7, 8, 9, 100])
+    assert s.n == 10
+    assert s.mean == pytest.approx(14.5)
+    assert s.stddev == pytest.approx(30.1523907, rel=1e-6)  # N-1 denominator
+    assert s.median == 5.5
+    assert (s.min, s.max) == (1, 100)
+    assert s.p25 == pytest.approx(3.25) and s.p75 == pytest.approx(7.75)
+    assert s.iqr == pytest.approx(4.5)
+    assert s.mad == pytest.approx(2.5)
+    assert s.cv == pytest.approx(s.stddev / s.mean)
+    # Order-statistic interval for n=10 at 95%: X(2)..X(9) (1-based), Conover table A3.
+    assert s.median_ci == Interval(2.0, 9.0)
+    # t interval: 14.5 ± 2.262157 * 30.15239 / sqrt(10)
+    half = 2.2621571628 * s.stddev / math.sqrt(10)
+    assert s.mean_ci.low == pytest.approx(14.5 - half, rel=1e-7)
+    assert s.mean_ci.high == pytest.approx(14.5 + half, rel=1e-7)
+
+
+def test_single_value() -> None:
+    s = summarize([0.25])
+    assert (s.n, s.mean, s.stddev, s.median, s.cv) == (1, 0.25, 0.0, 0.25, 0.0)
+    assert s.mean_ci == Interval(0.25, 0.25)
+
+
+def test_empty_sample_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        summarize([])
+
+
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [(1, 12.7062047), (2, 4.3026527), (3, 3.1824463), (5, 2.5705818), (10, 2.2281389),
+     (30, 2.0422725), (120, 1.9799304), (5000, 1.959964)],
+)  # fmt: skip
+def test_t_quantile_matches_tables(df: int, expected: float) -> None:
+    assert t_quantile(0.975, df) == pytest.approx(expected, rel=1e-6)
+
+
+def test_t_quantile_is_symmetric() -> None:
+    assert t_quantile(0.025, 7) == pytest.approx(-t_quantile(0.975, 7))
+
+
+@pytest.mark.parametrize(
+    ("n", "ranks"),
+    # 1-based lower ranks from Conover's table: n=6 → 1, n=10 → 2, n=20 → 6, n=100 → 40.
+    [(5, (0, 4)), (6, (0, 5)), (10, (1, 8)), (20, (5, 14)), (100, (39, 60))],
+)
+def test_median_interval_ranks(n: int, ranks: tuple[int, int]) -> None:
+    assert median_ci_ranks(n) == ranks
+
+
+def test_outliers_are_labelled_by_both_rules() -> None:
+    values = [10.0, 10.1, 9.9, 10.0, 10.2, 9.8, 10.1, 30.0]
+    found = outliers(values)
+    assert found.modified_z == (7,)
+    assert found.tukey == (7,)
+    assert found.tukey_severe == (7,)
+    assert found.any == (7,)
+
+
+def test_no_outliers_in_constant_sample() -> None:
+    assert outliers([1.0] * 10).any == ()
+
+
+def test_precision_reached() -> None:
+    tight = [1.0, 1.001, 0.999] * 10
+    loose = [1.0, 2.0, 0.5] * 10
+    assert precision_reached(tight, 0.01)
+    assert not precision_reached(loose, 0.01)
+    assert precision_reached(tight, 0.01, of="mean")
