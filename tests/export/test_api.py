@@ -72,7 +72,8 @@ def test_check_writable_fails_fast(tmp_path: Path, relative: str, reason: str, h
     with pytest.raises(ExportError) as caught:
         check_writable([ExportSpec("json", path)])
     error = caught.value
-    assert error.exit_code == ExitCode.USAGE == 2
+    assert error.exit_code == ExitCode.USAGE
+    assert int(error.exit_code) == 2
     assert error.message == f"cannot write the json export to '{path}': {reason}"
     assert error.hint is not None and hint in error.hint
     assert "\n" not in error.message
