@@ -79,16 +79,31 @@ def test_check_writable_fails_fast(tmp_path: Path, relative: str, reason: str, h
     assert "\n" not in error.message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into a read-only folder")
-def test_check_writable_read_only_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
+def test_check_writable_unwritable_folder(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root ignores permission bits; sysfs refuses to create files even for root.
+        folder = Path("/sys/kernel")
+        if not folder.is_dir():
+            pytest.skip("no unwritable folder for root here")
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
     try:
-        with pytest.raises(ExportError, match="Permission denied"):
+        with pytest.raises(ExportError, match="Permission denied") as caught:
             check_writable([ExportSpec("csv", str(folder / "out.csv"))])
+        assert caught.value.hint == f"choose a folder you can write to ('{folder}' is not writable)"
     finally:
-        folder.chmod(0o700)
+        if folder.is_relative_to(tmp_path):
+            folder.chmod(0o700)
+
+
+def test_folder_that_exists_but_refuses_files_gets_no_create_hint() -> None:
+    if not Path("/proc/self").is_dir():
+        pytest.skip("no /proc")
+    with pytest.raises(ExportError) as caught:
+        check_writable([ExportSpec("json", "/proc/self/out.json")])
+    assert caught.value.hint == "files cannot be created there; choose another path"
 
 
 def test_two_formats_into_one_file_is_refused(tmp_path: Path) -> None:

@@ -135,8 +135,13 @@ def write_exports(specs: Sequence[ExportSpec], report: RunReport) -> list[str]:
 def _export_error(spec: ExportSpec, exc: OSError) -> ExportError:
     reason = exc.strerror or str(exc)
     folder = Path(spec.path).parent
+    missing = (
+        f"create the folder '{folder}' first, or choose another path"
+        if not folder.is_dir()
+        else "files cannot be created there; choose another path"
+    )
     hints = {
-        errno.ENOENT: f"create the folder '{folder}' first, or choose another path",
+        errno.ENOENT: missing,
         errno.ENOTDIR: "a part of the path is a file, not a folder; choose another path",
         errno.EISDIR: "that is a folder; give a file name inside it",
         errno.EACCES: f"choose a folder you can write to ('{folder}' is not writable)",
