@@ -151,3 +151,14 @@ def test_shell_overhead_probe() -> None:
     assert probe is not None and probe.invocation.argv == ("sh", "-c", "")
     direct = CommandTarget(plan_invocation("true", None), CommandOptions(env=dict(os.environ)))
     assert direct.overhead_target() is None
+
+
+def test_without_launcher_times_and_exit_codes_still_work() -> None:
+    # The fallback for platforms without the launcher: plain posix_spawn + wait4.
+    outcome = run("sleep 0.1", use_launcher=False)
+    assert outcome.exit_code == 0 and outcome.elapsed_ns is None
+    assert run("exit 4", "auto", use_launcher=False).exit_code == 4
+    timed = run("sleep 30.5151", use_launcher=False, timeout_s=0.2)
+    assert timed.timed_out
+    piped = run(py("print('x' * 1_000_000)"), use_launcher=False, output="pipe")
+    assert piped.exit_code == 0

@@ -164,7 +164,7 @@ def _execute(
         seed=options["seed"],
     )
     if not display.quiet:
-        click.echo(render_report(report, display, options["sort"]))
+        click.echo(render_report(report, display, options["sort"]), color=display.color)
     write_all(specs, report)
     if failure is not None:
         click.echo(failure.render(), err=True)

@@ -183,14 +183,24 @@ class CommandTarget:
 
     def _wait(self, pid: int, result_r: int, out_r: int | None) -> Outcome:
         timeout = self.options.timeout_s
-        if timeout is None and out_r is None:
-            data = _read_to_eof(result_r)
-            timed_out = False
+        timed_out = False
+        data = b""
+        if self._launcher is not None:
+            if timeout is None and out_r is None:
+                data = _read_to_eof(result_r)
+            else:
+                data, timed_out = _poll_until_done(pid, result_r, True, out_r, timeout)
+        elif timeout is None and out_r is None:
+            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         else:
-            data, timed_out = _poll_until_done(pid, result_r, out_r, timeout)
-        # The launcher has exited (its pipe is closed) but is not reaped yet, so its
-        # pid, which is also the group id, cannot be reused: kill what the command
-        # left behind in its group before reaping.
+            pidfd = os.pidfd_open(pid)
+            try:
+                _, timed_out = _poll_until_done(pid, pidfd, False, out_r, timeout)
+            finally:
+                os.close(pidfd)
+        # The spawned process has exited but is not reaped yet, so its pid, which is
+        # also the group id, cannot be reused: kill what the command left behind in its
+        # group before reaping.
         _kill_group(pid)
         _, status, usage = os.wait4(pid, 0)
         metrics = self.sampler.end() if self.sampler is not None else {}
@@ -232,32 +242,39 @@ def _read_to_eof(fd: int) -> bytes:
 
 
 def _poll_until_done(
-    pid: int, result_r: int, out_r: int | None, timeout: float | None
+    pid: int, done_fd: int, read_done: bool, out_r: int | None, timeout: float | None
 ) -> tuple[bytes, bool]:
-    """Read the launcher's records (and drain piped output) until it exits or times out."""
+    """Wait until ``done_fd`` says the process exited (the launcher's record pipe reaches
+    EOF, or a pidfd becomes readable), draining piped output; kill the tree on timeout.
+
+    Returns the launcher's records and whether the run timed out.
+    """
     deadline = None if timeout is None else time.monotonic() + timeout
     poller = select.poll()
-    open_fds = {result_r}
-    poller.register(result_r, select.POLLIN)
+    poller.register(done_fd, select.POLLIN)
     if out_r is not None:
         poller.register(out_r, select.POLLIN)
-        open_fds.add(out_r)
     chunks: list[bytes] = []
-    while result_r in open_fds:
+    while True:
         wait_ms = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
         events = poller.poll(wait_ms)
         if not events and deadline is not None and time.monotonic() >= deadline:
             _kill_tree(pid)
-            chunks.append(_read_to_eof(result_r))
+            if read_done:
+                chunks.append(_read_to_eof(done_fd))
+            else:
+                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
             return b"".join(chunks), True
         for fd, _ in events:
+            if fd == done_fd and not read_done:
+                return b"", False
             chunk = os.read(fd, 65536)
-            if fd == result_r and chunk:
+            if fd == done_fd:
+                if not chunk:
+                    return b"".join(chunks), False
                 chunks.append(chunk)
-            if not chunk:
+            elif not chunk:
                 poller.unregister(fd)
-                open_fds.discard(fd)
-    return b"".join(chunks), False
 
 
 def _kill_group(pgid: int) -> None:

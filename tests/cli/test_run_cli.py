@@ -1,0 +1,207 @@
+"""`pbench run` end to end: exit codes, stdout and stderr apart."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from .conftest import Invoke
+
+FAST = ("--runs", "3", "--style", "basic")
+
+
+def test_version_and_help(invoke: Invoke) -> None:
+    result = invoke("--version")
+    assert result.code == 0 and "pbench, version" in result.out
+    result = invoke("--help")
+    assert result.code == 0 and "Exit codes:" in result.out and "130" in result.out
+    result = invoke("run", "--help")
+    assert result.code == 0 and "--parameter-scan" in result.out
+
+
+def test_two_commands_block_and_summary(invoke: Invoke) -> None:
+    result = invoke(*FAST, "-N", "sleep 0.01", "sleep 0.03")
+    assert result.code == 0, result.err
+    assert "Benchmark 1: sleep 0.01" in result.out and "Benchmark 2: sleep 0.03" in result.out
+    assert "Time (mean ± σ):" in result.out and "Range (min … max):" in result.out
+    assert "'sleep 0.01' ran" in result.out and "times faster than 'sleep 0.03'" in result.out
+    assert "Peak memory:" in result.out
+    assert result.err == ""
+
+
+def test_explicit_run_subcommand(invoke: Invoke) -> None:
+    result = invoke("run", *FAST, "true")
+    assert result.code == 0 and "Benchmark 1: true" in result.out
+
+
+def test_command_not_found(invoke: Invoke) -> None:
+    result = invoke(*FAST, "no-such-command-xyz")
+    assert result.code == 1
+    assert "command not found: 'no-such-command-xyz'" in result.err
+    assert "Traceback" not in result.err + result.out
+
+
+def test_non_zero_exit_names_run_and_hints(invoke: Invoke) -> None:
+    result = invoke(*FAST, "-N", "false")
+    assert result.code == 1
+    assert "'false' terminated with non-zero exit code 1 in warmup" in result.err or (
+        "'false' terminated with non-zero exit code 1 in run 1" in result.err
+    )
+    assert "--ignore-failure" in result.err and "--show-output" in result.err
+
+
+def test_ignore_failure(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = invoke(*FAST, "-i", "sh -c 'exit 3'", "--export-json", str(out))
+    assert result.code == 0, result.err
+    assert "runs failed (exit codes 3 (3x))" in result.out
+    assert json.loads(out.read_text())["results"][0]["exit_codes"] == [3, 3, 3]
+    assert invoke(*FAST, "--ignore-failure=3", "sh -c 'exit 3'").code == 0
+    result = invoke(*FAST, "--ignore-failure=3", "sh -c 'exit 4'")
+    assert result.code == 1 and "exit code 4" in result.err
+
+
+def test_failing_hook(invoke: Invoke) -> None:
+    result = invoke(*FAST, "--prepare", "exit 7", "true")
+    assert result.code == 1
+    assert "the prepare command 'exit 7' exited with code 7" in result.err
+
+
+def test_timeout_kills_and_fails(invoke: Invoke) -> None:
+    start = time.monotonic()
+    result = invoke(*FAST, "--timeout", "200ms", "sleep 29.3131")
+    assert result.code == 1
+    assert "'sleep 29.3131' timed out in run 1" in result.err and "--timeout" in result.err
+    assert time.monotonic() - start < 10
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "29.3131" in str(p.info["cmdline"])]
+
+
+def test_usage_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
+    cases = [
+        (("--runs", "3", "--min-runs", "2", "true"), "--runs cannot be combined"),
+        (("-N", "-S", "bash", "true"), "-N and --shell contradict"),
+        (("-P", "n", "5", "1", "echo {n}"), "is empty"),
+        (("--warmup", "-1", "true"), "-1"),
+        (("--timeout", "soon", "true"), "is not a duration"),
+        (("--no-such-flag", "true"), "No such option"),
+        (("--export-json", str(tmp_path / "missing" / "x.json"), "true"), "missing"),
+        (("--min-runs", "5", "--max-runs", "2", "true"), "larger than --max-runs"),
+        (("-n", "a", "-n", "b", "true"), "2 --command-name given for 1 commands"),
+        (("--prepare", "a", "--prepare", "b", "true", "true", "true"), "--prepare was given 2 times"),
+        (("--env", "1BAD", "true"), "is not NAME=VALUE"),
+    ]
+    for args, message in cases:
+        result = invoke(*args)
+        assert result.code == 2, (args, result.err)
+        assert message in result.err, (args, result.err)
+        assert "Traceback" not in result.err
+
+
+def test_hook_order_via_log_file(invoke: Invoke, tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    result = invoke(
+        "--runs", "2", "--warmup", "1", "--style", "none",
+        "-s", f"echo setup >> {log}", "-p", f"echo prepare >> {log}",
+        "-C", f"echo conclude >> {log}", "-c", f"echo cleanup >> {log}",
+        f"echo run >> {log}",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert log.read_text().split() == [
+        "setup",
+        *["prepare", "run", "conclude"] * 3,  # one warmup, two runs
+        "cleanup",
+    ]
+
+
+def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = invoke(
+        *FAST, "-P", "n", "1", "2", "-L", "w", "a,b", "-n", "job {w}{n}",
+        "sh -c 'echo {w} >/dev/null; sleep 0.00{n}'", "--export-json", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(out.read_text())
+    names = [r["name"] for r in data["results"]]
+    assert names == ["job a1", "job b1", "job a2", "job b2"]
+    assert data["results"][0]["parameters"] == {"n": "1", "w": "a"}
+    assert data["results"][0]["command"] == "sh -c 'echo a >/dev/null; sleep 0.001'"
+
+
+def test_reference_is_added_and_compared(invoke: Invoke) -> None:
+    result = invoke(*FAST, "-N", "--reference", "sleep 0.02", "sleep 0.01")
+    assert result.code == 0, result.err
+    assert "Benchmark 1: sleep 0.02" in result.out
+    assert "'sleep 0.02' ran" in result.out and "times slower than 'sleep 0.01'" in result.out
+
+
+def test_shell_mode_recorded_and_overhead_subtracted(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    result = invoke(*FAST, "echo a | cat", "-N", "--export-json", str(out))
+    assert result.code == 0  # -N: no shell; echo gets '|' and 'cat' as words
+    assert json.loads(out.read_text())["results"][0]["info"]["argv"] == ["echo", "a", "|", "cat"]
+    result = invoke(*FAST, "echo a | cat", "sleep 0.001", "--export-json", str(out))
+    assert result.code == 0, result.err
+    first, second = json.loads(out.read_text())["results"]
+    assert first["info"]["shell_mode"] == "shell" and second["info"]["shell_mode"] == "direct"
+    assert "subtracted the shell's spawn time" in first["notes"][0]
+    assert "shell_overhead" in first and second["notes"] == []
+    assert "Runs took less than 5 ms" in result.out
+
+
+def test_env_option(invoke: Invoke) -> None:
+    assert invoke(*FAST, "--env", "FOO=bar", "test \"$FOO\" = bar").code == 0
+    assert invoke(*FAST, "test \"$FOO\" = bar", env={"FOO": "baz"}).code == 1
+
+
+def test_stdout_export_with_style_none(invoke: Invoke) -> None:
+    result = invoke("--runs", "2", "--style", "none", "--export-json", "-", "true")
+    assert result.code == 0
+    data = json.loads(result.out)
+    assert data["results"][0]["command"] == "true" and len(data["results"][0]["times"]) == 2
+
+
+def test_seed_reproduces_order(invoke: Invoke, tmp_path: Path) -> None:
+    def order(seed: str, name: str) -> list[tuple[int, int]]:
+        out = tmp_path / name
+        invoke("--runs", "4", "--style", "none", "--seed", seed, "true", "false -h || true",
+               "--export-json", str(out))  # fmt: skip
+        result = json.loads(out.read_text())["results"][0]
+        return [(m["round"], m["position"]) for m in result["measurements"]]
+
+    assert order("5", "a.json") == order("5", "b.json")
+
+
+def test_colour_follows_style_and_no_color(invoke: Invoke) -> None:
+    coloured = invoke("--runs", "2", "--style", "color", "true")
+    assert "\x1b[" in coloured.out
+    plain = invoke("--runs", "2", "--style", "full", "true", env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain.out
+
+
+def test_ctrl_c_writes_partial_export_and_exits_130(tmp_path: Path) -> None:
+    out = tmp_path / "partial.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pbench", "--style", "basic", "--runs", "1000",
+         "sleep 0.0513", "--export-json", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    data = json.loads(out.read_text())
+    kept = data["results"][0]
+    assert 0 < len(kept["times"]) < 1000 and kept["stop_reason"] == "interrupted"
+    assert "Benchmark 1: sleep 0.0513" in stdout
+    time.sleep(0.1)
+    assert not [p for p in psutil.process_iter(["cmdline"]) if "0.0513" in str(p.info["cmdline"])]
+    assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
+    assert os.listdir(tmp_path) == ["partial.json"]
