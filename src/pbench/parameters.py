@@ -79,7 +79,9 @@ def substitute(template: str, values: dict[str, str]) -> str:
 
 def _check_name(name: str, option: str) -> None:
     if not _NAME.match(name):
-        raise UsageError(f"{option}: {name!r} is not a valid parameter name", "use letters, digits, _")
+        raise UsageError(
+            f"{option}: {name!r} is not a valid parameter name", "use letters, digits, _"
+        )
 
 
 def _plain(value: str) -> str:

@@ -259,9 +259,9 @@ class Runner:
             return "time" if state.measured_ns >= plan.min_time_s * 1e9 else None
         if precision_reached(state.result.times, precision.fraction, precision.of):
             return "precision"
-        if precision.max_time_s is not None:
-            if self.clock() - self._started_ns >= precision.max_time_s * 1e9:
-                return "budget"
+        budget = precision.max_time_s
+        if budget is not None and self.clock() - self._started_ns >= budget * 1e9:
+            return "budget"
         return None
 
     def _expected(self, state: _State) -> int | None:
@@ -315,4 +315,3 @@ def _failure(name: str, outcome: Outcome, where: str) -> BenchmarkFailed:
     return BenchmarkFailed(
         f"{name!r} terminated with non-zero exit code {outcome.exit_code} in {where}", hint
     )
-

@@ -24,6 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pbench.models import BenchmarkResult
 
 CONFIDENCE = 0.95
 MODIFIED_Z_LIMIT = 3.5
@@ -181,7 +185,9 @@ def median_ci_ranks(n: int, confidence: float = CONFIDENCE) -> tuple[int, int]:
 
 
 def _binomial_half_pmf(n: int, i: int) -> float:
-    return math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2))
+    return math.exp(
+        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2)
+    )
 
 
 @lru_cache(maxsize=256)
@@ -267,3 +273,14 @@ def precision_reached(
     if of == "mean":
         return summary.mean_ci.relative_width(summary.mean) <= fraction
     return summary.median_ci.relative_width(summary.median) <= fraction
+
+
+def summary_of(result: BenchmarkResult) -> Summary | None:
+    """A result's statistics: ``summary_override`` when its runs are only a sample of
+    a load run's histogram, else the summary of its times; None before any run."""
+    if result.summary_override is not None:
+        override: Summary = result.summary_override
+        return override
+    if not result.measurements:
+        return None
+    return summarize(result.times)

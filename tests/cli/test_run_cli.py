@@ -94,7 +94,10 @@ def test_usage_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
         (("--export-json", str(tmp_path / "missing" / "x.json"), "true"), "missing"),
         (("--min-runs", "5", "--max-runs", "2", "true"), "larger than --max-runs"),
         (("-n", "a", "-n", "b", "true"), "2 --command-name given for 1 commands"),
-        (("--prepare", "a", "--prepare", "b", "true", "true", "true"), "--prepare was given 2 times"),
+        (
+            ("--prepare", "a", "--prepare", "b", "true", "true", "true"),
+            "--prepare was given 2 times",
+        ),
         (("--env", "1BAD", "true"), "is not NAME=VALUE"),
     ]
     for args, message in cases:
@@ -131,7 +134,8 @@ def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
     names = [r["name"] for r in data["results"]]
     assert names == ["job a1", "job b1", "job a2", "job b2"]
     assert data["results"][0]["parameters"] == {"n": "1", "w": "a"}
-    assert data["results"][0]["command"] == "sh -c 'echo a >/dev/null; sleep 0.001'"
+    assert data["results"][0]["command"] == "job a1"
+    assert data["results"][0]["command_line"] == "sh -c 'echo a >/dev/null; sleep 0.001'"
 
 
 def test_reference_is_added_and_compared(invoke: Invoke) -> None:
@@ -156,8 +160,8 @@ def test_shell_mode_recorded_and_overhead_subtracted(invoke: Invoke, tmp_path: P
 
 
 def test_env_option(invoke: Invoke) -> None:
-    assert invoke(*FAST, "--env", "FOO=bar", "test \"$FOO\" = bar").code == 0
-    assert invoke(*FAST, "test \"$FOO\" = bar", env={"FOO": "baz"}).code == 1
+    assert invoke(*FAST, "--env", "FOO=bar", 'test "$FOO" = bar').code == 0
+    assert invoke(*FAST, 'test "$FOO" = bar', env={"FOO": "baz"}).code == 1
 
 
 def test_stdout_export_with_style_none(invoke: Invoke) -> None:

@@ -60,7 +60,7 @@ def test_newlines_in_a_command_stay_in_one_record(make_runs: Any) -> None:
         measurements=make_runs([1.0]),
     )
     rows = _rows(render("csv", RunReport(results=[result], metadata={})))
-    assert len(rows) == 1 and rows[0]["command"] == "echo a\necho b"
+    assert len(rows) == 1 and rows[0]["command_line"] == "echo a\necho b"
 
 
 def test_nan_is_an_empty_cell(make_runs: Any) -> None:

@@ -24,7 +24,8 @@ BURN = "import time\nt=time.perf_counter()\nwhile time.perf_counter()-t<{s}: pas
 
 def run(command: str, shell: str | None = None, **options: object) -> Outcome:
     target = CommandTarget(
-        plan_invocation(command, shell), CommandOptions(env=dict(os.environ), **options)  # type: ignore[arg-type]
+        plan_invocation(command, shell),
+        CommandOptions(env=dict(os.environ), **options),  # type: ignore[arg-type]
     )
     target.open()
     try:
@@ -91,7 +92,9 @@ def test_timeout_kills_the_whole_tree() -> None:
     assert outcome.timed_out and outcome.failed
     assert time.monotonic() - start < 5
     time.sleep(0.1)
-    left = [p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])]
+    left = [
+        p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])
+    ]
     assert left == []
 
 
@@ -100,7 +103,9 @@ def test_background_leftovers_are_killed_after_a_run() -> None:
     outcome = run(f"sleep {marker} & exit 0")
     assert outcome.exit_code == 0
     time.sleep(0.1)
-    left = [p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])]
+    left = [
+        p for p in psutil.process_iter(["cmdline"]) if marker in " ".join(p.info["cmdline"] or [])
+    ]
     assert left == []
 
 
@@ -146,7 +151,9 @@ def test_pipe_output_is_drained() -> None:
 
 
 def test_shell_overhead_probe() -> None:
-    target = CommandTarget(plan_invocation("echo a | cat", None), CommandOptions(env=dict(os.environ)))
+    target = CommandTarget(
+        plan_invocation("echo a | cat", None), CommandOptions(env=dict(os.environ))
+    )
     probe = target.overhead_target()
     assert probe is not None and probe.invocation.argv == ("sh", "-c", "")
     direct = CommandTarget(plan_invocation("true", None), CommandOptions(env=dict(os.environ)))

@@ -100,9 +100,7 @@ def test_interleaved_rounds_are_seeded_permutations() -> None:
         results = Runner(plan, clock=clock).run()
         for result in results:
             assert [m.round for m in result.measurements] == [0, 1, 2, 3]
-        positions = {
-            (m.round, m.position): r.name for r in results for m in r.measurements
-        }
+        positions = {(m.round, m.position): r.name for r in results for m in r.measurements}
         assert len(positions) == 12  # every (round, position) used exactly once
         return [line.split()[1] for line in log if line.startswith("run")]
 
@@ -117,9 +115,7 @@ def test_interleaved_rounds_are_seeded_permutations() -> None:
 def test_sequential_order_is_hyperfines() -> None:
     clock, log = FakeClock(), []
     targets = [FakeTarget(clock, [1000], log, n) for n in "ab"]
-    plan = RunPlan(
-        [spec(t.name, t) for t in targets], min_runs=3, max_runs=3, order="sequential"
-    )
+    plan = RunPlan([spec(t.name, t) for t in targets], min_runs=3, max_runs=3, order="sequential")
     Runner(plan, clock=clock).run()
     runs = [line for line in log if line.startswith("run")]
     assert runs == ["run a 0", "run a 1", "run a 2", "run b 0", "run b 1", "run b 2"]
@@ -202,13 +198,19 @@ def test_ignore_failure_codes() -> None:
     clock, log = FakeClock(), []
     target = FakeTarget(clock, [1000], log, "x", exit_codes=[0, 2])
     plan = RunPlan(
-        [spec("x", target)], min_runs=4, max_runs=4, ignore_failure=IgnoreFailure(True, frozenset({2}))
+        [spec("x", target)],
+        min_runs=4,
+        max_runs=4,
+        ignore_failure=IgnoreFailure(True, frozenset({2})),
     )
     [result] = Runner(plan, clock=clock).run()
     assert [m.exit_code for m in result.measurements] == [0, 2, 0, 2]
     target = FakeTarget(clock, [1000], log, "y", exit_codes=[0, 5])
     plan = RunPlan(
-        [spec("y", target)], min_runs=4, max_runs=4, ignore_failure=IgnoreFailure(True, frozenset({2}))
+        [spec("y", target)],
+        min_runs=4,
+        max_runs=4,
+        ignore_failure=IgnoreFailure(True, frozenset({2})),
     )
     with pytest.raises(BenchmarkFailed, match="exit code 5"):
         Runner(plan, clock=clock).run()

@@ -48,12 +48,18 @@ def test_parameter_scan_and_list() -> None:
     assert scan("n", "0", "20", "10").values == ("0", "10", "20")
     assert listed("c", "gcc,clang").values == ("gcc", "clang")
     got = list(combinations([listed("a", "x,y"), scan("n", "1", "2", None)]))
-    assert got == [{"a": "x", "n": "1"}, {"a": "x", "n": "2"}, {"a": "y", "n": "1"}, {"a": "y", "n": "2"}]
+    assert got == [
+        {"a": "x", "n": "1"},
+        {"a": "x", "n": "2"},
+        {"a": "y", "n": "1"},
+        {"a": "y", "n": "2"},
+    ]
     assert substitute("sleep {t} {x}", {"t": "1"}) == "sleep 1 {x}"
 
 
 @pytest.mark.parametrize(
-    "args", [("n", "5", "1", None), ("n", "a", "2", None), ("n", "1", "2", "0"), ("n", "0.5", "1", None)]
+    "args",
+    [("n", "5", "1", None), ("n", "a", "2", None), ("n", "1", "2", "0"), ("n", "0.5", "1", None)],
 )
 def test_bad_parameter_scans(args: tuple[str, str, str, str | None]) -> None:
     with pytest.raises(UsageError):

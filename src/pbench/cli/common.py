@@ -3,6 +3,7 @@ exports, and turning finished results into terminal text and export files."""
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ import click
 from pbench.errors import ExitCode, PbenchError, UsageError
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.params import parse_duration, parse_fraction
+from pbench.stats import summary_of
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,10 +28,12 @@ STYLES = ("auto", "basic", "full", "nocolor", "color", "none")
 TIME_UNITS = ("second", "millisecond", "microsecond", "nanosecond")
 
 
-class DurationType(click.ParamType):
+class DurationType(click.ParamType):  # type: ignore[type-arg]
     name = "DURATION"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
         if isinstance(value, float):
             return value
         option = param.opts[-1] if param is not None and param.opts else "duration"
@@ -39,10 +43,12 @@ class DurationType(click.ParamType):
             self.fail(f"{exc.message} ({exc.hint})", param, ctx)
 
 
-class FractionType(click.ParamType):
+class FractionType(click.ParamType):  # type: ignore[type-arg]
     name = "PERCENT"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
         if isinstance(value, float):
             return value
         option = param.opts[-1] if param is not None and param.opts else "percentage"
@@ -108,7 +114,12 @@ class ProgressBar:
         bar = ""
         if progress.expected:
             filled = min(self.WIDTH, int(self.WIDTH * progress.done / progress.expected))
-            bar = "[" + "#" * filled + " " * (self.WIDTH - filled) + f"] {progress.done}/{progress.expected}"
+            bar = (
+                "["
+                + "#" * filled
+                + " " * (self.WIDTH - filled)
+                + f"] {progress.done}/{progress.expected}"
+            )
         else:
             bar = f"{progress.done} runs"
         estimate = ""
@@ -162,8 +173,12 @@ def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--export-json/--export-csv/--export-markdown FILE and --export FILE (repeatable)."""
     for option in reversed(
         [
-            click.option("--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."),
-            click.option("--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."),
+            click.option(
+                "--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."
+            ),
+            click.option(
+                "--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."
+            ),
             click.option(
                 "--export-markdown", metavar="FILE", help="Write a Markdown table ('-' = stdout)."
             ),
@@ -172,7 +187,7 @@ def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "exports",
                 metavar="FILE",
                 multiple=True,
-                help="Export with the format taken from the extension (.json .csv .md); repeatable.",
+                help="Export, format from the extension (.json .csv .md); repeatable.",
             ),
         ]
     ):
@@ -181,7 +196,10 @@ def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def export_specs(
-    export_json: str | None, export_csv: str | None, export_markdown: str | None, exports: Sequence[str]
+    export_json: str | None,
+    export_csv: str | None,
+    export_markdown: str | None,
+    exports: Sequence[str],
 ) -> list[Any]:
     from pbench.export import check_writable, parse_export_spec
 
@@ -195,23 +213,6 @@ def export_specs(
         raise UsageError("only one export can go to stdout ('-')", "write the others to files")
     check_writable(specs)
     return specs
-
-
-def summary_of(result: BenchmarkResult) -> Any:
-    """The result's statistics: from its histogram when sampled, else from its runs."""
-    if result.summary_override is not None:
-        return result.summary_override
-    if not result.measurements:
-        return None
-    from pbench.stats import summarize
-
-    return summarize(result.times)
-
-
-@dataclass
-class Presented:
-    report: RunReport
-    text: str
 
 
 def build_report(
@@ -230,10 +231,11 @@ def build_report(
 
     summaries = {r.name: summary_of(r) for r in results}
     warnings = {r.name: findings(r, summaries[r.name]) for r in results}
-    measured = [r for r in results if summaries[r.name] is not None]
+    means = {name: s.mean for name, s in summaries.items() if s is not None}
+    measured = [r for r in results if r.name in means]
     ref_name = reference
     if ref_name is None and len(measured) > 1:
-        ref_name = min(measured, key=lambda r: summaries[r.name].mean).name
+        ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Any] = []
     if compare and ref_name is not None and len(measured) > 1:
         from pbench.compare import compare_many
@@ -258,32 +260,32 @@ def render_report(report: RunReport, display: Display, sort: str = "auto") -> st
     from pbench.report.terminal import Style, render_result, render_summary
 
     style = Style(color=display.color)
+    summaries = {r.name: summary_of(r) for r in report.results}
+
+    def mean(result: BenchmarkResult) -> float:
+        summary = summaries[result.name]
+        return math.inf if summary is None else summary.mean
+
     results = list(report.results)
     if sort == "mean-time":
-        results.sort(key=lambda r: _mean(r))
+        results.sort(key=mean)
     blocks = [
         render_result(
-            i + 1, r, summary_of(r), report.warnings.get(r.name, ()), report.time_unit, style
+            i + 1, r, summaries[r.name], report.warnings.get(r.name, ()), report.time_unit, style
         )
         for i, r in enumerate(results)
     ]
     text = "\n\n".join(blocks)
-    measured = [r for r in results if summary_of(r) is not None]
-    by_name = {r.name: r for r in measured}
-    if report.reference in by_name and len(measured) > 1:
-        ref = by_name[report.reference]
+    measured = {r.name: (r, s) for r in results if (s := summaries[r.name]) is not None}
+    if report.reference in measured and len(measured) > 1:
+        ref, ref_summary = measured[report.reference]
         comparisons = {c.name: c for c in report.comparisons}
-        others = [r for r in measured if r.name != ref.name]
+        others = [pair for name, pair in measured.items() if name != ref.name]
         if sort != "command":
-            others.sort(key=_mean)
-        rows = [(r, summary_of(r), comparisons.get(r.name)) for r in others]
-        text += "\n\n" + render_summary(ref, summary_of(ref), rows, style)
+            others.sort(key=lambda pair: pair[1].mean)
+        rows = [(r, s, comparisons.get(r.name)) for r, s in others]
+        text += "\n\n" + render_summary(ref, ref_summary, rows, style)
     return text
-
-
-def _mean(result: BenchmarkResult) -> float:
-    summary = summary_of(result)
-    return float("inf") if summary is None else float(summary.mean)
 
 
 def write_all(specs: Sequence[Any], report: RunReport) -> None:

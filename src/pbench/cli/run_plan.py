@@ -41,7 +41,9 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
             ("cleanup", "cleanups", "--cleanup"),
         )
     }
-    seed = options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
+    seed = (
+        options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
+    )
     rng = random.Random(seed)
     sampler_interval = None if options["no_sample"] else options["sample_interval"]
     specs: list[BenchmarkSpec] = []
@@ -71,7 +73,9 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
         match = next((s for s in specs if reference in (s.name, s.command)), None)
         if match is None:
             hooks = Hooks()
-            match = _spec(reference, reference, {}, hooks, command_options, shell, rng, sampler_interval)
+            match = _spec(
+                reference, reference, {}, hooks, command_options, shell, rng, sampler_interval
+            )
             specs.insert(0, match)
         reference_name = match.name
     _check_unique([s.name for s in specs])
@@ -119,7 +123,9 @@ def _spec(
     }
     if invocation.shell is not None:
         info["shell"] = invocation.shell
-    return BenchmarkSpec(name=name, command=command, target=target, hooks=hooks, parameters=values, info=info)
+    return BenchmarkSpec(
+        name=name, command=command, target=target, hooks=hooks, parameters=values, info=info
+    )
 
 
 def _shell(options: dict[str, Any]) -> str:
@@ -147,7 +153,8 @@ def _run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
         low = min(low, max_runs)
     if max_runs is not None and low > max_runs:
         raise UsageError(
-            f"--min-runs {low} is larger than --max-runs {max_runs}", "make --min-runs <= --max-runs"
+            f"--min-runs {low} is larger than --max-runs {max_runs}",
+            "make --min-runs <= --max-runs",
         )
     return low, max_runs, float(options["min_time"])
 

@@ -10,12 +10,14 @@ import csv
 import io
 from collections.abc import Iterable
 
-from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of, summary_of
+from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
 from pbench.models import BenchmarkResult, RunReport
+from pbench.stats import summary_of
 
 HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
 PBENCH_COLUMNS = (
     "name",
+    "command_line",
     "n",
     "p5",
     "p25",
@@ -63,7 +65,8 @@ def _parameter_names(results: Iterable[BenchmarkResult]) -> list[str]:
 
 def _row(result: BenchmarkResult) -> dict[str, Cell]:
     row: dict[str, Cell] = {
-        "command": result.command,
+        "command": result.name,  # hyperfine's "command" is the display name
+        "command_line": result.command,
         "user": mean_or_none(m.user_s for m in result.measurements),
         "system": mean_or_none(m.system_s for m in result.measurements),
         "name": result.name,

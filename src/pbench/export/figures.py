@@ -16,18 +16,6 @@ if TYPE_CHECKING:
     from pbench.stats import Summary
 
 
-def summary_of(result: BenchmarkResult) -> Summary | None:
-    """``summary_override`` when set (sampled load runs), else the summary of the times."""
-    if result.summary_override is not None:
-        override: Summary = result.summary_override
-        return override
-    if not result.measurements:
-        return None
-    from pbench.stats import summarize
-
-    return summarize(result.times)
-
-
 def stddev_of(summary: Summary) -> float | None:
     """hyperfine's convention: no standard deviation from fewer than two runs."""
     return summary.stddev if summary.n >= 2 else None

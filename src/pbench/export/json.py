@@ -6,7 +6,8 @@ break a reader, note additions here):
 1  pbench 0.1.0. Top level ``schema_version, metadata, reference, results,
    comparisons``. Each result carries hyperfine's keys first (``command, mean, stddev,
    median, user, system, min, max, times, memory_usage_byte, exit_codes`` and
-   ``parameters`` when parameters are used; seconds, bytes), then pbench's: ``name,
+   ``parameters`` when parameters are used; seconds, bytes; ``command`` is the display
+   name, as in hyperfine), then pbench's: ``name, command_line,
    statistics, measurements, warmups, stop_reason, info, notes, warnings`` and one key
    per target-specific section.
 
@@ -21,9 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pbench.export.figures import mean_or_none, stddev_of, summary_of
+from pbench.export.figures import mean_or_none, stddev_of
 from pbench.export.jsontext import Rows, dumps
 from pbench.models import BenchmarkResult, Measurement, RunReport
+from pbench.stats import summary_of
 
 SCHEMA_VERSION = 1
 
@@ -48,7 +50,9 @@ def document(report: RunReport) -> dict[str, Any]:
 def _result(result: BenchmarkResult, warnings: Sequence[str]) -> dict[str, Any]:
     summary = summary_of(result)
     measurements = result.measurements
-    entry: dict[str, Any] = {"command": result.command}
+    # hyperfine writes the display name (-n) into "command"; so do we, and keep the
+    # command line itself under "command_line".
+    entry: dict[str, Any] = {"command": result.name}
     if summary is None:
         entry.update(dict.fromkeys(_HYPERFINE_STATS))
     else:
@@ -67,6 +71,7 @@ def _result(result: BenchmarkResult, warnings: Sequence[str]) -> dict[str, Any]:
     if result.parameters:
         entry["parameters"] = {str(k): str(v) for k, v in result.parameters.items()}
     entry["name"] = result.name
+    entry["command_line"] = result.command
     entry["statistics"] = None if summary is None else _statistics(summary.as_dict(), result)
     entry["measurements"] = Rows(_record(m) for m in measurements)
     entry["warmups"] = result.warmups

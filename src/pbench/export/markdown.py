@@ -16,9 +16,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from pbench.export.figures import finite_or_none, stddev_of, summary_of
+from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.units import SYMBOL, common_unit, format_in
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
+from pbench.stats import summary_of
 
 _MISSING = "n/a"
 

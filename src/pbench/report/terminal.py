@@ -159,13 +159,21 @@ def render_summary(
     """
     lines = ["Summary", f"  {style.paint(repr(reference.name), fg='cyan')} ran"]
     for result, summary, comparison in others:
-        ratio = summary.mean / ref_summary.mean if ref_summary.mean else float("inf")
+        if summary.mean <= 0 or ref_summary.mean <= 0:
+            lines.append(
+                f"    cannot be compared with {result.name!r}: a mean time of 0 (shorter than "
+                "the shell spawn time that was subtracted; try -N)"
+            )
+            continue
+        ratio = summary.mean / ref_summary.mean
         spread = ratio * _relative_error(summary, ref_summary)
         if ratio >= 1:
             text = f"{ratio:.2f} ± {spread:.2f} times faster than"
         else:
-            inv = 1 / ratio if ratio else float("inf")
-            text = f"{inv:.2f} ± {inv * _relative_error(summary, ref_summary):.2f} times slower than"
+            inv = 1 / ratio
+            text = (
+                f"{inv:.2f} ± {inv * _relative_error(summary, ref_summary):.2f} times slower than"
+            )
         line = f"    {style.paint(text, bold=True)} {style.paint(repr(result.name), fg='magenta')}"
         if comparison is not None:
             line += "\n      " + _verdict_text(comparison, result.name, reference.name)

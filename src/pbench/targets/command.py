@@ -89,7 +89,9 @@ class CommandTarget:
                 "check the spelling and PATH; use a shell (drop -N) for shell builtins",
             )
         self._program = found
-        self._stdin_fd = self._open_fd(self.options.input_path or os.devnull, os.O_RDONLY, "--input")
+        self._stdin_fd = self._open_fd(
+            self.options.input_path or os.devnull, os.O_RDONLY, "--input"
+        )
         if self.options.output == "null":
             self._out_fd = self._open_fd(os.devnull, os.O_WRONLY, "--output")
         elif self.options.output == "file":
@@ -120,7 +122,7 @@ class CommandTarget:
         """A target measuring what the runner must subtract: the shell's spawn time."""
         if self.invocation.mode != "shell":
             return None
-        shell_argv = self.invocation.argv[:-1] + ("",)
+        shell_argv = (*self.invocation.argv[:-1], "")
         probe = Invocation(shell_argv, "shell", self.invocation.shell)
         options = CommandOptions(env=self.options.env, use_launcher=self.options.use_launcher)
         return CommandTarget(probe, options, rng=self._rng)
@@ -145,7 +147,10 @@ class CommandTarget:
             out_r, out_w = os.pipe2(os.O_CLOEXEC)
             actions += [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, out_w, 2)]
         elif self._out_fd is not None:
-            actions += [(os.POSIX_SPAWN_DUP2, self._out_fd, 1), (os.POSIX_SPAWN_DUP2, self._out_fd, 2)]
+            actions += [
+                (os.POSIX_SPAWN_DUP2, self._out_fd, 1),
+                (os.POSIX_SPAWN_DUP2, self._out_fd, 2),
+            ]
         argv = list(self.invocation.argv)
         if self._launcher is not None:
             actions.append((os.POSIX_SPAWN_DUP2, result_w, 3))

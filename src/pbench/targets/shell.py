@@ -80,7 +80,9 @@ def plan_invocation(command: str, shell: str | None) -> Invocation:
     shell program for ``-S SHELL``.
     """
     if not command.strip():
-        raise UsageError("an empty command cannot be benchmarked", "give a command such as 'sleep 0.1'")
+        raise UsageError(
+            "an empty command cannot be benchmarked", "give a command such as 'sleep 0.1'"
+        )
     if shell in (None, "auto"):
         if needs_shell(command):
             return Invocation(("sh", "-c", command), "shell", "sh")
@@ -97,7 +99,9 @@ def plan_invocation(command: str, shell: str | None) -> Invocation:
     try:
         shell_words = shlex.split(shell)
     except ValueError as exc:
-        raise UsageError(f"bad --shell value {shell!r}: {exc}", "e.g. -S bash or -S 'bash -e'") from None
+        raise UsageError(
+            f"bad --shell value {shell!r}: {exc}", "e.g. -S bash or -S 'bash -e'"
+        ) from None
     if not shell_words:
         raise UsageError("--shell is empty", "e.g. -S bash, -S none, or leave it out")
     return Invocation((*shell_words, "-c", command), "shell", shell)
