@@ -18,10 +18,11 @@ Per-run metrics (floats; a key is omitted when there is nothing to report it fro
     sum of sampled CPU, a lower bound.
 ``cpu_peak_percent``
     the highest CPU rate of the tree over a sliding window of ``max(100 ms, 2 x
-    interval)`` (the whole run if shorter), never below the mean nor above
-    ``os.cpu_count()`` cores. The kernel brings a running thread's CPU time up to
-    date only once per scheduler tick (4 ms at HZ=250), so rates over single 10 ms
-    intervals would be off by up to ±40% per busy thread; over 100 ms, by 4%.
+    interval)``, never below the mean (so the mean for runs shorter than a window)
+    nor above ``os.cpu_count()`` cores; only when at least one sample was taken.
+    The kernel brings a running thread's CPU time up to date only once per scheduler
+    tick (4 ms at HZ=250), so rates over single 10 ms intervals would be off by up to
+    ±40% per busy thread; over 100 ms, by 4%.
 ``rss_mean_bytes``, ``rss_peak_bytes``, ``threads_peak``
     RSS and thread counts summed over the tree at each sample. Pages shared between
     processes count once per process, like summing top's RES column.
@@ -133,9 +134,14 @@ def parse_stat(data: bytes) -> ProcStat | None:
 
 def parse_io(data: bytes) -> tuple[int, int]:
     """/proc/PID/io → (disk bytes read, disk bytes written net of cancelled writes)."""
-    values = dict(line.split(b": ") for line in data.splitlines() if b": " in line)
-    written = int(values[b"write_bytes"]) - int(values.get(b"cancelled_write_bytes", b"0"))
-    return int(values[b"read_bytes"]), max(written, 0)
+    tokens = data.split()
+    if tokens[8:14:2] == [b"read_bytes:", b"write_bytes:", b"cancelled_write_bytes:"]:
+        read, write, cancelled = int(tokens[9]), int(tokens[11]), int(tokens[13])
+    else:  # not the layout of every kernel since 2.6.20: look the names up
+        values = dict(zip(tokens[::2], tokens[1::2], strict=False))
+        read, write = int(values[b"read_bytes:"]), int(values[b"write_bytes:"])
+        cancelled = int(values.get(b"cancelled_write_bytes:", b"0"))
+    return read, max(write - cancelled, 0)
 
 
 def parse_net_dev(data: bytes) -> dict[str, tuple[int, int]]:
@@ -162,6 +168,52 @@ def _read(path: str) -> bytes | None:
         os.close(fd)
 
 
+class _ProcFiles:
+    """/proc files of one run kept open between samples and re-read with pread.
+
+    A quarter of the cost of open/read/close. An open /proc/PID file stays bound to
+    its process: once that exits, reads fail even if the pid is reused. Files not
+    read in a sample are closed after it; past ``limit`` open files, reads fall back
+    to open/read/close so that a huge tree cannot exhaust the descriptor limit.
+    """
+
+    def __init__(self, limit: int = 256) -> None:
+        self._fds: dict[str, int] = {}
+        self._used: set[str] = set()
+        self._limit = limit
+
+    def read(self, path: str) -> bytes | None:
+        fd = self._fds.get(path)
+        if fd is None:
+            if len(self._fds) >= self._limit:
+                return _read(path)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                return None
+            self._fds[path] = fd
+        try:
+            data = os.pread(fd, 8192, 0)
+        except OSError:
+            del self._fds[path]
+            os.close(fd)
+            return None
+        self._used.add(path)
+        return data
+
+    def sweep(self) -> None:
+        """Close what the last sample did not read (exited processes and threads)."""
+        for path in self._fds.keys() - self._used:
+            os.close(self._fds.pop(path))
+        self._used.clear()
+
+    def close(self) -> None:
+        for fd in self._fds.values():
+            os.close(fd)
+        self._fds.clear()
+        self._used.clear()
+
+
 def _net_counters() -> dict[str, tuple[int, int]] | None:
     data = _read("/proc/net/dev")
     return None if data is None else parse_net_dev(data)
@@ -182,6 +234,7 @@ class _Run:
     t_begin: float
     net: dict[str, tuple[int, int]] | None
     rusage: tuple[float, int, int]
+    files: _ProcFiles = field(default_factory=_ProcFiles)
     known: dict[int, int] = field(default_factory=dict)  # pid → starttime, last sample
     cpu_base: dict[int, int] = field(default_factory=dict)  # tid → runtime ns
     cpu_ns: int = 0  # sampled tree CPU so far
@@ -205,17 +258,18 @@ def _sample(run: _Run, now: float, peak_window: float) -> bool:
     seen: dict[int, int] = {}
     runtimes: dict[int, int] = {}
     rss = threads = disk_read = disk_write = 0
+    read = run.files.read
     for pid in queue:  # parents before children, so a reap mid-sample undercounts
         if pid in seen:
             continue
-        stat = parse_stat(_read(f"/proc/{pid}/stat") or b"")
+        stat = parse_stat(read(f"/proc/{pid}/stat") or b"")
         if stat is None or (pid not in in_tree and run.known.get(pid) != stat.starttime):
             continue  # gone, or the pid now belongs to an unrelated process
         seen[pid] = stat.starttime
         if stat.state not in ("Z", "X"):
             rss += stat.rss_pages * _PAGE
             threads += stat.num_threads
-        io = _read(f"/proc/{pid}/io")
+        io = read(f"/proc/{pid}/io")
         if io:
             read_bytes, write_bytes = parse_io(io)
             disk_read += read_bytes
@@ -228,12 +282,13 @@ def _sample(run: _Run, now: float, peak_window: float) -> bool:
             continue
         for tid in tids:
             task = f"/proc/{pid}/task/{tid}/"
-            for child in (_read(task + "children") or b"").split():
+            for child in (read(task + "children") or b"").split():
                 queue.append(int(child))
                 in_tree.add(int(child))
-            schedstat = _read(task + "schedstat")
+            schedstat = read(task + "schedstat")
             if schedstat:
                 runtimes[tid] = int(schedstat.split()[0])
+    run.files.sweep()
     if not seen:
         return False
     run.known = seen
@@ -269,8 +324,8 @@ def _update_peak(run: _Run, start: float, finish: float, peak_window: float) -> 
     while len(history) > 2 and finish - history[1][0] >= peak_window:
         history.popleft()
     first_start, first_ns = history[0]
-    if len(history) < 2 or finish <= first_start:
-        return
+    if finish - first_start < peak_window:
+        return  # too short to be accurate: runs shorter than a window report their mean
     rate = (run.cpu_ns - first_ns) / (finish - first_start) / 1e7
     run.cpu_peak = max(run.cpu_peak or 0.0, min(rate, _max_percent()))
 
@@ -292,8 +347,8 @@ def _metrics(run: _Run, t_end: float) -> dict[str, float]:
     metrics: dict[str, float] = {"samples": float(run.samples)}
     if wall > 0 and (reaped or run.samples):
         metrics["cpu_mean_percent"] = min(cpu_s / wall * 100.0, _max_percent())
-    if run.cpu_peak is not None:
-        metrics["cpu_peak_percent"] = max(run.cpu_peak, metrics.get("cpu_mean_percent", 0.0))
+    if run.samples and "cpu_mean_percent" in metrics:
+        metrics["cpu_peak_percent"] = max(run.cpu_peak or 0.0, metrics["cpu_mean_percent"])
     if run.samples:
         metrics["rss_mean_bytes"] = run.rss_sum / run.samples
         metrics["rss_peak_bytes"] = float(run.rss_peak)
@@ -310,7 +365,11 @@ def _metrics(run: _Run, t_end: float) -> dict[str, float]:
 
 
 class TreeSampler:
-    """The real :class:`ProcessSampler`: one reusable thread sampling every interval."""
+    """The real :class:`ProcessSampler`: one reusable thread sampling every interval.
+
+    ``begin`` when a run's ``end`` was skipped (an exception while waiting) abandons
+    that run. ``close`` stops the thread; ``begin`` after it raises RuntimeError.
+    """
 
     def __init__(self, interval_s: float = 0.01) -> None:
         if not interval_s > 0:
@@ -328,8 +387,9 @@ class TreeSampler:
         with self._cond:
             if self._closed:
                 raise RuntimeError("TreeSampler.begin() after close()")
-            if self._active:
-                raise RuntimeError("TreeSampler.begin() twice without end()")
+            if self._run is not None:  # the last run was abandoned (an exception skipped end)
+                self._run.files.close()
+                self._run = None
             self._active = True
             if not self._supported:
                 return
@@ -355,17 +415,22 @@ class TreeSampler:
             run, self._run = self._run, None
         if run is None:
             return {}
-        _sample(run, t_end, self._peak_window)
-        return _metrics(run, t_end)
+        try:
+            _sample(run, t_end, self._peak_window)
+            return _metrics(run, t_end)
+        finally:
+            run.files.close()
 
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            self._run = None
+            run, self._run = self._run, None
             self._cond.notify()
             thread = self._thread
         if thread is not None:
             thread.join()
+        if run is not None:
+            run.files.close()
 
     def _loop(self) -> None:
         with self._cond:

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Show that the process-tree sampler does not distort what it measures.
+
+(a) Wall time of a CPU-bound single-threaded child (~200 ms), spawned with
+    os.posix_spawn and reaped with os.wait4, with the sampler on and off, in
+    interleaved pairs (order alternating ABBA): the medians must differ by < 1%.
+(b) CPU used by the sampler thread itself (its /proc/self/task/TID/schedstat) while it
+    follows a long-lived tree at the default 10 ms interval: must be < 5% of one core.
+
+Usage: python3 scripts/bench_sampler.py [--runs 30] [--burn-ms 200] [--seconds 3]
+Exit status 0 when both targets are met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from pbench.sampler import TreeSampler
+
+WALL_TARGET = 0.01  # |median on / median off - 1|
+CPU_TARGET = 5.0  # % of one core
+
+
+def burner(loops: int) -> list[str]:
+    return [sys.executable, "-I", "-S", "-c", f"for _ in range({loops}): pass"]
+
+
+def timed_run(argv: list[str], sampler: TreeSampler | None) -> float:
+    """Seconds from spawn to reap; the sampler brackets the run as the command target does."""
+    start = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, {})
+    if sampler is not None:
+        sampler.begin(pid)
+    _, status, _ = os.wait4(pid, 0)
+    elapsed = time.perf_counter_ns() - start
+    if sampler is not None:
+        sampler.end()
+    if status != 0:
+        raise SystemExit(f"burner failed with status {status}")
+    return elapsed / 1e9
+
+
+def calibrate(burn_s: float) -> int:
+    """Loop count for which the burner's wall time is about burn_s."""
+    loops = 1_000_000
+    base = min(timed_run(burner(0), None) for _ in range(3))
+    with_loops = min(timed_run(burner(loops), None) for _ in range(3))
+    per_loop = max(with_loops - base, 1e-3) / loops
+    return max(int((burn_s - base) / per_loop), loops)
+
+
+def wall_overhead(runs: int, burn_s: float) -> tuple[float, float, float]:
+    """Medians (off, on) of interleaved runs and their relative difference."""
+    argv = burner(calibrate(burn_s))
+    sampler = TreeSampler()
+    off: list[float] = []
+    on: list[float] = []
+    try:
+        timed_run(argv, sampler)  # warm up: start the thread, fill the page cache
+        timed_run(argv, None)
+        for i in range(runs):
+            order = (None, sampler) if i % 2 == 0 else (sampler, None)
+            for s in order:
+                (off if s is None else on).append(timed_run(argv, s))
+    finally:
+        sampler.close()
+    median_off, median_on = statistics.median(off), statistics.median(on)
+    return median_off, median_on, median_on / median_off - 1
+
+
+def thread_cpu_ns(native_id: int) -> int:
+    with open(f"/proc/self/task/{native_id}/schedstat") as f:
+        return int(f.read().split()[0])
+
+
+def long_lived_tree(processes: int) -> int:
+    """A shell with `processes - 2` sleeping children and a python child with 4 threads."""
+    sleeps = " ".join(["sleep 600 &"] * (processes - 2))
+    threads = (
+        "import threading, time; "
+        "[threading.Thread(target=time.sleep, args=(600,)).start() for _ in range(3)]; "
+        "time.sleep(600)"
+    )
+    script = f"{sleeps} {sys.executable} -I -S -c '{threads}' & wait"
+    pid = os.posix_spawn("/bin/sh", ["sh", "-c", script], {}, setpgroup=0)
+    time.sleep(0.5)  # let the tree form
+    return pid
+
+
+def sampler_cpu(processes: int, seconds: float) -> tuple[float, float, float]:
+    """Sampler thread CPU (% of one core), samples per second and µs per sample."""
+    root = long_lived_tree(processes)
+    sampler = TreeSampler()
+    try:
+        begun = time.monotonic()
+        sampler.begin(root)
+        time.sleep(0.05)
+        (thread,) = [t for t in threading.enumerate() if t.name == "pbench-sampler"]
+        assert thread.native_id is not None
+        cpu0, wall0 = thread_cpu_ns(thread.native_id), time.monotonic()
+        time.sleep(seconds)
+        cpu1, wall1 = thread_cpu_ns(thread.native_id), time.monotonic()
+        os.killpg(root, signal.SIGTERM)
+        os.waitpid(root, 0)
+        metrics = sampler.end()
+        ended = time.monotonic()
+    finally:
+        sampler.close()
+    if metrics.get("threads_peak", 0) < processes + 3:
+        raise SystemExit(f"the sampler did not see the whole tree: {dict(metrics)}")
+    samples = metrics["samples"]
+    percent = (cpu1 - cpu0) / 1e9 / (wall1 - wall0) * 100
+    per_second = samples / (ended - begun)
+    return percent, per_second, (cpu1 - cpu0) / 1e3 / (per_second * (wall1 - wall0))
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="runs with and without (each)")
+    parser.add_argument("--burn-ms", type=float, default=200.0, help="burner wall time")
+    parser.add_argument("--seconds", type=float, default=3.0, help="sampling time for (b)")
+    args = parser.parse_args()
+    if not sys.platform.startswith("linux"):
+        print("bench_sampler: Linux only (the sampler reads /proc)", file=sys.stderr)
+        return 1
+
+    print(f"(a) CPU-bound child, {args.runs} interleaved runs each, os.posix_spawn + os.wait4")
+    off, on, diff = wall_overhead(args.runs, args.burn_ms / 1000)
+    print(f"    median wall, sampler off: {off * 1000:9.2f} ms")
+    print(f"    median wall, sampler on:  {on * 1000:9.2f} ms")
+    wall_ok = abs(diff) < WALL_TARGET
+    print(f"    difference: {diff:+.2%} (target < ±{WALL_TARGET:.0%})  {verdict(wall_ok)}")
+
+    print(f"(b) sampler thread CPU at the default 10 ms interval, {args.seconds:g} s per tree")
+    cpu_ok = True
+    for processes in (4, 16):
+        percent, rate, per_sample = sampler_cpu(processes, args.seconds)
+        ok = percent < CPU_TARGET
+        cpu_ok = cpu_ok and ok
+        print(
+            f"    tree of {processes:2d} processes: {percent:5.2f}% of one core, "
+            f"{rate:5.1f} samples/s, {per_sample:6.1f} µs CPU per sample "
+            f"(target < {CPU_TARGET:g}%)  {verdict(ok)}"
+        )
+    return 0 if wall_ok and cpu_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
