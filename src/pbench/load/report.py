@@ -1,0 +1,62 @@
+"""Terminal lines for a load run's ``sections["load"]`` (HTTP and SQL alike).
+
+Returns text; the CLI decides where it goes. Register with
+``pbench.report.terminal.SECTION_RENDERERS["load"] = load_lines``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def _ms(figures: Mapping[str, float]) -> str:
+    keys = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p99.9", "p99_9"), ("max", "max"))
+    return "  ".join(f"{label} {figures[key] * 1e3:.3f}" for label, key in keys)
+
+
+def _size(count: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count:.1f} {unit}" if unit != "B" else f"{count:.0f} B"
+        count /= 1024
+    return f"{count:.1f} GiB"
+
+
+def load_lines(section: Mapping[str, Any]) -> list[str]:
+    """Model, throughput, latency percentiles, wait/service, statuses, errors, CPU."""
+    rate = section.get("target_rate")
+    model = f"open loop at {rate:g}/s" if rate else "closed loop"
+    workers = section.get("workers", 1)
+    across = f" across {workers} worker processes" if workers > 1 else ""
+    plural = "" if section["concurrency"] == 1 else "s"
+    lines = [
+        f"Load:                {model}, {section['concurrency']} connection{plural}{across}, "
+        f"{section['requests']:,} requests in {section['elapsed_s']:.3g} s"
+        + ("  (interrupted)" if section.get("interrupted") else "")
+    ]
+    throughput = section["throughput"]
+    per_s = f"{throughput['requests_per_s']:,.1f} requests/s"
+    if throughput.get("bytes_per_s"):
+        per_s += f", {_size(throughput['bytes_per_s'])}/s"
+    lines.append(f"Throughput:          {per_s}")
+    if section.get("latency"):
+        label = "from schedule" if rate else ""
+        lines.append(f"Latency (ms):        {_ms(section['latency'])}  {label}".rstrip())
+    if section.get("service"):
+        lines.append(f"Service time (ms):   {_ms(section['service'])}")
+    if section.get("wait"):
+        lines.append(f"Wait to send (ms):   {_ms(section['wait'])}")
+    if section.get("status_codes"):
+        codes = ", ".join(f"{code}: {n:,}" for code, n in section["status_codes"].items())
+        lines.append(f"Status codes:        {codes}")
+    if section.get("errors"):
+        errors = ", ".join(f"{kind}: {n:,}" for kind, n in section["errors"].items())
+        lines.append(f"Errors:              {errors}")
+    cpu = section.get("client_cpu")
+    if cpu:
+        lines.append(
+            f"pbench CPU:          {cpu['cores']:.0%} of a core"
+            + (f" ({cpu['per_worker']:.0%} per worker)" if workers > 1 else "")
+        )
+    return lines
