@@ -28,7 +28,7 @@ def run(target: SqlTarget, times: int = 1) -> list:  # type: ignore[type-arg]
 
 
 def prepared_statements(target: SqlTarget) -> int:
-    conn = target.session._conn  # type: ignore[attr-defined]
+    conn = target.session._link.conn  # type: ignore[attr-defined]
     row = conn.execute("SELECT count(*) FROM pg_prepared_statements", prepare=False).fetchone()
     return int(row[0])
 
@@ -202,7 +202,7 @@ def test_load_clients_have_their_own_connections(pg_dsn: str) -> None:
     clients = [target.client() for _ in range(3)]
     try:
         outcomes = [client.run_once() for client in clients]
-        pids = {client.session._cursor.pgresult.get_value(0, 0) for client in clients}  # type: ignore[attr-defined]
+        pids = {client.session._link.last_result.get_value(0, 0) for client in clients}  # type: ignore[attr-defined]
     finally:
         for client in clients:
             client.close()

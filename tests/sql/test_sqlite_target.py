@@ -11,12 +11,14 @@ from pbench.dsn import SqliteDsn, parse_dsn
 from pbench.errors import HookFailed, UsageError
 from pbench.targets.sql import (
     BATCH_NS,
+    Batch,
     SqlOptions,
     SqlQuery,
     SqlScript,
     SqlTarget,
-    bind_query,
     make_target,
+    named_placeholders,
+    number_placeholders,
     read_sql,
 )
 
@@ -43,7 +45,7 @@ def test_point_query_fetches_rows_and_counts_bytes(sqlite_file: Path) -> None:
     assert outcome.elapsed_ns is not None and outcome.elapsed_ns > 0
 
 
-def test_fast_query_is_batched_to_at_least_a_millisecond() -> None:
+def test_fast_query_is_batched() -> None:
     target = make_target(SqliteDsn(":memory:"), SqlQuery("SELECT 1"), SqlOptions())
     target.open()
     try:
@@ -51,11 +53,41 @@ def test_fast_query_is_batched_to_at_least_a_millisecond() -> None:
         second = target.execute(1)
     finally:
         target.close()
-    assert first.loops > 1 and second.loops == first.loops
+    assert first.loops > 1 and second.loops == first.loops == target.loops
     assert first.metrics["rows"] == 1  # per query, not per batch
-    assert target.loops == first.loops
-    # the calibrated batch lasted >= 1 ms when it was chosen
-    assert first.elapsed_ns is not None and first.elapsed_ns > BATCH_NS / 4
+    assert first.metrics["bytes"] == 8
+
+
+class SteadySession:
+    """A fake session whose queries take exactly 3 µs each."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def open(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def run(self, loops: int) -> Batch:
+        self.calls.append(loops)
+        return Batch(elapsed_ns=3_000 * loops, rows=loops, nbytes=8)
+
+
+def test_calibration_doubles_until_a_batch_lasts_a_millisecond() -> None:
+    session = SteadySession()
+    target = SqlTarget(session, SqlOptions(), calibrate=True, clock=lambda: 0)  # type: ignore[arg-type]
+    outcome = target.execute(0)
+    # 256 x 3 µs = 0.77 ms is too short, 512 x 3 µs = 1.5 ms is enough; each size twice
+    assert outcome.loops == 512 and 256 * 3_000 < BATCH_NS <= 512 * 3_000
+    assert session.calls == [n for k in range(10) for n in (2**k, 2**k)] + [512]
+    assert outcome.elapsed_ns == 512 * 3_000
+    assert target.execute(1).loops == 512 and session.calls[-1] == 512
+
+
+def test_postgres_is_not_calibrated_unless_asked() -> None:
+    session = SteadySession()
+    target = SqlTarget(session, SqlOptions(), calibrate=False, clock=lambda: 0)  # type: ignore[arg-type]
+    assert target.execute(0).loops == 1 and session.calls == [1]
 
 
 def test_fixed_loops_override(sqlite_file: Path) -> None:
@@ -93,10 +125,11 @@ def test_parameters_are_bound_not_pasted(tmp_path: Path) -> None:
     assert not outcome.failed, outcome.error
 
 
-def test_bind_query_styles() -> None:
-    names = frozenset({"id"})
-    assert bind_query("SELECT '{x}', {id} % 2", names, "sqlite") == "SELECT '{x}', :id % 2"
-    assert bind_query("SELECT '{x}', {id} % 2", names, "psycopg") == "SELECT '{x}', %(id)s %% 2"
+def test_placeholder_styles() -> None:
+    names = frozenset({"id", "k"})
+    text = "SELECT '{x}', {id} % 2, {k}, {id}"
+    assert named_placeholders(text, names) == "SELECT '{x}', :id % 2, :k, :id"
+    assert number_placeholders(text, names) == ("SELECT '{x}', $1 % 2, $2, $1", ["id", "k"])
 
 
 def test_expect_rows_mismatch_is_a_clear_failure(sqlite_file: Path) -> None:

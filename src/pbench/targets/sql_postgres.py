@@ -1,11 +1,18 @@
 """PostgreSQL through psycopg 3 (imported here, only when a postgresql:// DSN is used).
 
-- Connections are in autocommit mode; ``--transaction`` wraps each run in
-  BEGIN ... COMMIT (two more round trips, which is what a transaction costs).
-- Execution mode is pinned for the whole run: ``--prepared`` passes ``prepare=True``
-  to every execute (prepared on first use on each connection), simple execution sets
-  ``prepare_threshold = None`` so psycopg never switches to prepared statements
-  partway through.
+psycopg opens the connections (DSN keywords, passwords, TLS) and runs the hooks; the
+timed query goes through the connection's own libpq handle (``Connection.pgconn``,
+psycopg's documented low-level access), as pgbench does: ``cursor.execute`` spends
+about as long in Python as a loopback round trip takes, which would be measured as
+database latency. The rows are still all fetched and turned into Python values by
+psycopg's loaders (:class:`psycopg.adapt.Transformer`), as an application would.
+
+- Autocommit; ``--transaction`` wraps each run in BEGIN ... COMMIT (two more round
+  trips: what a transaction costs).
+- ``--prepared``: the statement is prepared once per connection, before the first run
+  (untimed) or as part of the connection when ``--connect-each`` times it; every run
+  executes it. Simple execution never prepares: the mode cannot change mid-run.
+- Parameters are sent as text of unknown type, so the server infers their types.
 - ``--timeout`` becomes the connection's ``statement_timeout``: the server itself
   cancels an overlong query, so nothing keeps running after the run failed. Hooks
   run without that limit.
@@ -19,13 +26,23 @@ from typing import TYPE_CHECKING, Any
 
 from pbench.dsn import PostgresDsn
 from pbench.errors import BenchmarkFailed, UsageError
-from pbench.targets.sql import Batch, Clock, QueryFailed, SqlOptions, SqlQuery, bind_query
+from pbench.targets.sql import (
+    Batch,
+    Clock,
+    QueryFailed,
+    SqlOptions,
+    SqlQuery,
+    number_placeholders,
+)
 
 if TYPE_CHECKING:
     import psycopg
 
 CONNECT_TIMEOUT_S = "10"
 QUERY_CANCELED = "57014"
+STATEMENT = b"pbench_query"
+TUPLES_OK, COMMAND_OK = 2, 1  # psycopg.pq.ExecStatus values
+CONNECTION_BAD = 1  # psycopg.pq.ConnStatus.BAD
 
 
 def _psycopg() -> Any:
@@ -39,6 +56,21 @@ def _psycopg() -> Any:
     return psycopg
 
 
+class _Link:
+    """One connection with what the hot path needs at hand."""
+
+    __slots__ = ("conn", "last_result", "pgconn", "prepared", "tx")
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        from psycopg.adapt import Transformer
+
+        self.conn = conn
+        self.pgconn = conn.pgconn
+        self.tx = Transformer(conn)
+        self.prepared = False
+        self.last_result: Any = None
+
+
 class PostgresSession:
     """One query on one PostgreSQL database (see the module docstring)."""
 
@@ -49,10 +81,12 @@ class PostgresSession:
         self.query = query
         self.options = options
         self.clock = clock
-        self.sql = bind_query(query.text, frozenset(query.params), "psycopg")
-        self.params: dict[str, str] | None = dict(query.params) if query.params else None
-        self._conn: psycopg.Connection[Any] | None = None
-        self._cursor: psycopg.Cursor[Any] | None = None
+        sql, order = number_placeholders(query.text, frozenset(query.params))
+        self.sql = sql.encode("utf-8")
+        self.params: list[bytes] | None = (
+            [query.params[name].encode("utf-8") for name in order] if order else None
+        )
+        self._link: _Link | None = None
         self._timeout_ms = (
             None if options.timeout_s is None else max(1, round(options.timeout_s * 1000))
         )
@@ -70,23 +104,22 @@ class PostgresSession:
             kwargs["options"] = f"{kwargs['options']} {extra}" if "options" in kwargs else extra
         return kwargs
 
-    def _connect(self) -> psycopg.Connection[Any]:
+    def _connect(self) -> _Link:
         pg = _psycopg()
-        conn: psycopg.Connection[Any] = pg.connect(**self._connect_kwargs(), autocommit=True)
-        if not self.options.prepared:
-            conn.prepare_threshold = None
-        return conn
+        conn = pg.connect(**self._connect_kwargs(), autocommit=True)
+        conn.prepare_threshold = None  # hooks never switch to server-side preparation
+        return _Link(conn)
 
     def open(self) -> None:
         pg = _psycopg()
         try:
-            self._conn = self._connect()
+            self._link = self._connect()
         except pg.Error as exc:
             raise self._connect_error(exc) from None
 
     def _connect_error(self, exc: Exception) -> BenchmarkFailed:
-        text = self.dsn.scrub(str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc))
-        where = self.dsn.redacted()
+        lines = str(exc).strip().splitlines()
+        text = self.dsn.scrub(lines[0] if lines else repr(exc))
         lowered = text.lower()
         if "password authentication failed" in lowered or "no password supplied" in lowered:
             hint = "check the user name and password in --db (or PGPASSWORD, ~/.pgpass)"
@@ -96,112 +129,130 @@ class PostgresSession:
             hint = "is PostgreSQL running and listening there? check host and port in --db"
         else:
             hint = "check --db and that the server accepts connections"
-        return BenchmarkFailed(f"cannot connect to {where}: {text}", hint)
+        return BenchmarkFailed(f"cannot connect to {self.dsn.redacted()}: {text}", hint)
 
     def client(self) -> PostgresSession:
         return PostgresSession(self.dsn, self.query, self.options, self.clock)
 
     def close(self) -> None:
-        self._cursor = None
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            conn.close()
+        if self._link is not None:
+            link, self._link = self._link, None
+            link.conn.close()
 
-    # -- work ------------------------------------------------------------------
+    # -- hooks -----------------------------------------------------------------
 
-    def _failure(self, exc: Exception, conn: psycopg.Connection[Any] | None) -> QueryFailed:
-        diag = getattr(exc, "diag", None)
-        primary = getattr(diag, "message_primary", None) if diag is not None else None
-        sqlstate = getattr(exc, "sqlstate", None)
-        text = self.dsn.scrub(primary or (str(exc).strip().splitlines() or [repr(exc)])[0])
+    def run_script(self, sql: str) -> None:
+        link = self._link
+        assert link is not None, "open() first"
+        pg = _psycopg()
+        try:
+            if self._timeout_ms is not None:
+                link.conn.execute(b"SET statement_timeout = 0")
+            link.conn.execute(sql.encode("utf-8"))
+            if self._timeout_ms is not None:
+                link.conn.execute(f"SET statement_timeout = {self._timeout_ms}".encode())
+        except pg.Error as exc:
+            diag = getattr(exc, "diag", None)
+            primary = getattr(diag, "message_primary", None)
+            lines = str(exc).strip().splitlines()
+            raise self._failure(
+                exc.sqlstate, primary or (lines[0] if lines else repr(exc)), link
+            ) from None
+
+    # -- runs ------------------------------------------------------------------
+
+    def _failure(self, sqlstate: str | None, text: str, link: _Link | None) -> QueryFailed:
+        text = self.dsn.scrub(text)
         if sqlstate == QUERY_CANCELED and self.options.timeout_s is not None:
             return QueryFailed(
                 "timeout",
                 f"the query exceeded --timeout {self.options.timeout_s:g}s "
                 "(cancelled on the server)",
             )
-        if conn is None or conn.broken or conn.closed or sqlstate is None:
+        if link is None or link.pgconn.status == CONNECTION_BAD or sqlstate is None:
             return QueryFailed("connection", f"lost the connection to the server: {text}")
         detail = f"{text} (SQLSTATE {sqlstate})"
         return QueryFailed("query", f"query failed: {detail}", detail)
 
-    def run_script(self, sql: str) -> None:
-        conn = self._conn
-        assert conn is not None, "open() first"
-        pg = _psycopg()
+    def _check(self, result: Any, link: _Link) -> None:
+        if result.status not in (TUPLES_OK, COMMAND_OK):
+            from psycopg import pq
+
+            sqlstate = result.error_field(pq.DiagnosticField.SQLSTATE)
+            message = result.error_field(pq.DiagnosticField.MESSAGE_PRIMARY)
+            text = (message or result.error_message or b"unknown error").decode("utf-8", "replace")
+            raise self._failure(sqlstate.decode() if sqlstate else None, text.strip(), link)
+
+    def _prepare(self, link: _Link) -> None:
+        self._check(link.pgconn.prepare(STATEMENT, self.sql), link)
+        link.prepared = True
+
+    def _once(self, link: _Link) -> int:
+        """Send the query, wait for it, load every row; returns the row count."""
+        pgconn = link.pgconn
+        if self.options.prepared:
+            result = pgconn.exec_prepared(STATEMENT, self.params)
+        elif self.params is not None:
+            result = pgconn.exec_params(self.sql, self.params)
+        else:
+            result = pgconn.exec_(self.sql)
+        self._check(result, link)
+        tx = link.tx
+        tx.set_pgresult(result)
+        rows = len(tx.load_rows(0, result.ntuples, tuple))
+        link.last_result = result
+        return rows
+
+    def _in_transaction(self, link: _Link) -> int:
+        pgconn = link.pgconn
+        self._check(pgconn.exec_(b"BEGIN"), link)
         try:
-            if self._timeout_ms is not None:
-                conn.execute("SET statement_timeout = 0")
-            conn.execute(sql.encode("utf-8"), prepare=False)
-            if self._timeout_ms is not None:
-                conn.execute(f"SET statement_timeout = {self._timeout_ms}".encode())
-        except pg.Error as exc:
-            raise self._failure(exc, conn) from None
+            rows = self._once(link)
+        except BaseException:
+            if pgconn.status != CONNECTION_BAD:
+                pgconn.exec_(b"ROLLBACK")
+            raise
+        self._check(pgconn.exec_(b"COMMIT"), link)
+        return rows
 
     def run(self, loops: int) -> Batch:
-        assert self._conn is not None, "open() first"
+        link = self._link
+        assert link is not None, "open() first"
         pg = _psycopg()
-        if self.options.connect_each:
-            return self._run_connecting(loops, pg)
-        conn = self._conn
-        cursor = self._cursor
-        if cursor is None:
-            cursor = self._cursor = conn.cursor()
-        sql, params, prepare, clock = (
-            self.sql,
-            self.params,
-            self.options.prepared or None,
-            self.clock,
-        )
-        rows = 0
         try:
-            if self.options.transaction:
-                elapsed = 0
-                for _ in range(loops):
-                    start = clock()
-                    with conn.transaction():
-                        cursor.execute(sql, params, prepare=prepare)
-                        rows += len(cursor.fetchall())
-                    elapsed += clock() - start
-            else:
-                start = clock()
-                for _ in range(loops):
-                    cursor.execute(sql, params, prepare=prepare)
-                    rows += len(cursor.fetchall())
-                elapsed = clock() - start
-        except pg.Error as exc:
-            raise self._failure(exc, conn) from None
-        return Batch(elapsed, rows, _wire_bytes(cursor.pgresult))
+            if self.options.connect_each:
+                return self._run_connecting(loops, pg)
+            if self.options.prepared and not link.prepared:
+                self._prepare(link)
+            step = self._in_transaction if self.options.transaction else self._once
+            clock = self.clock
+            rows = 0
+            start = clock()
+            for _ in range(loops):
+                rows += step(link)
+            elapsed = clock() - start
+        except pg.Error as exc:  # the connection itself failed (no result at all)
+            raise self._failure(None, str(exc), link) from None
+        return Batch(elapsed, rows, _wire_bytes(link.last_result))
 
     def _run_connecting(self, loops: int, pg: Any) -> Batch:
-        sql, params, prepare, clock = (
-            self.sql,
-            self.params,
-            self.options.prepared or None,
-            self.clock,
-        )
+        clock = self.clock
+        step = self._in_transaction if self.options.transaction else self._once
         rows = elapsed = nbytes = 0
         for _ in range(loops):
             start = clock()
             try:
-                conn = self._connect()
+                link = self._connect()
             except pg.Error as exc:
                 raise QueryFailed("connection", self._connect_error(exc).message) from None
             try:
-                cursor = conn.cursor()
-                if self.options.transaction:
-                    with conn.transaction():
-                        cursor.execute(sql, params, prepare=prepare)
-                        rows += len(cursor.fetchall())
-                else:
-                    cursor.execute(sql, params, prepare=prepare)
-                    rows += len(cursor.fetchall())
+                if self.options.prepared:
+                    self._prepare(link)
+                rows += step(link)
                 elapsed += clock() - start
-                nbytes = _wire_bytes(cursor.pgresult)
-            except pg.Error as exc:
-                raise self._failure(exc, conn) from None
+                nbytes = _wire_bytes(link.last_result)
             finally:
-                conn.close()
+                link.conn.close()
         return Batch(elapsed, rows, nbytes)
 
 

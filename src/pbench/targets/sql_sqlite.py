@@ -22,7 +22,14 @@ from typing import Any
 
 from pbench.dsn import SqliteDsn
 from pbench.errors import BenchmarkFailed, UsageError
-from pbench.targets.sql import Batch, Clock, QueryFailed, SqlOptions, SqlQuery, bind_query
+from pbench.targets.sql import (
+    Batch,
+    Clock,
+    QueryFailed,
+    SqlOptions,
+    SqlQuery,
+    named_placeholders,
+)
 
 PROGRESS_STEPS = 1000  # virtual-machine instructions between deadline checks
 
@@ -55,7 +62,7 @@ class SqliteSession:
         self.options = options
         self.create_missing = create_missing
         self.clock = clock
-        self.sql = bind_query(query.text, frozenset(query.params), "sqlite")
+        self.sql = named_placeholders(query.text, frozenset(query.params))
         self.params: dict[str, str] = dict(query.params)
         self._shared_memory: str | None = None
         self._conn: sqlite3.Connection | None = None  # hooks, and queries unless connect_each

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""How much does pbench add to a query's latency? Compare it with the bare tools.
+
+1. PostgreSQL: a private server (started like the test fixture: initdb + pg_ctl into a
+   temporary folder, 127.0.0.1, as an unprivileged user when run as root), a table of
+   100,000 rows, and one point query, timed by
+   ``pgbench -n -f FILE -c 1 -M prepared -t N`` and by ``pbench sql --prepared -r N``.
+2. SQLite: a file with the same table and query, timed by a bare Python loop over
+   ``cursor.execute(); cursor.fetchall()`` and by ``pbench sql --prepared``.
+
+Each tool runs ROUNDS times, alternating; the median of the per-round ratios is
+compared with the target. Targets: pbench within 1.25x of pgbench, within 1.2x of the bare loop.
+
+    python3 scripts/bench_sql.py [--rounds 7] [--queries 10000]
+
+Exit status 0 when both targets are met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.postgres import TEST_DB, TEST_PASSWORD, TEST_USER, PostgresServer  # noqa: E402
+
+ROWS = 100_000
+POINT_QUERY = "SELECT v FROM kv WHERE id = 4242"
+PG_TARGET = 1.25
+SQLITE_TARGET = 1.2
+
+
+def pbench_mean(dsn: str, runs: int, warmup: int, extra: list[str]) -> float:
+    """Mean latency (s) of the point query as measured by ``pbench sql``."""
+    with tempfile.TemporaryDirectory() as folder:
+        export = Path(folder) / "out.json"
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        cmd = [sys.executable, "-m", "pbench", "sql", "--db", dsn, "--prepared", "-r", str(runs)]
+        cmd += ["-w", str(warmup), "--style", "none", "--export-json", str(export), *extra]
+        subprocess.run([*cmd, POINT_QUERY], check=True, env=env)
+        result = json.loads(export.read_text())["results"][0]
+        return float(result["mean"])
+
+
+def pgbench_mean(server: PostgresServer, queries: int, script: Path) -> float:
+    env = dict(os.environ, PGPASSWORD=TEST_PASSWORD)
+    out = subprocess.run(
+        [
+            str(server.bindir / "pgbench"),
+            "-n",
+            "-f",
+            str(script),
+            "-c",
+            "1",
+            "-M",
+            "prepared",
+            "-t",
+            str(queries),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(server.port),
+            "-U",
+            TEST_USER,
+            TEST_DB,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    match = re.search(r"latency average = ([0-9.]+) ms", out.stdout)
+    if match is None:
+        raise RuntimeError(f"no latency in pgbench output:\n{out.stdout}\n{out.stderr}")
+    return float(match[1]) / 1e3
+
+
+def bare_sqlite_mean(path: Path, queries: int) -> float:
+    conn = sqlite3.connect(path, isolation_level=None)
+    cursor = conn.cursor()
+    for _ in range(1000):  # warm up like pbench's warmup
+        cursor.execute(POINT_QUERY)
+        cursor.fetchall()
+    start = time.perf_counter_ns()
+    for _ in range(queries):
+        cursor.execute(POINT_QUERY)
+        cursor.fetchall()
+    elapsed = time.perf_counter_ns() - start
+    conn.close()
+    return elapsed / queries / 1e9
+
+
+def alternate(
+    rounds: int, ours: Callable[[], float], theirs: Callable[[], float]
+) -> tuple[float, float, float]:
+    """Medians of each side's means and of the per-round ratios, over alternating rounds.
+
+    The machine may be busy with other work: pairing the two sides round by round and
+    taking medians keeps a burst of load from deciding the result.
+    """
+    mine: list[float] = []
+    other: list[float] = []
+    for i in range(rounds):
+        # alternate who goes first, so that neither always follows a cold start
+        if i % 2:
+            other.append(theirs())
+            mine.append(ours())
+        else:
+            mine.append(ours())
+            other.append(theirs())
+    ratios = [a / b for a, b in zip(mine, other, strict=True)]
+    print("  per-round ratios: " + " ".join(f"{r:.3f}" for r in ratios))
+    return statistics.median(mine), statistics.median(other), statistics.median(ratios)
+
+
+def show(result: tuple[float, float, float], theirs_name: str, target: float) -> bool:
+    ours, theirs, ratio = result
+    ok = ratio <= target
+    print(f"  {theirs_name:<22} {theirs * 1e6:9.2f} µs  (median of the rounds' means)")
+    print(f"  {'pbench sql':<22} {ours * 1e6:9.2f} µs")
+    verdict = "met" if ok else "MISSED"
+    print(
+        f"  ratio pbench/{theirs_name.split()[0]:<9} {ratio:9.3f}   (target <= {target}: {verdict})"
+    )
+    return ok
+
+
+def bench_postgres(rounds: int, queries: int) -> bool:
+    import psycopg
+
+    with PostgresServer.start() as server, tempfile.TemporaryDirectory() as folder:
+        with psycopg.connect(server.dsn(), autocommit=True) as conn:
+            conn.execute("CREATE TABLE kv (id integer PRIMARY KEY, v text NOT NULL)")
+            conn.execute(
+                "INSERT INTO kv SELECT g, md5(g::text) FROM generate_series(1, %s) g", (ROWS,)
+            )
+            conn.execute("VACUUM ANALYZE kv")
+        script = Path(folder) / "point.sql"
+        script.write_text(POINT_QUERY + ";\n")
+        os.chmod(folder, 0o755)
+        pgbench_mean(server, queries // 4, script)  # warm the server up
+        print("PostgreSQL point query (1 client, prepared):")
+        result = alternate(
+            rounds,
+            lambda: pbench_mean(server.dsn(), queries, 500, []),
+            lambda: pgbench_mean(server, queries, script),
+        )
+    return show(result, "pgbench -M prepared", PG_TARGET)
+
+
+def bench_sqlite(rounds: int, queries: int) -> bool:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE kv (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+        conn.executemany(
+            "INSERT INTO kv VALUES (?, ?)", ((i, f"{i:032x}") for i in range(1, ROWS + 1))
+        )
+        conn.commit()
+        conn.close()
+        # pbench batches (~1 ms per run): 300 runs ≈ as many queries as the bare loop.
+        print("SQLite point query (file, prepared):")
+        result = alternate(
+            rounds,
+            lambda: pbench_mean(f"sqlite:///{path}", 300, 20, []),
+            lambda: bare_sqlite_mean(path, queries * 10),
+        )
+    return show(result, "bare sqlite3 loop", SQLITE_TARGET)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--queries", type=int, default=10_000)
+    args = parser.parse_args()
+    pg_ok = bench_postgres(args.rounds, args.queries)
+    sqlite_ok = bench_sqlite(args.rounds, args.queries)
+    return 0 if pg_ok and sqlite_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

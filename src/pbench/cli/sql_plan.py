@@ -1,0 +1,217 @@
+"""Turning ``pbench sql`` options into frozen plans, once; nothing past here sees click."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pbench.dsn import Dsn, parse_dsn
+from pbench.errors import UsageError
+from pbench.load.schedule import LoadPlan
+from pbench.models import BenchmarkSpec, Hooks, RunPlan
+from pbench.parameters import Parameter, combinations, listed, scan, substitute
+from pbench.targets.sql import SqlOptions, SqlQuery, SqlScript, make_target, read_sql
+
+DEFAULT_MIN_RUNS = 10
+DEFAULT_LOAD_DURATION_S = 10.0
+
+
+@dataclass(frozen=True)
+class SqlPlan:
+    """The benchmarks, how to run them (``load`` set: concurrent clients), the reference."""
+
+    run: RunPlan
+    load: LoadPlan | None
+    reference: str | None
+
+
+def plan_from_options(options: dict[str, Any]) -> SqlPlan:
+    dsn = parse_dsn(options["dsn"])
+    queries = [read_sql(q, "QUERY") for q in options["queries"]]
+    for raw, text in zip(options["queries"], queries, strict=True):
+        if not text.strip():
+            raise UsageError(f"the query {raw!r} is empty", "give a statement such as 'SELECT 1'")
+    names = list(options["names"])
+    if len(names) > len(queries):
+        raise UsageError(
+            f"{len(names)} --name given for {len(queries)} queries",
+            "give at most one -n per query, in the same order",
+        )
+    scripts = {
+        flag: _per_query(options[key], len(queries), flag)
+        for key, flag in (
+            ("setups", "--setup-sql"),
+            ("prepares", "--prepare-sql"),
+            ("teardowns", "--teardown-sql"),
+        )
+    }
+    load = _load_plan(options)
+    sql_options = _sql_options(options, dsn, load, any(scripts["--prepare-sql"]))
+    parameters = _parameters(options)
+    specs: list[BenchmarkSpec] = []
+    for index, query in enumerate(queries):
+        for values in combinations(parameters) if parameters else [{}]:
+            shown = substitute(query, values)
+            name = substitute(names[index], values) if index < len(names) else shown
+            target = make_target(
+                dsn,
+                SqlQuery(query, values),
+                sql_options,
+                create_missing=scripts["--setup-sql"][index] is not None,
+            )
+
+            def hook(flag: str) -> SqlScript | None:
+                sql = scripts[flag][index]  # noqa: B023 - called right away
+                if sql is None:
+                    return None
+                return SqlScript(target, substitute(sql, values), flag)  # noqa: B023
+
+            hooks = Hooks(
+                setup=hook("--setup-sql"),
+                prepare=hook("--prepare-sql"),
+                cleanup=hook("--teardown-sql"),
+            )
+            info = {
+                "type": "sql",
+                "backend": dsn.scheme,
+                "db": dsn.redacted(),
+                "query": query,
+                "bind_parameters": sorted(values),
+                **sql_options.describe(),
+            }
+            if load is not None:
+                info["clients"] = load.concurrency
+            specs.append(BenchmarkSpec(name, shown, target, hooks, values, info))
+    _check_unique([s.name for s in specs])
+    reference = options["reference"]
+    if reference is not None:
+        match = next((s for s in specs if reference in (s.name, s.command)), None)
+        if match is None:
+            raise UsageError(
+                f"--reference {reference!r} names none of the queries",
+                "give the -n name or the exact text of one of the queries",
+            )
+        reference = match.name
+    min_runs, max_runs, min_time = _run_counts(options, load)
+    seed = (
+        options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
+    )
+    run = RunPlan(
+        benchmarks=specs,
+        warmup=options["warmup"],
+        min_runs=min_runs,
+        max_runs=max_runs,
+        min_time_s=min_time,
+        order=options["order"],
+        seed=seed,
+    )
+    return SqlPlan(run=run, load=load, reference=reference)
+
+
+def _sql_options(
+    options: dict[str, Any], dsn: Dsn, load: LoadPlan | None, has_prepare: bool
+) -> SqlOptions:
+    loops = options["loops"]
+    if has_prepare or load is not None:
+        why = (
+            "--prepare-sql runs before every query"
+            if has_prepare
+            else "a load run times each query"
+        )
+        if loops is not None and loops > 1:
+            raise UsageError(f"--loops {loops} cannot batch queries: {why}", "leave --loops out")
+        loops = 1
+    return SqlOptions(
+        connect_each=options["connect_each"],
+        prepared=options["prepared"],
+        transaction=options["transaction"],
+        expect_rows=options["expect_rows"],
+        timeout_s=options["timeout"],
+        loops=loops,
+    )
+
+
+def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
+    clients, duration, rate = options["clients"], options["duration"], options["rate"]
+    if clients == 1 and duration is None and rate is None:
+        return None
+    for key, flag in (("min_runs", "--min-runs"), ("max_runs", "--max-runs")):
+        if options[key] is not None:
+            raise UsageError(
+                f"{flag} does not apply to a load run (--clients, --duration, --rate)",
+                "use -r/--runs N for a number of queries, or -d/--duration",
+            )
+    if any(options["prepares"]):
+        raise UsageError(
+            "--prepare-sql cannot be combined with --clients, --duration or --rate",
+            "a load run sends queries back to back; put the preparation in --setup-sql",
+        )
+    runs = options["runs"]
+    if runs is None and duration is None:
+        duration = DEFAULT_LOAD_DURATION_S
+    return LoadPlan(
+        concurrency=clients,
+        runs=runs,
+        duration_s=duration,
+        rate=rate,
+        warmup=options["warmup"],
+        timeout_s=options["timeout"] or 30.0,
+        seed=options["seed"] or 0,
+    )
+
+
+def _run_counts(options: dict[str, Any], load: LoadPlan | None) -> tuple[int, int | None, float]:
+    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
+    if load is not None:
+        return 1, runs, 0.0  # unused: the load plan decides
+    if runs is not None:
+        if min_runs is not None or max_runs is not None:
+            raise UsageError(
+                "--runs cannot be combined with --min-runs or --max-runs",
+                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
+            )
+        return runs, runs, 0.0
+    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
+    if max_runs is not None and min_runs is None:
+        low = min(low, max_runs)
+    if max_runs is not None and low > max_runs:
+        raise UsageError(
+            f"--min-runs {low} is larger than --max-runs {max_runs}",
+            "make --min-runs <= --max-runs",
+        )
+    return low, max_runs, float(options["min_time"])
+
+
+def _parameters(options: dict[str, Any]) -> list[Parameter]:
+    parameters = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
+    if options["step"] is not None and not options["scans"]:
+        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P id 1 10 -D 2")
+    parameters += [listed(name, values) for name, values in options["lists"]]
+    return parameters
+
+
+def _per_query(values: Sequence[str], count: int, flag: str) -> list[str | None]:
+    texts = [read_sql(v, flag) for v in values]
+    if not texts:
+        return [None] * count
+    if len(texts) == 1:
+        return [texts[0]] * count
+    if len(texts) == count:
+        return list(texts)
+    raise UsageError(
+        f"{flag} was given {len(texts)} times for {count} queries",
+        f"give {flag} once (for all queries) or once per query",
+    )
+
+
+def _check_unique(names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UsageError(
+                f"two benchmarks are both named {name!r}",
+                "give them different names with -n, or use {param} placeholders",
+            )
+        seen.add(name)
