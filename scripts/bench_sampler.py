@@ -58,8 +58,9 @@ def calibrate(burn_s: float) -> int:
     return max(int((burn_s - base) / per_loop), loops)
 
 
-def wall_overhead(runs: int, burn_s: float) -> tuple[float, float, float]:
-    """Medians (off, on) of interleaved runs and their relative difference."""
+def wall_overhead(runs: int, burn_s: float) -> tuple[float, float, float, float]:
+    """Medians (off, on) of interleaved runs, their relative difference, and the
+    median of the on/off ratios of adjacent pairs (less sensitive to drift)."""
     argv = burner(calibrate(burn_s))
     sampler = TreeSampler()
     off: list[float] = []
@@ -74,7 +75,8 @@ def wall_overhead(runs: int, burn_s: float) -> tuple[float, float, float]:
     finally:
         sampler.close()
     median_off, median_on = statistics.median(off), statistics.median(on)
-    return median_off, median_on, median_on / median_off - 1
+    paired = statistics.median(b / a for a, b in zip(off, on, strict=True)) - 1
+    return median_off, median_on, median_on / median_off - 1, paired
 
 
 def thread_cpu_ns(native_id: int) -> int:
@@ -123,6 +125,11 @@ def sampler_cpu(processes: int, seconds: float) -> tuple[float, float, float]:
     return percent, per_second, (cpu1 - cpu0) / 1e3 / (per_second * (wall1 - wall0))
 
 
+def load_average() -> str:
+    """Other work on the machine shows in (a); say how much there was."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -138,11 +145,16 @@ def main() -> int:
         return 1
 
     print(f"(a) CPU-bound child, {args.runs} interleaved runs each, os.posix_spawn + os.wait4")
-    off, on, diff = wall_overhead(args.runs, args.burn_ms / 1000)
+    print(f"    load average before: {load_average()}")
+    off, on, diff, paired = wall_overhead(args.runs, args.burn_ms / 1000)
     print(f"    median wall, sampler off: {off * 1000:9.2f} ms")
     print(f"    median wall, sampler on:  {on * 1000:9.2f} ms")
     wall_ok = abs(diff) < WALL_TARGET
-    print(f"    difference: {diff:+.2%} (target < ±{WALL_TARGET:.0%})  {verdict(wall_ok)}")
+    print(
+        f"    difference of medians: {diff:+.2%} (target < ±{WALL_TARGET:.0%})  {verdict(wall_ok)}"
+    )
+    print(f"    median of paired on/off ratios: {paired:+.2%} (for information)")
+    print(f"    load average after: {load_average()}")
 
     print(f"(b) sampler thread CPU at the default 10 ms interval, {args.seconds:g} s per tree")
     cpu_ok = True
