@@ -14,7 +14,7 @@ judged by ``pbench compare`` at the default settings (alpha 0.05, threshold 1%).
   of many interleaved runs checks it. A *slower* verdict is a detection; the target is
   at least 95% of trials with ``--precision 1%``.
 
-Usage: python3 scripts/verdict_trials.py [--trials 100] [--work-ms 3]
+Usage: python3 scripts/verdict_trials.py [--trials 100] [--precision-trials 100] [--work-ms 3]
 Exit status 0 when every target is met, 1 otherwise.
 """
 
@@ -193,7 +193,10 @@ def fp(tally: Tally) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--trials", type=int, default=100, help="trials per series")
+    parser.add_argument("--trials", type=int, default=100, help="trials per fixed-runs series")
+    parser.add_argument(
+        "--precision-trials", type=int, default=100, help="trials per --precision series"
+    )
     parser.add_argument("--work-ms", type=float, default=3.0, help="CPU loop length of A")
     parser.add_argument("--fixed-runs", type=int, default=30, help="runs per command, fixed")
     parser.add_argument("--max-time", default="15s", help="budget per --precision trial")
@@ -223,7 +226,8 @@ def main() -> int:
             (Tally(f"A/B (+5%), --runs {args.fixed_runs}"), (cmd_a, cmd_b), fixed, 4000),
         ]
         for tally, commands, mode, seed0 in series:
-            trial_series(tally, commands, mode, args.trials, seed0, folder)
+            count = args.precision_trials if mode is precision else args.trials
+            trial_series(tally, commands, mode, count, seed0, folder)
 
     print()
     for tally, *_ in series:

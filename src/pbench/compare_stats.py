@@ -57,6 +57,23 @@ def known_statistic(statistic: str) -> bool:
     return statistic in ("median", "mean", "min", "max") or percentile_of(statistic) is not None
 
 
+def statistic_of(values: Sequence[float], statistic: str) -> float:
+    """One statistic of a sample, computed the way :func:`bootstrap_statistics` does."""
+    import numpy as np
+
+    data = np.asarray(values, dtype=np.float64)
+    if statistic == "mean":
+        return float(np.mean(data))
+    if statistic == "min":
+        return float(np.min(data))
+    if statistic == "max":
+        return float(np.max(data))
+    q = 50.0 if statistic == "median" else percentile_of(statistic)
+    if q is None:
+        raise ValueError(f"unknown statistic {statistic!r}")
+    return float(np.percentile(data, q))
+
+
 def bootstrap_statistics(
     values: Sequence[float],
     statistics: Sequence[str],
