@@ -393,10 +393,11 @@ def add_sql_section(result: BenchmarkResult, plan: Any) -> None:
 
 
 def register_renderers() -> None:
+    from pbench.load.report import load_lines
     from pbench.report.terminal import SECTION_RENDERERS
 
-    SECTION_RENDERERS.setdefault("sql", render_sql_section)
-    SECTION_RENDERERS.setdefault("load", render_load_section)
+    SECTION_RENDERERS["sql"] = render_sql_section
+    SECTION_RENDERERS["load"] = load_lines
 
 
 def render_sql_section(section: Any) -> list[str]:
@@ -407,27 +408,7 @@ def render_sql_section(section: Any) -> list[str]:
         parts.append(f"{section['rows_per_query']:g} rows")
     if section.get("bytes_per_query") is not None:
         parts.append(format_bytes(section["bytes_per_query"]))
-    if "queries_per_s" in section:
-        parts.append(f"{section['queries_per_s']:,.1f} queries/s")
     loops = section.get("loops")
     if isinstance(loops, int) and loops > 1:
         parts.append(f"timed in batches of {loops} queries")
     return [f"Per query:           {', '.join(parts)}"] if parts else []
-
-
-def render_load_section(section: Any) -> list[str]:
-    latency = section.get("latency")
-    lines = [
-        f"Load:                {section['model']} loop, {section['concurrency']} clients, "
-        f"{section['requests']} requests in {section['elapsed_s']:.3g} s"
-    ]
-    if latency:
-        ms = {k: v * 1e3 for k, v in latency.items()}
-        lines.append(
-            f"Latency (ms):        p50 {ms['p50']:.3f}  p90 {ms['p90']:.3f}  "
-            f"p99 {ms['p99']:.3f}  p99.9 {ms['p99_9']:.3f}  max {ms['max']:.3f}"
-        )
-    if section["errors"]:
-        errors = ", ".join(f"{kind}: {n}" for kind, n in section["errors"].items())
-        lines.append(f"Errors:              {errors}")
-    return lines

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.dsn import Dsn, parse_dsn
+from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkSpec, Hooks, RunPlan
@@ -123,6 +123,8 @@ def _sql_options(
         if loops is not None and loops > 1:
             raise UsageError(f"--loops {loops} cannot batch queries: {why}", "leave --loops out")
         loops = 1
+    if loops is None and isinstance(dsn, PostgresDsn):
+        loops = 1  # a round trip dwarfs the timing overhead; keep per-query latencies
     return SqlOptions(
         connect_each=options["connect_each"],
         prepared=options["prepared"],
