@@ -193,6 +193,17 @@ def test_usage_errors_exit_2_without_traceback(
     assert lines[1].startswith("  hint: ")
 
 
+def test_unwritable_export_fails_before_any_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "out.json"
+    status, out, err = run(
+        capsys, data("pbench_base.json"), data("pbench_slower.json"), "--export-json", str(target)
+    )
+    assert status == 2 and out == ""
+    assert err.startswith(f"pbench: error: cannot write {target}: No such file or directory")
+
+
 def test_bad_threshold_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(
         capsys, data("pbench_base.json"), data("pbench_same.json"), "--threshold", "lots"

@@ -103,6 +103,9 @@ def compare(
     if export_json == "-" and export_markdown == "-":
         raise UsageError("only one export can go to stdout ('-')", hint="write the other to a file")
     gates = [parse_fail_if(text) for text in fail_if]
+    for path in (export_json, export_markdown):
+        if path is not None and path != "-":
+            _probe(path)
     base = read_results(baseline, "baseline")
     cand = read_results(candidate, "candidate")
     result = compare_result_files(
@@ -143,6 +146,19 @@ def _match(text: str, old_names: Container[str], new_names: Container[str]) -> t
             f"--match {text!r} is not OLD=NEW", hint="e.g. --match 'old name=new name'"
         )
     return splits[0]
+
+
+def _probe(path: str) -> None:
+    """Fail before any work when an export cannot be written."""
+    from pbench.export.atomic import probe_writable
+
+    try:
+        probe_writable(Path(path))
+    except OSError as exc:
+        raise ExportError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint="check that the folder exists and is writable",
+        ) from None
 
 
 def _write(path: str, text: str) -> None:
