@@ -53,14 +53,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from statistics import fmean
 from typing import Literal, Protocol
 
 
@@ -101,7 +99,7 @@ def summarize_runs(per_run: Sequence[Mapping[str, float]]) -> dict[str, float]:
         if not values:
             continue
         if rule == "mean":
-            summary[key] = fmean(values)
+            summary[key] = sum(values) / len(values)
         elif rule == "max":
             summary[key] = max(values)
         else:
@@ -222,6 +220,8 @@ def _net_counters() -> dict[str, tuple[int, int]] | None:
 
 def _children_rusage() -> tuple[float, int, int]:
     """CPU seconds and disk bytes (read, written) of this process's reaped children."""
+    import resource  # Unix only: imported where it is used, so the module loads anywhere
+
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime, usage.ru_inblock * 512, usage.ru_oublock * 512
 

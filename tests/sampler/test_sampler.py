@@ -186,12 +186,25 @@ def sampler_threads() -> set[threading.Thread]:
 
 def test_reused_across_many_runs_with_one_thread(sampler: TreeSampler) -> None:
     before = sampler_threads()
+    run_tree(sampler, ["/bin/true"])
+    fds = len(os.listdir("/proc/self/fd"))
     for i in range(30):
         argv = ["/bin/sleep", "0.05"] if i % 10 == 0 else ["/bin/true"]
         m = run_tree(sampler, argv)
         assert m["samples"] >= (2 if argv[0] == "/bin/sleep" else 0)
         assert m["samples"] <= 10
     assert len(sampler_threads() - before) == 1
+    assert len(os.listdir("/proc/self/fd")) == fds  # no /proc file left open
+
+
+def test_a_churning_tree_is_followed_without_leaking(sampler: TreeSampler) -> None:
+    fds = len(os.listdir("/proc/self/fd"))
+    script = "for i in $(seq 150); do /bin/sleep 0.001; done"
+    m = run_tree(sampler, ["/bin/sh", "-c", script])
+    assert m["samples"] >= 5
+    assert m["threads_peak"] >= 1
+    assert 0 < m["cpu_mean_percent"] <= m["cpu_peak_percent"]
+    assert len(os.listdir("/proc/self/fd")) == fds
 
 
 def test_close_stops_the_thread_and_refuses_new_runs() -> None:

@@ -45,6 +45,11 @@ def test_parse_io_uses_storage_bytes_net_of_cancelled_writes() -> None:
     assert parse_io(IO) == (8192, 20979712 - 4096)
 
 
+def test_parse_io_finds_the_counters_by_name_in_another_layout() -> None:
+    reordered = b"write_bytes: 300\nread_bytes: 100\nrchar: 5\n"
+    assert parse_io(reordered) == (100, 300)
+
+
 def test_parse_net_dev_reads_bytes_in_and_out_per_interface() -> None:
     assert parse_net_dev(NET_DEV) == {"lo": (3193, 3194), "eth0": (52228971, 79528)}
 
