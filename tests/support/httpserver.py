@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 
-class TestServer(ThreadingHTTPServer):
+class HttpTestServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
@@ -46,7 +46,7 @@ class TestServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> TestServer:
+    def start(self) -> HttpTestServer:
         self.thread.start()
         return self
 
@@ -63,7 +63,7 @@ class TestServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # else headers and body cross a delayed ACK (40 ms)
-    server: TestServer
+    server: HttpTestServer
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -132,5 +132,5 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
 
-def start_server() -> TestServer:
-    return TestServer().start()
+def start_server() -> HttpTestServer:
+    return HttpTestServer().start()

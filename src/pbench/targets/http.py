@@ -49,7 +49,8 @@ def parse_header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     name = name.strip()
     if not sep or not _TOKEN.match(name) or "\r" in value or "\n" in value:
-        shown = f"{name}: {REDACTED}" if name.lower() in SECRET_HEADERS else text
+        first = re.split(r"[\s:]", text.strip(), maxsplit=1)[0]
+        shown = f"{first} {REDACTED}" if first.lower() in SECRET_HEADERS else text
         raise UsageError(
             f"invalid header {shown!r} for -H/--header", "write headers as 'Name: value'"
         )

@@ -113,25 +113,32 @@ class HttpConnection(asyncio.Protocol):
             self._fail("protocol")
             return
         status = int(data[9:12])
-        head = data[:end]
         self._status = status
-        self._close = _CLOSE.search(head) is not None or data[7:8] == b"0"
-        body = data[end + 4 :]
+        # Cheap substring tests first; the case-insensitive regexes only when needed.
+        self._close = data[7:8] == b"0" or (
+            (b"lose" in data or b"LOSE" in data) and _CLOSE.search(data, 0, end) is not None
+        )
         self._nbytes = len(data)
         if self.head or status < 200 or status in (204, 304):
             self._complete()
             return
-        match = _CONTENT_LENGTH.search(head)
-        if match is not None:
-            remaining = int(match.group(1)) - len(body)
+        at = data.find(b"\r\nContent-Length: ", 0, end)
+        if at >= 0:
+            length = int(data[at + 18 : data.find(b"\r\n", at + 18)])
+        else:
+            match = _CONTENT_LENGTH.search(data, 0, end)
+            length = -1 if match is None else int(match.group(1))
+        if length >= 0:
+            remaining = length - (len(data) - end - 4)
             if remaining <= 0:
                 self._complete()
                 return
             self._remaining = remaining
             self._mode = LENGTH
             return
+        body = data[end + 4 :]
         self._body = body
-        if _CHUNKED.search(head) is not None:
+        if _CHUNKED.search(data, 0, end) is not None:
             self._mode = CHUNKED
             try:
                 done = chunked_end(body)

@@ -1,0 +1,119 @@
+"""``pbench http`` end to end: exit codes, stdout/stderr apart, exports, verdicts."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pbench.cli import main_group
+from support.httpserver import HttpTestServer
+
+
+def pbench(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main_group, ["http", *args], standalone_mode=False)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return int(result.return_value), result.stdout, result.stderr
+
+
+def test_fast_vs_slow_endpoint_gets_the_right_verdict(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    status, stdout, stderr = pbench(
+        "-r",
+        "300",
+        "-c",
+        "2",
+        "--style",
+        "basic",
+        "--export-json",
+        str(out),
+        "-n",
+        "fast",
+        "-n",
+        "slow",
+        server.base_url + "/fast",
+        server.base_url + "/slow?ms=5",
+    )
+    assert status == 0, stderr
+    assert "'fast' ran" in stdout
+    assert "'slow' is slower" in stdout
+    data = json.loads(out.read_text())
+    fast = data["results"][0]
+    assert fast["command"] == "fast" or fast["name"] == "fast"
+    assert len(fast["times"]) == 300
+    assert fast["load"]["status_codes"] == {"200": 300}
+    assert fast["load"]["latency"]["p99_9"] >= fast["load"]["latency"]["p50"]
+    assert fast["median"] < data["results"][1]["median"]
+
+
+def test_every_request_failing_exits_1_with_a_clear_message(server: HttpTestServer) -> None:
+    status, _, stderr = pbench("-r", "5", "--style", "none", server.base_url + "/status/503")
+    assert status == 1
+    assert "every request" in stderr and "status: 5" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_invalid_url_exits_2_and_secrets_never_show(server: HttpTestServer, tmp_path: Path) -> None:
+    status, _, stderr = pbench("ftp://user:hunter2@host/")
+    assert status == 2 and "invalid URL" in stderr and "hunter2" not in stderr
+    out = tmp_path / "r.json"
+    status, stdout, stderr = pbench(
+        "-r",
+        "3",
+        "--style",
+        "basic",
+        "--export-json",
+        str(out),
+        "-H",
+        "Authorization: Bearer tok3n",
+        "-H",
+        "Cookie: sid=c00kie",
+        server.base_url.replace("http://", "http://me:hunter2@") + "/fast",
+    )
+    assert status == 0, stderr
+    everything = stdout + stderr + out.read_text()
+    for secret in ("hunter2", "tok3n", "c00kie"):
+        assert secret not in everything
+
+
+def test_ctrl_c_exports_the_partial_result_and_exits_130(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "partial.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pbench",
+            "http",
+            "-d",
+            "30s",
+            "--style",
+            "none",
+            "--export-json",
+            str(out),
+            server.base_url + "/slow?ms=2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    result = json.loads(out.read_text())["results"][0]
+    assert result["stop_reason"] == "interrupted"
+    assert result["load"]["requests"] > 10
