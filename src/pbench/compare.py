@@ -31,14 +31,22 @@ from pbench.compare_stats import (
     mann_whitney_p,
     percentile_interval,
 )
+from pbench.compare_verdict import MIN_RUNS, Verdict, verdict_for
 from pbench.errors import UsageError
 
-Verdict = Literal["slower", "faster", "same", "inconclusive"]
+__all__ = [
+    "MIN_RUNS",
+    "Comparison",
+    "Verdict",
+    "adjust_family",
+    "compare_many",
+    "compare_samples",
+    "contrast_replicates",
+    "verdict_for",
+]
+
 Statistic = Literal["median", "mean"]
 
-# Below this many runs on either side no verdict is given: a bootstrap of 3 values
-# has too few distinct resamples to mean anything.
-MIN_RUNS = 5
 DEFAULT_RESAMPLES = 10_000
 
 
@@ -247,66 +255,6 @@ def _point_ratio(reference: Sequence[float], candidate: Sequence[float], statist
 def _decide(c: Comparison) -> Comparison:
     verdict, advice = verdict_for(c)
     return dataclasses.replace(c, verdict=verdict, advice=advice)
-
-
-def verdict_for(c: Comparison) -> tuple[Verdict, str | None]:
-    """The verdict from the interval, the threshold and the (adjusted) p-value."""
-    low, high = c.ratio_ci
-    upper, lower = 1.0 + c.threshold, 1.0 - c.threshold
-    runs = min(c.n_reference, c.n_candidate)
-    if runs < MIN_RUNS:
-        return "inconclusive", (
-            f"only {runs} run(s) of '{c.name if c.n_candidate == runs else c.reference}'; "
-            f"a verdict needs at least {MIN_RUNS} runs per command: use --runs 10 or more"
-        )
-    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(c.ratio)):
-        return "inconclusive", (
-            f"the ratio is undefined: the {c.statistic} of '{c.reference}' is 0; "
-            "measure something longer than the clock's resolution"
-        )
-    significant = c.p_adjusted < c.alpha
-    if significant and low > upper:
-        return "slower", None
-    if significant and high < lower:
-        return "faster", None
-    if low >= lower and high <= upper:
-        return "same", None
-    return "inconclusive", _advice(c, low, high)
-
-
-def _advice(c: Comparison, low: float, high: float) -> str:
-    interval = f"the {c.confidence:.0%} interval [{low:.4f}, {high:.4f}] of the {c.statistic} ratio"
-    limit = f"±{c.threshold:.2%}".replace(".00%", "%")
-    if low > 1.0 + c.threshold or high < 1.0 - c.threshold:
-        p = "p" if c.p_adjusted == c.p_value else "Holm-adjusted p"
-        return (
-            f"{interval} lies beyond the {limit} noise threshold, but {p} = "
-            f"{c.p_adjusted:.3g} is not below alpha = {c.alpha:g}; run more "
-            f"(--runs {2 * max(c.n_reference, c.n_candidate)}) or use --precision 1%"
-        )
-    half_width = (high - low) / 2.0
-    distance = abs((low + high) / 2.0 - 1.0)
-    margin = abs(distance - c.threshold)
-    base = f"{interval} straddles the {limit} noise threshold"
-    if margin < half_width / 10.0:
-        return (
-            f"{base}; the change sits right at the threshold, so only many more runs "
-            "can decide: pick a --threshold that matters to you, or use --precision 0.5%"
-        )
-    runs = math.ceil(max(c.n_reference, c.n_candidate) * (half_width / margin) ** 2 * 1.2)
-    precision = _nice_fraction(margin * math.sqrt(2.0))
-    return (
-        f"{base}; about {runs} runs per command should decide it: "
-        f"use --runs {runs} or --precision {precision}"
-    )
-
-
-def _nice_fraction(fraction: float) -> str:
-    """The largest of 5%, 2%, 1%, 0.5%, ... not above ``fraction``, as text."""
-    for step in (0.05, 0.02, 0.01, 0.005, 0.002, 0.001):
-        if step <= fraction:
-            return f"{step * 100:g}%"
-    return "0.1%"
 
 
 def _check_options(alpha: float, threshold: float, resamples: int, statistic: str) -> None:
