@@ -1,53 +1,123 @@
-/* pbench launcher: `launcher PATH ARGV0 ARGS...` forks, execs PATH with argv
- * ARGV0 ARGS... in the child, and reports on fd 3, as 64-byte records of eight
- * little-endian int64:
- *   kind 0: child pid, CLOCK_MONOTONIC at fork (ns)
- *   kind 1: exec failed, errno            (written by the child)
- *   kind 2: wait status, wall ns from fork to reap, user us, system us,
- *           ru_maxrss KiB, CLOCK_MONOTONIC at reap
- * Built freestanding (no libc) so that its own address space is nearly empty: a
- * child forked from it starts with almost nothing resident, so the kernel's peak
- * resident size of the command is the command's own.
- * Build: scripts/build_launcher.sh (x86-64 Linux). */
-#include <stddef.h>
+/* pbench launcher: a tiny resident process that starts commands for pbench.
+ *
+ * Why: a child forked or vforked from pbench (a Python process of tens of MB)
+ * inherits pbench's resident size into the kernel's ru_maxrss when it calls exec,
+ * so `/bin/true` would "use" 30 MB. Forked from this freestanding program (no
+ * libc, a few pages resident) a command's ru_maxrss is its own, as with GNU time.
+ * It stays resident for a whole benchmark, so a run costs a fork and an exec, not
+ * an extra exec of the launcher.
+ *
+ * Protocol. pbench starts it with the commands' stdin/stdout/stderr on fds 0-2,
+ * requests on fd 3 and records on fd 4. A request is three little-endian int64
+ * (payload length, argc, envc) and a payload of NUL-terminated strings: the
+ * program's path, argc arguments, envc environment entries. For each request it
+ * forks; the child makes itself a process-group leader (so that pbench can kill
+ * the tree) and execs. Records are eight little-endian int64:
+ *   kind 0  started:      child pid, CLOCK_MONOTONIC at fork (ns)
+ *   kind 1  exec failed:  errno                       (written by the child)
+ *   kind 2  finished:     wait status, ns from fork to reap, user us, system us,
+ *                         ru_maxrss KiB, CLOCK_MONOTONIC at reap
+ *   kind 3  fork failed:  errno
+ * End of file on fd 3 makes it exit. Build: scripts/build_launcher.sh (x86-64). */
 #include <stdint.h>
 #include <sys/syscall.h>
 
+#define REQUEST_MAX (1L << 20)
+#define POINTERS_MAX 16384
+
 struct timespec_ { long tv_sec; long tv_nsec; };
 struct timeval_ { long tv_sec; long tv_usec; };
-struct rusage_ { struct timeval_ utime, stime; long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw, nivcsw; };
+struct rusage_ { struct timeval_ utime, stime; long maxrss, rest[13]; };
 
-static long sys1(long n, long a) { long r; __asm__ volatile ("syscall" : "=a"(r) : "a"(n), "D"(a) : "rcx","r11","memory"); return r; }
-static long sys3(long n, long a, long b, long c) { long r; __asm__ volatile ("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx","r11","memory"); return r; }
-static long sys4(long n, long a, long b, long c, long d) { long r; register long r10 __asm__("r10") = d; __asm__ volatile ("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx","r11","memory"); return r; }
+static char request[REQUEST_MAX];
+static char *pointers[POINTERS_MAX + 2];
 
-struct record { int64_t kind; int64_t a; int64_t b; int64_t c; int64_t d; int64_t e; int64_t f; int64_t g; };
-
-static void put(int64_t kind, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f, int64_t g) {
-    struct record r = {kind, a, b, c, d, e, f, g};
-    sys3(SYS_write, 3, (long)&r, sizeof r);
-}
-
-static int64_t now(void) { struct timespec_ t; sys3(SYS_clock_gettime, 1, (long)&t, 0); return t.tv_sec * 1000000000LL + t.tv_nsec; }
-
-void cmain(long *sp) {
-    long argc = sp[0];
-    char **argv = (char **)(sp + 1);
-    char **envp = argv + argc + 1;
-    sys3(SYS_fcntl, 3, 2 /*F_SETFD*/, 1 /*FD_CLOEXEC*/);
-    int64_t t0 = now();
-    long pid = sys1(SYS_fork, 0);
-    if (pid == 0) {
-        long err = sys3(SYS_execve, (long)argv[1], (long)(argv + 2), (long)envp);
-        put(1, -err, 0, 0, 0, 0, 0, 0);
-        sys1(SYS_exit_group, 127);
-    }
-    put(0, pid, t0, 0, 0, 0, 0, 0);
-    int status = 0; struct rusage_ ru;
+static long sys3(long n, long a, long b, long c) {
     long r;
-    do { r = sys4(SYS_wait4, pid, (long)&status, 0, (long)&ru); } while (r == -4);
-    int64_t t1 = now();
-    put(2, status, t1 - t0, ru.utime.tv_sec * 1000000LL + ru.utime.tv_usec, ru.stime.tv_sec * 1000000LL + ru.stime.tv_usec, ru.maxrss, t1, 0);
-    sys1(SYS_exit_group, 0);
+    __asm__ volatile ("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+    return r;
 }
-__asm__(".global _start\n_start:\n mov %rsp, %rdi\n and $-16, %rsp\n call cmain\n hlt\n");
+
+static long sys4(long n, long a, long b, long c, long d) {
+    long r;
+    register long r10 __asm__("r10") = d;
+    __asm__ volatile ("syscall" : "=a"(r) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10) : "rcx", "r11", "memory");
+    return r;
+}
+
+static void put(int64_t kind, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
+    int64_t r[8];
+    r[0] = kind; r[1] = a; r[2] = b; r[3] = c; r[4] = d; r[5] = e; r[6] = f; r[7] = 0;
+    char *p = (char *)r;
+    long left = sizeof r;
+    while (left > 0) {
+        long n = sys3(SYS_write, 4, (long)p, left);
+        if (n == -4) continue;  /* EINTR */
+        if (n <= 0) sys3(SYS_exit_group, 3, 0, 0);
+        p += n; left -= n;
+    }
+}
+
+static int64_t now(void) {
+    struct timespec_ t;
+    sys3(SYS_clock_gettime, 1 /* CLOCK_MONOTONIC */, (long)&t, 0);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static int read_full(char *p, long n) {
+    while (n > 0) {
+        long got = sys3(SYS_read, 3, (long)p, n);
+        if (got == -4) continue;
+        if (got <= 0) return -1;
+        p += got; n -= got;
+    }
+    return 0;
+}
+
+/* Point at the next string of the payload; 0 when it runs past the end. */
+static char *next(char *p, char *end) {
+    while (p < end && *p) p++;
+    return p < end ? p + 1 : 0;
+}
+
+void cmain(void) {
+    sys3(SYS_fcntl, 3, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+    sys3(SYS_fcntl, 4, 2, 1);
+    for (;;) {
+        int64_t header[3];
+        if (read_full((char *)header, sizeof header) < 0) sys3(SYS_exit_group, 0, 0, 0);
+        long length = header[0], argc = header[1], envc = header[2];
+        if (length <= 0 || length > REQUEST_MAX || argc < 1 || envc < 0 || argc + envc > POINTERS_MAX)
+            sys3(SYS_exit_group, 2, 0, 0);
+        if (read_full(request, length) < 0) sys3(SYS_exit_group, 0, 0, 0);
+        char *end = request + length;
+        char *path = request;
+        char *p = next(path, end);
+        char **argv = pointers;
+        for (long i = 0; i < argc; i++) { argv[i] = p; p = p ? next(p, end) : 0; }
+        argv[argc] = 0;
+        char **envp = pointers + argc + 1;
+        for (long i = 0; i < envc; i++) { envp[i] = p; p = p ? next(p, end) : 0; }
+        envp[envc] = 0;
+        if (p != end) sys3(SYS_exit_group, 2, 0, 0);  /* a string ran past the payload */
+        int64_t t0 = now();
+        long pid = sys3(SYS_fork, 0, 0, 0);
+        if (pid == 0) {
+            sys3(SYS_setpgid, 0, 0, 0);
+            long err = sys3(SYS_execve, (long)path, (long)argv, (long)envp);
+            put(1, -err, 0, 0, 0, 0, 0);
+            sys3(SYS_exit_group, 127, 0, 0);
+        }
+        if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0); continue; }
+        put(0, pid, t0, 0, 0, 0, 0);
+        int status = 0;
+        struct rusage_ ru;
+        long r;
+        do { r = sys4(SYS_wait4, pid, (long)&status, 0, (long)&ru); } while (r == -4);
+        int64_t t1 = now();
+        put(2, status, t1 - t0, ru.utime.tv_sec * 1000000LL + ru.utime.tv_usec,
+            ru.stime.tv_sec * 1000000LL + ru.stime.tv_usec, ru.maxrss, t1);
+    }
+}
+
+__asm__(".global _start\n_start:\n and $-16, %rsp\n call cmain\n hlt\n");

@@ -11,7 +11,7 @@ from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Precision, RunPlan
 from pbench.parameters import Parameter, combinations, listed, scan, substitute
 from pbench.params import parse_assignment, parse_exit_codes
-from pbench.targets.command import CommandOptions, CommandTarget, OutputKind
+from pbench.targets.command import CommandIO, CommandOptions, CommandTarget, OutputKind
 from pbench.targets.hooks import CommandHook
 from pbench.targets.shell import plan_invocation
 
@@ -46,6 +46,7 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
     )
     rng = random.Random(seed)
     sampler_interval = None if options["no_sample"] else options["sample_interval"]
+    io = CommandIO(command_options)  # one resident launcher for every command
     specs: list[BenchmarkSpec] = []
     for index, command in enumerate(commands):
         for values in combinations(parameters) if parameters else [{}]:
@@ -62,7 +63,7 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
                     substitute(name_template, values),
                     values,
                     hooks,
-                    command_options,
+                    io,
                     shell,
                     rng,
                     sampler_interval,
@@ -72,10 +73,7 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
     if reference is not None:
         match = next((s for s in specs if reference in (s.name, s.command)), None)
         if match is None:
-            hooks = Hooks()
-            match = _spec(
-                reference, reference, {}, hooks, command_options, shell, rng, sampler_interval
-            )
+            match = _spec(reference, reference, {}, Hooks(), io, shell, rng, sampler_interval)
             specs.insert(0, match)
         reference_name = match.name
     _check_unique([s.name for s in specs])
@@ -103,7 +101,7 @@ def _spec(
     name: str,
     values: dict[str, str],
     hooks: Hooks,
-    options: CommandOptions,
+    io: CommandIO,
     shell: str,
     rng: random.Random,
     sampler_interval: float | None,
@@ -114,7 +112,9 @@ def _spec(
         from pbench.sampler import TreeSampler
 
         sampler = TreeSampler(interval_s=sampler_interval)
-    target = CommandTarget(invocation, options, rng=random.Random(rng.random()), sampler=sampler)
+    target = CommandTarget(
+        invocation, io.options, io=io, rng=random.Random(rng.random()), sampler=sampler
+    )
     info: dict[str, Any] = {
         "type": "command",
         "shell_mode": invocation.mode,

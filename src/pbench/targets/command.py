@@ -1,10 +1,9 @@
 """The command target: one execution of a command line as a child process.
 
-Each execution is spawned with ``posix_spawn`` (through the launcher, see
-:mod:`pbench.targets.launcher`) into a process group of its own, so that a timeout or
-Ctrl-C can kill the whole tree, and reaped with ``wait4`` for the kernel's own
-accounting of that one child: user and system time of it and the children it waited
-for, exit status, peak resident memory.
+Each execution is forked by the resident launcher (see :mod:`pbench.targets.launcher`)
+into a process group of its own, so that a timeout or Ctrl-C can kill the whole tree,
+and reaped with ``wait4`` for the kernel's own accounting of that one child: user and
+system time of it and the children it waited for, exit status, peak resident memory.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import os
 import random
 import select
 import shutil
-import signal
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,7 +20,14 @@ from typing import Literal, Protocol
 
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import Outcome
-from pbench.targets.launcher import RECORD, Reaped, launcher_path, parse_records
+from pbench.targets.launcher import (
+    DEFAULT_SIGNALS,
+    Launcher,
+    Reaped,
+    kill_group,
+    kill_tree,
+    launcher_path,
+)
 from pbench.targets.shell import Invocation
 
 OutputKind = Literal["null", "pipe", "inherit", "file"]
@@ -53,6 +58,57 @@ class CommandOptions:
     use_launcher: bool = True
 
 
+class CommandIO:
+    """What the commands of one pbench invocation share: their standard streams and the
+    resident launcher. Opened by the first target that needs it, closed by the last."""
+
+    def __init__(self, options: CommandOptions) -> None:
+        self.options = options
+        self.launcher_program = launcher_path() if options.use_launcher else None
+        self.launcher: Launcher | None = None
+        self.stdin_fd: int | None = None
+        self.out_fd: int | None = None  # None: inherit pbench's
+        self.drain_fd: int | None = None  # read end of the pipe for --output pipe
+        self._users = 0
+
+    def acquire(self) -> None:
+        if self._users == 0:
+            self._open()
+        self._users += 1
+
+    def release(self) -> None:
+        self._users -= 1
+        if self._users == 0:
+            self._close()
+
+    def _open(self) -> None:
+        options = self.options
+        self.stdin_fd = _open_fd(options.input_path or os.devnull, os.O_RDONLY, "--input")
+        if options.output == "null":
+            self.out_fd = _open_fd(os.devnull, os.O_WRONLY, "--output")
+        elif options.output == "file":
+            assert options.output_path is not None
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+            self.out_fd = _open_fd(options.output_path, flags, "--output")
+        elif options.output == "pipe":
+            self.drain_fd, self.out_fd = os.pipe2(os.O_CLOEXEC)
+        if self.launcher_program is not None:
+            self.launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
+            if options.output == "pipe" and self.out_fd is not None:
+                os.close(self.out_fd)  # the launcher holds the write end now
+                self.out_fd = None
+
+    def _close(self) -> None:
+        if self.launcher is not None:
+            self.launcher.close()
+            self.launcher = None
+        for fd in (self.stdin_fd, self.out_fd, self.drain_fd):
+            if fd is not None:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+        self.stdin_fd = self.out_fd = self.drain_fd = None
+
+
 class CommandTarget:
     """Runs one command line; one :meth:`execute` is one run."""
 
@@ -61,21 +117,20 @@ class CommandTarget:
         invocation: Invocation,
         options: CommandOptions,
         *,
+        io: CommandIO | None = None,
         rng: random.Random | None = None,
         sampler: ProcessSampler | None = None,
     ) -> None:
         self.invocation = invocation
         self.options = options
+        self.io = io or CommandIO(options)
         self.sampler = sampler
         self._rng = rng or random.Random()
         self._program: str | None = None
-        self._launcher = launcher_path() if options.use_launcher else None
-        self._stdin_fd: int | None = None
-        self._out_fd: int | None = None
 
     @property
     def exact_memory(self) -> bool:
-        return self._launcher is not None
+        return self.io.launcher_program is not None
 
     # -- Target protocol -------------------------------------------------------------
 
@@ -89,15 +144,7 @@ class CommandTarget:
                 "check the spelling and PATH; use a shell (drop -N) for shell builtins",
             )
         self._program = found
-        self._stdin_fd = self._open_fd(
-            self.options.input_path or os.devnull, os.O_RDONLY, "--input"
-        )
-        if self.options.output == "null":
-            self._out_fd = self._open_fd(os.devnull, os.O_WRONLY, "--output")
-        elif self.options.output == "file":
-            assert self.options.output_path is not None
-            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-            self._out_fd = self._open_fd(self.options.output_path, flags, "--output")
+        self.io.acquire()
 
     def execute(self, iteration: int) -> Outcome:
         assert self._program is not None, "open() first"
@@ -107,14 +154,14 @@ class CommandTarget:
             # Random-length environment: shifts the initial stack so that one lucky or
             # unlucky memory layout cannot bias all runs (Mytkowicz et al., ASPLOS 2009).
             env[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
-        return self._run(env)
+        if self.io.launcher is not None:
+            return self._through_launcher(self.io.launcher, env)
+        return self._spawn_directly(env)
 
     def close(self) -> None:
-        for fd in (self._stdin_fd, self._out_fd):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self._stdin_fd = self._out_fd = None
+        if self._program is not None:
+            self._program = None
+            self.io.release()
         if self.sampler is not None:
             self.sampler.close()
 
@@ -122,108 +169,78 @@ class CommandTarget:
         """A target measuring what the runner must subtract: the shell's spawn time."""
         if self.invocation.mode != "shell":
             return None
-        shell_argv = (*self.invocation.argv[:-1], "")
-        probe = Invocation(shell_argv, "shell", self.invocation.shell)
+        probe = Invocation((*self.invocation.argv[:-1], ""), "shell", self.invocation.shell)
         options = CommandOptions(env=self.options.env, use_launcher=self.options.use_launcher)
         return CommandTarget(probe, options, rng=self._rng)
 
-    # -- spawning --------------------------------------------------------------------
+    # -- running ---------------------------------------------------------------------
 
-    def _open_fd(self, path: str, flags: int, option: str) -> int:
+    def _through_launcher(self, launcher: Launcher, env: dict[str, str]) -> Outcome:
+        assert self._program is not None
+        pid = launcher.start(self._program, self.invocation.argv, env)
         try:
-            return os.open(path, flags, 0o644)
-        except OSError as exc:
-            raise UsageError(
-                f"cannot open {path!r} for {option}: {exc.strerror}",
-                f"check the path given to {option}",
-            ) from None
+            if self.sampler is not None:
+                self.sampler.begin(pid)
+            reaped, exec_errno, timed_out = launcher.finish(
+                pid, self.options.timeout_s, self.io.drain_fd
+            )
+        except BaseException:
+            kill_tree(pid)
+            with contextlib.suppress(BenchmarkFailed):
+                launcher.finish(pid, None, self.io.drain_fd)
+            raise
+        # Kill what the command left running in its group (background jobs): no process
+        # pbench started outlives its run.
+        kill_group(pid)
+        return self._outcome(reaped, exec_errno, timed_out)
 
-    def _run(self, env: dict[str, str]) -> Outcome:
-        assert self._program is not None and self._stdin_fd is not None
-        result_r, result_w = os.pipe2(os.O_CLOEXEC)
-        out_r: int | None = None
-        actions: list[tuple[int, int, int]] = [(os.POSIX_SPAWN_DUP2, self._stdin_fd, 0)]
-        if self.options.output == "pipe":
-            out_r, out_w = os.pipe2(os.O_CLOEXEC)
-            actions += [(os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, out_w, 2)]
-        elif self._out_fd is not None:
-            actions += [
-                (os.POSIX_SPAWN_DUP2, self._out_fd, 1),
-                (os.POSIX_SPAWN_DUP2, self._out_fd, 2),
-            ]
-        argv = list(self.invocation.argv)
-        if self._launcher is not None:
-            actions.append((os.POSIX_SPAWN_DUP2, result_w, 3))
-            path, args = self._launcher, ["pbench-launcher", self._program, *argv]
-        else:
-            path, args = self._program, argv
-        pid = -1
+    def _spawn_directly(self, env: dict[str, str]) -> Outcome:
+        """Fallback without the launcher: posix_spawn + wait4 (peak memory inflated)."""
+        assert self._program is not None and self.io.stdin_fd is not None
+        actions = [(os.POSIX_SPAWN_DUP2, self.io.stdin_fd, 0)]
+        if self.io.out_fd is not None:
+            actions += [(os.POSIX_SPAWN_DUP2, self.io.out_fd, 1)]
+            actions += [(os.POSIX_SPAWN_DUP2, self.io.out_fd, 2)]
         try:
-            pid = os.posix_spawn(path, args, env, file_actions=actions, setpgroup=0)
+            pid = os.posix_spawn(
+                self._program,
+                list(self.invocation.argv),
+                env,
+                file_actions=actions,
+                setpgroup=0,
+                setsigdef=DEFAULT_SIGNALS,
+            )
         except OSError as exc:
             raise BenchmarkFailed(
-                f"cannot start {argv[0]!r}: {exc.strerror}", "check that the command is executable"
+                f"cannot execute {self.invocation.argv[0]!r}: {exc.strerror}",
+                "check that the command is an executable program",
             ) from None
-        finally:
-            os.close(result_w)
-            if out_r is not None:
-                os.close(out_w)
-            if pid < 0:
-                os.close(result_r)
-                if out_r is not None:
-                    os.close(out_r)
-        if self.sampler is not None:
-            self.sampler.begin(pid)
         try:
-            return self._wait(pid, result_r, out_r)
+            if self.sampler is not None:
+                self.sampler.begin(pid)
+            timed_out = _wait_exit(pid, self.options.timeout_s, self.io.drain_fd)
         except BaseException:
-            _kill_group(pid)
+            kill_tree(pid)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
             raise
-        finally:
-            os.close(result_r)
-            if out_r is not None:
-                os.close(out_r)
-
-    def _wait(self, pid: int, result_r: int, out_r: int | None) -> Outcome:
-        timeout = self.options.timeout_s
-        timed_out = False
-        data = b""
-        if self._launcher is not None:
-            if timeout is None and out_r is None:
-                data = _read_to_eof(result_r)
-            else:
-                data, timed_out = _poll_until_done(pid, result_r, True, out_r, timeout)
-        elif timeout is None and out_r is None:
-            os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-        else:
-            pidfd = os.pidfd_open(pid)
-            try:
-                _, timed_out = _poll_until_done(pid, pidfd, False, out_r, timeout)
-            finally:
-                os.close(pidfd)
-        # The spawned process has exited but is not reaped yet, so its pid, which is
-        # also the group id, cannot be reused: kill what the command left behind in its
-        # group before reaping.
-        _kill_group(pid)
+        # Exited but not reaped yet: its pid (the group id) cannot be reused meanwhile.
+        kill_group(pid)
         _, status, usage = os.wait4(pid, 0)
+        reaped = Reaped(
+            status,
+            None,
+            int(usage.ru_utime * 1e9),
+            int(usage.ru_stime * 1e9),
+            usage.ru_maxrss * 1024,
+        )
+        return self._outcome(reaped, None, timed_out)
+
+    def _outcome(self, reaped: Reaped, exec_errno: int | None, timed_out: bool) -> Outcome:
         metrics = self.sampler.end() if self.sampler is not None else {}
-        if self._launcher is not None:
-            _, reaped = parse_records(data)
-            if reaped is None:  # killed (timeout) before it could report
-                reaped = Reaped(status, None, 0, 0, 0)
-        else:
-            reaped = Reaped(
-                status,
-                None,
-                int(usage.ru_utime * 1e9),
-                int(usage.ru_stime * 1e9),
-                usage.ru_maxrss * 1024,
-            )
-        if reaped.exec_errno is not None:
+        if exec_errno is not None:
             raise BenchmarkFailed(
-                f"cannot execute {self.invocation.argv[0]!r}: {os.strerror(reaped.exec_errno)}",
+                f"cannot execute {self.invocation.argv[0]!r}: {os.strerror(exec_errno)}",
                 "check that the command is an executable program",
             )
         if timed_out:
@@ -239,63 +256,41 @@ class CommandTarget:
         )
 
 
-def _read_to_eof(fd: int) -> bytes:
-    chunks = []
-    while chunk := os.read(fd, RECORD.size * 4):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _poll_until_done(
-    pid: int, done_fd: int, read_done: bool, out_r: int | None, timeout: float | None
-) -> tuple[bytes, bool]:
-    """Wait until ``done_fd`` says the process exited (the launcher's record pipe reaches
-    EOF, or a pidfd becomes readable), draining piped output; kill the tree on timeout.
-
-    Returns the launcher's records and whether the run timed out.
-    """
-    deadline = None if timeout is None else time.monotonic() + timeout
-    poller = select.poll()
-    poller.register(done_fd, select.POLLIN)
-    if out_r is not None:
-        poller.register(out_r, select.POLLIN)
-    chunks: list[bytes] = []
-    while True:
-        wait_ms = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
-        events = poller.poll(wait_ms)
-        if not events and deadline is not None and time.monotonic() >= deadline:
-            _kill_tree(pid)
-            if read_done:
-                chunks.append(_read_to_eof(done_fd))
-            else:
-                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-            return b"".join(chunks), True
-        for fd, _ in events:
-            if fd == done_fd and not read_done:
-                return b"", False
-            chunk = os.read(fd, 65536)
-            if fd == done_fd:
-                if not chunk:
-                    return b"".join(chunks), False
-                chunks.append(chunk)
-            elif not chunk:
-                poller.unregister(fd)
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)
-
-
-def _kill_tree(pid: int) -> None:
-    """Kill the process group and any descendant that left it (setsid, setpgid)."""
-    import psutil
-
+def _open_fd(path: str, flags: int, option: str) -> int:
     try:
-        descendants = psutil.Process(pid).children(recursive=True)
-    except psutil.Error:
-        descendants = []
-    _kill_group(pid)
-    for child in descendants:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
+        return os.open(path, flags | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot open {path!r} for {option}: {exc.strerror}",
+            f"check the path given to {option}",
+        ) from None
+
+
+def _wait_exit(pid: int, timeout: float | None, drain_fd: int | None) -> bool:
+    """Wait (without reaping) until ``pid`` exits; kill its tree on timeout."""
+    if timeout is None and drain_fd is None:
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+        return False
+    pidfd = os.pidfd_open(pid)
+    poller = select.poll()
+    poller.register(pidfd, select.POLLIN)
+    if drain_fd is not None:
+        poller.register(drain_fd, select.POLLIN)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    try:
+        while True:
+            wait_ms = (
+                None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+            )
+            events = poller.poll(wait_ms)
+            if not events:
+                kill_tree(pid)
+                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+                return True
+            for fd, _ in events:
+                if fd == pidfd:
+                    return False
+                if not os.read(fd, 65536):
+                    poller.unregister(fd)
+    finally:
+        os.close(pidfd)

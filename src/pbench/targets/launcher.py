@@ -1,33 +1,48 @@
-"""Spawning one command and taking its own measurements from the kernel.
+"""The resident launcher: starts each run's command and takes its measurements from the kernel.
 
 A child that is forked or vforked from pbench starts life with pbench's address space,
 and Linux records that mm's resident size into the child's ``ru_maxrss`` when it calls
-exec: naive measurement reports ~25-30 MB for ``/bin/true``. pbench therefore spawns
-through a tiny freestanding launcher (``_launcher/launcher.c``, 4.7 KB, no libc) which
-forks the command from its own near-empty address space, reads CLOCK_MONOTONIC right
-around fork and reap, and writes the command's ``wait4`` status and rusage to fd 3.
-What it reports for ``/bin/true`` matches GNU ``time -f %M`` (~1 MB).
+exec: naive measurement reports ~25-30 MB for ``/bin/true``. pbench therefore starts
+commands through a tiny freestanding launcher (``_launcher/launcher.c``, 5 KB, no libc)
+that stays resident for the whole run: per request it forks the command from its own
+near-empty address space, reads CLOCK_MONOTONIC right around fork and reap, and reports
+the ``wait4`` status and rusage of that one child. What it reports for ``/bin/true``
+matches GNU ``time -f %M`` (~1 MB), and a run costs one fork and one exec, as in
+hyperfine.
 
-Where the launcher cannot run (not x86-64 Linux), pbench spawns the command directly
-with ``posix_spawn`` and ``wait4``: wall and CPU times stay exact, but peak memory then
-includes pbench's own size at exec, which the JSON records as ``peak_memory_exact: false``.
+Where the launcher cannot run (not x86-64 Linux), the command target spawns commands
+directly with ``posix_spawn`` and ``wait4``: wall and CPU times stay exact, but peak
+memory then includes pbench's own size at exec (the JSON says
+``peak_memory_exact: false``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
+import select
 import shutil
+import signal
 import stat
 import struct
 import sys
 import tempfile
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from pbench.errors import BenchmarkFailed
+
 RECORD = struct.Struct("<8q")
-KIND_STARTED, KIND_EXEC_FAILED, KIND_FINISHED = 0, 1, 2
+HEADER = struct.Struct("<3q")
+KIND_STARTED, KIND_EXEC_FAILED, KIND_FINISHED, KIND_FORK_FAILED = 0, 1, 2, 3
+REQUEST_MAX = 1 << 20
+# Python ignores these at start-up, and ignored signals survive exec: give commands
+# the default dispositions, as a shell would.
+DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +54,6 @@ class Reaped:
     user_ns: int
     system_ns: int
     maxrss_bytes: int
-    exec_errno: int | None = None
 
     @property
     def exit_code(self) -> int | None:
@@ -64,7 +78,7 @@ def launcher_path() -> str | None:
     folder = Path(tempfile.gettempdir()) / f"pbench-launcher-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)
     copy = folder / "launcher-x86_64"
-    if not copy.exists() or copy.stat().st_size != shipped.stat().st_size:
+    if not copy.exists() or copy.read_bytes() != shipped.read_bytes():
         tmp = folder / f".launcher-{os.getpid()}"
         shutil.copyfile(shipped, tmp)
         tmp.chmod(stat.S_IRWXU)
@@ -72,25 +86,168 @@ def launcher_path() -> str | None:
     return str(copy)
 
 
-def parse_records(data: bytes) -> tuple[int | None, Reaped | None]:
-    """Decode the launcher's records: (command pid, reaped result or None)."""
-    pid: int | None = None
-    exec_errno: int | None = None
-    reaped: Reaped | None = None
-    usable = len(data) - len(data) % RECORD.size
-    for offset in range(0, usable, RECORD.size):
-        kind, a, b, c, d, e, _f, _g = RECORD.unpack_from(data, offset)
-        if kind == KIND_STARTED:
-            pid = a
-        elif kind == KIND_EXEC_FAILED:
-            exec_errno = a
-        elif kind == KIND_FINISHED:
-            reaped = Reaped(
-                status=a,
-                elapsed_ns=b,
-                user_ns=c * 1000,
-                system_ns=d * 1000,
-                maxrss_bytes=e * 1024,
-                exec_errno=exec_errno,
+def encode_request(path: str, argv: Sequence[str], env: Mapping[str, str]) -> bytes:
+    """One request: header (length, argc, envc) and NUL-terminated strings."""
+    parts = [path.encode(), *(a.encode() for a in argv)]
+    parts += [f"{k}={v}".encode() for k, v in env.items()]
+    payload = b"\0".join(parts) + b"\0"
+    if len(payload) > REQUEST_MAX:
+        raise BenchmarkFailed(
+            "the command line and environment are larger than 1 MiB",
+            "shorten the command or the environment (--env)",
+        )
+    return HEADER.pack(len(payload), len(argv), len(env)) + payload
+
+
+class Launcher:
+    """One resident launcher process with its request and record pipes.
+
+    ``stdin_fd`` and ``out_fd`` become every command's standard input and output
+    (stdout and stderr); ``out_fd`` None means pbench's own (``--output inherit``).
+    """
+
+    def __init__(self, program: str, stdin_fd: int, out_fd: int | None) -> None:
+        request_r, self._request_w = os.pipe2(os.O_CLOEXEC)
+        self._record_r, record_w = os.pipe2(os.O_CLOEXEC)
+        actions = [
+            (os.POSIX_SPAWN_DUP2, stdin_fd, 0),
+            (os.POSIX_SPAWN_DUP2, request_r, 3),
+            (os.POSIX_SPAWN_DUP2, record_w, 4),
+        ]
+        if out_fd is not None:
+            actions[1:1] = [(os.POSIX_SPAWN_DUP2, out_fd, 1), (os.POSIX_SPAWN_DUP2, out_fd, 2)]
+        try:
+            # Its own process group: a Ctrl-C at the terminal reaches pbench only, which
+            # then ends the running command itself.
+            self.pid = os.posix_spawn(
+                program,
+                ["pbench-launcher"],
+                {},
+                file_actions=actions,
+                setpgroup=0,
+                setsigdef=DEFAULT_SIGNALS,
             )
-    return pid, reaped
+        finally:
+            os.close(request_r)
+            os.close(record_w)
+        self._pending = b""
+        self._exec_errno: int | None = None
+
+    def start(self, path: str, argv: Sequence[str], env: Mapping[str, str]) -> int:
+        """Send a request; return the command's pid once it was forked."""
+        data = memoryview(encode_request(path, argv, env))
+        try:
+            while data:
+                data = data[os.write(self._request_w, data) :]
+        except BrokenPipeError:
+            raise self._died() from None
+        while True:
+            kind, a, *_ = self._record(None)
+            if kind == KIND_STARTED:
+                return a
+            if kind == KIND_FORK_FAILED:
+                raise BenchmarkFailed(
+                    f"cannot start a process: {os.strerror(a)}",
+                    "the machine may be out of processes or memory",
+                )
+            if kind == KIND_EXEC_FAILED:
+                self._exec_errno = a
+
+    def finish(
+        self, pid: int, timeout_s: float | None, drain_fd: int | None
+    ) -> tuple[Reaped, int | None, bool]:
+        """Wait for the command to end: (reaped, exec errno or None, timed out)."""
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        exec_errno, self._exec_errno = self._exec_errno, None
+        timed_out = False
+        while True:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0 and not timed_out:
+                kill_tree(pid)
+                timed_out, deadline = True, None
+                continue
+            record = self._record(remaining, drain_fd)
+            if record is None:
+                continue
+            kind, a, b, c, d, e, _, _ = record
+            if kind == KIND_EXEC_FAILED:
+                exec_errno = a
+            elif kind == KIND_FINISHED:
+                return Reaped(a, b, c * 1000, d * 1000, e * 1024), exec_errno, timed_out
+
+    def close(self) -> None:
+        """Let the launcher exit (end of requests) and reap it; kill it if it lingers."""
+        with contextlib.suppress(OSError):
+            os.close(self._request_w)
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            done, _ = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.001)
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        with contextlib.suppress(OSError):
+            os.close(self._record_r)
+
+    def _record(
+        self, timeout_s: float | None, drain_fd: int | None = None
+    ) -> tuple[int, int, int, int, int, int, int, int] | None:
+        """The next record, or None when ``timeout_s`` passed first."""
+        while len(self._pending) < RECORD.size:
+            if timeout_s is not None or drain_fd is not None:
+                if not _wait_readable(self._record_r, drain_fd, timeout_s):
+                    return None
+            chunk = os.read(self._record_r, RECORD.size * 4)
+            if not chunk:
+                raise self._died()
+            self._pending += chunk
+        record = RECORD.unpack_from(self._pending)
+        self._pending = self._pending[RECORD.size :]
+        return record
+
+    def _died(self) -> BenchmarkFailed:
+        return BenchmarkFailed(
+            "pbench's launcher process ended unexpectedly",
+            "was it killed by another program? run pbench again",
+        )
+
+
+def _wait_readable(fd: int, drain_fd: int | None, timeout_s: float | None) -> bool:
+    """Wait until ``fd`` is readable, discarding whatever arrives on ``drain_fd``."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    if drain_fd is not None:
+        poller.register(drain_fd, select.POLLIN)
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    while True:
+        wait_ms = None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+        events = poller.poll(wait_ms)
+        if not events:
+            return False
+        for ready, _ in events:
+            if ready == fd:
+                return True
+            if not os.read(ready, 65536):
+                poller.unregister(ready)
+
+
+def kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def kill_tree(pid: int) -> None:
+    """Kill the process group of ``pid`` and any descendant that left it (setsid)."""
+    import psutil
+
+    try:
+        descendants = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        descendants = []
+    kill_group(pid)
+    for child in descendants:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
