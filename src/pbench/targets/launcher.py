@@ -142,7 +142,9 @@ class Launcher:
         except BrokenPipeError:
             raise self._died() from None
         while True:
-            kind, a, *_ = self._record(None)
+            record = self._record(None)
+            assert record is not None  # no timeout: a record or an exception
+            kind, a = record[0], record[1]
             if kind == KIND_STARTED:
                 return a
             if kind == KIND_FORK_FAILED:
@@ -197,9 +199,9 @@ class Launcher:
     ) -> tuple[int, int, int, int, int, int, int, int] | None:
         """The next record, or None when ``timeout_s`` passed first."""
         while len(self._pending) < RECORD.size:
-            if timeout_s is not None or drain_fd is not None:
-                if not _wait_readable(self._record_r, drain_fd, timeout_s):
-                    return None
+            waits = timeout_s is not None or drain_fd is not None
+            if waits and not _wait_readable(self._record_r, drain_fd, timeout_s):
+                return None
             chunk = os.read(self._record_r, RECORD.size * 4)
             if not chunk:
                 raise self._died()
