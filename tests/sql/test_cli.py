@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -398,3 +400,51 @@ def test_server_going_away_mid_run(doomed_server: PostgresServer) -> None:
     assert "is the server still running?" in err
     assert "Traceback" not in err
     assert TEST_PASSWORD not in out + err
+
+
+def test_ctrl_c_cancels_the_running_query_on_the_server(pg_dsn: str, tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=SRC)
+    out_json = tmp_path / "partial.json"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pbench",
+            "sql",
+            "--style",
+            "basic",
+            "--db",
+            pg_dsn,
+            "-r",
+            "3",
+            "--export-json",
+            str(out_json),
+            "SELECT pg_sleep(30) AS ctrl_c_test",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%AS ctrl_c_test' "
+        "AND state = 'active' AND pid <> pg_backend_pid()"
+    )
+    try:
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            for _ in range(200):
+                if conn.execute(query).fetchone() == (1,):
+                    break
+                time.sleep(0.05)
+            started = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            _, err = proc.communicate(timeout=20)
+            waited = time.monotonic() - started
+            assert conn.execute(query).fetchone() == (0,)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert waited < 10  # not the 30 s of the query
+    assert "interrupted" in err and "Traceback" not in err

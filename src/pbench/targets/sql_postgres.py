@@ -34,6 +34,7 @@ from pbench.targets.sql import (
     SqlQuery,
     number_placeholders,
 )
+from pbench.targets.sql_cancel import InterruptCanceller
 
 if TYPE_CHECKING:
     import psycopg
@@ -87,6 +88,7 @@ class PostgresSession:
             [query.params[name].encode("utf-8") for name in order] if order else None
         )
         self._link: _Link | None = None
+        self._canceller: InterruptCanceller | None = None
         self._timeout_ms = (
             None if options.timeout_s is None else max(1, round(options.timeout_s * 1000))
         )
@@ -116,6 +118,9 @@ class PostgresSession:
             self._link = self._connect()
         except pg.Error as exc:
             raise self._connect_error(exc) from None
+        self._canceller = InterruptCanceller.acquire()
+        if self._canceller is not None:
+            self._canceller.watch(self, self._link.pgconn.get_cancel())
 
     def _connect_error(self, exc: Exception) -> BenchmarkFailed:
         lines = str(exc).strip().splitlines()
@@ -135,6 +140,9 @@ class PostgresSession:
         return PostgresSession(self.dsn, self.query, self.options, self.clock)
 
     def close(self) -> None:
+        if self._canceller is not None:
+            self._canceller.release(self)
+            self._canceller = None
         if self._link is not None:
             link, self._link = self._link, None
             link.conn.close()
@@ -245,6 +253,8 @@ class PostgresSession:
                 link = self._connect()
             except pg.Error as exc:
                 raise QueryFailed("connection", self._connect_error(exc).message) from None
+            if self._canceller is not None:
+                self._canceller.watch(self, link.pgconn.get_cancel())
             try:
                 if self.options.prepared:
                     self._prepare(link)
