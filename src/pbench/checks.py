@@ -34,12 +34,14 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
                 "median), probably because caches were cold. Use --warmup to fill them "
                 "before measuring, or --prepare to clear them before every run."
             )
-    flagged_any = outliers(times).any
-    if flagged_any:
+    # Tukey's fences flag many runs of tightly clustered data; warn on the more robust
+    # modified z-score, and export both labels.
+    flagged_z = outliers(times).modified_z
+    if flagged_z:
         notes.append(
-            f"{len(flagged_any)} of {len(times)} runs are statistical outliers (modified "
-            "z-score or Tukey fences); they are kept and labelled in the JSON export. Other "
-            "programs may have disturbed the measurement: close them, or use --warmup."
+            f"{len(flagged_z)} of {len(times)} runs are statistical outliers (modified "
+            "z-score > 3.5); they are kept and labelled in the JSON export. Other programs "
+            "may have disturbed the measurement: close them, or use --warmup."
         )
     if summary.n >= 3 and summary.cv >= HIGH_CV:
         notes.append(

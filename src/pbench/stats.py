@@ -13,8 +13,11 @@ Sources of the formulas:
   statistics chosen from the Binomial(n, 1/2) distribution (Conover, *Practical
   Nonparametric Statistics*, 3rd ed., 1999, §3.2; also Hahn & Meeker 1991, §5.2).
 - Outliers: the modified z-score M = 0.6745·(x − median)/MAD, flagged when |M| > 3.5
-  (Iglewicz & Hoaglin, *How to Detect and Handle Outliers*, 1993), and Tukey's fences
-  Q1 − 1.5·IQR, Q3 + 1.5·IQR (Tukey, *Exploratory Data Analysis*, 1977).
+  (Iglewicz & Hoaglin, *How to Detect and Handle Outliers*, 1993); when MAD is 0 (more
+  than half the runs identical, as with a coarse clock) the mean absolute deviation
+  is used instead, M = (x − median)/(1.253314·MeanAD) (IBM SPSS's variant of the same
+  rule); and Tukey's fences Q1 − 1.5·IQR, Q3 + 1.5·IQR (Tukey, *Exploratory Data
+  Analysis*, 1977).
 """
 
 from __future__ import annotations
@@ -245,11 +248,14 @@ def outliers(values: Sequence[float]) -> Outliers:
         return Outliers((), (), ())
     median = float(np.median(x))
     mad = float(np.median(np.abs(x - median)))
+    mean_ad = float(np.mean(np.abs(x - median)))
     if mad > 0:
         modified_z = 0.6745 * (x - median) / mad
-        by_z = tuple(int(i) for i in np.flatnonzero(np.abs(modified_z) > MODIFIED_Z_LIMIT))
+    elif mean_ad > 0:
+        modified_z = (x - median) / (1.253314 * mean_ad)
     else:
-        by_z = ()
+        modified_z = np.zeros(x.size)
+    by_z = tuple(int(i) for i in np.flatnonzero(np.abs(modified_z) > MODIFIED_Z_LIMIT))
     q1, q3 = (float(v) for v in np.percentile(x, [25, 75]))
     iqr = q3 - q1
     outside = (x < q1 - TUKEY_K * iqr) | (x > q3 + TUKEY_K * iqr)

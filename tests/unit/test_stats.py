@@ -85,3 +85,8 @@ def test_precision_reached() -> None:
     assert precision_reached(tight, 0.01)
     assert not precision_reached(loose, 0.01)
     assert precision_reached(tight, 0.01, of="mean")
+
+
+def test_modified_z_falls_back_to_mean_deviation_when_mad_is_zero() -> None:
+    # More than half the runs identical: MAD = 0, so MeanAD scales the score.
+    assert outliers([1.0] * 9 + [1.5]).modified_z == (9,)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite (the README's second command;
+# .ci/run runs exactly this). Uses the active virtual environment, or makes .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -z "${VIRTUAL_ENV:-}" ]; then
+    [ -x .venv/bin/python ] || python3 -m venv .venv
+    # shellcheck disable=SC1091
+    . .venv/bin/activate
+fi
+python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# PostgreSQL's server binaries, for the tests that start a private server.
+sh scripts/ensure_postgres.sh
+python -m pytest "$@"
