@@ -162,14 +162,15 @@ from pbench.models import BenchmarkResult
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Concurrent connections (a load run, latency per query).",
+    help="Concurrent connections: a load run (latency per query, queries/s, errors by kind; "
+    "any failed query exits 1).",
 )
 @click.option(
     "-d",
     "--duration",
     type=DURATION,
     default=None,
-    help="Load run for this long instead of a number of runs.",
+    help="Load run for this long instead of -r runs (default 10s with -c/--rate).",
 )
 @click.option(
     "--rate",
