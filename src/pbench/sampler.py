@@ -38,7 +38,9 @@ Per-run metrics (floats; a key is omitted when there is nothing to report it fro
     the *host's* traffic during the run: the /proc/net/dev delta over all interfaces
     of pbench's network namespace, loopback included. Other programs' traffic counts.
 ``samples``
-    how many samples were taken. Runs shorter than one interval may have none.
+    how many samples were taken. Runs shorter than one interval may have none. For
+    trees so large that sampling them every interval would cost more than 4% of a
+    core, the interval is stretched to keep within that.
 
 Sampled values are lower bounds: whatever a process does between its last sample and
 its exit is not seen, so a sampled peak can miss the true peak. The kernel's peak RSS
@@ -250,6 +252,7 @@ class _Run:
 
 
 _NICE = 10
+_DUTY = 0.04  # most of one core the sampler thread may use
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -453,6 +456,10 @@ class TreeSampler:
                     if delay > 0:
                         self._cond.wait(delay)
                         continue
-                    now = time.monotonic()
+                    now, cpu = time.monotonic(), time.thread_time()
                     _sample(run, now, self._peak_window)
+                    cost = time.thread_time() - cpu
                     deadline = max(deadline + self._interval, now + self._interval / 2)
+                    # A tree so big that sampling it would take more than _DUTY of a
+                    # core stretches the interval instead of loading the machine.
+                    deadline = max(deadline, time.monotonic() + cost * (1 / _DUTY - 1))

@@ -49,14 +49,19 @@ def under_shell(argv: Sequence[str], after: str = "true") -> list[str]:
 
 WORKERS = """
     import os, time
+    times = os.open({times!r}, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    together = time.monotonic() + 0.2
     pids = []
     for _ in range({n}):
         pid = os.fork()
         if pid == 0:
             block = b"x" * ({mb} << 20)  # written, so resident
-            start = time.process_time()
-            while time.process_time() - start < {burn}:
+            time.sleep(max(together - time.monotonic(), 0))  # all hold memory
+            start = time.monotonic()
+            cpu = time.process_time()
+            while time.process_time() - cpu < {burn}:
                 pass
+            os.write(times, b"%r %r\\n" % (start, time.monotonic()))
             os._exit(len(block) == 0)
         pids.append(pid)
     for pid in pids:
@@ -64,21 +69,41 @@ WORKERS = """
 """
 
 
-def test_workers_memory_cpu_and_threads_summed_over_the_tree(sampler: TreeSampler) -> None:
+def workers(n: int, mb: int, burn: float, times: Path) -> tuple[list[str], float]:
+    """argv of a python whose n forked workers each hold mb MB and burn `burn` CPU
+    seconds, writing their burn's start and end to `times`; and the CPU seconds burnt."""
+    return python(WORKERS.format(n=n, mb=mb, burn=burn, times=str(times))), n * burn
+
+
+def burn_rate(times: Path, cpu_s: float) -> float:
+    """% of one core the workers got on average from the first start to the last end."""
+    spans = [tuple(map(float, line.split())) for line in times.read_text().splitlines()]
+    return cpu_s / (max(end for _, end in spans) - min(start for start, _ in spans)) * 100
+
+
+def test_workers_memory_cpu_and_threads_summed_over_the_tree(
+    sampler: TreeSampler, tmp_path: Path
+) -> None:
     # sh → python → 4 workers, each holding 40 MB while burning 0.4 s of CPU.
-    m = run_tree(sampler, under_shell(python(WORKERS.format(n=4, mb=40, burn=0.4))))
+    argv, cpu_s = workers(4, 40, 0.4, tmp_path / "times")
+    m = run_tree(sampler, under_shell(argv))
     assert m["rss_peak_bytes"] >= 0.8 * 160 * MB  # sampled: a lower bound of the true sum
     assert m["rss_peak_bytes"] < 400 * MB
     assert 0 < m["rss_mean_bytes"] <= m["rss_peak_bytes"]
-    assert m["cpu_peak_percent"] > 80  # 4 busy workers on 2 cores: ~200 unless starved
-    assert m["cpu_peak_percent"] <= 100 * (os.cpu_count() or 1)
-    assert m["cpu_peak_percent"] >= m["cpu_mean_percent"] > 50
     assert m["threads_peak"] >= 6  # sh, python, 4 workers: one thread each at least
     assert m["samples"] >= 10
+    # The burn phase's average rate is at most its peak: about 200% on an idle 2-core
+    # machine, less when other work competes, so the bound follows what the kernel gave.
+    granted = burn_rate(tmp_path / "times", cpu_s)
+    assert m["cpu_peak_percent"] >= 0.75 * granted
+    assert m["cpu_peak_percent"] <= 100 * (os.cpu_count() or 1)
+    assert m["cpu_peak_percent"] >= m["cpu_mean_percent"] > 0
+    if granted >= 120:  # the workers did run in parallel
+        assert m["cpu_peak_percent"] > 100
 
 
-def test_cpu_of_one_busy_thread_is_about_one_core(sampler: TreeSampler) -> None:
-    m = run_tree(sampler, python(WORKERS.format(n=1, mb=1, burn=0.4)))
+def test_cpu_of_one_busy_thread_is_about_one_core(sampler: TreeSampler, tmp_path: Path) -> None:
+    m = run_tree(sampler, workers(1, 1, 0.4, tmp_path / "times")[0])
     # Never more than one core (±1 scheduler tick over a 100 ms window); less when the
     # machine is busy with other work, so no tight lower bound.
     assert 0 < m["cpu_mean_percent"] <= m["cpu_peak_percent"] <= 110
