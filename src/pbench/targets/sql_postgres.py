@@ -204,9 +204,11 @@ class PostgresSession:
             result = pgconn.exec_params(self.sql, self.params)
         else:
             result = pgconn.exec_(self.sql)
-        self._check(result, link)
+        if result.status != TUPLES_OK and result.status != COMMAND_OK:
+            self._check(result, link)
         tx = link.tx
-        tx.set_pgresult(result)
+        # one statement, one row type: the loaders chosen for the first result serve all
+        tx.set_pgresult(result, set_loaders=link.last_result is None)
         rows = len(tx.load_rows(0, result.ntuples, tuple))
         link.last_result = result
         return rows
