@@ -268,8 +268,16 @@ def _sample(run: _Run, now: float, peak_window: float) -> bool:
         if pid in seen:
             continue
         stat = parse_stat(read(f"/proc/{pid}/stat") or b"")
-        if stat is None or (pid not in in_tree and run.known.get(pid) != stat.starttime):
-            continue  # gone, or the pid now belongs to an unrelated process
+        if stat is None:
+            continue  # gone
+        if pid == run.root:
+            expected = run.root_start
+        elif pid in in_tree:
+            expected = None  # listed as a child by a tree process: ours, whatever it was
+        else:
+            expected = run.known[pid]  # followed from the last sample (an orphan)
+        if expected is not None and stat.starttime != expected:
+            continue  # the pid now belongs to an unrelated process
         seen[pid] = stat.starttime
         if stat.state not in ("Z", "X"):
             rss += stat.rss_pages * _PAGE
