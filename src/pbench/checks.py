@@ -18,6 +18,11 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     times = result.times
     if summary is None or not times:
         return notes
+    if "load" in result.sections:
+        # A load run's runs are thousands of requests: errors by kind and the client
+        # bottleneck are reported with its load figures; first-run and outlier rules
+        # are meant for repeated whole executions.
+        return notes
     if result.info.get("shell_mode") == "shell" and summary.mean < SHELL_TOO_FAST_S:
         notes.append(
             f"Runs took less than {SHELL_TOO_FAST_S * 1e3:.0f} ms on average, so the shell's "
@@ -50,7 +55,7 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
             "median is known precisely."
         )
     failed = [m for m in result.measurements if m.failed]
-    if failed:
+    if failed and result.stop_reason != "failed":  # else the error message says it
         codes = Counter(m.exit_code for m in failed)
         listed = ", ".join(f"{code} ({count}x)" for code, count in sorted(codes.items(), key=str))
         notes.append(

@@ -21,13 +21,15 @@ class Outcome:
     more tightly around the execution than the runner can (the command launcher
     reads it right around fork and reap); otherwise the runner's clock is used.
     ``loops`` > 1 means the execution ran the work that many times in a batch and
-    per-run figures are divided by it (pyperf's "loops").
+    per-run figures are divided by it (pyperf's "loops"). A failed execution says why in
+    ``error`` and, when the target knows better than the runner, what to do in ``hint``.
     """
 
     exit_code: int | None = 0
     signal: int | None = None
     timed_out: bool = False
-    error: str | None = None
+    error: str | None = None  # why it failed, in the target's own terms
+    hint: str | None = None  # what to do about that failure
     elapsed_ns: int | None = None
     loops: int = 1
     user_ns: int | None = None

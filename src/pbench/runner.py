@@ -296,12 +296,12 @@ def _call_hook(hook: Hook | None, iteration: int | None) -> None:
 
 
 def _failure(name: str, outcome: Outcome, where: str) -> BenchmarkFailed:
+    """The message for a failed run; the target's own words when it gave some."""
     hint = "use -i/--ignore-failure to benchmark it anyway, and --show-output to see its output"
+    if outcome.error is not None:
+        return BenchmarkFailed(f"{name!r} failed in {where}: {outcome.error}", outcome.hint or hint)
     if outcome.timed_out:
-        return BenchmarkFailed(
-            f"{name!r} timed out in {where}; its process tree was killed",
-            "raise --timeout, or find out why it hangs with --show-output",
-        )
+        return BenchmarkFailed(f"{name!r} timed out in {where}", outcome.hint or hint)
     if outcome.signal is not None:
         import signal as _signal
 
@@ -309,9 +309,8 @@ def _failure(name: str, outcome: Outcome, where: str) -> BenchmarkFailed:
             signame = _signal.Signals(outcome.signal).name
         except ValueError:
             signame = f"signal {outcome.signal}"
-        return BenchmarkFailed(f"{name!r} was killed by {signame} in {where}", hint)
-    if outcome.error is not None:
-        return BenchmarkFailed(f"{name!r} failed in {where}: {outcome.error}", hint)
+        return BenchmarkFailed(f"{name!r} was killed by {signame} in {where}", outcome.hint or hint)
     return BenchmarkFailed(
-        f"{name!r} terminated with non-zero exit code {outcome.exit_code} in {where}", hint
+        f"{name!r} terminated with non-zero exit code {outcome.exit_code} in {where}",
+        outcome.hint or hint,
     )

@@ -194,13 +194,10 @@ def _execute(
     display: Any,
     options: dict[str, Any],
 ) -> int:
-    from pbench.load.report import load_lines
     from pbench.load.result import to_benchmark_result
     from pbench.metadata import collect_metadata
-    from pbench.report.terminal import SECTION_RENDERERS
     from pbench.targets.http_worker import run_http
 
-    SECTION_RENDERERS["load"] = load_lines
     metadata = collect_metadata()
     unit = options["time_unit"]
     results: list[BenchmarkResult] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -257,7 +256,6 @@ def _execute(plan: Any, specs: Sequence[Any], display: Any, options: dict[str, A
     from pbench.metadata import collect_metadata
     from pbench.runner import Runner
 
-    register_renderers()
     metadata = collect_metadata()
     unit = options["time_unit"]
     bar = ProgressBar(display.progress, unit)
@@ -276,7 +274,7 @@ def _execute(plan: Any, specs: Sequence[Any], display: Any, options: dict[str, A
     try:
         runner.run()
     except BenchmarkFailed as exc:
-        failure, status = sql_failure(exc, plan), ExitCode.BENCHMARK_FAILED
+        failure, status = exc, ExitCode.BENCHMARK_FAILED
     except KeyboardInterrupt:
         status = ExitCode.INTERRUPTED
     finally:
@@ -291,7 +289,6 @@ def _execute_load(plan: Any, specs: Sequence[Any], display: Any, options: dict[s
     from pbench.metadata import collect_metadata
     from pbench.targets.sql_load import run_load
 
-    register_renderers()
     metadata = collect_metadata()
     unit = options["time_unit"]
     results: list[BenchmarkResult] = []
@@ -359,26 +356,6 @@ def _finish(
     return int(status)
 
 
-HINTS = {
-    "timeout": "raise --timeout, or look at the plan with EXPLAIN ANALYZE",
-    "connection": "the connection to the database was lost; is the server still running?",
-    "query": "check the query, and that --setup-sql creates what it needs",
-    "rows": "check --expect-rows against what the query returns",
-}
-
-
-def sql_failure(exc: BenchmarkFailed, plan: Any) -> BenchmarkFailed:
-    """The runner's failure, told in SQL terms (no process trees, no -i)."""
-    for spec in plan.run.benchmarks:
-        failed = spec.target.last_failure
-        if failed is None:
-            continue
-        where = re.search(r" in ((?:warmup )?run \d+)", exc.message)
-        at = f" in {where[1]}" if where else ""
-        return BenchmarkFailed(f"{spec.name!r} failed{at}: {failed.message}", HINTS[failed.kind])
-    return exc
-
-
 def add_sql_section(result: BenchmarkResult, plan: Any) -> None:
     """Rows and bytes per query, and the batch size, into ``result.sections["sql"]``."""
     good = [m for m in result.measurements if not m.failed]
@@ -391,25 +368,3 @@ def add_sql_section(result: BenchmarkResult, plan: Any) -> None:
         "loops": loops[0] if len(loops) == 1 else loops,
         "queries": sum(m.loops for m in result.measurements),
     }
-
-
-def register_renderers() -> None:
-    from pbench.load.report import load_lines
-    from pbench.report.terminal import SECTION_RENDERERS
-
-    SECTION_RENDERERS["sql"] = render_sql_section
-    SECTION_RENDERERS["load"] = load_lines
-
-
-def render_sql_section(section: Any) -> list[str]:
-    from pbench.report.terminal import format_bytes
-
-    parts = []
-    if section.get("rows_per_query") is not None:
-        parts.append(f"{section['rows_per_query']:g} rows")
-    if section.get("bytes_per_query") is not None:
-        parts.append(format_bytes(section["bytes_per_query"]))
-    loops = section.get("loops")
-    if isinstance(loops, int) and loops > 1:
-        parts.append(f"timed in batches of {loops} queries")
-    return [f"Per query:           {', '.join(parts)}"] if parts else []

@@ -1,7 +1,7 @@
 """Terminal lines for a load run's ``sections["load"]`` (HTTP and SQL alike).
 
 Returns text; the CLI decides where it goes. Register with
-``pbench.report.terminal.SECTION_RENDERERS["load"] = load_lines``.
+``pbench.report.terminal`` shows them under every load result.
 """
 
 from __future__ import annotations

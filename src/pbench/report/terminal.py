@@ -133,9 +133,32 @@ def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
     return [f"Process tree:        {' · '.join(parts)} (per run, sampled)"]
 
 
+def _load_lines(section: Mapping[str, Any]) -> list[str]:
+    from pbench.load.report import load_lines
+
+    return load_lines(section)
+
+
+def _sql_lines(section: Mapping[str, Any]) -> list[str]:
+    """Rows and bytes per query, and the batch size of batched timing."""
+    parts = []
+    if section.get("rows_per_query") is not None:
+        parts.append(f"{section['rows_per_query']:g} rows")
+    if section.get("bytes_per_query") is not None:
+        parts.append(format_bytes(section["bytes_per_query"]))
+    loops = section.get("loops")
+    if isinstance(loops, int) and loops > 1:
+        parts.append(f"timed in batches of {loops} queries")
+    return [f"Per query:           {', '.join(parts)}"] if parts else []
+
+
 SectionRenderer = Callable[[Mapping[str, Any]], list[str]]
-# Target-specific extra lines register here by section name.
-SECTION_RENDERERS: dict[str, SectionRenderer] = {"process_tree": _process_tree_lines}
+# Extra lines under a result block, by the name of the section they show.
+SECTION_RENDERERS: dict[str, SectionRenderer] = {
+    "process_tree": _process_tree_lines,
+    "sql": _sql_lines,
+    "load": _load_lines,
+}
 
 
 def _section_lines(sections: Mapping[str, Any]) -> list[str]:

@@ -244,7 +244,13 @@ class CommandTarget:
                 "check that the command is an executable program",
             )
         if timed_out:
-            return Outcome(exit_code=None, timed_out=True, error="timeout", metrics=metrics)
+            return Outcome(
+                exit_code=None,
+                timed_out=True,
+                error=f"timed out after {self.options.timeout_s:g} s; its process tree was killed",
+                hint="raise --timeout, or find out why it hangs with --show-output",
+                metrics=metrics,
+            )
         return Outcome(
             exit_code=reaped.exit_code,
             signal=reaped.signal,

@@ -67,6 +67,14 @@ class SqlQuery:
     params: Mapping[str, str] = field(default_factory=dict)
 
 
+HINTS = {
+    "timeout": "raise --timeout, or look at the plan with EXPLAIN ANALYZE",
+    "connection": "the connection to the database was lost; is the server still running?",
+    "query": "check the query, and that --setup-sql creates what it needs",
+    "rows": "check --expect-rows against what the query returns",
+}
+
+
 class QueryFailed(Exception):
     """A query that did not complete; ``kind`` groups errors in load results."""
 
@@ -153,7 +161,6 @@ class SqlTarget:
             options.loops if options.loops is not None else (None if calibrate else 1)
         )
         self._clock = clock
-        self.last_failure: QueryFailed | None = None  # why the last failed execution failed
 
     def open(self) -> None:
         self.session.open()
@@ -169,8 +176,7 @@ class SqlTarget:
             loops = self.loops if self.loops is not None else self._calibrate()
             batch = self.session.run(loops)
         except QueryFailed as exc:
-            self.last_failure = exc
-            return Outcome(exit_code=None, timed_out=exc.kind == "timeout", error=exc.message)
+            return _failed(exc)
         return self._outcome(batch, loops)
 
     def run_once(self) -> Outcome:
@@ -178,7 +184,7 @@ class SqlTarget:
         try:
             batch = self.session.run(1)
         except QueryFailed as exc:
-            return Outcome(exit_code=None, timed_out=exc.kind == "timeout", error=exc.message)
+            return _failed(exc)
         return self._outcome(batch, 1)
 
     def client(self) -> SqlTarget:
@@ -194,12 +200,10 @@ class SqlTarget:
         if expected is not None and batch.rows != expected * loops:
             got = batch.rows / loops
             shown = f"{got:.0f}" if got == int(got) else f"{got:.2f} on average"
-            self.last_failure = QueryFailed(
-                "rows", f"the query returned {shown} rows, --expect-rows {expected}"
-            )
             return Outcome(
                 exit_code=None,
-                error=self.last_failure.message,
+                error=f"the query returned {shown} rows, --expect-rows {expected}",
+                hint=HINTS["rows"],
                 elapsed_ns=batch.elapsed_ns,
                 loops=loops,
             )
@@ -271,3 +275,9 @@ def make_target(
 
     session = PostgresSession(dsn, query, options, clock)
     return SqlTarget(session, options, calibrate=False, clock=clock)
+
+
+def _failed(exc: QueryFailed) -> Outcome:
+    return Outcome(
+        exit_code=None, timed_out=exc.kind == "timeout", error=exc.message, hint=HINTS[exc.kind]
+    )
