@@ -117,3 +117,14 @@ def test_ctrl_c_exports_the_partial_result_and_exits_130(
     result = json.loads(out.read_text())["results"][0]
     assert result["stop_reason"] == "interrupted"
     assert result["load"]["requests"] > 10
+
+
+def test_some_requests_failing_exits_1_unless_ignored(server: HttpTestServer) -> None:
+    url = server.base_url + "/flaky?every=4"  # one request in four answers 500
+    status, _, stderr = pbench("-r", "20", "--style", "none", url)
+    assert status == 1, stderr
+    assert "5 of 20 requests to" in stderr and "status: 5" in stderr
+    assert "--ignore-failure" in stderr
+    assert "Traceback" not in stderr
+    status, _, stderr = pbench("-r", "20", "--style", "none", "-i", url)
+    assert status == 0, stderr

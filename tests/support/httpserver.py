@@ -119,6 +119,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = 200
         if path.startswith("/status/"):
             status = int(path.rsplit("/", 1)[1])
+        if path == "/flaky" and hit % int(query.get("every", "4")) == 0:
+            status = 500  # every Nth request fails
         if path == "/echo":
             lines = [f"{self.command} {self.path}"] + [f"{k}: {v}" for k, v in self.headers.items()]
             payload = ("\n".join(lines) + "\n\n").encode() + body

@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from pbench.errors import ExitCode, PbenchError, UsageError
+from pbench.errors import BenchmarkFailed, ExitCode, PbenchError, UsageError
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.params import parse_duration, parse_fraction
 from pbench.stats import summary_of
@@ -296,3 +296,25 @@ def write_all(specs: Sequence[Any], report: RunReport) -> None:
 
     for text in write_exports(specs, report):
         click.echo(text, nl=not text.endswith("\n"))
+
+
+def ignore_failure_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """-i for load runs: failed requests are reported by kind, and exit 0 anyway."""
+    return click.option(
+        "-i",
+        "--ignore-failure",
+        is_flag=True,
+        help="Load runs: exit 0 even when some requests or queries failed (still counted).",
+    )(fn)
+
+
+def load_failure(name: str, load: dict[str, Any], noun: str) -> BenchmarkFailed | None:
+    """The error for a load run in which some ``noun`` (requests, queries) failed."""
+    failed = int(load.get("failed") or 0)
+    if not failed:
+        return None
+    kinds = ", ".join(f"{kind}: {n}" for kind, n in load["errors"].items())
+    return BenchmarkFailed(
+        f"{failed} of {load['requests']} {noun} to {name!r} failed ({kinds})",
+        "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
+    )

@@ -17,6 +17,8 @@ from pbench.cli.common import (
     export_options,
     export_specs,
     guarded,
+    ignore_failure_option,
+    load_failure,
     render_report,
     resolve_display,
     write_all,
@@ -139,6 +141,7 @@ HINTS = {
     help="Unit of times in the output (default: chosen per value).",
 )
 @export_options
+@ignore_failure_option
 @click.option("--reference", default=None, metavar="NAME", help="Compare every URL with this one.")
 @click.option("--seed", type=int, default=None, help="Seed of sampling and comparisons.")
 @click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
@@ -223,6 +226,10 @@ def _execute(
         if result.stop_reason == "failed":
             failure = _all_failed(name, result)
             status = ExitCode.BENCHMARK_FAILED
+            break
+        some_failed = load_failure(name, result.sections["load"], "requests")
+        if some_failed is not None and not options["ignore_failure"]:
+            failure, status = some_failed, ExitCode.BENCHMARK_FAILED
             break
     report = build_report(
         results,

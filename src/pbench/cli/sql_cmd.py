@@ -17,6 +17,8 @@ from pbench.cli.common import (
     export_options,
     export_specs,
     guarded,
+    ignore_failure_option,
+    load_failure,
     render_report,
     resolve_display,
     write_all,
@@ -195,6 +197,7 @@ from pbench.models import BenchmarkResult
     help="Unit of times in the output.",
 )
 @export_options
+@ignore_failure_option
 @click.option(
     "--reference",
     default=None,
@@ -308,15 +311,9 @@ def _execute_load(plan: Any, specs: Sequence[Any], display: Any, options: dict[s
             if result.stop_reason == "interrupted":
                 status = ExitCode.INTERRUPTED
                 break
-            load = result.sections["load"]
-            if load["failed"]:
-                kinds = ", ".join(f"{n}× {kind}" for kind, n in load["errors"].items())
-                failed = f"{load['failed']} of {load['requests']} queries failed"
-                failure = BenchmarkFailed(
-                    f"{spec.name!r}: {failed} ({kinds})",
-                    "see the errors by kind above; fix them before trusting the latencies",
-                )
-                status = ExitCode.BENCHMARK_FAILED
+            failed = load_failure(spec.name, result.sections["load"], "queries")
+            if failed is not None and not options["ignore_failure"]:
+                failure, status = failed, ExitCode.BENCHMARK_FAILED
                 break
     except BenchmarkFailed as exc:
         failure, status = exc, ExitCode.BENCHMARK_FAILED
