@@ -303,7 +303,7 @@ def test_postgres_load_errors_by_kind_exit_1(
     )
     assert status == 1
     assert data["results"][0]["load"]["errors"] == {"timeout": 6}
-    assert "6 of 6 queries failed (6× timeout)" in err
+    assert "6 of 6 queries to 'SELECT pg_sleep(1)' failed (timeout: 6)" in err
 
 
 def test_indexed_lookup_beats_a_full_scan(
