@@ -318,3 +318,86 @@ def load_failure(name: str, load: dict[str, Any], noun: str) -> BenchmarkFailed 
         f"{failed} of {load['requests']} {noun} to {name!r} failed ({kinds})",
         "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
     )
+
+
+class Session:
+    """The output side of one invocation: metadata, exports rewritten after each finished
+    benchmark, and the final report, exports and exit status."""
+
+    def __init__(
+        self, specs: Sequence[Any], display: Display, options: dict[str, Any], reference: str | None
+    ) -> None:
+        from pbench.metadata import collect_metadata
+
+        self.specs = specs
+        self.display = display
+        self.options = options
+        self.reference = reference
+        self.metadata = collect_metadata()
+
+    def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
+        """Rewrite the file exports with what finished so far (no comparisons: cheap)."""
+        files = [s for s in self.specs if s.path != "-"]
+        if files:
+            report = build_report(
+                results,
+                self.metadata,
+                reference=self.reference,
+                time_unit=self.options["time_unit"],
+                compare=False,
+            )
+            write_all(files, report)
+
+    def run(
+        self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None
+    ) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
+        """Measure ``plan`` with the runner and a progress bar; failures become a status."""
+        from pbench.runner import Runner
+
+        bar = ProgressBar(self.display.progress, self.options["time_unit"])
+
+        def on_finished(result: BenchmarkResult) -> None:
+            if finished is not None:
+                finished(result)
+            self.checkpoint(runner.results)
+
+        runner = Runner(plan, on_progress=bar.update, on_finished=on_finished)
+        try:
+            runner.run()
+        except BenchmarkFailed as exc:
+            return runner.results, ExitCode.BENCHMARK_FAILED, exc
+        except KeyboardInterrupt:
+            return runner.results, ExitCode.INTERRUPTED, None
+        finally:
+            bar.clear()
+        return runner.results, ExitCode.OK, None
+
+    def finish(
+        self,
+        results: Sequence[BenchmarkResult],
+        status: ExitCode,
+        failure: BenchmarkFailed | None,
+    ) -> int:
+        """Print the report, write the exports, say what went wrong; the exit status."""
+        options = self.options
+        report = build_report(
+            results,
+            self.metadata,
+            reference=self.reference,
+            time_unit=options["time_unit"],
+            compare=status == ExitCode.OK,
+            alpha=options["alpha"],
+            threshold=options["threshold"],
+            seed=options["seed"],
+        )
+        if not self.display.quiet and results:
+            click.echo(
+                render_report(report, self.display, options["sort"]), color=self.display.color
+            )
+        write_all(self.specs, report)
+        if failure is not None:
+            click.echo(failure.render(), err=True)
+        if status == ExitCode.INTERRUPTED:
+            where = " and exported" if self.specs else ""
+            click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
+        return int(status)

@@ -10,19 +10,15 @@ import click
 
 from pbench.cli.common import (
     DURATION,
-    FRACTION,
-    STYLES,
-    TIME_UNITS,
-    build_report,
+    Session,
     export_options,
     export_specs,
     guarded,
     ignore_failure_option,
     load_failure,
-    render_report,
     resolve_display,
-    write_all,
 )
+from pbench.cli.options import comparison_options, display_options
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.models import BenchmarkResult
 
@@ -123,35 +119,12 @@ HINTS = {
     show_default=True,
     help="Raw latencies kept per benchmark for the exports (all feed the histogram).",
 )
-@click.option(
-    "--style", type=click.Choice(STYLES), default="auto", show_default=True, help="Output style."
-)
-@click.option(
-    "--sort",
-    type=click.Choice(["auto", "command", "mean-time"]),
-    default="auto",
-    show_default=True,
-    help="Order of the summary and the result blocks.",
-)
-@click.option(
-    "-u",
-    "--time-unit",
-    type=click.Choice(TIME_UNITS),
-    default=None,
-    help="Unit of times in the output (default: chosen per value).",
-)
+@display_options
 @export_options
 @ignore_failure_option
 @click.option("--reference", default=None, metavar="NAME", help="Compare every URL with this one.")
 @click.option("--seed", type=int, default=None, help="Seed of sampling and comparisons.")
-@click.option("--alpha", type=float, default=0.05, show_default=True, help="Significance level.")
-@click.option(
-    "--threshold",
-    type=FRACTION,
-    default="1%",
-    show_default=True,
-    help="Differences smaller than this count as noise.",
-)
+@comparison_options
 @guarded
 def http(**options: Any) -> int:
     """Load HTTP endpoints with an in-process HTTP/1.1 client; compare them.
@@ -176,7 +149,8 @@ def http(**options: Any) -> int:
         options["export_markdown"],
         options["exports"],
     )
-    return _execute(list(zip(names, specs, strict=True)), plan, exports, display, options)
+    session = Session(exports, display, options, options["reference"])
+    return _execute(list(zip(names, specs, strict=True)), plan, session)
 
 
 def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
@@ -190,25 +164,16 @@ def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
     return names
 
 
-def _execute(
-    benchmarks: Sequence[tuple[str, Any]],
-    plan: Any,
-    exports: Sequence[Any],
-    display: Any,
-    options: dict[str, Any],
-) -> int:
+def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
     from pbench.load.result import to_benchmark_result
-    from pbench.metadata import collect_metadata
     from pbench.targets.http_worker import run_http
 
-    metadata = collect_metadata()
-    unit = options["time_unit"]
     results: list[BenchmarkResult] = []
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     hint = "run with more --workers, or fewer connections per worker"
     for name, spec in benchmarks:
-        if display.progress:
+        if session.display.progress:
             click.echo(f"Loading {name[:60]!r} ...", err=True)
         try:
             run = run_http(spec, plan)
@@ -217,40 +182,18 @@ def _execute(
             break
         result = to_benchmark_result(run, plan, name, spec.display(), spec.info(), None, hint)
         results.append(result)
-        if exports:
-            report = build_report(results, metadata, reference=None, time_unit=unit, compare=False)
-            write_all([s for s in exports if s.path != "-"], report)
+        session.checkpoint(results)
         if result.stop_reason == "interrupted":
             status = ExitCode.INTERRUPTED
             break
         if result.stop_reason == "failed":
-            failure = _all_failed(name, result)
-            status = ExitCode.BENCHMARK_FAILED
+            failure, status = _all_failed(name, result), ExitCode.BENCHMARK_FAILED
             break
         some_failed = load_failure(name, result.sections["load"], "requests")
-        if some_failed is not None and not options["ignore_failure"]:
+        if some_failed is not None and not session.options["ignore_failure"]:
             failure, status = some_failed, ExitCode.BENCHMARK_FAILED
             break
-    report = build_report(
-        results,
-        metadata,
-        reference=options["reference"],
-        time_unit=unit,
-        compare=status == ExitCode.OK,
-        alpha=options["alpha"],
-        threshold=options["threshold"],
-        seed=options["seed"],
-    )
-    if not display.quiet and results:
-        click.echo(render_report(report, display, options["sort"]), color=display.color)
-    write_all(exports, report)
-    if failure is not None:
-        click.echo(failure.render(), err=True)
-    if status == ExitCode.INTERRUPTED:
-        kept = sum(r.sections["load"]["requests"] for r in results)
-        where = " and exported" if exports else ""
-        click.echo(f"pbench: interrupted; {kept} finished requests were kept{where}", err=True)
-    return int(status)
+    return session.finish(results, status, failure)
 
 
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:

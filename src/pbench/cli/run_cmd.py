@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import click
@@ -10,18 +9,20 @@ import click
 from pbench.cli.common import (
     DURATION,
     FRACTION,
-    STYLES,
-    TIME_UNITS,
-    ProgressBar,
-    build_report,
+    Session,
     export_options,
     export_specs,
     guarded,
-    render_report,
     resolve_display,
-    write_all,
 )
-from pbench.errors import BenchmarkFailed, ExitCode
+from pbench.cli.options import (
+    comparison_options,
+    display_options,
+    order_option,
+    parameter_options,
+    run_count_options,
+)
+from pbench.models import BenchmarkResult
 
 
 class RunCommand(click.Command):
@@ -41,38 +42,7 @@ class RunCommand(click.Command):
 
 @click.command(cls=RunCommand, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("commands", nargs=-1, required=True)
-@click.option(
-    "-w",
-    "--warmup",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Runs before measuring, to fill caches.",
-)
-@click.option(
-    "-m",
-    "--min-runs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Measure at least NUM runs (default 10).",
-)
-@click.option(
-    "-M",
-    "--max-runs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Measure at most NUM runs (default: no limit).",
-)
-@click.option(
-    "-r", "--runs", type=click.IntRange(min=1), default=None, help="Measure exactly NUM runs."
-)
-@click.option(
-    "--min-time",
-    type=DURATION,
-    default="3s",
-    show_default=True,
-    help="Keep measuring until this much time was spent in runs.",
-)
+@run_count_options("one run = one execution of the command")
 @click.option(
     "-s",
     "--setup",
@@ -105,32 +75,7 @@ class RunCommand(click.Command):
     metavar="CMD",
     help="Run once after all runs of a command (once, or once per command).",
 )
-@click.option(
-    "-P",
-    "--parameter-scan",
-    "scans",
-    multiple=True,
-    nargs=3,
-    metavar="VAR MIN MAX",
-    help="Benchmark for each VAR from MIN to MAX; {VAR} in commands.",
-)
-@click.option(
-    "-D",
-    "--parameter-step-size",
-    "step",
-    default=None,
-    metavar="STEP",
-    help="Step of --parameter-scan (default 1).",
-)
-@click.option(
-    "-L",
-    "--parameter-list",
-    "lists",
-    multiple=True,
-    nargs=2,
-    metavar="VAR VALUES",
-    help="Benchmark for each of the comma-separated VALUES; repeatable.",
-)
+@parameter_options("{VAR} in commands, names and hooks takes each value")
 @click.option(
     "-S",
     "--shell",
@@ -147,23 +92,7 @@ class RunCommand(click.Command):
     help="Keep going on non-zero exit codes; --ignore-failure=1,2 for only those.",
 )
 @click.option("--ignore-failure-codes", hidden=True, default=None)
-@click.option(
-    "--style", type=click.Choice(STYLES), default="auto", show_default=True, help="Output style."
-)
-@click.option(
-    "--sort",
-    type=click.Choice(["auto", "command", "mean-time"]),
-    default="auto",
-    show_default=True,
-    help="Order of the summary and the result blocks.",
-)
-@click.option(
-    "-u",
-    "--time-unit",
-    type=click.Choice(TIME_UNITS),
-    default=None,
-    help="Unit of times in the output (default: chosen per value).",
-)
+@display_options
 @export_options
 @click.option("--show-output", is_flag=True, help="Show the commands' output (--output=inherit).")
 @click.option(
@@ -208,13 +137,7 @@ class RunCommand(click.Command):
     help="Set an environment variable for the commands; repeatable.",
 )
 @click.option("--seed", type=int, default=None, help="Seed of the run order and padding.")
-@click.option(
-    "--order",
-    type=click.Choice(["interleaved", "sequential"]),
-    default="interleaved",
-    show_default=True,
-    help="Interleave commands in random rounds, or hyperfine's order.",
-)
+@order_option
 @click.option(
     "--precision",
     type=FRACTION,
@@ -242,20 +165,7 @@ class RunCommand(click.Command):
     show_default=True,
     help="How often the process-tree sampler looks.",
 )
-@click.option(
-    "--alpha",
-    type=float,
-    default=0.05,
-    show_default=True,
-    help="Significance level of the comparisons.",
-)
-@click.option(
-    "--threshold",
-    type=FRACTION,
-    default="1%",
-    show_default=True,
-    help="Differences smaller than this count as noise.",
-)
+@comparison_options
 @guarded
 def run(**options: Any) -> int:
     """Benchmark shell commands, hyperfine style.
@@ -275,65 +185,18 @@ def run(**options: Any) -> int:
         options["exports"],
     )
     plan, reference = plan_from_options(options)
-    return _execute(plan, reference, specs, display, options)
+    session = Session(specs, display, options, reference)
+    results, status, failure = session.run(plan, finished=_attach_process_tree)
+    for result in results:
+        if result.stop_reason in (None, "interrupted", "failed"):
+            _attach_process_tree(result)
+    return session.finish(results, status, failure)
 
 
-def _execute(
-    plan: Any, reference: str | None, specs: Sequence[Any], display: Any, options: dict[str, Any]
-) -> int:
-    from pbench.metadata import collect_metadata
-    from pbench.runner import Runner
-
-    metadata = collect_metadata()
-    unit = options["time_unit"]
-    bar = ProgressBar(display.progress, unit)
-
-    def rewrite(_: Any) -> None:
-        report = build_report(
-            runner.results, metadata, reference=reference, time_unit=unit, compare=False
-        )
-        write_all([s for s in specs if s.path != "-"], report)
-
-    runner = Runner(plan, on_progress=bar.update, on_finished=rewrite if specs else None)
-    status = ExitCode.OK
-    failure: BenchmarkFailed | None = None
-    try:
-        runner.run()
-    except BenchmarkFailed as exc:
-        failure, status = exc, ExitCode.BENCHMARK_FAILED
-    except KeyboardInterrupt:
-        status = ExitCode.INTERRUPTED
-    finally:
-        bar.clear()
-    _attach_process_tree(runner.results)
-    interrupted = status == ExitCode.INTERRUPTED
-    report = build_report(
-        runner.results,
-        metadata,
-        reference=reference,
-        time_unit=unit,
-        compare=status == ExitCode.OK,
-        alpha=options["alpha"],
-        threshold=options["threshold"],
-        seed=options["seed"],
-    )
-    if not display.quiet:
-        click.echo(render_report(report, display, options["sort"]), color=display.color)
-    write_all(specs, report)
-    if failure is not None:
-        click.echo(failure.render(), err=True)
-    if interrupted:
-        kept = sum(len(r.measurements) for r in runner.results)
-        where = " and exported" if specs else ""
-        click.echo(f"pbench: interrupted; {kept} finished runs were kept{where}", err=True)
-    return int(status)
-
-
-def _attach_process_tree(results: Sequence[Any]) -> None:
+def _attach_process_tree(result: BenchmarkResult) -> None:
     """Per-benchmark summary of the sampler's per-run figures (JSON and terminal)."""
     from pbench.sampler import summarize_runs
 
-    for result in results:
-        per_run = [m.metrics for m in result.measurements if m.metrics]
-        if per_run:
-            result.sections["process_tree"] = summarize_runs(per_run)
+    per_run = [m.metrics for m in result.measurements if m.metrics]
+    if per_run:
+        result.sections["process_tree"] = summarize_runs(per_run)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Sequence
 from typing import Any
 
+from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
 from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Precision, RunPlan
-from pbench.parameters import Parameter, combinations, listed, scan, substitute
+from pbench.parameters import combinations, substitute
 from pbench.params import parse_assignment, parse_exit_codes
 from pbench.targets.command import CommandIO, CommandOptions, CommandTarget, OutputKind
 from pbench.targets.hooks import CommandHook
 from pbench.targets.shell import plan_invocation
-
-DEFAULT_MIN_RUNS = 10
 
 
 def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
@@ -29,11 +27,11 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
             "give at most one -n per command, in the same order",
         )
     shell = _shell(options)
-    min_runs, max_runs, min_time = _run_counts(options)
+    min_runs, max_runs, min_time = run_counts(options)
     command_options = _command_options(options)
-    parameters = _parameters(options)
+    params = parameters(options)
     hooks_by_kind = {
-        kind: _per_command(options[key], len(commands), flag)
+        kind: per_benchmark(options[key], len(commands), flag)
         for kind, key, flag in (
             ("setup", "setups", "--setup"),
             ("prepare", "prepares", "--prepare"),
@@ -49,7 +47,7 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
     io = CommandIO(command_options)  # one resident launcher for every command
     specs: list[BenchmarkSpec] = []
     for index, command in enumerate(commands):
-        for values in combinations(parameters) if parameters else [{}]:
+        for values in combinations(params) if params else [{}]:
             name_template = names[index] if index < len(names) else command
             hooks = Hooks(
                 **{
@@ -76,7 +74,7 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
             match = _spec(reference, reference, {}, Hooks(), io, shell, rng, sampler_interval)
             specs.insert(0, match)
         reference_name = match.name
-    _check_unique([s.name for s in specs])
+    check_unique([s.name for s in specs])
     precision = None
     if options["precision"] is not None:
         precision = Precision(options["precision"], options["precision_of"], options["max_time"])
@@ -137,28 +135,6 @@ def _shell(options: dict[str, Any]) -> str:
     return shell
 
 
-def _run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
-    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
-    if runs is not None:
-        if min_runs is not None or max_runs is not None:
-            raise UsageError(
-                "--runs cannot be combined with --min-runs or --max-runs",
-                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
-            )
-        if options["precision"] is not None:
-            raise UsageError("--runs fixes the count, --precision adapts it", "give one of them")
-        return runs, runs, 0.0
-    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
-    if max_runs is not None and min_runs is None:
-        low = min(low, max_runs)
-    if max_runs is not None and low > max_runs:
-        raise UsageError(
-            f"--min-runs {low} is larger than --max-runs {max_runs}",
-            "make --min-runs <= --max-runs",
-        )
-    return low, max_runs, float(options["min_time"])
-
-
 def _command_options(options: dict[str, Any]) -> CommandOptions:
     env = dict(os.environ)
     for pair in options["env_pairs"]:
@@ -187,27 +163,6 @@ def _command_options(options: dict[str, Any]) -> CommandOptions:
     )
 
 
-def _parameters(options: dict[str, Any]) -> list[Parameter]:
-    parameters = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
-    if options["step"] is not None and not options["scans"]:
-        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P n 1 10 -D 2")
-    parameters += [listed(name, values) for name, values in options["lists"]]
-    return parameters
-
-
-def _per_command(values: Sequence[str], count: int, flag: str) -> list[str | None]:
-    if not values:
-        return [None] * count
-    if len(values) == 1:
-        return [values[0]] * count
-    if len(values) == count:
-        return list(values)
-    raise UsageError(
-        f"{flag} was given {len(values)} times for {count} commands",
-        f"give {flag} once (for all commands) or once per command",
-    )
-
-
 def _hook(
     kind: str, command: str | None, values: dict[str, str], options: CommandOptions, shell: str
 ) -> CommandHook | None:
@@ -221,14 +176,3 @@ def _ignore_failure(options: dict[str, Any]) -> IgnoreFailure:
     if codes_text is not None:
         return IgnoreFailure(True, parse_exit_codes(codes_text))
     return IgnoreFailure(bool(options["ignore_failure"]), None)
-
-
-def _check_unique(names: list[str]) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise UsageError(
-                f"two benchmarks are both named {name!r}",
-                "give them different names with -n, or use {param} placeholders",
-            )
-        seen.add(name)

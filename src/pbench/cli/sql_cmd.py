@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from pbench.cli.common import (
     DURATION,
-    FRACTION,
-    STYLES,
-    TIME_UNITS,
-    ProgressBar,
-    build_report,
+    Session,
     export_options,
     export_specs,
     guarded,
     ignore_failure_option,
     load_failure,
-    render_report,
     resolve_display,
-    write_all,
+)
+from pbench.cli.options import (
+    comparison_options,
+    display_options,
+    order_option,
+    parameter_options,
+    run_count_options,
 )
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult
@@ -46,38 +46,7 @@ from pbench.models import BenchmarkResult
     metavar="NAME",
     help="Name a query (once per query, in order); {VAR} placeholders allowed.",
 )
-@click.option(
-    "-w",
-    "--warmup",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="Runs before measuring, to fill caches.",
-)
-@click.option(
-    "-m",
-    "--min-runs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Measure at least NUM runs (default 10).",
-)
-@click.option(
-    "-M", "--max-runs", type=click.IntRange(min=1), default=None, help="Measure at most NUM runs."
-)
-@click.option(
-    "-r",
-    "--runs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Measure exactly NUM runs (one run = one execution of the query).",
-)
-@click.option(
-    "--min-time",
-    type=DURATION,
-    default="3s",
-    show_default=True,
-    help="Keep measuring until this much time was spent in runs.",
-)
+@run_count_options("one run = one execution of the query")
 @click.option(
     "--setup-sql",
     "setups",
@@ -99,32 +68,7 @@ from pbench.models import BenchmarkResult
     metavar="SQL",
     help="SQL run once after a query's runs.",
 )
-@click.option(
-    "-P",
-    "--parameter-scan",
-    "scans",
-    multiple=True,
-    nargs=3,
-    metavar="VAR MIN MAX",
-    help="Bind {VAR} to each value from MIN to MAX (one benchmark per value).",
-)
-@click.option(
-    "-D",
-    "--parameter-step-size",
-    "step",
-    default=None,
-    metavar="STEP",
-    help="Step of --parameter-scan (default 1).",
-)
-@click.option(
-    "-L",
-    "--parameter-list",
-    "lists",
-    multiple=True,
-    nargs=2,
-    metavar="VAR VALUES",
-    help="Bind {VAR} to each of the comma-separated VALUES; repeatable.",
-)
+@parameter_options("{VAR} in queries becomes a bind value")
 @click.option(
     "--expect-rows",
     type=click.IntRange(min=0),
@@ -179,23 +123,7 @@ from pbench.models import BenchmarkResult
     default=None,
     help="Open loop: queries per second, latency counted from the scheduled start.",
 )
-@click.option(
-    "--style", type=click.Choice(STYLES), default="auto", show_default=True, help="Output style."
-)
-@click.option(
-    "--sort",
-    type=click.Choice(["auto", "command", "mean-time"]),
-    default="auto",
-    show_default=True,
-    help="Order of the summary and the result blocks.",
-)
-@click.option(
-    "-u",
-    "--time-unit",
-    type=click.Choice(TIME_UNITS),
-    default=None,
-    help="Unit of times in the output.",
-)
+@display_options
 @export_options
 @ignore_failure_option
 @click.option(
@@ -205,27 +133,8 @@ from pbench.models import BenchmarkResult
     help="Compare every query with this one (a name or a query).",
 )
 @click.option("--seed", type=int, default=None, help="Seed of the run order.")
-@click.option(
-    "--order",
-    type=click.Choice(["interleaved", "sequential"]),
-    default="interleaved",
-    show_default=True,
-    help="Interleave queries in random rounds, or one after another.",
-)
-@click.option(
-    "--alpha",
-    type=float,
-    default=0.05,
-    show_default=True,
-    help="Significance level of the comparisons.",
-)
-@click.option(
-    "--threshold",
-    type=FRACTION,
-    default="1%",
-    show_default=True,
-    help="Differences smaller than this count as noise.",
-)
+@order_option
+@comparison_options
 @guarded
 def sql(**options: Any) -> int:
     """Benchmark SQL queries: SQLite (built in) or PostgreSQL (pip install 'pbench[postgres]').
@@ -250,107 +159,43 @@ def sql(**options: Any) -> int:
         options["exports"],
     )
     plan = plan_from_options(options)
+    session = Session(specs, display, options, plan.reference)
     if plan.load is not None:
-        return _execute_load(plan, specs, display, options)
-    return _execute(plan, specs, display, options)
-
-
-def _execute(plan: Any, specs: Sequence[Any], display: Any, options: dict[str, Any]) -> int:
-    from pbench.metadata import collect_metadata
-    from pbench.runner import Runner
-
-    metadata = collect_metadata()
-    unit = options["time_unit"]
-    bar = ProgressBar(display.progress, unit)
-
-    def finished(result: BenchmarkResult) -> None:
-        add_sql_section(result, plan)
-        if specs:
-            report = build_report(
-                runner.results, metadata, reference=plan.reference, time_unit=unit, compare=False
-            )
-            write_all([s for s in specs if s.path != "-"], report)
-
-    runner = Runner(plan.run, on_progress=bar.update, on_finished=finished)
-    status = ExitCode.OK
-    failure: BenchmarkFailed | None = None
-    try:
-        runner.run()
-    except BenchmarkFailed as exc:
-        failure, status = exc, ExitCode.BENCHMARK_FAILED
-    except KeyboardInterrupt:
-        status = ExitCode.INTERRUPTED
-    finally:
-        bar.clear()
-    for result in runner.results:
+        return _execute_load(plan, session)
+    results, status, failure = session.run(
+        plan.run, finished=lambda result: add_sql_section(result, plan)
+    )
+    for result in results:
         if "sql" not in result.sections and result.measurements:
             add_sql_section(result, plan)
-    return _finish(runner.results, metadata, status, failure, specs, display, options, plan)
+    return session.finish(results, status, failure)
 
 
-def _execute_load(plan: Any, specs: Sequence[Any], display: Any, options: dict[str, Any]) -> int:
-    from pbench.metadata import collect_metadata
+def _execute_load(plan: Any, session: Session) -> int:
     from pbench.targets.sql_load import run_load
 
-    metadata = collect_metadata()
-    unit = options["time_unit"]
     results: list[BenchmarkResult] = []
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
         for spec in plan.run.benchmarks:
-            if not display.quiet and display.progress:
+            if session.display.progress:
                 click.echo(f"Loading {spec.name[:60]!r} ...", err=True)
             result = run_load(spec, plan.load)
             results.append(result)
-            if specs:
-                report = build_report(
-                    results, metadata, reference=plan.reference, time_unit=unit, compare=False
-                )
-                write_all([s for s in specs if s.path != "-"], report)
+            session.checkpoint(results)
             if result.stop_reason == "interrupted":
                 status = ExitCode.INTERRUPTED
                 break
             failed = load_failure(spec.name, result.sections["load"], "queries")
-            if failed is not None and not options["ignore_failure"]:
+            if failed is not None and not session.options["ignore_failure"]:
                 failure, status = failed, ExitCode.BENCHMARK_FAILED
                 break
     except BenchmarkFailed as exc:
         failure, status = exc, ExitCode.BENCHMARK_FAILED
     except KeyboardInterrupt:
         status = ExitCode.INTERRUPTED
-    return _finish(results, metadata, status, failure, specs, display, options, plan)
-
-
-def _finish(
-    results: Sequence[BenchmarkResult],
-    metadata: dict[str, Any],
-    status: ExitCode,
-    failure: BenchmarkFailed | None,
-    specs: Sequence[Any],
-    display: Any,
-    options: dict[str, Any],
-    plan: Any,
-) -> int:
-    report = build_report(
-        results,
-        metadata,
-        reference=plan.reference,
-        time_unit=options["time_unit"],
-        compare=status == ExitCode.OK,
-        alpha=options["alpha"],
-        threshold=options["threshold"],
-        seed=options["seed"],
-    )
-    if not display.quiet:
-        click.echo(render_report(report, display, options["sort"]))
-    write_all(specs, report)
-    if failure is not None:
-        click.echo(failure.render(), err=True)
-    if status == ExitCode.INTERRUPTED:
-        where = " and exported" if specs else ""
-        click.echo(f"pbench: interrupted; finished runs were kept{where}", err=True)
-    return int(status)
+    return session.finish(results, status, failure)
 
 
 def add_sql_section(result: BenchmarkResult, plan: Any) -> None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pbench.cli.options import check_unique, per_benchmark, run_counts
+from pbench.cli.options import parameters as parameters_of
 from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkSpec, Hooks, RunPlan
-from pbench.parameters import Parameter, combinations, listed, scan, substitute
+from pbench.parameters import combinations, substitute
 from pbench.targets.sql import SqlOptions, SqlQuery, SqlScript, make_target, read_sql
 
-DEFAULT_MIN_RUNS = 10
 DEFAULT_LOAD_DURATION_S = 10.0
 
 
@@ -49,7 +49,7 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
     }
     load = _load_plan(options)
     sql_options = _sql_options(options, dsn, load, any(scripts["--prepare-sql"]))
-    parameters = _parameters(options)
+    parameters = parameters_of(options)
     specs: list[BenchmarkSpec] = []
     for index, query in enumerate(queries):
         for values in combinations(parameters) if parameters else [{}]:
@@ -84,7 +84,7 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
             if load is not None:
                 info["clients"] = load.concurrency
             specs.append(BenchmarkSpec(name, shown, target, hooks, values, info))
-    _check_unique([s.name for s in specs])
+    check_unique([s.name for s in specs])
     reference = options["reference"]
     if reference is not None:
         match = next((s for s in specs if reference in (s.name, s.command)), None)
@@ -165,55 +165,11 @@ def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
 
 
 def _run_counts(options: dict[str, Any], load: LoadPlan | None) -> tuple[int, int | None, float]:
-    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
     if load is not None:
-        return 1, runs, 0.0  # unused: the load plan decides
-    if runs is not None:
-        if min_runs is not None or max_runs is not None:
-            raise UsageError(
-                "--runs cannot be combined with --min-runs or --max-runs",
-                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
-            )
-        return runs, runs, 0.0
-    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
-    if max_runs is not None and min_runs is None:
-        low = min(low, max_runs)
-    if max_runs is not None and low > max_runs:
-        raise UsageError(
-            f"--min-runs {low} is larger than --max-runs {max_runs}",
-            "make --min-runs <= --max-runs",
-        )
-    return low, max_runs, float(options["min_time"])
+        return 1, options["runs"], 0.0  # unused: the load plan decides
+    return run_counts(options)
 
 
-def _parameters(options: dict[str, Any]) -> list[Parameter]:
-    parameters = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
-    if options["step"] is not None and not options["scans"]:
-        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P id 1 10 -D 2")
-    parameters += [listed(name, values) for name, values in options["lists"]]
-    return parameters
-
-
-def _per_query(values: Sequence[str], count: int, flag: str) -> list[str | None]:
-    texts = [read_sql(v, flag) for v in values]
-    if not texts:
-        return [None] * count
-    if len(texts) == 1:
-        return [texts[0]] * count
-    if len(texts) == count:
-        return list(texts)
-    raise UsageError(
-        f"{flag} was given {len(texts)} times for {count} queries",
-        f"give {flag} once (for all queries) or once per query",
-    )
-
-
-def _check_unique(names: list[str]) -> None:
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise UsageError(
-                f"two benchmarks are both named {name!r}",
-                "give them different names with -n, or use {param} placeholders",
-            )
-        seen.add(name)
+def _per_query(values: tuple[str, ...], count: int, flag: str) -> list[str | None]:
+    texts = tuple(read_sql(v, flag) for v in values)
+    return per_benchmark(texts, count, flag)

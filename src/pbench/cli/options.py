@@ -1,0 +1,148 @@
+"""Option groups that several subcommands share, and their validation.
+
+Each group is one decorator, so that an option means the same thing, with the same
+name, default and help, wherever it appears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
+from pbench.errors import UsageError
+from pbench.parameters import Parameter, listed, scan
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+DEFAULT_MIN_RUNS = 10
+
+
+def _group(*options: Decorator) -> Decorator:
+    def apply(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return apply
+
+
+def run_count_options(run_means: str) -> Decorator:
+    """-w, -m, -M, -r and --min-time; ``run_means`` says what one run is."""
+    return _group(
+        click.option("-w", "--warmup", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Runs before measuring, to fill caches."),
+        click.option("-m", "--min-runs", type=click.IntRange(min=1), default=None,
+                     help=f"Measure at least NUM runs (default {DEFAULT_MIN_RUNS})."),
+        click.option("-M", "--max-runs", type=click.IntRange(min=1), default=None,
+                     help="Measure at most NUM runs (default: no limit)."),
+        click.option("-r", "--runs", type=click.IntRange(min=1), default=None,
+                     help=f"Measure exactly NUM runs ({run_means})."),
+        click.option("--min-time", type=DURATION, default="3s", show_default=True,
+                     help="Keep measuring until this much time was spent in runs."),
+    )  # fmt: skip
+
+
+def parameter_options(binds: str) -> Decorator:
+    """-P/-D and -L; ``binds`` says what ``{VAR}`` becomes (text or a bind value)."""
+    return _group(
+        click.option("-P", "--parameter-scan", "scans", multiple=True, nargs=3,
+                     metavar="VAR MIN MAX",
+                     help=f"One benchmark per VAR from MIN to MAX; {binds}."),
+        click.option("-D", "--parameter-step-size", "step", default=None, metavar="STEP",
+                     help="Step of --parameter-scan (default 1)."),
+        click.option("-L", "--parameter-list", "lists", multiple=True, nargs=2,
+                     metavar="VAR VALUES",
+                     help="One benchmark per comma-separated value of VAR; repeatable."),
+    )  # fmt: skip
+
+
+def display_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--style, --sort and -u/--time-unit."""
+    return _group(
+        click.option("--style", type=click.Choice(STYLES), default="auto", show_default=True,
+                     help="Output style."),
+        click.option("--sort", type=click.Choice(["auto", "command", "mean-time"]),
+                     default="auto", show_default=True,
+                     help="Order of the summary and the result blocks."),
+        click.option("-u", "--time-unit", type=click.Choice(TIME_UNITS), default=None,
+                     help="Unit of times in the output (default: chosen per value)."),
+    )(fn)  # fmt: skip
+
+
+def comparison_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--alpha and --threshold of the verdicts at the end of a multi-benchmark run."""
+    return _group(
+        click.option("--alpha", type=float, default=0.05, show_default=True,
+                     help="Significance level of the comparisons."),
+        click.option("--threshold", type=FRACTION, default="1%", show_default=True,
+                     help="Differences smaller than this count as noise."),
+    )(fn)  # fmt: skip
+
+
+def order_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--order",
+        type=click.Choice(["interleaved", "sequential"]),
+        default="interleaved",
+        show_default=True,
+        help="Interleave benchmarks in random rounds, or one after another (hyperfine's order).",
+    )(fn)
+
+
+def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
+    """(min runs, max runs, min time) from -m/-M/-r/--min-time, checked for conflicts."""
+    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
+    if runs is not None:
+        if min_runs is not None or max_runs is not None:
+            raise UsageError(
+                "--runs cannot be combined with --min-runs or --max-runs",
+                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
+            )
+        if options.get("precision") is not None:
+            raise UsageError("--runs fixes the count, --precision adapts it", "give one of them")
+        return runs, runs, 0.0
+    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
+    if max_runs is not None and min_runs is None:
+        low = min(low, max_runs)
+    if max_runs is not None and low > max_runs:
+        raise UsageError(
+            f"--min-runs {low} is larger than --max-runs {max_runs}",
+            "make --min-runs <= --max-runs",
+        )
+    return low, max_runs, float(options["min_time"])
+
+
+def parameters(options: dict[str, Any]) -> list[Parameter]:
+    """The -P/-D and -L parameters, in the order given."""
+    found = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
+    if options["step"] is not None and not options["scans"]:
+        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P n 1 10 -D 2")
+    return found + [listed(name, values) for name, values in options["lists"]]
+
+
+def per_benchmark(values: tuple[str, ...], count: int, flag: str) -> list[str | None]:
+    """A hook given once (for all) or once per command/query."""
+    if not values:
+        return [None] * count
+    if len(values) == 1:
+        return [values[0]] * count
+    if len(values) == count:
+        return list(values)
+    raise UsageError(
+        f"{flag} was given {len(values)} times for {count} benchmarks",
+        f"give {flag} once (for all) or once per benchmark, in the same order",
+    )
+
+
+def check_unique(names: list[str]) -> None:
+    """Benchmarks are paired and exported by name: two may not share one."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise UsageError(
+                f"two benchmarks are both named {name!r}",
+                "give them different names with -n, or use {param} placeholders",
+            )
+        seen.add(name)
