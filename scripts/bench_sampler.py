@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Show that the process-tree sampler does not distort what it measures.
 
-(a) Wall time of a CPU-bound single-threaded child (~200 ms), spawned with
+(a) Wall time of a CPU-bound single-threaded child (~200 ms of CPU), spawned with
     os.posix_spawn and reaped with os.wait4, with the sampler on and off, in
-    interleaved pairs (order alternating ABBA): the medians must differ by < 1%.
+    interleaved rounds (order rotating): the medians must differ by < 1%. A second
+    "off" arm in every round shows the noise floor of the machine (an A/A test).
 (b) CPU used by the sampler thread itself (its /proc/self/task/TID/schedstat) while it
     follows a long-lived tree at the default 10 ms interval: must be < 5% of one core.
 
@@ -68,33 +69,39 @@ class WallOverhead:
     wall_on: float
     cpu_off: float
     cpu_on: float
-    paired: float  # median of on/off wall ratios of adjacent pairs, minus 1
+    wall_off_again: float  # a second, identical "off" arm: the A/A noise floor
+    paired: float  # median of on/off wall ratios of runs next to each other, minus 1
 
     @property
     def difference(self) -> float:
         return self.wall_on / self.wall_off - 1
 
+    @property
+    def noise_floor(self) -> float:
+        return self.wall_off_again / self.wall_off - 1
+
 
 def wall_overhead(runs: int, burn_s: float) -> WallOverhead:
-    """Interleaved runs with the sampler off and on, alternating which goes first."""
+    """Interleaved rounds of three runs (off, on, off again), rotating their order."""
     argv = burner(calibrate(burn_s))
     sampler = TreeSampler()
-    off: list[tuple[float, float]] = []
-    on: list[tuple[float, float]] = []
+    arms: dict[str, list[tuple[float, float]]] = {"off": [], "on": [], "again": []}
+    rotations = (("off", "on", "again"), ("on", "again", "off"), ("again", "off", "on"))
     try:
         timed_run(argv, sampler)  # warm up: start the thread, fill the page cache
         timed_run(argv, None)
         for i in range(runs):
-            order = (None, sampler) if i % 2 == 0 else (sampler, None)
-            for s in order:
-                (off if s is None else on).append(timed_run(argv, s))
+            for arm in rotations[i % 3]:
+                arms[arm].append(timed_run(argv, sampler if arm == "on" else None))
     finally:
         sampler.close()
+    off, on, again = arms["off"], arms["on"], arms["again"]
     return WallOverhead(
         wall_off=statistics.median(w for w, _ in off),
         wall_on=statistics.median(w for w, _ in on),
         cpu_off=statistics.median(c for _, c in off),
         cpu_on=statistics.median(c for _, c in on),
+        wall_off_again=statistics.median(w for w, _ in again),
         paired=statistics.median(b[0] / a[0] for a, b in zip(off, on, strict=True)) - 1,
     )
 
@@ -176,6 +183,7 @@ def main() -> int:
         f" (target < ±{WALL_TARGET:.0%})  {verdict(wall_ok)}"
     )
     print(f"    median of paired on/off wall ratios: {r.paired:+.2%} (for information)")
+    print(f"    A/A noise floor, off vs off again: {r.noise_floor:+.2%} (for information)")
     print(f"    load average after: {load_average()}")
 
     print(f"(b) sampler thread CPU at the default 10 ms interval, {args.seconds:g} s per tree")
