@@ -13,9 +13,8 @@ Per-run metrics (floats; a key is omitted when there is nothing to report it fro
 ``cpu_mean_percent``
     tree CPU time / wall time from ``begin`` to ``end``, in % of one core (at most
     ``os.cpu_count()`` cores: for runs of a millisecond the spawn before ``begin`` is a
-    large part of the CPU). When the root was reaped by this process, the CPU time is
-    the kernel's (``getrusage(RUSAGE_CHILDREN)`` delta), which is exact; otherwise the
-    sum of sampled CPU, a lower bound.
+    large part of the CPU). The CPU time is the kernel's account (see "Kernel totals")
+    when there is one, else the sum of sampled CPU, a lower bound.
 ``cpu_peak_percent``
     the highest CPU rate of the tree over a sliding window of ``max(100 ms, 2 x
     interval)``, never below the mean (so the mean for runs shorter than a window)
@@ -33,7 +32,7 @@ Per-run metrics (floats; a key is omitted when there is nothing to report it fro
     those count every read()/write() (pipes, terminals, sockets, page-cache hits) and
     are no disk measure. Reads served from the page cache are not disk reads; writes
     count when pages are dirtied, so a written file is counted before it reaches disk.
-    Exact from the kernel when the root was reaped by this process, else sampled.
+    From the kernel's account when there is one, else sampled.
 ``net_recv_bytes``, ``net_sent_bytes``
     the *host's* traffic during the run: the /proc/net/dev delta over all interfaces
     of pbench's network namespace, loopback included. Other programs' traffic counts.
@@ -46,8 +45,16 @@ Sampled values are lower bounds: whatever a process does between its last sample
 its exit is not seen, so a sampled peak can miss the true peak. The kernel's peak RSS
 of the command (from the launcher's rusage) is exact.
 
-``begin``/``end`` must bracket one root's life, reaped by this process with no other
-child reaped in between, for the rusage figures to belong to that tree alone.
+Kernel totals: when a process is reaped, the kernel adds its CPU time and I/O counters
+(and those of the descendants it reaped) to its parent's. ``begin`` notes the root's
+parent, the reaper: this process (``getrusage(RUSAGE_CHILDREN)``: µs, 512-byte blocks)
+or pbench's resident launcher (``/proc/PID/stat`` cutime+cstime in clock ticks, and
+``/proc/PID/io``). Once the root is reaped, the reaper's deltas over the run are the
+tree's totals, less whatever orphans left to init; the CPU total is taken less one
+unit of resolution so that it stays a lower bound. For those deltas to belong to the
+tree alone, the reaper must reap no other child between ``begin`` and ``end``. If the
+root was reaped before ``begin`` could note its parent, only samples count.
+
 Linux only: elsewhere (no /proc) ``end`` returns an empty mapping.
 """
 
@@ -120,6 +127,8 @@ def supported() -> bool:
 @dataclass(frozen=True, slots=True)
 class ProcStat:
     state: str
+    ppid: int
+    children_cpu_ticks: int  # cutime + cstime: CPU of reaped children, in clock ticks
     num_threads: int
     starttime: int
     rss_pages: int
@@ -130,7 +139,14 @@ def parse_stat(data: bytes) -> ProcStat | None:
     fields = data[data.rfind(b")") + 2 :].split()
     if len(fields) < 22:
         return None
-    return ProcStat(fields[0].decode(), int(fields[17]), int(fields[19]), int(fields[21]))
+    return ProcStat(
+        state=fields[0].decode(),
+        ppid=int(fields[1]),
+        children_cpu_ticks=int(fields[13]) + int(fields[14]),
+        num_threads=int(fields[17]),
+        starttime=int(fields[19]),
+        rss_pages=int(fields[21]),
+    )
 
 
 def parse_io(data: bytes) -> tuple[int, int]:
@@ -220,12 +236,33 @@ def _net_counters() -> dict[str, tuple[int, int]] | None:
     return None if data is None else parse_net_dev(data)
 
 
-def _children_rusage() -> tuple[float, int, int]:
-    """CPU seconds and disk bytes (read, written) of this process's reaped children."""
-    import resource  # Unix only: imported where it is used, so the module loads anywhere
+@dataclass(frozen=True, slots=True)
+class _Reaped:
+    """What a reaper's kernel counters say its reaped children used, so far."""
 
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime, usage.ru_inblock * 512, usage.ru_oublock * 512
+    cpu_s: float
+    cpu_resolution_s: float
+    disk_read: int
+    disk_write: int
+
+
+def _reaper_counters(reaper: int, start: int | None) -> _Reaped | None:
+    """Counters of the root's parent, which reaps it: this process (the kernel's
+    getrusage, in µs and 512-byte blocks) or a resident launcher (its /proc files:
+    cutime+cstime in clock ticks, and /proc/PID/io, which also counts reaped children).
+    None when the reaper is gone or its counters cannot be read."""
+    if reaper == os.getpid():
+        import resource  # Unix only: imported where it is used, so the module loads anywhere
+
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_s = usage.ru_utime + usage.ru_stime
+        return _Reaped(cpu_s, 1e-6, usage.ru_inblock * 512, usage.ru_oublock * 512)
+    stat = parse_stat(_read(f"/proc/{reaper}/stat") or b"")
+    io = _read(f"/proc/{reaper}/io")
+    if stat is None or stat.starttime != start or not io:
+        return None
+    tick = 1 / os.sysconf("SC_CLK_TCK")
+    return _Reaped(stat.children_cpu_ticks * tick, tick, *parse_io(io))
 
 
 @dataclass(slots=True)
@@ -236,7 +273,9 @@ class _Run:
     root_start: int | None
     t_begin: float
     net: dict[str, tuple[int, int]] | None
-    rusage: tuple[float, int, int]
+    reaper: int | None = None  # the root's parent at begin, and its start time
+    reaper_start: int | None = None
+    reaped_before: _Reaped | None = None
     files: _ProcFiles = field(default_factory=_ProcFiles)
     known: dict[int, int] = field(default_factory=dict)  # pid → starttime, last sample
     cpu_base: dict[int, int] = field(default_factory=dict)  # tid → runtime ns
@@ -343,20 +382,33 @@ def _update_peak(run: _Run, start: float, finish: float, peak_window: float) -> 
     run.cpu_peak = max(run.cpu_peak or 0.0, min(rate, _max_percent()))
 
 
-def _root_reaped(run: _Run) -> bool:
+def _reaped_delta(run: _Run) -> _Reaped | None:
+    """What the root's tree used by the kernel's account, once the reaper reaped it."""
     stat = parse_stat(_read(f"/proc/{run.root}/stat") or b"")
-    return stat is None or (run.root_start is not None and stat.starttime != run.root_start)
+    if stat is not None and stat.starttime == run.root_start:
+        return None  # not reaped yet (a zombie, or end() called early)
+    before = run.reaped_before
+    after = None if run.reaper is None else _reaper_counters(run.reaper, run.reaper_start)
+    if before is None or after is None:
+        return None
+    return _Reaped(
+        after.cpu_s - before.cpu_s,
+        after.cpu_resolution_s,
+        after.disk_read - before.disk_read,
+        after.disk_write - before.disk_write,
+    )
 
 
 def _metrics(run: _Run, t_end: float) -> dict[str, float]:
     wall = t_end - run.t_begin
-    reaped = _root_reaped(run)
     cpu_s, disk_read, disk_write = run.cpu_ns / 1e9, run.disk_read, run.disk_write
-    if reaped:
-        now_usage = _children_rusage()
-        cpu_s = max(cpu_s, now_usage[0] - run.rusage[0])
-        disk_read = max(disk_read, now_usage[1] - run.rusage[1])
-        disk_write = max(disk_write, now_usage[2] - run.rusage[2])
+    kernel = _reaped_delta(run)
+    if kernel is not None:
+        # Exact but for the counter's resolution: keep a lower bound, like the samples.
+        cpu_s = max(cpu_s, kernel.cpu_s - kernel.cpu_resolution_s)
+        disk_read = max(disk_read, kernel.disk_read)
+        disk_write = max(disk_write, kernel.disk_write)
+    reaped = kernel is not None
     metrics: dict[str, float] = {"samples": float(run.samples)}
     if wall > 0 and (reaped or run.samples):
         metrics["cpu_mean_percent"] = min(cpu_s / wall * 100.0, _max_percent())
@@ -408,8 +460,15 @@ class TreeSampler:
                 return
             t_begin = time.monotonic()
             root = parse_stat(_read(f"/proc/{pid}/stat") or b"")
-            root_start = None if root is None else root.starttime
-            run = _Run(pid, root_start, t_begin, _net_counters(), _children_rusage())
+            run = _Run(pid, None if root is None else root.starttime, t_begin, _net_counters())
+            if root is not None:
+                reaper = parse_stat(_read(f"/proc/{root.ppid}/stat") or b"")
+                run.reaper = root.ppid
+                run.reaper_start = None if reaper is None else reaper.starttime
+                run.reaped_before = _reaper_counters(root.ppid, run.reaper_start)
+                again = parse_stat(_read(f"/proc/{pid}/stat") or b"")
+                if again is None or again.starttime != root.starttime:
+                    run.reaped_before = None  # reaped meanwhile: the baseline includes it
             run.cpu_history.append((t_begin, 0))
             self._run = run
             if self._thread is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
+import subprocess
 import sys
 import textwrap
 import threading
@@ -127,6 +129,57 @@ def test_disk_write_counts_file_bytes_not_other_writes(
     m = run_tree(sampler, under_shell(python(code)))
     assert target.stat().st_size == 20 * MB
     assert 20 * MB <= m["disk_write_bytes"] < 25 * MB
+
+
+RESIDENT_REAPER = """
+    import json, os, sys
+    for line in sys.stdin:  # one command per line, as the resident launcher does
+        pid = os.fork()
+        if pid == 0:
+            os.execv(sys.executable, [sys.executable, "-I", "-S", "-c", json.loads(line)])
+        print(pid, flush=True)
+        print("reaped", os.waitpid(pid, 0)[1], flush=True)
+"""
+
+
+def test_a_resident_reaper_gives_the_kernel_totals(tmp_path: Path) -> None:
+    # Like pbench's resident launcher: the root's parent stays alive and reaps it, so
+    # its /proc counters (cutime, cstime, io) hold the whole tree's totals at end().
+    # A 5 s interval takes no sample: the figures can only come from those counters.
+    sampler = TreeSampler(interval_s=5.0)
+    target = tmp_path / "out.bin"
+    write_and_burn = textwrap.dedent(f"""
+        import os, time
+        fd = os.open({str(target)!r}, os.O_WRONLY | os.O_CREAT)
+        os.write(fd, b"w" * (16 << 20))
+        os.fsync(fd)
+        start = time.process_time()
+        while time.process_time() - start < 0.3:
+            pass
+    """)
+    reaper = subprocess.Popen(
+        python(RESIDENT_REAPER), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert reaper.stdin is not None and reaper.stdout is not None
+    try:
+        for _ in range(2):  # twice: the deltas belong to each run
+            reaper.stdin.write(json.dumps(write_and_burn) + "\n")
+            reaper.stdin.flush()
+            pid = int(reaper.stdout.readline())
+            started = time.monotonic()
+            sampler.begin(pid)
+            assert reaper.stdout.readline() == "reaped 0\n"
+            m = sampler.end()
+            wall = time.monotonic() - started
+            assert m["samples"] == 0
+            assert 16 * MB <= m["disk_write_bytes"] < 20 * MB
+            # At least 0.3 s of CPU, less up to 20 ms of clock-tick rounding, over at
+            # most this wall time.
+            assert m["cpu_mean_percent"] >= 0.28 / wall * 100
+    finally:
+        sampler.close()
+        reaper.stdin.close()
+        reaper.wait(10)
 
 
 def test_disk_read_counts_bytes_fetched_from_storage(sampler: TreeSampler, tmp_path: Path) -> None:

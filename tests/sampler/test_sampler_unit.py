@@ -33,7 +33,14 @@ NET_DEV = b"""Inter-|   Receive                                                |
 
 
 def test_parse_stat_survives_parentheses_and_spaces_in_the_name() -> None:
-    assert parse_stat(STAT) == ProcStat(state="S", num_threads=7, starttime=40749, rss_pages=3381)
+    assert parse_stat(STAT) == ProcStat(
+        state="S",
+        ppid=1,
+        children_cpu_ticks=5,
+        num_threads=7,
+        starttime=40749,
+        rss_pages=3381,
+    )
 
 
 def test_parse_stat_rejects_truncated_or_empty_input() -> None:
