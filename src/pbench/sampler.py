@@ -34,7 +34,9 @@ Per-run metrics (floats; a key is omitted when there is nothing to report it fro
     count when pages are dirtied, so a written file is counted before it reaches disk.
     From the kernel's account when there is one, else sampled.
 ``net_recv_bytes``, ``net_sent_bytes``
-    the *host's* traffic during the run: the /proc/net/dev delta over all interfaces
+    the *host's* traffic from the sampler's first look at the run (one to two intervals
+    after its start; so absent for runs shorter than that) to its end: the
+    /proc/net/dev delta over all interfaces
     of pbench's network namespace, loopback included. Other programs' traffic counts.
 ``samples``
     how many samples were taken. Runs shorter than one interval may have none. For
@@ -62,7 +64,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 import threading
 import time
 from collections import deque
@@ -70,9 +71,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
+from pbench.procfs import (
+    ProcFiles,
+    ReapedCounters,
+    net_counters,
+    parse_io,
+    parse_stat,
+    read_file,
+    reaper_counters,
+    supported,
+)
+
 
 class ProcessSampler(Protocol):
-    def begin(self, pid: int) -> None: ...
+    def begin(self, pid: int, reaper: int | None = None) -> None: ...
 
     def end(self) -> Mapping[str, float]: ...
 
@@ -119,164 +131,20 @@ def summarize_runs(per_run: Sequence[Mapping[str, float]]) -> dict[str, float]:
     return summary
 
 
-def supported() -> bool:
-    """True where the tree can be read: Linux with /proc mounted."""
-    return sys.platform.startswith("linux") and os.path.exists("/proc/self/stat")
-
-
-@dataclass(frozen=True, slots=True)
-class ProcStat:
-    state: str
-    ppid: int
-    children_cpu_ticks: int  # cutime + cstime: CPU of reaped children, in clock ticks
-    num_threads: int
-    starttime: int
-    rss_pages: int
-
-
-def parse_stat(data: bytes) -> ProcStat | None:
-    """/proc/PID/stat; the command name may hold spaces and parentheses."""
-    fields = data[data.rfind(b")") + 2 :].split()
-    if len(fields) < 22:
-        return None
-    return ProcStat(
-        state=fields[0].decode(),
-        ppid=int(fields[1]),
-        children_cpu_ticks=int(fields[13]) + int(fields[14]),
-        num_threads=int(fields[17]),
-        starttime=int(fields[19]),
-        rss_pages=int(fields[21]),
-    )
-
-
-def parse_io(data: bytes) -> tuple[int, int]:
-    """/proc/PID/io → (disk bytes read, disk bytes written net of cancelled writes)."""
-    tokens = data.split()
-    if tokens[8:14:2] == [b"read_bytes:", b"write_bytes:", b"cancelled_write_bytes:"]:
-        read, write, cancelled = int(tokens[9]), int(tokens[11]), int(tokens[13])
-    else:  # not the layout of every kernel since 2.6.20: look the names up
-        values = dict(zip(tokens[::2], tokens[1::2], strict=False))
-        read, write = int(values[b"read_bytes:"]), int(values[b"write_bytes:"])
-        cancelled = int(values.get(b"cancelled_write_bytes:", b"0"))
-    return read, max(write - cancelled, 0)
-
-
-def parse_net_dev(data: bytes) -> dict[str, tuple[int, int]]:
-    """/proc/net/dev → interface name → (bytes received, bytes sent)."""
-    counters: dict[str, tuple[int, int]] = {}
-    for line in data.splitlines()[2:]:
-        name, _, rest = line.partition(b":")
-        fields = rest.split()
-        if len(fields) >= 9:
-            counters[name.strip().decode()] = (int(fields[0]), int(fields[8]))
-    return counters
-
-
-def _read(path: str) -> bytes | None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return None
-    try:
-        return os.read(fd, 8192)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-class _ProcFiles:
-    """/proc files of one run kept open between samples and re-read with pread.
-
-    A quarter of the cost of open/read/close. An open /proc/PID file stays bound to
-    its process: once that exits, reads fail even if the pid is reused. Files not
-    read in a sample are closed after it; past ``limit`` open files, reads fall back
-    to open/read/close so that a huge tree cannot exhaust the descriptor limit.
-    """
-
-    def __init__(self, limit: int = 256) -> None:
-        self._fds: dict[str, int] = {}
-        self._used: set[str] = set()
-        self._limit = limit
-
-    def read(self, path: str) -> bytes | None:
-        fd = self._fds.get(path)
-        if fd is None:
-            if len(self._fds) >= self._limit:
-                return _read(path)
-            try:
-                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-            except OSError:
-                return None
-            self._fds[path] = fd
-        try:
-            data = os.pread(fd, 8192, 0)
-        except OSError:
-            del self._fds[path]
-            os.close(fd)
-            return None
-        self._used.add(path)
-        return data
-
-    def sweep(self) -> None:
-        """Close what the last sample did not read (exited processes and threads)."""
-        for path in self._fds.keys() - self._used:
-            os.close(self._fds.pop(path))
-        self._used.clear()
-
-    def close(self) -> None:
-        for fd in self._fds.values():
-            os.close(fd)
-        self._fds.clear()
-        self._used.clear()
-
-
-def _net_counters() -> dict[str, tuple[int, int]] | None:
-    data = _read("/proc/net/dev")
-    return None if data is None else parse_net_dev(data)
-
-
-@dataclass(frozen=True, slots=True)
-class _Reaped:
-    """What a reaper's kernel counters say its reaped children used, so far."""
-
-    cpu_s: float
-    cpu_resolution_s: float
-    disk_read: int
-    disk_write: int
-
-
-def _reaper_counters(reaper: int, start: int | None) -> _Reaped | None:
-    """Counters of the root's parent, which reaps it: this process (the kernel's
-    getrusage, in µs and 512-byte blocks) or a resident launcher (its /proc files:
-    cutime+cstime in clock ticks, and /proc/PID/io, which also counts reaped children).
-    None when the reaper is gone or its counters cannot be read."""
-    if reaper == os.getpid():
-        import resource  # Unix only: imported where it is used, so the module loads anywhere
-
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu_s = usage.ru_utime + usage.ru_stime
-        return _Reaped(cpu_s, 1e-6, usage.ru_inblock * 512, usage.ru_oublock * 512)
-    stat = parse_stat(_read(f"/proc/{reaper}/stat") or b"")
-    io = _read(f"/proc/{reaper}/io")
-    if stat is None or stat.starttime != start or not io:
-        return None
-    tick = 1 / os.sysconf("SC_CLK_TCK")
-    return _Reaped(stat.children_cpu_ticks * tick, tick, *parse_io(io))
-
-
 @dataclass(slots=True)
 class _Run:
     """Mutable accumulators of the run being sampled (private to the sampler)."""
 
     root: int
-    root_start: int | None
     t_begin: float
-    net: dict[str, tuple[int, int]] | None
+    baseline: bool = False  # the root's identity (and, undeclared, its reaper) was read
+    declared_reaper: bool = False  # the caller named the reaper and calls end() after it reaped
+    root_start: int | None = None
+    net: dict[str, tuple[int, int]] | None = None
     reaper: int | None = None  # the root's parent at begin, and its start time
     reaper_start: int | None = None
-    reaped_before: _Reaped | None = None
-    files: _ProcFiles = field(default_factory=_ProcFiles)
+    reaped_before: ReapedCounters | None = None
+    files: ProcFiles = field(default_factory=ProcFiles)
     known: dict[int, int] = field(default_factory=dict)  # pid → starttime, last sample
     cpu_base: dict[int, int] = field(default_factory=dict)  # tid → runtime ns
     cpu_ns: int = 0  # sampled tree CPU so far
@@ -382,27 +250,31 @@ def _update_peak(run: _Run, start: float, finish: float, peak_window: float) -> 
     run.cpu_peak = max(run.cpu_peak or 0.0, min(rate, _max_percent()))
 
 
-def _reaped_delta(run: _Run) -> _Reaped | None:
-    """What the root's tree used by the kernel's account, once the reaper reaped it."""
-    stat = parse_stat(_read(f"/proc/{run.root}/stat") or b"")
-    if stat is not None and stat.starttime == run.root_start:
-        return None  # not reaped yet (a zombie, or end() called early)
+def _reaped_delta(run: _Run) -> tuple[ReapedCounters | None, ReapedCounters | None]:
+    """(what the root's tree used by the kernel's account once the reaper reaped it,
+    the reaper's counters now)."""
+    if not run.declared_reaper:
+        stat = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
+        if stat is not None and stat.starttime == run.root_start:
+            return None, None  # not reaped yet (a zombie, or end() called early)
     before = run.reaped_before
-    after = None if run.reaper is None else _reaper_counters(run.reaper, run.reaper_start)
+    after = None if run.reaper is None else reaper_counters(run.reaper, run.reaper_start)
     if before is None or after is None:
-        return None
-    return _Reaped(
+        return None, after
+    delta = ReapedCounters(
         after.cpu_s - before.cpu_s,
         after.cpu_resolution_s,
         after.disk_read - before.disk_read,
         after.disk_write - before.disk_write,
     )
+    return delta, after
 
 
-def _metrics(run: _Run, t_end: float) -> dict[str, float]:
+def _metrics(run: _Run, t_end: float) -> tuple[dict[str, float], ReapedCounters | None]:
+    """The run's metrics, and the reaper's counters at its end."""
     wall = t_end - run.t_begin
     cpu_s, disk_read, disk_write = run.cpu_ns / 1e9, run.disk_read, run.disk_write
-    kernel = _reaped_delta(run)
+    kernel, after = _reaped_delta(run)
     if kernel is not None:
         # Exact but for the counter's resolution: keep a lower bound, like the samples.
         cpu_s = max(cpu_s, kernel.cpu_s - kernel.cpu_resolution_s)
@@ -421,12 +293,32 @@ def _metrics(run: _Run, t_end: float) -> dict[str, float]:
     if reaped or run.samples:
         metrics["disk_read_bytes"] = float(disk_read)
         metrics["disk_write_bytes"] = float(disk_write)
-    net_end = _net_counters()
+    net_end = net_counters()
     if run.net is not None and net_end is not None:
         pairs = [(net_end[name], before) for name, before in run.net.items() if name in net_end]
         metrics["net_recv_bytes"] = float(sum(max(a[0] - b[0], 0) for a, b in pairs))
         metrics["net_sent_bytes"] = float(sum(max(a[1] - b[1], 0) for a, b in pairs))
-    return metrics
+    return metrics, after
+
+
+def _take_baseline(run: _Run) -> None:
+    """At the thread's first look at a run: the root's identity and, when the caller did
+    not declare the reaper, the root's parent and its totals so far, and the host's
+    network counters (a lower bound then: traffic before this look is missed)."""
+    root = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
+    if run.net is None:
+        run.net = net_counters()
+    if root is not None:
+        run.root_start = root.starttime
+        if not run.declared_reaper:
+            reaper = parse_stat(read_file(f"/proc/{root.ppid}/stat") or b"")
+            run.reaper = root.ppid
+            run.reaper_start = None if reaper is None else reaper.starttime
+            run.reaped_before = reaper_counters(root.ppid, run.reaper_start)
+            again = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
+            if again is None or again.starttime != root.starttime:
+                run.reaped_before = None  # reaped meanwhile: the baseline includes it
+    run.baseline = True
 
 
 class TreeSampler:
@@ -447,8 +339,14 @@ class TreeSampler:
         self._run: _Run | None = None
         self._active = False
         self._closed = False
+        # (reaper pid, its start time, its counters after the last run it reaped)
+        self._reaper_cache: tuple[int, int | None, ReapedCounters | None] | None = None
 
-    def begin(self, pid: int) -> None:
+    def begin(self, pid: int, reaper: int | None = None) -> None:
+        """A run's root was spawned. ``reaper``, when given, is the process that will reap
+        it (pbench's launcher), and ``end`` is called only after it has: its counters
+        at the end of one run are then the baseline of the next, so nothing is read
+        here at all."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("TreeSampler.begin() after close()")
@@ -458,25 +356,31 @@ class TreeSampler:
             self._active = True
             if not self._supported:
                 return
+            # begin() sits between spawning the command and waiting for it: a run of a
+            # millisecond must not wait for /proc. What the caller did not declare, the
+            # thread reads at its first look.
             t_begin = time.monotonic()
-            root = parse_stat(_read(f"/proc/{pid}/stat") or b"")
-            run = _Run(pid, None if root is None else root.starttime, t_begin, _net_counters())
-            if root is not None:
-                reaper = parse_stat(_read(f"/proc/{root.ppid}/stat") or b"")
-                run.reaper = root.ppid
-                run.reaper_start = None if reaper is None else reaper.starttime
-                run.reaped_before = _reaper_counters(root.ppid, run.reaper_start)
-                again = parse_stat(_read(f"/proc/{pid}/stat") or b"")
-                if again is None or again.starttime != root.starttime:
-                    run.reaped_before = None  # reaped meanwhile: the baseline includes it
+            run = _Run(pid, t_begin)
             run.cpu_history.append((t_begin, 0))
+            if reaper is not None:
+                run.declared_reaper = True
+                cached = self._reaper_cache
+                if cached is not None and cached[0] == reaper:
+                    run.reaper, run.reaper_start, run.reaped_before = cached
+                else:
+                    stat = parse_stat(read_file(f"/proc/{reaper}/stat") or b"")
+                    run.reaper = reaper
+                    run.reaper_start = None if stat is None else stat.starttime
+                    run.reaped_before = reaper_counters(reaper, run.reaper_start)
             self._run = run
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._loop, name="pbench-sampler", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify()
+            # No notify: waking the thread now would cost the command a context switch
+            # at its start. The idle thread looks every interval, so a run's first
+            # sample falls between one and two intervals after its start.
 
     def end(self) -> Mapping[str, float]:
         t_end = time.monotonic()
@@ -487,9 +391,17 @@ class TreeSampler:
             run, self._run = self._run, None
         if run is None:
             return {}
+        if not run.baseline and not run.declared_reaper:
+            # Over before the thread looked, and no reaper to ask: only the kernel's
+            # exact figures (the launcher's rusage) describe it.
+            return {"samples": 0.0}
         try:
-            _sample(run, t_end, self._peak_window)
-            return _metrics(run, t_end)
+            if run.baseline:
+                _sample(run, t_end, self._peak_window)
+            metrics, after = _metrics(run, t_end)
+            if run.declared_reaper and run.reaper is not None:
+                self._reaper_cache = (run.reaper, run.reaper_start, after)
+            return metrics
         finally:
             run.files.close()
 
@@ -512,7 +424,7 @@ class TreeSampler:
         with self._cond:
             while True:
                 while self._run is None and not self._closed:
-                    self._cond.wait()
+                    self._cond.wait(self._interval)
                 if self._closed:
                     return
                 run = self._run
@@ -524,6 +436,8 @@ class TreeSampler:
                         self._cond.wait(delay)
                         continue
                     now, cpu = time.monotonic(), time.thread_time()
+                    if not run.baseline:
+                        _take_baseline(run)
                     _sample(run, now, self._peak_window)
                     cost = time.thread_time() - cpu
                     deadline = max(deadline + self._interval, now + self._interval / 2)

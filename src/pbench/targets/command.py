@@ -16,7 +16,7 @@ import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import Outcome
@@ -30,19 +30,12 @@ from pbench.targets.launcher import (
 )
 from pbench.targets.shell import Invocation
 
+if TYPE_CHECKING:
+    from pbench.sampler import ProcessSampler
+
 OutputKind = Literal["null", "pipe", "inherit", "file"]
 PAD_VARIABLE = "PBENCH_PAD"
 MAX_PAD = 4096
-
-
-class ProcessSampler(Protocol):
-    """Follows a process tree while one run is alive (see :mod:`pbench.sampler`)."""
-
-    def begin(self, pid: int) -> None: ...
-
-    def end(self) -> Mapping[str, float]: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -180,7 +173,7 @@ class CommandTarget:
         pid = launcher.start(self._program, self.invocation.argv, env)
         try:
             if self.sampler is not None:
-                self.sampler.begin(pid)
+                self.sampler.begin(pid, reaper=launcher.pid)
             reaped, exec_errno, timed_out = launcher.finish(
                 pid, self.options.timeout_s, self.io.drain_fd
             )
@@ -237,7 +230,11 @@ class CommandTarget:
         return self._outcome(reaped, None, timed_out)
 
     def _outcome(self, reaped: Reaped, exec_errno: int | None, timed_out: bool) -> Outcome:
-        metrics = self.sampler.end() if self.sampler is not None else {}
+        metrics = dict(self.sampler.end()) if self.sampler is not None else {}
+        if self.sampler is not None and reaped.elapsed_ns:
+            # The kernel's account is exact where the sampler's is a lower bound.
+            cpu_ns = reaped.user_ns + reaped.system_ns
+            metrics["cpu_mean_percent"] = 100.0 * cpu_ns / reaped.elapsed_ns
         if exec_errno is not None:
             raise BenchmarkFailed(
                 f"cannot execute {self.invocation.argv[0]!r}: {os.strerror(exec_errno)}",
