@@ -77,6 +77,7 @@ class _State:
         self.measured_ns = 0
         self.overhead: Overhead | None = None
         self.done = False
+        self.reached = False  # met the precision target; waits in the rounds for the others
 
 
 class Runner:
@@ -203,14 +204,32 @@ class Runner:
             state.done = True
             raise _failure(state.spec.name, outcome, f"run {iteration + 1}")
         reason = self._stop_reason(state)
+        if reason == "precision" and self._rounds_wait_for_all():
+            # Keep a precise benchmark in the rounds until every one is: if it ran on
+            # alone, the others would be measured at other times, under other load,
+            # and an A/A comparison would find differences that are only drift.
+            state.reached = True
+            if any(not s.done and not s.reached for s in self._states):
+                self._report(state, "run", len(state.result.measurements), None)
+                return
+            for other in self._states:
+                if not other.done:
+                    self._finish(other, "precision")
+            return
         if reason is not None:
-            state.result.stop_reason = reason
-            state.done = True
-            self._report(state, "done", len(state.result.measurements), None)
-            if self.on_finished is not None:
-                self.on_finished(state.result)
+            self._finish(state, reason)
         else:
             self._report(state, "run", len(state.result.measurements), self._expected(state))
+
+    def _rounds_wait_for_all(self) -> bool:
+        return self.plan.order == "interleaved" and len(self._states) > 1
+
+    def _finish(self, state: _State, reason: StopReason) -> None:
+        state.result.stop_reason = reason
+        state.done = True
+        self._report(state, "done", len(state.result.measurements), None)
+        if self.on_finished is not None:
+            self.on_finished(state.result)
 
     def _timed(self, target: Target, iteration: int) -> tuple[Outcome, int]:
         start = self.clock()

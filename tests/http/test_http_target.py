@@ -46,7 +46,7 @@ def test_error_kinds_are_counted(server: HttpTestServer) -> None:
     assert run.errors == {"timeout": 2}
 
 
-def test_refused_and_dns_failures(server: HttpTestServer) -> None:
+def test_refused_and_dns_failures(server: HttpTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
 
     with socket.socket() as sock:  # a port nobody listens on
@@ -54,6 +54,16 @@ def test_refused_and_dns_failures(server: HttpTestServer) -> None:
         port = sock.getsockname()[1]
     run = run_http(HttpRequestSpec(f"http://127.0.0.1:{port}/"), LoadPlan(runs=4))
     assert run.errors == {"refused": 4}
+    # A real lookup would send a query to the machine's DNS server, which is not on
+    # loopback: the resolver is made to fail here instead, as it does for unknown names.
+    real_getaddrinfo = socket.getaddrinfo
+
+    def resolve(host: str, *args: object, **kwargs: object) -> object:
+        if host == "no-such-host.invalid":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real_getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
     run = run_http(HttpRequestSpec("http://no-such-host.invalid/"), LoadPlan(runs=4))
     assert run.errors == {"dns": 1}
     assert "no-such-host.invalid" in run.notes[0]

@@ -258,3 +258,34 @@ def test_interrupt_marks_results_and_closes() -> None:
     assert len(runner.results[0].measurements) == 3
     assert runner.results[0].stop_reason == "interrupted"
     assert log[-1] == "close x"
+
+
+def test_precise_benchmark_stays_in_rounds_until_all_are_precise() -> None:
+    # 'steady' is precise after min_runs; 'noisy' needs 20 runs (see the test above).
+    # Interleaved, both run the same number of rounds and both stop on precision.
+    clock, log = FakeClock(), []
+    steady = FakeTarget(clock, [1_000_000], log, "steady")
+    noisy = FakeTarget(clock, [500_000, 1_500_000] * 5 + [1_000_000] * 100, log, "noisy")
+    plan = RunPlan(
+        [spec("steady", steady), spec("noisy", noisy)],
+        min_runs=3,
+        precision=Precision(0.02),
+        seed=3,
+    )
+    results = Runner(plan, clock=clock).run()
+    assert [len(r.measurements) for r in results] == [20, 20]
+    assert [r.stop_reason for r in results] == ["precision", "precision"]
+
+
+def test_precision_in_sequential_order_stops_each_on_its_own() -> None:
+    clock, log = FakeClock(), []
+    steady = FakeTarget(clock, [1_000_000], log, "steady")
+    noisy = FakeTarget(clock, [500_000, 1_500_000] * 5 + [1_000_000] * 100, log, "noisy")
+    plan = RunPlan(
+        [spec("steady", steady), spec("noisy", noisy)],
+        min_runs=3,
+        precision=Precision(0.02),
+        order="sequential",
+    )
+    results = Runner(plan, clock=clock).run()
+    assert [len(r.measurements) for r in results] == [3, 20]

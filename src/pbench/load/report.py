@@ -35,6 +35,9 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
         f"{section['requests']:,} requests in {section['elapsed_s']:.3g} s"
         + ("  (interrupted)" if section.get("interrupted") else "")
     ]
+    if not section.get("succeeded"):
+        errors = ", ".join(f"{kind}: {n:,}" for kind, n in section.get("errors", {}).items())
+        return [*lines, f"Errors:              {errors}"]
     throughput = section["throughput"]
     per_s = f"{throughput['requests_per_s']:,.1f} requests/s"
     if throughput.get("bytes_per_s"):

@@ -163,13 +163,15 @@ def to_benchmark_result(
         command=command,
         parameters=dict(parameters or {}),
         info=dict(info),
-        measurements=sample_measurements(run),
+        # Nothing succeeded (a DNS failure, a refused port): there is no latency to
+        # show; the errors by kind in the load section say what happened.
+        measurements=sample_measurements(run) if run.succeeded else [],
         warmups=plan.warmup,
         stop_reason=stop_reason(run, plan),
         notes=list(section["warnings"]),
         sections={"load": section},
     )
-    if run.latency.total:
+    if run.latency.total and run.succeeded:
         result.summary_override = summary_from_histogram(run.latency)
     return result
 

@@ -72,7 +72,8 @@ def render_result(
     title = style.paint(result.name, bold=True)
     lines = [f"Benchmark {index}: {title}"]
     if summary is None:
-        lines.append("  (no completed runs)")
+        lines.append("  (no successful runs)")
+        lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
         return "\n".join(lines)
     u = unit or auto_unit(summary.mean)
 
