@@ -84,7 +84,7 @@ from pbench.procfs import (
 
 
 class ProcessSampler(Protocol):
-    def begin(self, pid: int, reaper: int | None = None) -> None: ...
+    def begin(self, pid: int, exact_totals: bool = False) -> None: ...
 
     def end(self) -> Mapping[str, float]: ...
 
@@ -138,7 +138,7 @@ class _Run:
     root: int
     t_begin: float
     baseline: bool = False  # the root's identity (and, undeclared, its reaper) was read
-    declared_reaper: bool = False  # the caller named the reaper and calls end() after it reaped
+    exact_totals: bool = False  # the caller has the kernel's CPU and disk totals itself
     root_start: int | None = None
     net: dict[str, tuple[int, int]] | None = None
     reaper: int | None = None  # the root's parent at begin, and its start time
@@ -250,31 +250,27 @@ def _update_peak(run: _Run, start: float, finish: float, peak_window: float) -> 
     run.cpu_peak = max(run.cpu_peak or 0.0, min(rate, _max_percent()))
 
 
-def _reaped_delta(run: _Run) -> tuple[ReapedCounters | None, ReapedCounters | None]:
-    """(what the root's tree used by the kernel's account once the reaper reaped it,
-    the reaper's counters now)."""
-    if not run.declared_reaper:
-        stat = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
-        if stat is not None and stat.starttime == run.root_start:
-            return None, None  # not reaped yet (a zombie, or end() called early)
+def _reaped_delta(run: _Run) -> ReapedCounters | None:
+    """What the root's tree used by the kernel's account, once the reaper reaped it."""
+    stat = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
+    if stat is not None and stat.starttime == run.root_start:
+        return None  # not reaped yet (a zombie, or end() called early)
     before = run.reaped_before
     after = None if run.reaper is None else reaper_counters(run.reaper, run.reaper_start)
     if before is None or after is None:
-        return None, after
-    delta = ReapedCounters(
+        return None
+    return ReapedCounters(
         after.cpu_s - before.cpu_s,
         after.cpu_resolution_s,
         after.disk_read - before.disk_read,
         after.disk_write - before.disk_write,
     )
-    return delta, after
 
 
-def _metrics(run: _Run, t_end: float) -> tuple[dict[str, float], ReapedCounters | None]:
-    """The run's metrics, and the reaper's counters at its end."""
+def _metrics(run: _Run, t_end: float) -> dict[str, float]:
     wall = t_end - run.t_begin
     cpu_s, disk_read, disk_write = run.cpu_ns / 1e9, run.disk_read, run.disk_write
-    kernel, after = _reaped_delta(run)
+    kernel = None if run.exact_totals else _reaped_delta(run)
     if kernel is not None:
         # Exact but for the counter's resolution: keep a lower bound, like the samples.
         cpu_s = max(cpu_s, kernel.cpu_s - kernel.cpu_resolution_s)
@@ -286,31 +282,29 @@ def _metrics(run: _Run, t_end: float) -> tuple[dict[str, float], ReapedCounters 
         metrics["cpu_mean_percent"] = min(cpu_s / wall * 100.0, _max_percent())
     if run.samples and "cpu_mean_percent" in metrics:
         metrics["cpu_peak_percent"] = max(run.cpu_peak or 0.0, metrics["cpu_mean_percent"])
-    if run.samples:
+    if run.samples and run.rss_peak:  # 0 when only the zombie root was ever seen
         metrics["rss_mean_bytes"] = run.rss_sum / run.samples
         metrics["rss_peak_bytes"] = float(run.rss_peak)
         metrics["threads_peak"] = float(run.threads_peak)
     if reaped or run.samples:
         metrics["disk_read_bytes"] = float(disk_read)
         metrics["disk_write_bytes"] = float(disk_write)
-    net_end = net_counters()
+    net_end = None if run.net is None else net_counters()
     if run.net is not None and net_end is not None:
         pairs = [(net_end[name], before) for name, before in run.net.items() if name in net_end]
         metrics["net_recv_bytes"] = float(sum(max(a[0] - b[0], 0) for a, b in pairs))
         metrics["net_sent_bytes"] = float(sum(max(a[1] - b[1], 0) for a, b in pairs))
-    return metrics, after
+    return metrics
 
 
 def _take_baseline(run: _Run) -> None:
-    """At the thread's first look at a run: the root's identity and, when the caller did
-    not declare the reaper, the root's parent and its totals so far, and the host's
-    network counters (a lower bound then: traffic before this look is missed)."""
+    """The root's identity, the host's network counters and, unless the caller has the
+    exact totals, the root's parent (its reaper) and that reaper's totals so far."""
     root = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
-    if run.net is None:
-        run.net = net_counters()
+    run.net = net_counters()
     if root is not None:
         run.root_start = root.starttime
-        if not run.declared_reaper:
+        if not run.exact_totals:
             reaper = parse_stat(read_file(f"/proc/{root.ppid}/stat") or b"")
             run.reaper = root.ppid
             run.reaper_start = None if reaper is None else reaper.starttime
@@ -339,14 +333,15 @@ class TreeSampler:
         self._run: _Run | None = None
         self._active = False
         self._closed = False
-        # (reaper pid, its start time, its counters after the last run it reaped)
-        self._reaper_cache: tuple[int, int | None, ReapedCounters | None] | None = None
 
-    def begin(self, pid: int, reaper: int | None = None) -> None:
-        """A run's root was spawned. ``reaper``, when given, is the process that will reap
-        it (pbench's launcher), and ``end`` is called only after it has: its counters
-        at the end of one run are then the baseline of the next, so nothing is read
-        here at all."""
+    def begin(self, pid: int, exact_totals: bool = False) -> None:
+        """A run's root was spawned. With ``exact_totals`` the caller gets the tree's CPU
+        time and disk I/O from the kernel itself (pbench's launcher reports ``wait4``'s
+        rusage), and nothing is read here: begin() sits between spawning the command
+        and waiting for it, and a run of a millisecond must not wait for /proc; the
+        thread reads the starting counters at its first look, one to two intervals in.
+        Without it, the starting counters are read now, so that the totals of even
+        the shortest run come from the kernel's account of its reaper."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("TreeSampler.begin() after close()")
@@ -356,22 +351,11 @@ class TreeSampler:
             self._active = True
             if not self._supported:
                 return
-            # begin() sits between spawning the command and waiting for it: a run of a
-            # millisecond must not wait for /proc. What the caller did not declare, the
-            # thread reads at its first look.
             t_begin = time.monotonic()
-            run = _Run(pid, t_begin)
+            run = _Run(pid, t_begin, exact_totals=exact_totals)
             run.cpu_history.append((t_begin, 0))
-            if reaper is not None:
-                run.declared_reaper = True
-                cached = self._reaper_cache
-                if cached is not None and cached[0] == reaper:
-                    run.reaper, run.reaper_start, run.reaped_before = cached
-                else:
-                    stat = parse_stat(read_file(f"/proc/{reaper}/stat") or b"")
-                    run.reaper = reaper
-                    run.reaper_start = None if stat is None else stat.starttime
-                    run.reaped_before = reaper_counters(reaper, run.reaper_start)
+            if not exact_totals:
+                _take_baseline(run)
             self._run = run
             if self._thread is None:
                 self._thread = threading.Thread(
@@ -391,17 +375,12 @@ class TreeSampler:
             run, self._run = self._run, None
         if run is None:
             return {}
-        if not run.baseline and not run.declared_reaper:
-            # Over before the thread looked, and no reaper to ask: only the kernel's
-            # exact figures (the launcher's rusage) describe it.
+        if not run.baseline:
+            # Over before the thread looked: the caller's exact totals describe it.
             return {"samples": 0.0}
         try:
-            if run.baseline:
-                _sample(run, t_end, self._peak_window)
-            metrics, after = _metrics(run, t_end)
-            if run.declared_reaper and run.reaper is not None:
-                self._reaper_cache = (run.reaper, run.reaper_start, after)
-            return metrics
+            _sample(run, t_end, self._peak_window)
+            return _metrics(run, t_end)
         finally:
             run.files.close()
 

@@ -145,8 +145,7 @@ RESIDENT_REAPER = """
 def test_a_resident_reaper_gives_the_kernel_totals(tmp_path: Path) -> None:
     # Like pbench's resident launcher: the root's parent stays alive and reaps it, so
     # its /proc counters (cutime, cstime, io) hold the whole tree's totals at end().
-    # A 5 s interval takes no sample: the figures can only come from those counters,
-    # and the second run's baseline is the first run's end (nothing read at begin).
+    # A 5 s interval takes no sample: the figures can only come from those counters.
     sampler = TreeSampler(interval_s=5.0)
     target = tmp_path / "out.bin"
     write_and_burn = textwrap.dedent(f"""
@@ -168,7 +167,7 @@ def test_a_resident_reaper_gives_the_kernel_totals(tmp_path: Path) -> None:
             reaper.stdin.flush()
             pid = int(reaper.stdout.readline())
             started = time.monotonic()
-            sampler.begin(pid, reaper=reaper.pid)
+            sampler.begin(pid)
             assert reaper.stdout.readline() == "reaped 0\n"
             m = sampler.end()
             wall = time.monotonic() - started

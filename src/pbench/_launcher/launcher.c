@@ -16,7 +16,7 @@
  *   kind 0  started:      child pid, CLOCK_MONOTONIC at fork (ns)
  *   kind 1  exec failed:  errno                       (written by the child)
  *   kind 2  finished:     wait status, ns from fork to reap, user us, system us,
- *                         ru_maxrss KiB, CLOCK_MONOTONIC at reap
+ *                         ru_maxrss KiB, ru_inblock, ru_oublock (512-byte blocks)
  *   kind 3  fork failed:  errno
  * End of file on fd 3 makes it exit. Build: scripts/build_launcher.sh (x86-64). */
 #include <stdint.h>
@@ -27,7 +27,10 @@
 
 struct timespec_ { long tv_sec; long tv_nsec; };
 struct timeval_ { long tv_sec; long tv_usec; };
-struct rusage_ { struct timeval_ utime, stime; long maxrss, rest[13]; };
+struct rusage_ {
+    struct timeval_ utime, stime;
+    long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, rest[5];
+};
 
 static char request[REQUEST_MAX];
 static char *pointers[POINTERS_MAX + 2];
@@ -45,9 +48,10 @@ static long sys4(long n, long a, long b, long c, long d) {
     return r;
 }
 
-static void put(int64_t kind, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f) {
+static void put(int64_t kind, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f,
+                int64_t g) {
     int64_t r[8];
-    r[0] = kind; r[1] = a; r[2] = b; r[3] = c; r[4] = d; r[5] = e; r[6] = f; r[7] = 0;
+    r[0] = kind; r[1] = a; r[2] = b; r[3] = c; r[4] = d; r[5] = e; r[6] = f; r[7] = g;
     char *p = (char *)r;
     long left = sizeof r;
     while (left > 0) {
@@ -105,18 +109,18 @@ void cmain(void) {
         if (pid == 0) {
             sys3(SYS_setpgid, 0, 0, 0);
             long err = sys3(SYS_execve, (long)path, (long)argv, (long)envp);
-            put(1, -err, 0, 0, 0, 0, 0);
+            put(1, -err, 0, 0, 0, 0, 0, 0);
             sys3(SYS_exit_group, 127, 0, 0);
         }
-        if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0); continue; }
-        put(0, pid, t0, 0, 0, 0, 0);
+        if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0, 0); continue; }
+        put(0, pid, t0, 0, 0, 0, 0, 0);
         int status = 0;
         struct rusage_ ru;
         long r;
         do { r = sys4(SYS_wait4, pid, (long)&status, 0, (long)&ru); } while (r == -4);
         int64_t t1 = now();
         put(2, status, t1 - t0, ru.utime.tv_sec * 1000000LL + ru.utime.tv_usec,
-            ru.stime.tv_sec * 1000000LL + ru.stime.tv_usec, ru.maxrss, t1);
+            ru.stime.tv_sec * 1000000LL + ru.stime.tv_usec, ru.maxrss, ru.inblock, ru.oublock);
     }
 }
 

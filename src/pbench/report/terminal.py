@@ -114,12 +114,14 @@ def render_result(
 
 
 def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
-    """The sampler's view of the process tree (sampled: peaks are lower bounds)."""
+    """The process tree per run: CPU and disk totals from the kernel, RSS, threads and
+    CPU peaks from the sampler (lower bounds: a spike between two samples is missed)."""
     parts = []
     if "cpu_mean_percent" in tree:
-        parts.append(
-            f"CPU {tree['cpu_mean_percent']:.0f}% mean, {tree.get('cpu_peak_percent', 0):.0f}% peak"
-        )
+        cpu = f"CPU {tree['cpu_mean_percent']:.0f}% mean"
+        if tree.get("cpu_peak_percent", 0) >= tree["cpu_mean_percent"]:
+            cpu += f", {tree['cpu_peak_percent']:.0f}% peak"
+        parts.append(cpu)
     if "rss_peak_bytes" in tree:
         parts.append(f"RSS {format_bytes(tree['rss_peak_bytes'])} peak")
     if "threads_peak" in tree:
@@ -131,7 +133,7 @@ def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
         )
     if not parts:
         return []
-    return [f"Process tree:        {' · '.join(parts)} (per run, sampled)"]
+    return [f"Process tree:        {' · '.join(parts)} (per run; peaks sampled)"]
 
 
 def _load_lines(section: Mapping[str, Any]) -> list[str]:

@@ -54,6 +54,8 @@ class Reaped:
     user_ns: int
     system_ns: int
     maxrss_bytes: int
+    disk_read_bytes: int | None = None  # ru_inblock, ru_oublock: blocks of 512 bytes
+    disk_write_bytes: int | None = None
 
     @property
     def exit_code(self) -> int | None:
@@ -171,11 +173,12 @@ class Launcher:
             record = self._record(remaining, drain_fd)
             if record is None:
                 continue
-            kind, a, b, c, d, e, _, _ = record
+            kind, a, b, c, d, e, f, g = record
             if kind == KIND_EXEC_FAILED:
                 exec_errno = a
             elif kind == KIND_FINISHED:
-                return Reaped(a, b, c * 1000, d * 1000, e * 1024), exec_errno, timed_out
+                reaped = Reaped(a, b, c * 1000, d * 1000, e * 1024, f * 512, g * 512)
+                return reaped, exec_errno, timed_out
 
     def close(self) -> None:
         """Let the launcher exit (end of requests) and reap it; kill it if it lingers."""
