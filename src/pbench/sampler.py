@@ -84,7 +84,7 @@ from pbench.procfs import (
 
 
 class ProcessSampler(Protocol):
-    def begin(self, pid: int, exact_totals: bool = False) -> None: ...
+    def begin(self, pid: int, exact_totals: bool = False, via_parent: bool = False) -> None: ...
 
     def end(self) -> Mapping[str, float]: ...
 
@@ -139,6 +139,7 @@ class _Run:
     t_begin: float
     baseline: bool = False  # the root's identity (and, undeclared, its reaper) was read
     exact_totals: bool = False  # the caller has the kernel's CPU and disk totals itself
+    via_parent: bool = False  # ``root`` is the root's parent until the first look
     root_start: int | None = None
     net: dict[str, tuple[int, int]] | None = None
     reaper: int | None = None  # the root's parent at begin, and its start time
@@ -300,6 +301,15 @@ def _metrics(run: _Run, t_end: float) -> dict[str, float]:
 def _take_baseline(run: _Run) -> None:
     """The root's identity, the host's network counters and, unless the caller has the
     exact totals, the root's parent (its reaper) and that reaper's totals so far."""
+    if run.via_parent:
+        # pbench's launcher runs one command at a time: its only child is the root.
+        children = (read_file(f"/proc/{run.root}/task/{run.root}/children") or b"").split()
+        run.via_parent = False
+        if not children:
+            run.root = -1  # over already: nothing to sample
+            run.baseline = True
+            return
+        run.root = int(children[0])
     root = parse_stat(read_file(f"/proc/{run.root}/stat") or b"")
     run.net = net_counters()
     if root is not None:
@@ -334,14 +344,16 @@ class TreeSampler:
         self._active = False
         self._closed = False
 
-    def begin(self, pid: int, exact_totals: bool = False) -> None:
+    def begin(self, pid: int, exact_totals: bool = False, via_parent: bool = False) -> None:
         """A run's root was spawned. With ``exact_totals`` the caller gets the tree's CPU
         time and disk I/O from the kernel itself (pbench's launcher reports ``wait4``'s
         rusage), and nothing is read here: begin() sits between spawning the command
         and waiting for it, and a run of a millisecond must not wait for /proc; the
         thread reads the starting counters at its first look, one to two intervals in.
         Without it, the starting counters are read now, so that the totals of even
-        the shortest run come from the kernel's account of its reaper."""
+        the shortest run come from the kernel's account of its reaper. With
+        ``via_parent``, ``pid`` is the root's parent, which runs one child at a time
+        (pbench's launcher, which does not say the child's pid until it reaped it)."""
         with self._cond:
             if self._closed:
                 raise RuntimeError("TreeSampler.begin() after close()")
@@ -352,9 +364,9 @@ class TreeSampler:
             if not self._supported:
                 return
             t_begin = time.monotonic()
-            run = _Run(pid, t_begin, exact_totals=exact_totals)
+            run = _Run(pid, t_begin, exact_totals=exact_totals, via_parent=via_parent)
             run.cpu_history.append((t_begin, 0))
-            if not exact_totals:
+            if not exact_totals and not via_parent:
                 _take_baseline(run)
             self._run = run
             if self._thread is None:
@@ -375,7 +387,7 @@ class TreeSampler:
             run, self._run = self._run, None
         if run is None:
             return {}
-        if not run.baseline:
+        if not run.baseline or run.root < 0:
             # Over before the thread looked: the caller's exact totals describe it.
             return {"samples": 0.0}
         try:

@@ -170,17 +170,16 @@ class CommandTarget:
 
     def _through_launcher(self, launcher: Launcher, env: dict[str, str]) -> Outcome:
         assert self._program is not None
-        pid = launcher.start(self._program, self.invocation.argv, env)
+        launcher.start(self._program, self.invocation.argv, env)
         try:
             if self.sampler is not None:
-                self.sampler.begin(pid, exact_totals=True)
-            reaped, exec_errno, timed_out = launcher.finish(
-                pid, self.options.timeout_s, self.io.drain_fd
+                # The root is the launcher's child; the sampler finds it at its first look.
+                self.sampler.begin(launcher.pid, exact_totals=True, via_parent=True)
+            pid, reaped, exec_errno, timed_out = launcher.finish(
+                self.options.timeout_s, self.io.drain_fd
             )
         except BaseException:
-            kill_tree(pid)
-            with contextlib.suppress(BenchmarkFailed):
-                launcher.finish(pid, None, self.io.drain_fd)
+            launcher.abort(self.io.drain_fd)
             raise
         # Kill what the command left running in its group (background jobs): no process
         # pbench started outlives its run.

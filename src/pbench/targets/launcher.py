@@ -133,41 +133,40 @@ class Launcher:
             os.close(request_r)
             os.close(record_w)
         self._pending = b""
-        self._exec_errno: int | None = None
 
-    def start(self, path: str, argv: Sequence[str], env: Mapping[str, str]) -> int:
-        """Send a request; return the command's pid once it was forked."""
+    def start(self, path: str, argv: Sequence[str], env: Mapping[str, str]) -> None:
+        """Send a request. The launcher answers only once the command was reaped, so
+        that pbench is not woken while the command runs."""
         data = memoryview(encode_request(path, argv, env))
         try:
             while data:
                 data = data[os.write(self._request_w, data) :]
         except BrokenPipeError:
             raise self._died() from None
-        while True:
-            record = self._record(None)
-            assert record is not None  # no timeout: a record or an exception
-            kind, a = record[0], record[1]
-            if kind == KIND_STARTED:
-                return a
-            if kind == KIND_FORK_FAILED:
-                raise BenchmarkFailed(
-                    f"cannot start a process: {os.strerror(a)}",
-                    "the machine may be out of processes or memory",
-                )
-            if kind == KIND_EXEC_FAILED:
-                self._exec_errno = a
+
+    def running_child(self) -> int | None:
+        """The command now running, from /proc (for a timeout, Ctrl-C or the sampler)."""
+        try:
+            with open(f"/proc/{self.pid}/task/{self.pid}/children", "rb") as children:
+                pids = children.read().split()
+        except OSError:
+            return None
+        return int(pids[0]) if pids else None
 
     def finish(
-        self, pid: int, timeout_s: float | None, drain_fd: int | None
-    ) -> tuple[Reaped, int | None, bool]:
-        """Wait for the command to end: (reaped, exec errno or None, timed out)."""
+        self, timeout_s: float | None, drain_fd: int | None
+    ) -> tuple[int, Reaped, int | None, bool]:
+        """Wait for the command to end: (its pid, reaped, exec errno or None, timed out)."""
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
-        exec_errno, self._exec_errno = self._exec_errno, None
+        exec_errno: int | None = None
+        pid = -1
         timed_out = False
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0 and not timed_out:
-                kill_tree(pid)
+                child = self.running_child()
+                if child is not None:
+                    kill_tree(child)
                 timed_out, deadline = True, None
                 continue
             record = self._record(remaining, drain_fd)
@@ -176,9 +175,25 @@ class Launcher:
             kind, a, b, c, d, e, f, g = record
             if kind == KIND_EXEC_FAILED:
                 exec_errno = a
+            elif kind == KIND_STARTED:
+                pid = a
+            elif kind == KIND_FORK_FAILED:
+                raise BenchmarkFailed(
+                    f"cannot start a process: {os.strerror(a)}",
+                    "the machine may be out of processes or memory",
+                )
             elif kind == KIND_FINISHED:
                 reaped = Reaped(a, b, c * 1000, d * 1000, e * 1024, f * 512, g * 512)
-                return reaped, exec_errno, timed_out
+                return pid, reaped, exec_errno, timed_out
+
+    def abort(self, drain_fd: int | None) -> None:
+        """Ctrl-C or an error while a command runs: kill its tree and read the records of
+        its end, so that the next request starts in step."""
+        child = self.running_child()
+        if child is not None:
+            kill_tree(child)
+        with contextlib.suppress(BenchmarkFailed):
+            self.finish(None, drain_fd)
 
     def close(self) -> None:
         """Let the launcher exit (end of requests) and reap it; kill it if it lingers."""
