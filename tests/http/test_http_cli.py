@@ -128,3 +128,16 @@ def test_some_requests_failing_exits_1_unless_ignored(server: HttpTestServer) ->
     assert "Traceback" not in stderr
     status, _, stderr = pbench("-r", "20", "--style", "none", "-i", url)
     assert status == 0, stderr
+
+
+def test_https_with_insecure_and_without(tls_server: HttpTestServer) -> None:
+    url = tls_server.base_url + "/fast"
+    assert url.startswith("https://127.0.0.1:")
+    status, stdout, stderr = pbench("-r", "20", "-c", "2", "--style", "basic", "--insecure", url)
+    assert status == 0, stderr
+    assert "Status codes:        200: 20" in stdout
+    # Without --insecure the self-signed certificate fails verification: a tls error.
+    status, _, stderr = pbench("-r", "5", "--style", "none", url)
+    assert status == 1
+    assert "tls" in stderr and "--insecure" in stderr
+    assert "Traceback" not in stderr

@@ -17,7 +17,9 @@ for the cases the HTTP target must handle.
 from __future__ import annotations
 
 import socket
+import ssl
 import struct
+import subprocess
 import threading
 import time
 from collections import Counter
@@ -30,8 +32,11 @@ class HttpTestServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 256
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        self.tls = tls
+        if tls is not None:  # HTTPS: every accepted connection does the TLS handshake
+            self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.hits: Counter[str] = Counter()
         self.freeze = threading.Lock()  # held during a stall; every answer waits on it
         self.count_lock = threading.Lock()
@@ -44,7 +49,7 @@ class HttpTestServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def start(self) -> HttpTestServer:
         self.thread.start()
@@ -134,5 +139,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
 
-def start_server() -> HttpTestServer:
-    return HttpTestServer().start()
+def start_server(tls: ssl.SSLContext | None = None) -> HttpTestServer:
+    return HttpTestServer(tls).start()
+
+
+def self_signed_context(folder: str) -> ssl.SSLContext:
+    """A server context with a fresh self-signed certificate for 127.0.0.1 (openssl CLI)."""
+    cert, key = f"{folder}/cert.pem", f"{folder}/key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
