@@ -49,6 +49,7 @@ class HttpTestServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
+        assert isinstance(host, str)
         return f"{'https' if self.tls else 'http'}://{host}:{port}"
 
     def start(self) -> HttpTestServer:
