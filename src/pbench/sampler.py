@@ -57,6 +57,15 @@ unit of resolution so that it stays a lower bound. For those deltas to belong to
 tree alone, the reaper must reap no other child between ``begin`` and ``end``. If the
 root was reaped before ``begin`` could note its parent, only samples count.
 
+With ``begin(..., exact_totals=True)`` the caller has those totals itself (pbench's
+launcher reports ``wait4``'s rusage of each run, and the command target overwrites
+``cpu_mean_percent`` and the disk figures with it), so nothing is read at ``begin``:
+between spawning a command and waiting for it, a run of a millisecond must not wait
+for /proc. The thread is not even woken: it looks every interval, so a run's first
+sample comes one to two intervals after its start, and a run over before that has
+only ``samples: 0``. With ``via_parent=True`` the pid given is the root's parent,
+which runs one child at a time (the launcher); the root is its child at the first look.
+
 Linux only: elsewhere (no /proc) ``end`` returns an empty mapping.
 """
 
