@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from pbench.cli.common import Display, build_report, render_report
+from pbench.cli.common import Display
+from pbench.cli.session import build_report, render_report
 from pbench.errors import BenchmarkFailed, HookFailed
 from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Outcome, Precision, RunPlan
 from pbench.runner import Runner

@@ -8,17 +8,14 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import (
-    DURATION,
-    Session,
+from pbench.cli.common import DURATION, guarded, resolve_display
+from pbench.cli.options import (
+    comparison_options,
+    display_options,
     export_options,
-    export_specs,
-    guarded,
     ignore_failure_option,
-    load_failure,
-    resolve_display,
 )
-from pbench.cli.options import comparison_options, display_options
+from pbench.cli.session import Session, export_specs, load_failure
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.models import BenchmarkResult
 

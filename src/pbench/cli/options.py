@@ -146,3 +146,39 @@ def check_unique(names: list[str]) -> None:
                 "give them different names with -n, or use {param} placeholders",
             )
         seen.add(name)
+
+
+def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--export-json/--export-csv/--export-markdown FILE and --export FILE (repeatable)."""
+    for option in reversed(
+        [
+            click.option(
+                "--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."
+            ),
+            click.option(
+                "--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."
+            ),
+            click.option(
+                "--export-markdown", metavar="FILE", help="Write a Markdown table ('-' = stdout)."
+            ),
+            click.option(
+                "--export",
+                "exports",
+                metavar="FILE",
+                multiple=True,
+                help="Export, format from the extension (.json .csv .md); repeatable.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def ignore_failure_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """-i for load runs: failed requests are reported by kind, and exit 0 anyway."""
+    return click.option(
+        "-i",
+        "--ignore-failure",
+        is_flag=True,
+        help="Load runs: exit 0 even when some requests or queries failed (still counted).",
+    )(fn)

@@ -6,22 +6,16 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import (
-    DURATION,
-    FRACTION,
-    Session,
-    export_options,
-    export_specs,
-    guarded,
-    resolve_display,
-)
+from pbench.cli.common import DURATION, FRACTION, guarded, resolve_display
 from pbench.cli.options import (
     comparison_options,
     display_options,
+    export_options,
     order_option,
     parameter_options,
     run_count_options,
 )
+from pbench.cli.session import Session, export_specs
 from pbench.models import BenchmarkResult
 
 

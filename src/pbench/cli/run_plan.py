@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
@@ -18,17 +19,50 @@ from pbench.targets.shell import plan_invocation
 
 def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
     """Validate every option and build the plan; returns (plan, reference name)."""
+    min_runs, max_runs, min_time = run_counts(options)
+    seed = options["seed"]
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    command_options = _command_options(options)
+    factory = _SpecFactory(
+        io=CommandIO(command_options),  # one resident launcher for every command
+        shell=_shell(options),
+        rng=random.Random(seed),
+        sampler_interval=None if options["no_sample"] else options["sample_interval"],
+    )
+    specs = _specs(options, factory)
+    reference_name = None
+    if options["reference"] is not None:
+        reference = options["reference"]
+        match = next((s for s in specs if reference in (s.name, s.command)), None)
+        if match is None:
+            match = factory.make(reference, reference, {}, Hooks())
+            specs.insert(0, match)
+        reference_name = match.name
+    check_unique([s.name for s in specs])
+    plan = RunPlan(
+        benchmarks=specs,
+        warmup=options["warmup"],
+        min_runs=min_runs,
+        max_runs=max_runs,
+        min_time_s=min_time,
+        order=options["order"],
+        seed=seed,
+        ignore_failure=_ignore_failure(options),
+        precision=_precision(options),
+    )
+    return plan, reference_name
+
+
+def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec]:
+    """One benchmark per command and parameter combination, with its hooks."""
     commands = list(options["commands"])
-    reference = options["reference"]
     names = list(options["names"])
     if len(names) > len(commands):
         raise UsageError(
             f"{len(names)} --command-name given for {len(commands)} commands",
             "give at most one -n per command, in the same order",
         )
-    shell = _shell(options)
-    min_runs, max_runs, min_time = run_counts(options)
-    command_options = _command_options(options)
     params = parameters(options)
     hooks_by_kind = {
         kind: per_benchmark(options[key], len(commands), flag)
@@ -39,91 +73,63 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
             ("cleanup", "cleanups", "--cleanup"),
         )
     }
-    seed = (
-        options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
-    )
-    rng = random.Random(seed)
-    sampler_interval = None if options["no_sample"] else options["sample_interval"]
-    io = CommandIO(command_options)  # one resident launcher for every command
     specs: list[BenchmarkSpec] = []
     for index, command in enumerate(commands):
+        name_template = names[index] if index < len(names) else command
         for values in combinations(params) if params else [{}]:
-            name_template = names[index] if index < len(names) else command
             hooks = Hooks(
                 **{
-                    kind: _hook(kind, per[index], values, command_options, shell)
+                    kind: factory.hook(kind, per[index], values)
                     for kind, per in hooks_by_kind.items()
                 }
             )
-            specs.append(
-                _spec(
-                    substitute(command, values),
-                    substitute(name_template, values),
-                    values,
-                    hooks,
-                    io,
-                    shell,
-                    rng,
-                    sampler_interval,
-                )
-            )
-    reference_name = None
-    if reference is not None:
-        match = next((s for s in specs if reference in (s.name, s.command)), None)
-        if match is None:
-            match = _spec(reference, reference, {}, Hooks(), io, shell, rng, sampler_interval)
-            specs.insert(0, match)
-        reference_name = match.name
-    check_unique([s.name for s in specs])
-    precision = None
+            name = substitute(name_template, values)
+            specs.append(factory.make(substitute(command, values), name, values, hooks))
+    return specs
+
+
+def _precision(options: dict[str, Any]) -> Precision | None:
     if options["precision"] is not None:
-        precision = Precision(options["precision"], options["precision_of"], options["max_time"])
-    elif options["max_time"] is not None:
+        return Precision(options["precision"], options["precision_of"], options["max_time"])
+    if options["max_time"] is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
-    plan = RunPlan(
-        benchmarks=specs,
-        warmup=options["warmup"],
-        min_runs=min_runs,
-        max_runs=max_runs,
-        min_time_s=min_time,
-        order=options["order"],
-        seed=seed,
-        ignore_failure=_ignore_failure(options),
-        precision=precision,
-    )
-    return plan, reference_name
+    return None
 
 
-def _spec(
-    command: str,
-    name: str,
-    values: dict[str, str],
-    hooks: Hooks,
-    io: CommandIO,
-    shell: str,
-    rng: random.Random,
-    sampler_interval: float | None,
-) -> BenchmarkSpec:
-    invocation = plan_invocation(command, shell)
-    sampler = None
-    if sampler_interval is not None:
-        from pbench.sampler import TreeSampler
+@dataclass(frozen=True)
+class _SpecFactory:
+    """Builds command benchmarks that share one launcher, shell choice and seed."""
 
-        sampler = TreeSampler(interval_s=sampler_interval)
-    target = CommandTarget(
-        invocation, io.options, io=io, rng=random.Random(rng.random()), sampler=sampler
-    )
-    info: dict[str, Any] = {
-        "type": "command",
-        "shell_mode": invocation.mode,
-        "argv": list(invocation.argv),
-        "peak_memory_exact": target.exact_memory,
-    }
-    if invocation.shell is not None:
-        info["shell"] = invocation.shell
-    return BenchmarkSpec(
-        name=name, command=command, target=target, hooks=hooks, parameters=values, info=info
-    )
+    io: CommandIO
+    shell: str
+    rng: random.Random
+    sampler_interval: float | None
+
+    def make(self, command: str, name: str, values: dict[str, str], hooks: Hooks) -> BenchmarkSpec:
+        invocation = plan_invocation(command, self.shell)
+        sampler = None
+        if self.sampler_interval is not None:
+            from pbench.sampler import TreeSampler
+
+            sampler = TreeSampler(interval_s=self.sampler_interval)
+        rng = random.Random(self.rng.random())
+        target = CommandTarget(invocation, self.io.options, io=self.io, rng=rng, sampler=sampler)
+        info: dict[str, Any] = {
+            "type": "command",
+            "shell_mode": invocation.mode,
+            "argv": list(invocation.argv),
+            "peak_memory_exact": target.exact_memory,
+        }
+        if invocation.shell is not None:
+            info["shell"] = invocation.shell
+        return BenchmarkSpec(
+            name=name, command=command, target=target, hooks=hooks, parameters=values, info=info
+        )
+
+    def hook(self, kind: str, command: str | None, values: dict[str, str]) -> CommandHook | None:
+        if command is None:
+            return None
+        return CommandHook(kind, substitute(command, values), self.io.options, self.shell)
 
 
 def _shell(options: dict[str, Any]) -> str:
@@ -161,14 +167,6 @@ def _command_options(options: dict[str, Any]) -> CommandOptions:
         input_path=None if input_path in (None, "null") else input_path,
         timeout_s=options["timeout"],
     )
-
-
-def _hook(
-    kind: str, command: str | None, values: dict[str, str], options: CommandOptions, shell: str
-) -> CommandHook | None:
-    if command is None:
-        return None
-    return CommandHook(kind, substitute(command, values), options, shell)
 
 
 def _ignore_failure(options: dict[str, Any]) -> IgnoreFailure:

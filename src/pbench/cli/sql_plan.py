@@ -49,41 +49,15 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
     }
     load = _load_plan(options)
     sql_options = _sql_options(options, dsn, load, any(scripts["--prepare-sql"]))
-    parameters = parameters_of(options)
-    specs: list[BenchmarkSpec] = []
-    for index, query in enumerate(queries):
-        for values in combinations(parameters) if parameters else [{}]:
-            shown = substitute(query, values)
-            name = substitute(names[index], values) if index < len(names) else shown
-            target = make_target(
-                dsn,
-                SqlQuery(query, values),
-                sql_options,
-                create_missing=scripts["--setup-sql"][index] is not None,
-            )
-
-            def hook(flag: str) -> SqlScript | None:
-                sql = scripts[flag][index]  # noqa: B023 - called right away
-                if sql is None:
-                    return None
-                return SqlScript(target, substitute(sql, values), flag)  # noqa: B023
-
-            hooks = Hooks(
-                setup=hook("--setup-sql"),
-                prepare=hook("--prepare-sql"),
-                cleanup=hook("--teardown-sql"),
-            )
-            info = {
-                "type": "sql",
-                "backend": dsn.scheme,
-                "db": dsn.redacted(),
-                "query": query,
-                "bind_parameters": sorted(values),
-                **sql_options.describe(),
-            }
-            if load is not None:
-                info["clients"] = load.concurrency
-            specs.append(BenchmarkSpec(name, shown, target, hooks, values, info))
+    specs = [
+        spec
+        for index, query in enumerate(queries)
+        for spec in _query_specs(
+            dsn, query, names[index] if index < len(names) else None,
+            {flag: per[index] for flag, per in scripts.items()},
+            parameters_of(options), sql_options, load,
+        )
+    ]  # fmt: skip
     check_unique([s.name for s in specs])
     reference = options["reference"]
     if reference is not None:
@@ -108,6 +82,52 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
         seed=seed,
     )
     return SqlPlan(run=run, load=load, reference=reference)
+
+
+def _query_specs(
+    dsn: Dsn,
+    query: str,
+    name_template: str | None,
+    scripts: dict[str, str | None],
+    parameters: list[Any],
+    sql_options: SqlOptions,
+    load: LoadPlan | None,
+) -> list[BenchmarkSpec]:
+    """One benchmark per parameter combination of one query, with its SQL hooks."""
+    specs: list[BenchmarkSpec] = []
+    for values in combinations(parameters) if parameters else [{}]:
+        shown = substitute(query, values)
+        name = substitute(name_template, values) if name_template is not None else shown
+        target = make_target(
+            dsn,
+            SqlQuery(query, values),
+            sql_options,
+            create_missing=scripts["--setup-sql"] is not None,
+        )
+
+        def hook(flag: str) -> SqlScript | None:
+            sql = scripts[flag]
+            if sql is None:
+                return None
+            return SqlScript(target, substitute(sql, values), flag)  # noqa: B023 - called now
+
+        hooks = Hooks(
+            setup=hook("--setup-sql"),
+            prepare=hook("--prepare-sql"),
+            cleanup=hook("--teardown-sql"),
+        )
+        info = {
+            "type": "sql",
+            "backend": dsn.scheme,
+            "db": dsn.redacted(),
+            "query": query,
+            "bind_parameters": sorted(values),
+            **sql_options.describe(),
+        }
+        if load is not None:
+            info["clients"] = load.concurrency
+        specs.append(BenchmarkSpec(name, shown, target, hooks, values, info))
+    return specs
 
 
 def _sql_options(

@@ -1,0 +1,213 @@
+"""From finished results to what the user gets: findings and comparisons, the terminal
+report, export files, and the exit status of one invocation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from pbench.cli.common import Display, ProgressBar
+from pbench.errors import BenchmarkFailed, ExitCode, UsageError
+from pbench.models import BenchmarkResult, RunReport, TimeUnit
+from pbench.stats import summary_of
+
+
+def export_specs(
+    export_json: str | None,
+    export_csv: str | None,
+    export_markdown: str | None,
+    exports: Sequence[str],
+) -> list[Any]:
+    from pbench.export import check_writable, parse_export_spec
+
+    specs = [
+        parse_export_spec(fmt, path)
+        for fmt, path in (("json", export_json), ("csv", export_csv), ("markdown", export_markdown))
+        if path is not None
+    ]
+    specs += [parse_export_spec(None, path) for path in exports]
+    if sum(1 for s in specs if s.path == "-") > 1:
+        raise UsageError("only one export can go to stdout ('-')", "write the others to files")
+    check_writable(specs)
+    return specs
+
+
+def build_report(
+    results: Sequence[BenchmarkResult],
+    metadata: dict[str, Any],
+    *,
+    reference: str | None,
+    time_unit: TimeUnit | None,
+    compare: bool,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    seed: int | None = None,
+) -> RunReport:
+    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``."""
+    from pbench.checks import findings
+
+    summaries = {r.name: summary_of(r) for r in results}
+    warnings = {r.name: findings(r, summaries[r.name]) for r in results}
+    means = {name: s.mean for name, s in summaries.items() if s is not None}
+    measured = [r for r in results if r.name in means]
+    ref_name = reference
+    if ref_name is None and len(measured) > 1:
+        ref_name = min(measured, key=lambda r: means[r.name]).name
+    comparisons: list[Any] = []
+    if compare and ref_name is not None and len(measured) > 1:
+        from pbench.compare import compare_many
+
+        samples = {r.name: r.times for r in measured if len(r.times) >= 2}
+        if ref_name in samples and len(samples) > 1:
+            comparisons = compare_many(
+                ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
+            )
+    return RunReport(
+        results=list(results),
+        metadata=metadata,
+        reference=ref_name,
+        warnings=warnings,
+        comparisons=comparisons,
+        time_unit=time_unit,
+    )
+
+
+def render_report(report: RunReport, display: Display, sort: str = "auto") -> str:
+    """The terminal text for a finished run: blocks, then the summary."""
+    from pbench.report.terminal import Style, render_result, render_summary
+
+    style = Style(color=display.color)
+    summaries = {r.name: summary_of(r) for r in report.results}
+
+    def mean(result: BenchmarkResult) -> float:
+        summary = summaries[result.name]
+        return math.inf if summary is None else summary.mean
+
+    results = list(report.results)
+    if sort == "mean-time":
+        results.sort(key=mean)
+    blocks = [
+        render_result(
+            i + 1, r, summaries[r.name], report.warnings.get(r.name, ()), report.time_unit, style
+        )
+        for i, r in enumerate(results)
+    ]
+    text = "\n\n".join(blocks)
+    measured = {r.name: (r, s) for r in results if (s := summaries[r.name]) is not None}
+    if report.reference in measured and len(measured) > 1:
+        ref, ref_summary = measured[report.reference]
+        comparisons = {c.name: c for c in report.comparisons}
+        others = [pair for name, pair in measured.items() if name != ref.name]
+        if sort != "command":
+            others.sort(key=lambda pair: pair[1].mean)
+        rows = [(r, s, comparisons.get(r.name)) for r, s in others]
+        text += "\n\n" + render_summary(ref, ref_summary, rows, style)
+    return text
+
+
+def write_all(specs: Sequence[Any], report: RunReport) -> None:
+    """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
+    if not specs:
+        return
+    from pbench.export import write_exports
+
+    for text in write_exports(specs, report):
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def load_failure(name: str, load: dict[str, Any], noun: str) -> BenchmarkFailed | None:
+    """The error for a load run in which some ``noun`` (requests, queries) failed."""
+    failed = int(load.get("failed") or 0)
+    if not failed:
+        return None
+    kinds = ", ".join(f"{kind}: {n}" for kind, n in load["errors"].items())
+    return BenchmarkFailed(
+        f"{failed} of {load['requests']} {noun} to {name!r} failed ({kinds})",
+        "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
+    )
+
+
+class Session:
+    """The output side of one invocation: metadata, exports rewritten after each finished
+    benchmark, and the final report, exports and exit status."""
+
+    def __init__(
+        self, specs: Sequence[Any], display: Display, options: dict[str, Any], reference: str | None
+    ) -> None:
+        from pbench.metadata import collect_metadata
+
+        self.specs = specs
+        self.display = display
+        self.options = options
+        self.reference = reference
+        self.metadata = collect_metadata()
+
+    def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
+        """Rewrite the file exports with what finished so far (no comparisons: cheap)."""
+        files = [s for s in self.specs if s.path != "-"]
+        if files:
+            report = build_report(
+                results,
+                self.metadata,
+                reference=self.reference,
+                time_unit=self.options["time_unit"],
+                compare=False,
+            )
+            write_all(files, report)
+
+    def run(
+        self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None
+    ) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
+        """Measure ``plan`` with the runner and a progress bar; failures become a status."""
+        from pbench.runner import Runner
+
+        bar = ProgressBar(self.display.progress, self.options["time_unit"])
+
+        def on_finished(result: BenchmarkResult) -> None:
+            if finished is not None:
+                finished(result)
+            self.checkpoint(runner.results)
+
+        runner = Runner(plan, on_progress=bar.update, on_finished=on_finished)
+        try:
+            runner.run()
+        except BenchmarkFailed as exc:
+            return runner.results, ExitCode.BENCHMARK_FAILED, exc
+        except KeyboardInterrupt:
+            return runner.results, ExitCode.INTERRUPTED, None
+        finally:
+            bar.clear()
+        return runner.results, ExitCode.OK, None
+
+    def finish(
+        self,
+        results: Sequence[BenchmarkResult],
+        status: ExitCode,
+        failure: BenchmarkFailed | None,
+    ) -> int:
+        """Print the report, write the exports, say what went wrong; the exit status."""
+        options = self.options
+        report = build_report(
+            results,
+            self.metadata,
+            reference=self.reference,
+            time_unit=options["time_unit"],
+            compare=status == ExitCode.OK,
+            alpha=options["alpha"],
+            threshold=options["threshold"],
+            seed=options["seed"],
+        )
+        if not self.display.quiet and results:
+            click.echo(
+                render_report(report, self.display, options["sort"]), color=self.display.color
+            )
+        write_all(self.specs, report)
+        if failure is not None:
+            click.echo(failure.render(), err=True)
+        if status == ExitCode.INTERRUPTED:
+            where = " and exported" if self.specs else ""
+            click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
+        return int(status)
