@@ -7,7 +7,7 @@ import pytest
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.targets.http import HttpRequestSpec, parse_expect_status, parse_header, redact_url
-from pbench.targets.http_worker import run_http
+from pbench.targets.http_run import run_http
 from support.httpserver import HttpTestServer
 
 

@@ -163,7 +163,7 @@ def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
 
 def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
     from pbench.load.result import to_benchmark_result
-    from pbench.targets.http_worker import run_http
+    from pbench.targets.http_run import run_http
 
     results: list[BenchmarkResult] = []
     status = ExitCode.OK
