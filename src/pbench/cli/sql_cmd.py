@@ -35,6 +35,7 @@ from pbench.models import BenchmarkResult
 @click.option(
     "-n",
     "--name",
+    "--command-name",
     "names",
     multiple=True,
     metavar="NAME",
