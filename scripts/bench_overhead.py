@@ -9,10 +9,9 @@ Prints, for each figure, hyperfine's value, pbench's value and their ratio:
 The two tools alternate, repetition by repetition, so that drift of the machine hits
 both alike; figures are medians over the repetitions.
 
-Usage: python3 scripts/bench_overhead.py [--reps N] [--sampler]
-(needs hyperfine: apt-get install hyperfine). By default pbench runs with --no-sample,
-which is the fair comparison with hyperfine (which does not sample); --sampler keeps
-pbench's process-tree sampler on.
+Usage: python3 scripts/bench_overhead.py [--reps N] [--no-sample]
+(needs hyperfine: apt-get install hyperfine). pbench runs as users run it, with its
+process-tree sampler on; --no-sample turns it off (hyperfine samples nothing).
 """
 
 from __future__ import annotations
@@ -43,13 +42,13 @@ def reported(tool: list[str], command: str, runs: int, out: Path) -> tuple[float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
-    parser.add_argument("--sampler", action="store_true", help="keep pbench's sampler on")
+    parser.add_argument("--no-sample", action="store_true", help="turn pbench's sampler off")
     args = parser.parse_args()
     hyperfine = shutil.which("hyperfine")
     if hyperfine is None:
         print("hyperfine is not installed: apt-get install hyperfine", file=sys.stderr)
         return 2
-    pbench = [*PBENCH, "--style=none"] + ([] if args.sampler else ["--no-sample"])
+    pbench = [*PBENCH, "--style=none"] + (["--no-sample"] if args.no_sample else [])
     tools = {"hyperfine": [hyperfine, "--style=none"], "pbench": pbench}
     version = {"hyperfine": [hyperfine, "--version"], "pbench": [*PBENCH, "--version"]}
     figures: dict[str, dict[str, list[float]]] = {
