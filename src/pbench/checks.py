@@ -10,6 +10,9 @@ from pbench.stats import Summary, outliers
 SHELL_TOO_FAST_S = 0.005
 HIGH_CV = 0.10
 SLOW_FIRST_FACTOR = 1.5
+# A few outliers in thousands of runs are the normal noise of a shared machine; warn when
+# they are more than this share of the runs (with 50 runs or fewer, one is enough).
+OUTLIER_SHARE = 0.02
 
 
 def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
@@ -42,7 +45,7 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     # Tukey's fences flag many runs of tightly clustered data; warn on the more robust
     # modified z-score, and export both labels.
     flagged_z = outliers(times).modified_z
-    if flagged_z:
+    if len(flagged_z) > OUTLIER_SHARE * len(times):
         notes.append(
             f"{len(flagged_z)} of {len(times)} runs are statistical outliers (modified "
             "z-score > 3.5); they are kept and labelled in the JSON export. Other programs "

@@ -48,3 +48,13 @@ def test_outliers_and_high_variation() -> None:
 def test_ignored_failures_are_reported() -> None:
     text = warnings_for(result([0.1, 0.1, 0.1, 0.1], codes=[0, 2, 2, 0]))
     assert "2 of 4 runs failed (exit codes 2 (2x))" in text
+
+
+def test_a_few_outliers_in_many_runs_are_not_worth_a_warning() -> None:
+    steady = [0.100, 0.101, 0.099, 0.1005, 0.0995] * 200
+    steady[10] = steady[500] = 0.3  # 2 of 1000: 0.2%
+    assert "outliers" not in warnings_for(result(steady))
+    noisy = list(steady)
+    for i in range(0, 1000, 25):  # 40 of 1000: 4%
+        noisy[i] = 0.3
+    assert "40 of 1000 runs are statistical outliers" in warnings_for(result(noisy))
