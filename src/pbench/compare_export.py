@@ -21,7 +21,7 @@ from pbench.compare import Comparison
 from pbench.compare_files import Benchmark
 from pbench.compare_results import FileComparison
 from pbench.compare_stats import statistic_of
-from pbench.export.units import SYMBOL, format_in, unit_for
+from pbench.units import SYMBOL, format_in, unit_for
 
 COMPARE_SCHEMA_VERSION = 1
 

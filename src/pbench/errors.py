@@ -69,9 +69,3 @@ class ExportError(PbenchError):
     """An export could not be written."""
 
     exit_code = ExitCode.USAGE
-
-
-class Interrupted(PbenchError):
-    """The user pressed Ctrl-C; what finished was kept."""
-
-    exit_code = ExitCode.INTERRUPTED

@@ -221,3 +221,13 @@ class RunReport:
     warnings: Mapping[str, Sequence[str]] = field(default_factory=dict)
     comparisons: Sequence[Any] = ()
     time_unit: TimeUnit | None = None
+    # pbench.stats.Summary (or None) by benchmark name, computed once for everything
+    # that shows the report; results missing here are summarised on demand.
+    summaries: Mapping[str, Any] = field(default_factory=dict)
+
+    def summary(self, result: BenchmarkResult) -> Any:
+        if result.name in self.summaries:
+            return self.summaries[result.name]
+        from pbench.stats import summary_of
+
+        return summary_of(result)

@@ -16,6 +16,7 @@ random permutation (seeded), so slow drift of the machine hits all commands alik
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import random
 import time
@@ -118,20 +119,16 @@ class Runner:
                 self._calibrate(state)
                 self._warm_up(state)
             self._started_ns = self.clock()
-            if self.plan.order == "sequential":
-                for round_no in range(_UNBOUNDED):
-                    active = [s for s in self._states if not s.done]
-                    if not active:
-                        break
+            for round_no in itertools.count():
+                active = [s for s in self._states if not s.done]
+                if not active:
+                    break
+                if self.plan.order == "sequential":
                     self._measure(active[0], round_no, 0)
-            else:
-                for round_no in range(_UNBOUNDED):
-                    active = [s for s in self._states if not s.done]
-                    if not active:
-                        break
-                    self.rng.shuffle(active)
-                    for position, state in enumerate(active):
-                        self._measure(state, round_no, position)
+                    continue
+                self.rng.shuffle(active)
+                for position, state in enumerate(active):
+                    self._measure(state, round_no, position)
         except KeyboardInterrupt:
             for state in self._states:
                 if state.result.stop_reason is None:
@@ -304,9 +301,6 @@ class Runner:
         if mean_s is not None and expected is not None:
             eta = max(0, expected - done) * mean_s
         self.on_progress(Progress(state.index, state.spec.name, phase, done, expected, mean_s, eta))
-
-
-_UNBOUNDED = 1 << 62
 
 
 def _call_hook(hook: Hook | None, iteration: int | None) -> None:

@@ -104,7 +104,7 @@ class ProgressBar:
         if now - self._last < 0.05 and progress.phase == "run":
             return
         self._last = now
-        from pbench.report.terminal import auto_unit, format_time
+        from pbench.units import format_time, unit_for
 
         label = {"calibrate": "Measuring shell spawn time", "warmup": "Warming up"}.get(
             progress.phase, "Measuring"
@@ -122,7 +122,7 @@ class ProgressBar:
             bar = f"{progress.done} runs"
         estimate = ""
         if progress.mean_s is not None:
-            unit = self.unit or auto_unit(progress.mean_s)
+            unit = self.unit or unit_for(progress.mean_s)
             estimate = f"  current estimate: {format_time(progress.mean_s, unit)}"
         eta = f"  ETA {_clock(progress.eta_s)}" if progress.eta_s is not None else ""
         text = f"{label} {progress.name[:40]!r} {bar}{estimate}{eta}"

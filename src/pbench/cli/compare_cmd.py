@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from pbench.cli.common import FRACTION, guarded
-from pbench.errors import ExportError, UsageError
+from pbench.errors import UsageError
 
 EPILOG = """\b
 Exit codes:
@@ -150,27 +150,23 @@ def _match(text: str, old_names: Container[str], new_names: Container[str]) -> t
 
 def _probe(path: str) -> None:
     """Fail before any work when an export cannot be written."""
+    from pbench.export import export_error
     from pbench.export.atomic import probe_writable
 
     try:
         probe_writable(Path(path))
     except OSError as exc:
-        raise ExportError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="check that the folder exists and is writable",
-        ) from None
+        raise export_error(path, exc) from None
 
 
 def _write(path: str, text: str) -> None:
     if path == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
+    from pbench.export import export_error
     from pbench.export.atomic import write_atomic
 
     try:
         write_atomic(Path(path), text)
     except OSError as exc:
-        raise ExportError(
-            f"cannot write {path}: {exc.strerror or exc}",
-            hint="check that the folder exists and is writable",
-        ) from None
+        raise export_error(path, exc) from None

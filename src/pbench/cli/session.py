@@ -66,6 +66,7 @@ def build_report(
                 ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
             )
     return RunReport(
+        summaries=summaries,
         results=list(results),
         metadata=metadata,
         reference=ref_name,
@@ -80,7 +81,7 @@ def render_report(report: RunReport, display: Display, sort: str = "auto") -> st
     from pbench.report.terminal import Style, render_result, render_summary
 
     style = Style(color=display.color)
-    summaries = {r.name: summary_of(r) for r in report.results}
+    summaries = {r.name: report.summary(r) for r in report.results}
 
     def mean(result: BenchmarkResult) -> float:
         summary = summaries[result.name]

@@ -97,7 +97,7 @@ def check_writable(specs: Sequence[ExportSpec]) -> None:
         try:
             probe_writable(path)
         except OSError as exc:
-            raise _export_error(spec, exc) from exc
+            raise export_error(spec.path, exc, f"the {spec.format} export") from exc
         resolved = path.resolve()
         earlier = formats_by_path.setdefault(resolved, spec.format)
         if earlier != spec.format:
@@ -126,15 +126,20 @@ def write_exports(specs: Sequence[ExportSpec], report: RunReport) -> list[str]:
         try:
             write_atomic(Path(spec.path), text)
         except OSError as exc:
-            failure = failure or _export_error(spec, exc)
+            failure = failure or export_error(spec.path, exc, f"the {spec.format} export")
     if failure is not None:
         raise failure
     return to_print
 
 
-def _export_error(spec: ExportSpec, exc: OSError) -> ExportError:
+def export_error(path: str, exc: OSError, what: str | None = None) -> ExportError:
+    """The error for a file that could not be written, with a hint for its errno.
+
+    ``what`` names the content ("the json export"); the message then reads "cannot
+    write the json export to 'PATH'", else "cannot write PATH".
+    """
     reason = exc.strerror or str(exc)
-    folder = Path(spec.path).parent
+    folder = Path(path).parent
     missing = (
         f"create the folder '{folder}' first, or choose another path"
         if not folder.is_dir()
@@ -149,7 +154,7 @@ def _export_error(spec: ExportSpec, exc: OSError) -> ExportError:
         errno.EROFS: "that file system is read-only; choose another path",
         errno.ENOSPC: "the disk is full; free some space or choose another path",
     }
+    target = f"{what} to '{path}'" if what else path
     return ExportError(
-        f"cannot write the {spec.format} export to '{spec.path}': {reason}",
-        hint=hints.get(exc.errno or 0, "choose another path"),
+        f"cannot write {target}: {reason}", hint=hints.get(exc.errno or 0, "choose another path")
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
 from pbench.models import BenchmarkResult, RunReport
-from pbench.stats import summary_of
+from pbench.stats import Summary
 
 HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
 PBENCH_COLUMNS = (
@@ -50,7 +50,7 @@ def render(report: RunReport) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for result in report.results:
-        row = _row(result)
+        row = _row(result, report.summary(result))
         writer.writerow([_cell(row.get(column)) for column in columns])
     return out.getvalue()
 
@@ -63,7 +63,7 @@ def _parameter_names(results: Iterable[BenchmarkResult]) -> list[str]:
     return list(names)
 
 
-def _row(result: BenchmarkResult) -> dict[str, Cell]:
+def _row(result: BenchmarkResult, summary: Summary | None) -> dict[str, Cell]:
     row: dict[str, Cell] = {
         "command": result.name,  # hyperfine's "command" is the display name
         "command_line": result.command,
@@ -75,7 +75,6 @@ def _row(result: BenchmarkResult) -> dict[str, Cell]:
         "stop_reason": result.stop_reason,
     }
     row.update({f"parameter_{k}": str(v) for k, v in result.parameters.items()})
-    summary = summary_of(result)
     if summary is not None:
         row.update({field: getattr(summary, field) for field in _SUMMARY_FIELDS})
         row["stddev"] = stddev_of(summary)

@@ -25,7 +25,7 @@ from typing import Any
 from pbench.export.figures import mean_or_none, stddev_of
 from pbench.export.jsontext import Rows, dumps
 from pbench.models import BenchmarkResult, Measurement, RunReport
-from pbench.stats import summary_of
+from pbench.stats import Summary
 
 SCHEMA_VERSION = 1
 
@@ -42,13 +42,16 @@ def document(report: RunReport) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "metadata": report.metadata,
         "reference": report.reference,
-        "results": [_result(r, report.warnings.get(r.name, ())) for r in report.results],
+        "results": [
+            _result(r, report.summary(r), report.warnings.get(r.name, ())) for r in report.results
+        ],
         "comparisons": [c.as_dict() for c in report.comparisons],
     }
 
 
-def _result(result: BenchmarkResult, warnings: Sequence[str]) -> dict[str, Any]:
-    summary = summary_of(result)
+def _result(
+    result: BenchmarkResult, summary: Summary | None, warnings: Sequence[str]
+) -> dict[str, Any]:
     measurements = result.measurements
     # hyperfine writes the display name (-n) into "command"; so do we, and keep the
     # command line itself under "command_line".

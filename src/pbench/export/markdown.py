@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 
 from pbench.export.figures import finite_or_none, stddev_of
-from pbench.export.units import SYMBOL, common_unit, format_in
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
-from pbench.stats import summary_of
+from pbench.stats import Summary
+from pbench.units import SYMBOL, common_unit, format_in
 
 _MISSING = "n/a"
 
@@ -35,7 +35,7 @@ class _Row:
 
 
 def render(report: RunReport) -> str:
-    rows = [_row_of(result) for result in report.results]
+    rows = [_row_of(result, report.summary(result)) for result in report.results]
     unit = common_unit((r.mean for r in rows if r.mean is not None), report.time_unit)
     symbol = SYMBOL[unit]
     lines = [
@@ -57,8 +57,7 @@ def render(report: RunReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _row_of(result: BenchmarkResult) -> _Row:
-    summary = summary_of(result)
+def _row_of(result: BenchmarkResult, summary: Summary | None) -> _Row:
     if summary is None:
         return _Row(result.name, None, None, None, None, None)
     return _Row(

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 SUB_BUCKET_BITS = 10  # 1024 sub-buckets per power of two above the linear range
 SUB_BUCKETS = 1 << SUB_BUCKET_BITS
-LINEAR_LIMIT = 2 * SUB_BUCKETS  # values below this are recorded exactly
 MAX_BITS = 45
 MAX_VALUE = (1 << MAX_BITS) - 1
 SIZE = SUB_BUCKETS * (MAX_BITS - SUB_BUCKET_BITS) + SUB_BUCKETS  # 36,864 buckets

@@ -9,18 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pbench.units import format_bytes
+
 
 def _ms(figures: Mapping[str, float]) -> str:
     keys = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p99.9", "p99_9"), ("max", "max"))
     return "  ".join(f"{label} {figures[key] * 1e3:.3f}" for label, key in keys)
-
-
-def _size(count: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if count < 1024 or unit == "GiB":
-            return f"{count:.1f} {unit}" if unit != "B" else f"{count:.0f} B"
-        count /= 1024
-    return f"{count:.1f} GiB"
 
 
 def load_lines(section: Mapping[str, Any]) -> list[str]:
@@ -41,7 +35,7 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     throughput = section["throughput"]
     per_s = f"{throughput['requests_per_s']:,.1f} requests/s"
     if throughput.get("bytes_per_s"):
-        per_s += f", {_size(throughput['bytes_per_s'])}/s"
+        per_s += f", {format_bytes(throughput['bytes_per_s'])}/s"
     lines.append(f"Throughput:          {per_s}")
     if section.get("latency"):
         label = "from schedule" if rate else ""

@@ -11,39 +11,7 @@ from typing import Any
 
 from pbench.models import BenchmarkResult, TimeUnit
 from pbench.stats import Summary
-
-_UNIT_SCALE: dict[TimeUnit, tuple[float, str]] = {
-    "second": (1.0, "s"),
-    "millisecond": (1e3, "ms"),
-    "microsecond": (1e6, "µs"),
-    "nanosecond": (1e9, "ns"),
-}
-
-
-def auto_unit(seconds: float) -> TimeUnit:
-    if seconds >= 1.0:
-        return "second"
-    if seconds >= 1e-3:
-        return "millisecond"
-    if seconds >= 1e-6:
-        return "microsecond"
-    return "nanosecond"
-
-
-def format_time(seconds: float, unit: TimeUnit, width: int = 0) -> str:
-    scale, suffix = _UNIT_SCALE[unit]
-    value = seconds * scale
-    digits = 1 if value >= 100 or unit == "nanosecond" else (2 if value >= 10 else 3)
-    if unit == "second":
-        digits = 3
-    return f"{value:{width}.{digits}f} {suffix}"
-
-
-def format_bytes(count: float) -> str:
-    for suffix, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
-        if count >= size:
-            return f"{count / size:.1f} {suffix}"
-    return f"{count:.0f} B"
+from pbench.units import format_bytes, format_time, unit_for
 
 
 @dataclass(frozen=True)
@@ -75,7 +43,7 @@ def render_result(
         lines.append("  (no successful runs)")
         lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
         return "\n".join(lines)
-    u = unit or auto_unit(summary.mean)
+    u = unit or unit_for(summary.mean)
 
     def t(value: float, width: int = 8) -> str:
         return format_time(value, u, width)

@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import select
 import shutil
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +25,7 @@ from pbench.targets.launcher import (
     kill_group,
     kill_tree,
     launcher_path,
+    wait_readable,
 )
 from pbench.targets.shell import Invocation
 
@@ -281,26 +280,12 @@ def _wait_exit(pid: int, timeout: float | None, drain_fd: int | None) -> bool:
     if timeout is None and drain_fd is None:
         os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
         return False
-    pidfd = os.pidfd_open(pid)
-    poller = select.poll()
-    poller.register(pidfd, select.POLLIN)
-    if drain_fd is not None:
-        poller.register(drain_fd, select.POLLIN)
-    deadline = None if timeout is None else time.monotonic() + timeout
+    pidfd = os.pidfd_open(pid)  # readable once the process has exited
     try:
-        while True:
-            wait_ms = (
-                None if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
-            )
-            events = poller.poll(wait_ms)
-            if not events:
-                kill_tree(pid)
-                os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
-                return True
-            for fd, _ in events:
-                if fd == pidfd:
-                    return False
-                if not os.read(fd, 65536):
-                    poller.unregister(fd)
+        if wait_readable(pidfd, drain_fd, timeout):
+            return False
     finally:
         os.close(pidfd)
+    kill_tree(pid)
+    os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+    return True

@@ -218,7 +218,7 @@ class Launcher:
         """The next record, or None when ``timeout_s`` passed first."""
         while len(self._pending) < RECORD.size:
             waits = timeout_s is not None or drain_fd is not None
-            if waits and not _wait_readable(self._record_r, drain_fd, timeout_s):
+            if waits and not wait_readable(self._record_r, drain_fd, timeout_s):
                 return None
             chunk = os.read(self._record_r, RECORD.size * 4)
             if not chunk:
@@ -235,7 +235,7 @@ class Launcher:
         )
 
 
-def _wait_readable(fd: int, drain_fd: int | None, timeout_s: float | None) -> bool:
+def wait_readable(fd: int, drain_fd: int | None, timeout_s: float | None) -> bool:
     """Wait until ``fd`` is readable, discarding whatever arrives on ``drain_fd``."""
     poller = select.poll()
     poller.register(fd, select.POLLIN)

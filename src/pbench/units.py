@@ -1,4 +1,4 @@
-"""Time units for human-readable tables, chosen the way hyperfine chooses them."""
+"""Units for people: times in the unit hyperfine would choose, and byte counts."""
 
 from __future__ import annotations
 
@@ -50,3 +50,20 @@ def common_unit(means: Iterable[float], requested: TimeUnit | None = None) -> Ti
 def format_in(seconds: float, unit: TimeUnit) -> str:
     """``seconds`` as a number in ``unit``, without the unit symbol."""
     return f"{seconds * SCALE[unit]:.{DECIMALS[unit]}f}"
+
+
+def format_time(seconds: float, unit: TimeUnit, width: int = 0) -> str:
+    """``seconds`` in ``unit`` with its symbol, to about four significant digits."""
+    value = seconds * SCALE[unit]
+    digits = 1 if value >= 100 or unit == "nanosecond" else (2 if value >= 10 else 3)
+    if unit == "second":
+        digits = 3
+    return f"{value:{width}.{digits}f} {SYMBOL[unit]}"
+
+
+def format_bytes(count: float) -> str:
+    """A byte count in B, KiB, MiB or GiB."""
+    for suffix, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if count >= size:
+            return f"{count / size:.1f} {suffix}"
+    return f"{count:.0f} B"
