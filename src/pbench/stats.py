@@ -290,3 +290,27 @@ def summary_of(result: BenchmarkResult) -> Summary | None:
     if not result.measurements:
         return None
     return summarize(result.times)
+
+
+def slice_values(values: Sequence[float], slices: Sequence[int]) -> list[float]:
+    """One value per slice: the median of the values that share a slice id.
+
+    A slice is a stretch of consecutive runs of one benchmark (one visit of it in an
+    interleaved round, or one phase of a load run). Runs inside a slice share the
+    machine's state of that moment and are not independent observations; slices,
+    placed in random order among the other benchmarks' slices, are. Comparisons and
+    precision targets therefore count slices, not runs. Order: first appearance.
+    """
+    if len(values) != len(slices):
+        raise ValueError("one slice id per value")
+    groups: dict[int, list[float]] = {}
+    for value, key in zip(values, slices, strict=True):
+        groups.setdefault(key, []).append(value)
+    return [_median_of(group) for group in groups.values()]
+
+
+def _median_of(values: list[float]) -> float:
+    ordered = sorted(values)
+    n = len(ordered)
+    middle = n // 2
+    return ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0

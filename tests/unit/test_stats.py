@@ -90,3 +90,12 @@ def test_precision_reached() -> None:
 def test_modified_z_falls_back_to_mean_deviation_when_mad_is_zero() -> None:
     # More than half the runs identical: MAD = 0, so MeanAD scales the score.
     assert outliers([1.0] * 9 + [1.5]).modified_z == (9,)
+
+
+def test_slice_values_take_one_median_per_slice_in_order() -> None:
+    from pbench.stats import slice_values
+
+    assert slice_values([5.0, 1.0, 3.0, 9.0, 2.0, 4.0], [1, 1, 1, 0, 0, 2]) == [3.0, 5.5, 4.0]
+    assert slice_values([], []) == []
+    with pytest.raises(ValueError):
+        slice_values([1.0], [])
