@@ -71,6 +71,7 @@ class Comparison:
     advice: str | None
     resamples: int = DEFAULT_RESAMPLES
     seed: int = 0
+    unit: str = "runs"  # what n_reference/n_candidate count: "runs", or "slices" of runs
 
     @property
     def ratio(self) -> float:
@@ -116,6 +117,7 @@ class Comparison:
             "confidence": self.confidence,
             "n_reference": self.n_reference,
             "n_candidate": self.n_candidate,
+            "unit": self.unit,
             "advice": self.advice,
             "method": {
                 "interval": "bootstrap percentile, samples resampled independently",
@@ -139,8 +141,13 @@ def compare_samples(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
+    unit: str = "runs",
 ) -> Comparison:
-    """Compare one candidate sample with the reference sample (times, any unit)."""
+    """Compare one candidate sample with the reference sample (times, any unit).
+
+    Each value must be one independent observation: a run, or one value per slice of
+    runs that share a moment (``unit="slices"``; see :func:`pbench.stats.slice_values`).
+    """
     _check_options(alpha, threshold, resamples, statistic)
     _check_sample(reference, reference_name)
     _check_sample(candidate, name)
@@ -167,6 +174,7 @@ def compare_samples(
         advice=None,
         resamples=resamples,
         seed=seed,
+        unit=unit,
     )
     return _decide(comparison)
 
@@ -180,6 +188,7 @@ def compare_many(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
+    unit: str = "runs",
 ) -> list[Comparison]:
     """Every other sample against ``samples[reference_name]``, in mapping order.
 
@@ -202,6 +211,7 @@ def compare_many(
             resamples=resamples,
             seed=seed,
             statistic=statistic,
+            unit=unit,
         )
         for name, values in samples.items()
         if name != reference_name

@@ -49,7 +49,12 @@ def test_fast_vs_slow_endpoint_gets_the_right_verdict(
     data = json.loads(out.read_text())
     fast = data["results"][0]
     assert fast["command"] == "fast" or fast["name"] == "fast"
-    assert len(fast["times"]) == 300
+    # One observation per slice (300 requests in slices of at most 300 / 20 requests),
+    # every request in the load figures.
+    assert len(fast["times"]) == 20
+    assert [m["requests"] for m in fast["measurements"]] == [15.0] * 20
+    assert fast["load"]["requests"] == 300
+    assert fast["load"]["slices"]["count"] == 20
     assert fast["load"]["status_codes"] == {"200": 300}
     assert fast["load"]["latency"]["p99_9"] >= fast["load"]["latency"]["p50"]
     assert fast["median"] < data["results"][1]["median"]

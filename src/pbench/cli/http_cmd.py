@@ -14,9 +14,11 @@ from pbench.cli.options import (
     display_options,
     export_options,
     ignore_failure_option,
+    load_precision,
+    load_slice_options,
 )
-from pbench.cli.session import Session, export_specs, load_failure
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError
+from pbench.cli.session import Session, export_specs, finish_load, loading_line, slice_plan
+from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
 
 DEFAULT_DURATION_S = 10.0
@@ -121,6 +123,7 @@ HINTS = {
 @ignore_failure_option
 @click.option("--reference", default=None, metavar="NAME", help="Compare every URL with this one.")
 @click.option("--seed", type=int, default=None, help="Seed of sampling and comparisons.")
+@load_slice_options
 @comparison_options
 @guarded
 def http(**options: Any) -> int:
@@ -130,10 +133,15 @@ def http(**options: Any) -> int:
     pbench http http://127.0.0.1:8000/api -c 10 -d 10s
     pbench http -r 10000 http://127.0.0.1:8000/a http://127.0.0.1:8000/b
     pbench http --rate 2000 -c 50 -d 30s http://127.0.0.1:8000/api
+
+    Several URLs share the same connections: each gets short slices of the load
+    (--slice) in random rounds, so that the machine's changes over the run hit all of
+    them alike; each slice's median latency is one observation of the comparison.
     """
     display = resolve_display(options["style"])
     specs = request_specs(options)
-    plan = load_plan(options, DEFAULT_DURATION_S)
+    precision = load_precision(options)
+    plan = load_plan(options, DEFAULT_DURATION_S, precision)
     names = _names(options["names"], [spec.display() for spec in specs])
     reference = options["reference"]
     if reference is not None and reference not in names:
@@ -147,7 +155,8 @@ def http(**options: Any) -> int:
         options["exports"],
     )
     session = Session(exports, display, options, options["reference"])
-    return _execute(list(zip(names, specs, strict=True)), plan, session)
+    slices = slice_plan(options, plan, precision)
+    return _execute(list(zip(names, specs, strict=True)), slices, session)
 
 
 def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
@@ -162,35 +171,19 @@ def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
 
 
 def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
-    from pbench.load.result import to_benchmark_result
-    from pbench.targets.http_run import run_http
+    from pbench.load.runner import LoadBenchmark, LoadRunner
+    from pbench.targets.http_run import HttpPool
 
-    results: list[BenchmarkResult] = []
-    status = ExitCode.OK
-    failure: BenchmarkFailed | None = None
-    hint = "run with more --workers, or fewer connections per worker"
-    for name, spec in benchmarks:
-        if session.display.progress:
-            click.echo(f"Loading {name[:60]!r} ...", err=True)
-        try:
-            run = run_http(spec, plan)
-        except KeyboardInterrupt:
-            status = ExitCode.INTERRUPTED
-            break
-        result = to_benchmark_result(run, plan, name, spec.display(), spec.info(), None, hint)
-        results.append(result)
-        session.checkpoint(results)
-        if result.stop_reason == "interrupted":
-            status = ExitCode.INTERRUPTED
-            break
-        if result.stop_reason == "failed":
-            failure, status = _all_failed(name, result), ExitCode.BENCHMARK_FAILED
-            break
-        some_failed = load_failure(name, result.sections["load"], "requests")
-        if some_failed is not None and not session.options["ignore_failure"]:
-            failure, status = some_failed, ExitCode.BENCHMARK_FAILED
-            break
-    return session.finish(results, status, failure)
+    pool = HttpPool([spec for _, spec in benchmarks], plan.load)
+    runner = LoadRunner(
+        pool,
+        [LoadBenchmark(name, spec.display(), spec.info()) for name, spec in benchmarks],
+        plan,
+        bottleneck_hint="run with more --workers, or fewer connections per worker",
+    )
+    if session.display.progress:
+        click.echo(loading_line(len(benchmarks), plan), err=True)
+    return finish_load(runner, session, "requests", _all_failed)
 
 
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
@@ -243,11 +236,14 @@ def request_specs(options: dict[str, Any]) -> list[Any]:
     ]
 
 
-def load_plan(options: dict[str, Any], default_duration_s: float) -> Any:
+def load_plan(options: dict[str, Any], default_duration_s: float, precision: Any = None) -> Any:
+    from pbench.load.runner import DEFAULT_PRECISION_BUDGET_S
     from pbench.load.schedule import LoadPlan
 
     runs, duration = options["runs"], options["duration"]
-    if runs is None and duration is None:
+    if precision is not None:
+        duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
+    elif runs is None and duration is None:
         duration = default_duration_s
     workers, concurrency = options["workers"], options["concurrency"]
     if workers > concurrency:

@@ -13,6 +13,7 @@ import click
 
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
 from pbench.errors import UsageError
+from pbench.models import Precision
 from pbench.parameters import Parameter, listed, scan
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -182,3 +183,39 @@ def ignore_failure_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         is_flag=True,
         help="Load runs: exit 0 even when some requests or queries failed (still counted).",
     )(fn)
+
+
+def load_slice_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--order, --slice, --precision, --precision-of and --max-time of load runs."""
+    return _group(
+        click.option("--order", type=click.Choice(["interleaved", "sequential"]),
+                     default="interleaved", show_default=True,
+                     help="Interleave the benchmarks in short slices of load in random "
+                     "rounds over the same connections, or run them one after another."),
+        click.option("--slice", "slice_s", type=DURATION, default="100ms", show_default=True,
+                     help="Length of one slice of load on one benchmark (at least ten of "
+                     "its median latencies); each slice's median is one observation."),
+        click.option("--precision", type=FRACTION, default=None,
+                     help="Run until the 95% CI of the median over slices is this narrow, "
+                     "e.g. 2% (instead of -d/-r)."),
+        click.option("--precision-of", type=click.Choice(["median", "mean"]),
+                     default="median", show_default=True,
+                     help="Statistic --precision applies to."),
+        click.option("--max-time", type=DURATION, default=None,
+                     help="Time budget of --precision for the whole run (default 60s)."),
+    )(fn)  # fmt: skip
+
+
+def load_precision(options: dict[str, Any]) -> Precision | None:
+    """--precision of a load run, checked against -r/-d and --max-time."""
+    if options["precision"] is None:
+        if options["max_time"] is not None:
+            raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+        return None
+    for key, flag in (("runs", "-r/--requests"), ("duration", "-d/--duration")):
+        if options.get(key) is not None:
+            raise UsageError(
+                f"{flag} fixes how much to measure, --precision adapts it",
+                "give one of them",
+            )
+    return Precision(options["precision"], options["precision_of"], options["max_time"])

@@ -60,10 +60,12 @@ def build_report(
     if compare and ref_name is not None and len(measured) > 1:
         from pbench.compare import compare_many
 
-        samples = {r.name: r.times for r in measured if len(r.times) >= 2}
+        samples = {r.name: observations(r) for r in measured}
+        samples = {name: values for name, values in samples.items() if len(values) >= 2}
+        unit = "slices" if any(_sliced(r) for r in measured) else "runs"
         if ref_name in samples and len(samples) > 1:
             comparisons = compare_many(
-                ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
+                ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0, unit=unit
             )
     return RunReport(
         summaries=summaries,
@@ -74,6 +76,19 @@ def build_report(
         comparisons=comparisons,
         time_unit=time_unit,
     )
+
+
+def observations(result: BenchmarkResult) -> list[float]:
+    """The independent observations of a result: one value per slice (runs that share
+    a round), which is one per run for commands."""
+    from pbench.stats import slice_values
+
+    return slice_values(result.times, [m.round for m in result.measurements])
+
+
+def _sliced(result: BenchmarkResult) -> bool:
+    rounds = [m.round for m in result.measurements]
+    return "load" in result.sections or len(set(rounds)) < len(rounds)
 
 
 def render_report(report: RunReport, display: Display, sort: str = "auto") -> str:
@@ -212,3 +227,64 @@ class Session:
             where = " and exported" if self.specs else ""
             click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
         return int(status)
+
+
+def slice_plan(options: dict[str, Any], load: Any, precision: Any) -> Any:
+    """How the benchmarks of a load run share its pool (--order, --slice, --precision)."""
+    import random
+
+    from pbench.load.runner import SlicePlan
+
+    seed = options["seed"]
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    return SlicePlan(
+        load=load,
+        slice_s=options["slice_s"],
+        order=options["order"],
+        precision=precision,
+        seed=seed,
+    )
+
+
+def loading_line(count: int, plan: Any) -> str:
+    from pbench.units import format_time, unit_for
+
+    length = format_time(plan.slice_s, unit_for(plan.slice_s)).replace(".000 ", " ")
+    what = f"{count} benchmarks" if count > 1 else "1 benchmark"
+    if count > 1 and plan.order == "interleaved":
+        how = f"interleaved in random slices of {length}"
+    elif count > 1:
+        how = "one after another"
+    else:
+        how = f"in slices of {length}"
+    return f"Loading {what}, {how} ..."
+
+
+def finish_load(
+    runner: Any,
+    session: Session,
+    noun: str,
+    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
+) -> int:
+    """Run a :class:`pbench.load.runner.LoadRunner`; its report, exports and exit status."""
+    status = ExitCode.OK
+    failure: BenchmarkFailed | None = None
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        status = ExitCode.INTERRUPTED
+    except BenchmarkFailed as exc:
+        status, failure = ExitCode.BENCHMARK_FAILED, exc
+    results: list[BenchmarkResult] = list(runner.results)
+    if status == ExitCode.OK:
+        for result in results:
+            if result.stop_reason == "failed":
+                failure, status = all_failed(result.name, result), ExitCode.BENCHMARK_FAILED
+                break
+            load = result.sections.get("load")
+            some_failed = None if load is None else load_failure(result.name, load, noun)
+            if some_failed is not None and not session.options["ignore_failure"]:
+                failure, status = some_failed, ExitCode.BENCHMARK_FAILED
+                break
+    return session.finish(results, status, failure)

@@ -61,6 +61,12 @@ class LoadRun:
     workers: int = 1
     interrupted: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Requests still in flight at a hard time limit, abandoned: neither a latency nor
+    # an error (the server may yet have answered them).
+    unfinished: int = 0
+    # Time the pool was busy with this benchmark, when that is not simply
+    # finished - started (slices of several benchmarks interleaved).
+    active_ns: int = 0
 
     @property
     def failed(self) -> int:
@@ -72,6 +78,8 @@ class LoadRun:
 
     @property
     def elapsed_s(self) -> float:
+        if self.active_ns:
+            return self.active_ns / 1e9
         return max(self.finished_ns - self.started_ns, 1) / 1e9
 
 
@@ -174,6 +182,7 @@ class Recorder:
         cpu_s: float,
         interrupted: bool = False,
         notes: Sequence[str] = (),
+        unfinished: int = 0,
     ) -> LoadRun:
         """Fold what is left and freeze the run."""
         import numpy as np
@@ -197,6 +206,7 @@ class Recorder:
             cpu_s=cpu_s,
             interrupted=interrupted,
             notes=tuple(notes),
+            unfinished=unfinished,
         )
 
 
@@ -260,6 +270,7 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         workers=sum(run.workers for run in runs),
         interrupted=any(run.interrupted for run in runs),
         notes=tuple(notes),
+        unfinished=sum(run.unfinished for run in runs),
     )
 
 

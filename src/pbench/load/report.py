@@ -29,6 +29,13 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
         f"{section['requests']:,} requests in {section['elapsed_s']:.3g} s"
         + ("  (interrupted)" if section.get("interrupted") else "")
     ]
+    slices = section.get("slices")
+    if slices and slices.get("count"):
+        order = "interleaved with the others" if slices["order"] == "interleaved" else "in a row"
+        lines.append(
+            f"Slices:              {slices['count']:,} of {slices['length_s'] * 1e3:g} ms or more,"
+            f" {order}; each slice's median is one observation"
+        )
     if not section.get("succeeded"):
         errors = ", ".join(f"{kind}: {n:,}" for kind, n in section.get("errors", {}).items())
         return [*lines, f"Errors:              {errors}"]

@@ -67,6 +67,33 @@ def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONF
     )
 
 
+def summary_from_slices(
+    histogram: LatencyHistogram, slices: Sequence[Measurement], confidence: float = CONFIDENCE
+) -> Summary:
+    """The histogram's summary, with intervals that count slices, not requests.
+
+    Requests in one slice are not independent observations, so an interval computed
+    as if they were is far too narrow. The median's interval is the distribution-free
+    one of the slices' medians, the mean's the t interval of the slices' means.
+    """
+    import dataclasses
+
+    from pbench.stats import mean_interval, median_interval
+
+    summary = summary_from_histogram(histogram, confidence)
+    medians = sorted(m.wall_s for m in slices)
+    means = [m.metrics.get("mean_s", m.wall_s) for m in slices]
+    n = len(means)
+    average = sum(means) / n
+    spread = math.sqrt(sum((v - average) ** 2 for v in means) / (n - 1)) if n > 1 else 0.0
+    half = mean_interval(average, spread, n, confidence)
+    return dataclasses.replace(
+        summary,
+        median_ci=median_interval(medians, confidence),
+        mean_ci=Interval(summary.mean - (average - half.low), summary.mean + (half.high - average)),
+    )
+
+
 def _median_ranks(n: int, confidence: float) -> tuple[int, int]:
     if n <= EXACT_RANKS_UP_TO:
         return median_ci_ranks(n, confidence)
@@ -104,6 +131,7 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
         "requests": run.requests,
         "succeeded": run.succeeded,
         "failed": run.failed,
+        "unfinished": run.unfinished,
         "throughput": {
             "requests_per_s": run.requests / elapsed,
             "succeeded_per_s": run.succeeded / elapsed,
@@ -135,6 +163,11 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
                 f" {achieved:.6g} req/s; 1% of requests waited over {late * 1e3:.3g} ms to be"
                 " sent): their latency counts from their scheduled start"
             )
+    if run.unfinished:
+        warnings.append(
+            f"{run.unfinished} request(s) were still in flight when the time was up and were"
+            " abandoned: they count neither as latencies nor as errors"
+        )
     section["warnings"] = warnings
     return section
 

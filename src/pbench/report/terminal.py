@@ -159,20 +159,32 @@ def render_summary(
                 "the shell spawn time that was subtracted; try -N)"
             )
             continue
-        ratio = summary.mean / ref_summary.mean
-        spread = ratio * _relative_error(summary, ref_summary)
-        if ratio >= 1:
-            text = f"{ratio:.2f} ± {spread:.2f} times faster than"
+        if comparison is not None and "load" in result.sections:
+            text = _load_ratio_text(comparison)
         else:
-            inv = 1 / ratio
-            text = (
-                f"{inv:.2f} ± {inv * _relative_error(summary, ref_summary):.2f} times slower than"
-            )
+            ratio = summary.mean / ref_summary.mean
+            spread = ratio * _relative_error(summary, ref_summary)
+            if ratio >= 1:
+                text = f"{ratio:.2f} ± {spread:.2f} times faster than"
+            else:
+                inv = 1 / ratio
+                error = inv * _relative_error(summary, ref_summary)
+                text = f"{inv:.2f} ± {error:.2f} times slower than"
         line = f"    {style.paint(text, bold=True)} {style.paint(repr(result.name), fg='magenta')}"
         if comparison is not None:
             line += "\n      " + _verdict_text(comparison, result.name, reference.name)
         lines.append(line)
     return "\n".join(lines)
+
+
+def _load_ratio_text(comparison: Any) -> str:
+    """Under load the spread of single requests says nothing about a ratio: the
+    median ratio over slices and its interval do (reference / other, as above)."""
+    ratio = comparison.ratio_median
+    low, high = comparison.ratio_median_ci
+    if ratio >= 1:
+        return f"{ratio:.2f} [{low:.2f} … {high:.2f}] times faster than"
+    return f"{1 / ratio:.2f} [{1 / high:.2f} … {1 / low:.2f}] times slower than"
 
 
 def _relative_error(a: Summary, b: Summary) -> float:
@@ -197,7 +209,8 @@ def _verdict_text(comparison: Any, name: str, reference: str) -> str:
         said = "inconclusive"
     text = (
         f"median ratio {comparison.ratio_median:.3f} [95% CI {low:.3f} … {high:.3f}], "
-        f"{p_text}: {said}"
+        f"{p_text}, {comparison.n_reference} vs {comparison.n_candidate} "
+        f"{getattr(comparison, 'unit', 'runs')}: {said}"
     )
     if verdict == "inconclusive" and getattr(comparison, "advice", None):
         text += f" ({comparison.advice})"

@@ -1,83 +1,161 @@
-"""Running an HTTP load in this process or across forked worker processes that start
-together and merge their results (``--workers``)."""
+"""The pool behind ``pbench http``: one worker in this process, or several forked worker
+processes (``--workers``) that run every phase together and merge their results.
+
+Worker processes live as long as the load run, each with its own event loop,
+clients and connections; the parent sends each phase (warm-up, slice) to all of them
+with one common start time and merges what they measured
+(:func:`pbench.load.recorder.merge_runs`), so a slice of several processes is one
+slice.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Sequence
 from typing import Any
 
 from pbench.errors import BenchmarkFailed
 from pbench.load.recorder import LoadRun, merge_runs
 from pbench.load.schedule import LoadPlan
 from pbench.targets.http import HttpRequestSpec
-from pbench.targets.http_worker import START_TIMEOUT_S, now, run_worker
+from pbench.targets.http_worker import START_TIMEOUT_S, LocalWorker, now
+
+START_DELAY_NS = 2_000_000  # for every worker process to wake up before a slice starts
 
 
-def run_http(spec: HttpRequestSpec, plan: LoadPlan) -> LoadRun:
-    """Run ``plan`` against ``spec``, in this process or ``plan.workers`` forked ones."""
-    if plan.workers == 1:
-        return run_worker(spec, plan)
-    import multiprocessing
+class HttpPool:
+    """A :class:`pbench.load.runner.LoadPool` of HTTP clients over ``plan.workers``."""
 
-    context = multiprocessing.get_context("fork")
-    start = context.Value("q", 0, lock=False)
+    def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan) -> None:
+        self.specs = list(specs)
+        self.plan = plan
+        self._local: LocalWorker | None = None
+        self._pipes: list[Any] = []
+        self._processes: list[Any] = []
 
-    def set_start() -> None:
-        start.value = now() + 2_000_000  # 2 ms for every worker to wake up
+    def open(self) -> None:
+        if self.plan.workers == 1:
+            self._local = LocalWorker(self.specs, self.plan)
+            self._local.open()
+            return
+        import multiprocessing
 
-    barrier = context.Barrier(plan.workers, action=set_start)
+        context = multiprocessing.get_context("fork")
+        for index in range(self.plan.workers):
+            parent, child = context.Pipe(duplex=True)
+            process = context.Process(
+                target=_child, args=(self.specs, self.plan, index, child), daemon=True
+            )
+            process.start()
+            child.close()
+            self._pipes.append(parent)
+            self._processes.append(process)
+        self._all(("open",))
 
-    def wait_for_start() -> int:
-        barrier.wait(timeout=START_TIMEOUT_S)
-        return int(start.value)
+    def warm_up(self, target: int, requests: int) -> None:
+        if self._local is not None:
+            self._local.warm_up(target, requests)
+            return
+        self._all(("warm", target, requests))
 
-    pipes: list[Any] = []
-    processes = []
-    for index in range(plan.workers):
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child, args=(spec, plan, index, wait_for_start, sender), daemon=True
-        )
-        process.start()
-        sender.close()
-        pipes.append(receiver)
-        processes.append(process)
-    runs = [_receive(pipe, processes) for pipe in pipes]
-    for process in processes:
-        process.join()
-    return merge_runs(runs, plan.sample_cap, plan.seed)
+    def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun:
+        if self._local is not None:
+            start = now()
+            hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
+            return self._local.run_slice(target, plan, start, hard_end)
+        start = now() + START_DELAY_NS
+        hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
+        runs: list[LoadRun] = self._all(("slice", target, plan, start, hard_end))
+        return merge_runs(runs, plan.sample_cap, plan.seed)
+
+    def close(self) -> None:
+        if self._local is not None:
+            local, self._local = self._local, None
+            local.close()
+            return
+        for pipe in self._pipes:
+            with contextlib.suppress(OSError):
+                pipe.send(("close",))
+        for process in self._processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+        self._pipes, self._processes = [], []
+
+    def _all(self, message: tuple[Any, ...]) -> list[Any]:
+        for pipe in self._pipes:
+            pipe.send(message)
+        return [self._receive(pipe) for pipe in self._pipes]
+
+    def _receive(self, pipe: Any) -> Any:
+        while True:
+            try:
+                if not pipe.poll(START_TIMEOUT_S * 10):
+                    raise BenchmarkFailed(
+                        "an HTTP worker process stopped answering",
+                        "run again with --workers 1 to see the error",
+                    )
+                status, value = pipe.recv()
+            except EOFError:
+                raise BenchmarkFailed(
+                    "an HTTP worker process ended without a result",
+                    "run again with --workers 1 to see the error",
+                ) from None
+            except KeyboardInterrupt:
+                for process in self._processes:  # Ctrl-C may have reached only this process
+                    if process.pid is not None and process.is_alive():
+                        os.kill(process.pid, signal.SIGINT)
+                continue
+            if status == "error":
+                raise BenchmarkFailed(f"an HTTP worker process failed: {value}", "run again")
+            return value
 
 
-def _child(
-    spec: HttpRequestSpec,
-    plan: LoadPlan,
-    index: int,
-    wait_for_start: Callable[[], int],
-    sender: Any,
-) -> None:
+def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the loop's handler is in place
+    local: LocalWorker | None = None
     try:
-        sender.send(run_worker(spec, plan, index, wait_for_start))
+        local = LocalWorker(specs, plan, index)
+        while True:
+            message = pipe.recv()
+            kind = message[0]
+            if kind == "close":
+                break
+            if kind == "open":
+                local.open()
+                pipe.send(("ok", None))
+            elif kind == "warm":
+                share = len(range(index, message[2], plan.workers))
+                local.warm_up(message[1], share)
+                pipe.send(("ok", None))
+            elif kind == "slice":
+                _, target, slice_plan, start, hard_end = message
+                pipe.send(("ok", local.run_slice(target, slice_plan, start, hard_end)))
+    except (EOFError, OSError):
+        pass
+    except BaseException as exc:  # reported by the parent, which owns the terminal
+        with contextlib.suppress(OSError):
+            pipe.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
-        sender.close()
+        if local is not None:
+            with contextlib.suppress(Exception):
+                local.close()
+        pipe.close()
         os._exit(0)
 
 
-def _receive(pipe: Any, processes: list[Any]) -> LoadRun:
-    while True:
-        try:
-            while not pipe.poll(0.1):
-                pass
-            run: LoadRun = pipe.recv()
-            return run
-        except EOFError:
-            raise BenchmarkFailed(
-                "an HTTP worker process ended without a result",
-                "run again with --workers 1 to see the error",
-            ) from None
-        except KeyboardInterrupt:
-            for process in processes:  # Ctrl-C may have reached only this process
-                if process.pid is not None and process.is_alive():
-                    os.kill(process.pid, signal.SIGINT)
+def run_http(spec: HttpRequestSpec, plan: LoadPlan) -> LoadRun:
+    """``plan`` against one request as a single phase (warm-up first): the pool's
+    simplest use, for tests and scripts; ``pbench http`` runs slices of it instead."""
+    from dataclasses import replace
+
+    pool = HttpPool([spec], plan)
+    pool.open()
+    try:
+        if plan.warmup:
+            pool.warm_up(0, plan.warmup)
+        return pool.run_slice(0, replace(plan, warmup=0), plan.duration_s)
+    finally:
+        pool.close()

@@ -1,21 +1,30 @@
-"""Driving HTTP load: asyncio clients in one process, or several worker processes.
+"""Driving HTTP load: asyncio clients in one process, phase by phase.
 
-One worker process runs ``plan.concurrency`` clients on one event loop (uvloop when
-installed, else asyncio's default loop, about half as fast). A client owns at most
-one connection and one request in flight; callbacks, not coroutines, chain its
-requests: answer → record → take the next ticket → write. Phases per worker:
-connect every client, ``plan.warmup`` unrecorded requests (closed loop), then the
-measured requests paced by :class:`pbench.load.schedule.Tickets`.
+One worker (one process) runs its share of ``plan.concurrency`` clients on one event
+loop (uvloop when installed, else asyncio's default loop, about half as fast). A
+client owns at most one request in flight and one connection per origin (scheme,
+host, port): benchmarks on the same origin share the same connections. Callbacks,
+not coroutines, chain a client's requests: answer → record → take the next ticket →
+write.
 
-Errors are counted by kind, never raised: ``dns`` (the host does not resolve: the run
-stops at once), ``refused``, ``tls``, ``connect`` (other connect errors),
-``timeout`` (no full answer within ``timeout_s``, checked by a watchdog every few
-ms instead of a timer per request), ``reset``, ``closed`` (the server closed the
-connection before a full answer), ``protocol`` (not HTTP/1.x), ``status`` (an
-answer outside ``--expect-status``; its status is still counted).
+The worker lives as long as the load run and works in phases that the load runner
+(:mod:`pbench.load.runner`) asks for: :meth:`HttpWorker.open` (resolve, connect every
+client), :meth:`HttpWorker.warm_up` (unrecorded requests to one benchmark) and
+:meth:`HttpWorker.run_slice` (one slice of measured requests to one benchmark,
+paced by :class:`pbench.load.schedule.Tickets`, recorded by a fresh
+:class:`pbench.load.recorder.Recorder`). A phase ends when every request it started
+has ended, or at its hard end: requests still in flight then are abandoned (their
+connections dropped) and counted as unfinished.
+
+Errors are counted by kind, never raised: ``dns`` (the host does not resolve),
+``refused``, ``tls``, ``connect`` (other connect errors), ``timeout`` (no full answer
+within ``timeout_s``, checked by a watchdog every few ms instead of a timer per
+request), ``reset``, ``closed`` (the server closed the connection before a full
+answer), ``protocol`` (not HTTP/1.x), ``status`` (an answer outside
+``--expect-status``; its status is still counted).
 
 Ctrl-C (SIGINT): no new requests; those in flight get a short grace to finish, then
-the partial run is returned with ``interrupted=True``.
+the partial phase is returned with ``interrupted=True``, and so is every later one.
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import signal
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets
@@ -35,7 +44,6 @@ from pbench.targets.http_conn import HttpConnection
 
 INTERRUPT_GRACE_S = 0.5
 START_TIMEOUT_S = 60.0  # workers that cannot all start in time give up
-_PARK = -1  # take(): warmup over, wait for the measured phase
 
 now = time.perf_counter_ns
 
@@ -50,16 +58,42 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
     return loop
 
 
-class _Client:
-    __slots__ = ("conn", "connecting", "done", "inflight", "scheduled", "sent", "timer", "worker")
+class _Origin:
+    """Where requests go: resolved once, before anything is timed."""
 
-    def __init__(self, worker: _Worker) -> None:
+    __slots__ = ("address", "host", "port", "ssl_context", "unresolved")
+
+    def __init__(self, scheme: str, host: str, port: int, insecure: bool) -> None:
+        self.host = host
+        self.port = port
+        self.address: tuple[str, int] = (host, port)
+        self.ssl_context = _ssl_context(insecure) if scheme == "https" else None
+        self.unresolved: str | None = None
+
+
+class _Target:
+    """One benchmark's request, as the clients send it."""
+
+    __slots__ = ("expects", "head", "keepalive", "origin", "request")
+
+    def __init__(self, spec: HttpRequestSpec, origin: int) -> None:
+        self.request = spec.request_bytes()
+        self.head = spec.method == "HEAD"
+        self.keepalive = spec.keepalive
+        self.expects = spec.expects
+        self.origin = origin
+
+
+class _Client:
+    __slots__ = ("connecting", "conns", "done", "inflight", "scheduled", "sent", "timer", "worker")
+
+    def __init__(self, worker: HttpWorker, origins: int) -> None:
         self.worker = worker
-        self.conn: HttpConnection | None = None
+        self.conns: list[HttpConnection | None] = [None] * origins
         self.connecting: asyncio.Task[None] | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.inflight = False
-        self.done = False
+        self.done = True
         self.scheduled = 0
         self.sent = 0
 
@@ -69,9 +103,6 @@ class _Client:
         if scheduled is None:
             self.done = True
             self.worker.client_finished()
-            return
-        if scheduled == _PARK:
-            self.worker.park(self)
             return
         self.scheduled = scheduled
         if scheduled != CLOSED:
@@ -91,24 +122,27 @@ class _Client:
 
     def send(self) -> None:
         self.timer = None
-        conn = self.conn
+        target = self.worker.target
+        conn = self.conns[target.origin]
         self.sent = now()
         self.inflight = True
         if conn is None or conn.transport is None or conn.transport.is_closing():
-            self.conn = None
-            self.connecting = self.worker.loop.create_task(self.connect(then_send=True))
+            self.conns[target.origin] = None
+            self.connecting = self.worker.loop.create_task(self.connect(target.origin, True))
             return
-        conn.transport.write(self.worker.request)
+        conn.head = target.head
+        conn.transport.write(target.request)
 
-    async def connect(self, then_send: bool) -> None:
+    async def connect(self, origin: int, then_send: bool) -> None:
         worker = self.worker
+        where = worker.origins[origin]
         try:
             _, conn = await worker.loop.create_connection(
-                lambda: HttpConnection(self, worker.head_request),
-                host=worker.address[0],
-                port=worker.address[1],
-                ssl=worker.ssl_context,
-                server_hostname=worker.host if worker.ssl_context else None,
+                lambda: HttpConnection(self, False),
+                host=where.address[0],
+                port=where.address[1],
+                ssl=where.ssl_context,
+                server_hostname=where.host if where.ssl_context else None,
             )
         except asyncio.CancelledError:
             return
@@ -123,9 +157,10 @@ class _Client:
             return
         finally:
             self.connecting = None
-        self.conn = conn
+        self.conns[origin] = conn
         if then_send and conn.transport is not None:
-            conn.transport.write(worker.request)
+            conn.head = worker.target.head
+            conn.transport.write(worker.target.request)
 
     def _connect_failed(self, kind: str, then_send: bool) -> None:
         self.connecting = None
@@ -134,105 +169,113 @@ class _Client:
 
     def on_response(self, conn: HttpConnection, status: int, nbytes: int, close: bool) -> None:
         done = now()
-        if conn is not self.conn or not self.inflight:
+        worker = self.worker
+        target = worker.target
+        if conn is not self.conns[target.origin] or not self.inflight:
             return
         self.inflight = False
-        worker = self.worker
-        if worker.measuring:
+        recorder = worker.recorder
+        if recorder is not None:
             start = self.scheduled or self.sent
-            if worker.expects(status):
-                worker.recorder.ok(start, self.sent, done, status, nbytes)
+            if target.expects(status):
+                recorder.ok(start, self.sent, done, status, nbytes)
             else:
-                worker.recorder.fail(start, self.sent, done, "status", status, nbytes)
-        if close or not worker.keepalive:
+                recorder.fail(start, self.sent, done, "status", status, nbytes)
+        if close or not target.keepalive:
             if conn.transport is not None:
                 conn.transport.close()
-            self.conn = None
+            self.conns[target.origin] = None
         self.go()
 
     def on_lost(self, conn: HttpConnection, kind: str) -> None:
-        if conn is not self.conn:
-            return
-        self.conn = None
-        if self.inflight:
-            self.fail(kind)
+        for origin, mine in enumerate(self.conns):
+            if mine is conn:
+                self.conns[origin] = None
+                if self.inflight and origin == self.worker.target.origin:
+                    self.fail(kind)
+                return
 
     def fail(self, kind: str) -> None:
         """The request in flight failed: count it, drop the connection, go on."""
         done = now()
         self.inflight = False
-        if self.conn is not None and self.conn.transport is not None:
-            self.conn.transport.abort()
-        self.conn = None
-        worker = self.worker
-        if worker.measuring:
-            worker.recorder.fail(self.scheduled or self.sent, self.sent, done, kind)
+        origin = self.worker.target.origin
+        conn = self.conns[origin]
+        if conn is not None and conn.transport is not None:
+            conn.transport.abort()
+        self.conns[origin] = None
+        recorder = self.worker.recorder
+        if recorder is not None:
+            recorder.fail(self.scheduled or self.sent, self.sent, done, kind)
         self.go()
 
-    def abandon(self) -> None:
-        """Ctrl-C after the grace: drop what is in flight, unrecorded."""
+    def abandon(self) -> bool:
+        """End this client's phase now; True when a request was in flight (dropped)."""
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
         if self.connecting is not None:
             self.connecting.cancel()
-        if self.conn is not None and self.conn.transport is not None:
-            self.conn.transport.abort()
-        self.conn = None
+            self.connecting = None
+        dropped = self.inflight
+        if dropped:
+            origin = self.worker.target.origin
+            conn = self.conns[origin]
+            if conn is not None and conn.transport is not None:
+                conn.transport.abort()
+            self.conns[origin] = None
         self.inflight = False
         if not self.done:
             self.done = True
             self.worker.client_finished()
+        return dropped
 
 
-class _Worker:
-    """One process's share of a load run."""
+class HttpWorker:
+    """One process's share of a load run's clients, over all of its benchmarks."""
 
     def __init__(
         self,
-        spec: HttpRequestSpec,
+        specs: Sequence[HttpRequestSpec],
         plan: LoadPlan,
         index: int,
         loop: asyncio.AbstractEventLoop,
-        wait_for_start: Callable[[], int] | None,
     ) -> None:
-        scheme, host, port, _, _ = spec.parts()
-        self.spec, self.plan, self.index, self.loop = spec, plan, index, loop
-        self.host = host
-        self.address: tuple[str, int] = (host, port)
-        self.request = spec.request_bytes()
-        self.head_request = spec.method == "HEAD"
-        self.keepalive = spec.keepalive
-        self.expects = spec.expects
-        self.ssl_context = _ssl_context(spec.insecure) if scheme == "https" else None
-        self.share = plan.share(index) if plan.workers > 1 else plan
-        self.recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed + index)
-        self.clients = [_Client(self) for _ in range(self.share.concurrency)]
-        self.wait_for_start = wait_for_start
-        self.measuring = False
-        self.warmup_left = self.share.warmup
+        self.plan, self.index, self.loop = plan, index, loop
+        origins: dict[tuple[str, str, int, bool], int] = {}
+        self.origins: list[_Origin] = []
+        self.targets: list[_Target] = []
+        for spec in specs:
+            scheme, host, port, _, _ = spec.parts()
+            key = (scheme, host, port, spec.insecure)
+            if key not in origins:
+                origins[key] = len(self.origins)
+                self.origins.append(_Origin(scheme, host, port, spec.insecure))
+            self.targets.append(_Target(spec, origins[key]))
+        self.timeout_s = max(spec.timeout_s for spec in specs)
+        share = plan.share(index) if plan.workers > 1 else plan
+        self.clients = [_Client(self, len(self.origins)) for _ in range(share.concurrency)]
+        self.target = self.targets[0]
+        self.recorder: Recorder | None = None
         self.tickets: Tickets | None = None
-        self.parked: list[_Client] = []
+        self.warmup_left = 0
         self.active = 0
+        self.unfinished = 0
         self.finished: asyncio.Future[None] = loop.create_future()
         self.interrupted = False
+        self.slices = 0
 
     # ------------------------------------------------------------- tickets
     def take(self) -> int | None:
+        if self.interrupted:
+            return None
         tickets = self.tickets
         if tickets is not None:
             return tickets.take(now())
-        if self.interrupted:
-            return None
         if self.warmup_left > 0:
             self.warmup_left -= 1
             return CLOSED
-        return _PARK
-
-    def park(self, client: _Client) -> None:
-        self.parked.append(client)
-        if len(self.parked) == len(self.clients) and not self.finished.done():
-            self.finished.set_result(None)
+        return None
 
     def client_finished(self) -> None:
         self.active -= 1
@@ -240,51 +283,95 @@ class _Worker:
             self.finished.set_result(None)
 
     # ------------------------------------------------------------- phases
-    async def run(self) -> LoadRun:
+    async def open(self) -> None:
+        """Resolve every origin (with the C library's resolver, once, untimed) and
+        connect every client to each: connecting is not part of any request."""
+        for origin in self.origins:
+            try:
+                info = socket.getaddrinfo(origin.host, origin.port, type=socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError):
+                origin.unresolved = f"could not resolve host {origin.host!r}"
+                continue
+            origin.address = (str(info[0][4][0]), origin.port)
+        await asyncio.gather(
+            *(
+                client.connect(index, then_send=False)
+                for index, origin in enumerate(self.origins)
+                if origin.unresolved is None
+                for client in self.clients
+            )
+        )
+
+    async def warm_up(self, target: int, requests: int) -> None:
+        """``requests`` unrecorded requests (this worker's share) to ``target``."""
+        self.target = self.targets[target]
+        if self.origins[self.target.origin].unresolved is not None or requests <= 0:
+            return
+        self.warmup_left = requests
+        await self._phase(None)
+
+    async def run_slice(
+        self, target: int, plan: LoadPlan, start_ns: int, hard_end_ns: int | None
+    ) -> LoadRun:
+        """One slice of measured requests to ``target``, from ``start_ns``."""
         cpu_before = cpu_seconds()
+        self.target = self.targets[target]
+        self.slices += 1
+        recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed + 7919 * self.slices)
+        origin = self.origins[self.target.origin]
+        if origin.unresolved is not None:
+            t = now()
+            recorder.fail(t, t, t, "dns")
+            return recorder.finish(t, t, cpu_seconds() - cpu_before, notes=[origin.unresolved])
+        delay = start_ns - now()
+        if delay > 0:
+            await asyncio.sleep(delay / 1e9)
+        self.recorder = recorder
+        self.tickets = Tickets(plan, start_ns, self.index)
+        self.unfinished = 0
         try:
-            # Resolved once, before anything is timed, with the C library's resolver
-            # (uvloop's would bypass socket.getaddrinfo and the tests' seam).
-            info = socket.getaddrinfo(self.address[0], self.address[1], type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
-            return self._unresolved(cpu_before)
-        self.address = (str(info[0][4][0]), self.address[1])
-        await asyncio.gather(*(client.connect(then_send=False) for client in self.clients))
-        if self.warmup_left > 0:
-            for client in self.clients:
-                client.go()
-            await self.finished
-            self.finished = self.loop.create_future()
-        self.parked.clear()
-        start = now() if self.wait_for_start is None else self.wait_for_start()
-        self.tickets = Tickets(self.plan, start, self.index)
-        if self.interrupted:
-            self.tickets.stop()
-        self.measuring = True
+            await self._phase(hard_end_ns)
+        finally:
+            self.recorder = None
+            self.tickets = None
+        finished = now()
+        return recorder.finish(
+            start_ns,
+            finished,
+            cpu_seconds() - cpu_before,
+            self.interrupted,
+            unfinished=self.unfinished,
+        )
+
+    async def _phase(self, hard_end_ns: int | None) -> None:
+        self.finished = self.loop.create_future()
         self.active = len(self.clients)
         for client in self.clients:
             client.done = False
         watchdog = self.loop.create_task(self._watchdog())
-        for client in self.clients:
+        hard: asyncio.TimerHandle | None = None
+        if hard_end_ns is not None:
+            hard = self.loop.call_later(max(hard_end_ns - now(), 0) / 1e9, self._hard_end)
+        for client in list(self.clients):
             client.go()
         await self.finished
         watchdog.cancel()
-        finished = now()
-        for client in self.clients:
-            client.abandon()
-        return self.recorder.finish(start, finished, cpu_seconds() - cpu_before, self.interrupted)
+        if hard is not None:
+            hard.cancel()
+        self.warmup_left = 0
 
-    def _unresolved(self, cpu_before: float) -> LoadRun:
-        if self.wait_for_start is not None:
-            self.wait_for_start()  # keep the other workers' start barrier whole
-        t = now()
-        self.recorder.fail(t, t, t, "dns")
-        note = f"could not resolve host {self.host!r}"
-        return self.recorder.finish(t, t, cpu_seconds() - cpu_before, notes=[note])
+    def _hard_end(self) -> None:
+        """Time is up: no more requests; those in flight are dropped and counted."""
+        if self.tickets is not None:
+            self.tickets.stop()
+        self.warmup_left = 0
+        for client in self.clients:
+            if client.abandon():
+                self.unfinished += 1
 
     async def _watchdog(self) -> None:
-        timeout_ns = int(self.spec.timeout_s * 1e9)
-        period = min(max(self.spec.timeout_s / 10, 0.005), 0.25)
+        timeout_ns = int(self.timeout_s * 1e9)
+        period = min(max(self.timeout_s / 10, 0.005), 0.25)
         while True:
             await asyncio.sleep(period)
             limit = now() - timeout_ns
@@ -306,14 +393,20 @@ class _Worker:
         for client in self.clients:
             if client.timer is not None:
                 client.abandon()
-        if not self.measuring and not self.finished.done():
-            self.finished.set_result(None)
         self.loop.call_later(INTERRUPT_GRACE_S, self._abandon_all)
 
     def _abandon_all(self) -> None:
-        self.measuring = False
+        self.recorder = None
         for client in self.clients:
             client.abandon()
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.abandon()
+            for conn in client.conns:
+                if conn is not None and conn.transport is not None:
+                    conn.transport.abort()
+            client.conns = [None] * len(self.origins)
 
 
 def _ssl_context(insecure: bool) -> ssl.SSLContext:
@@ -324,24 +417,37 @@ def _ssl_context(insecure: bool) -> ssl.SSLContext:
     return context
 
 
-def run_worker(
-    spec: HttpRequestSpec,
-    plan: LoadPlan,
-    index: int = 0,
-    wait_for_start: Callable[[], int] | None = None,
-) -> LoadRun:
-    """Run worker ``index``'s share of ``plan`` on a fresh event loop in this thread."""
-    loop = new_event_loop()
-    worker = _Worker(spec, plan, index, loop, wait_for_start)
-    handled = False
-    try:
-        loop.add_signal_handler(signal.SIGINT, worker.interrupt)
-        handled = True
-    except (ValueError, RuntimeError, NotImplementedError):
-        pass  # not the main thread: no Ctrl-C handling here
-    try:
-        return loop.run_until_complete(worker.run())
-    finally:
-        if handled:
-            loop.remove_signal_handler(signal.SIGINT)
-        loop.close()
+class LocalWorker:
+    """An :class:`HttpWorker` on its own event loop in this thread, phase by phase."""
+
+    def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int = 0) -> None:
+        self.loop = new_event_loop()
+        self.worker = HttpWorker(specs, plan, index, self.loop)
+        self._handled = False
+
+    def open(self) -> None:
+        try:
+            self.loop.add_signal_handler(signal.SIGINT, self.worker.interrupt)
+            self._handled = True
+        except (ValueError, RuntimeError, NotImplementedError):
+            pass  # not the main thread: no Ctrl-C handling here
+        self.loop.run_until_complete(self.worker.open())
+
+    def warm_up(self, target: int, requests: int) -> None:
+        self.loop.run_until_complete(self.worker.warm_up(target, requests))
+
+    def run_slice(
+        self, target: int, plan: LoadPlan, start_ns: int, hard_end_ns: int | None
+    ) -> LoadRun:
+        return self.loop.run_until_complete(
+            self.worker.run_slice(target, plan, start_ns, hard_end_ns)
+        )
+
+    def close(self) -> None:
+        try:
+            self.worker.close()
+            self.loop.run_until_complete(asyncio.sleep(0))  # let the aborts happen
+        finally:
+            if self._handled:
+                self.loop.remove_signal_handler(signal.SIGINT)
+            self.loop.close()

@@ -1,0 +1,333 @@
+"""The load runner: benchmarks under load, measured in short interleaved slices.
+
+A load run (``pbench http``, ``pbench sql -c/-d/--rate``) puts one POOL of clients
+(connections, threads, worker processes) on its benchmarks in turn. Each turn is a
+SLICE: the whole pool on one benchmark for a short time (``slice_s``, 100 ms by
+default) or a share of its requests. In interleaved order (the default) every round
+gives each unfinished benchmark one slice, in a fresh random order (seeded); in
+sequential order all slices of one benchmark come before the next one's.
+
+Why slices: anything that changes over a run (CPU frequency and idle states after a
+busy phase, where the scheduler places client and server, a connection's server
+process on a slower core) would land on whichever benchmark ran at that time.
+Slices in random order spread it over all of them alike, over the same connections.
+And the requests inside one slice share that moment's state: they are not
+independent observations. A slice is: its median latency is one value in
+``measurements`` (and ``times``), the statistical unit of comparisons and of
+``--precision``; every request still goes into the benchmark's exact histogram, from
+which the percentiles are reported.
+
+Stopping, per benchmark: ``runs`` requests, ``duration_s`` of its own slices (their
+time, drains included, never more: in-flight requests at that limit are abandoned and
+counted as ``unfinished``), or, with ``precision``, when the interval of the median
+of its slices is narrow enough (in interleaved order a precise benchmark stays in
+the rounds until all are), within ``max_time_s`` for the whole run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import random
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
+
+from pbench.load.recorder import LoadRun, merge_runs
+from pbench.load.schedule import LoadPlan
+from pbench.models import BenchmarkResult, Hooks, Measurement, Order, Precision, StopReason
+
+DEFAULT_SLICE_S = 0.1
+MIN_SLICES = 20  # with -r N: a slice holds at most N / MIN_SLICES requests
+PRECISION_MIN_SLICES = 10
+DEFAULT_PRECISION_BUDGET_S = 60.0
+LATENCIES_PER_SLICE = 10  # a slice lasts at least this many median latencies
+SLICE_SAMPLE_CAP = 2_000  # raw requests kept per slice (the histogram has them all)
+
+Clock = Callable[[], int]
+
+
+class LoadPool(Protocol):
+    """A pool of clients that can put load on any of a run's benchmarks.
+
+    ``run_slice`` sends ``plan``'s requests to benchmark ``target`` and returns when
+    every request it started has ended; ``hard_limit_s``, when given, bounds that
+    (from the slice's start): requests still in flight then are abandoned and counted
+    as ``LoadRun.unfinished``.
+    """
+
+    def open(self) -> None: ...
+
+    def warm_up(self, target: int, requests: int) -> None: ...
+
+    def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class LoadBenchmark:
+    """One benchmark of a load run: what is shown and exported about it."""
+
+    name: str
+    command: str
+    info: Mapping[str, Any] = field(default_factory=dict)
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    hooks: Hooks = field(default_factory=Hooks)
+
+
+@dataclass(frozen=True)
+class SlicePlan:
+    """How the benchmarks of a load run share the pool, and when each one stops."""
+
+    load: LoadPlan  # per benchmark: runs (requests) or duration_s; the load model
+    slice_s: float = DEFAULT_SLICE_S
+    order: Order = "interleaved"
+    precision: Precision | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.slice_s <= 0:
+            raise ValueError("a slice must last some time")
+
+
+class _State:
+    def __init__(self, index: int, benchmark: LoadBenchmark) -> None:
+        self.index = index
+        self.benchmark = benchmark
+        self.total: LoadRun | None = None
+        self.active_ns = 0
+        self.requests = 0
+        self.unfinished = 0
+        self.slices: list[Measurement] = []
+        self.empty_slices = 0
+        self.median_ns: float | None = None
+        self.done = False
+        self.reached = False
+        self.stop_reason: StopReason | None = None
+
+
+class LoadRunner:
+    """Runs a :class:`SlicePlan` over a pool; one :class:`BenchmarkResult` per benchmark.
+
+    ``results`` holds what was measured so far even when :meth:`run` raises.
+    ``on_slice(name, round, done_s_or_requests)`` reports progress after each slice.
+    """
+
+    def __init__(
+        self,
+        pool: LoadPool,
+        benchmarks: Sequence[LoadBenchmark],
+        plan: SlicePlan,
+        *,
+        bottleneck_hint: str = "run with more --workers",
+        clock: Clock = time.perf_counter_ns,
+        on_slice: Callable[[str, int], None] | None = None,
+    ) -> None:
+        self.pool = pool
+        self.plan = plan
+        self.hint = bottleneck_hint
+        self.clock = clock
+        self.on_slice = on_slice
+        self.rng = random.Random(plan.seed)
+        self._states = [_State(i, b) for i, b in enumerate(benchmarks)]
+        self.results: list[BenchmarkResult] = []
+
+    # -- the loop --------------------------------------------------------------------
+
+    def run(self) -> list[BenchmarkResult]:
+        pool, plan = self.pool, self.plan
+        set_up: list[_State] = []
+        pool.open()
+        try:
+            for state in self._states:
+                _call(state.benchmark.hooks.setup)
+                set_up.append(state)
+            if plan.load.warmup:
+                for state in self._states:
+                    pool.warm_up(state.index, plan.load.warmup)
+            started = self.clock()
+            for round_no in range(1_000_000_000):
+                active = [s for s in self._states if not s.done]
+                if not active:
+                    break
+                if plan.order == "sequential":
+                    active = active[:1]
+                else:
+                    self.rng.shuffle(active)
+                for position, state in enumerate(active):
+                    run = pool.run_slice(state.index, self._slice_plan(state), self._limit(state))
+                    self._record(state, run, round_no, position)
+                    if self.on_slice is not None:
+                        self.on_slice(state.benchmark.name, round_no)
+                    if run.interrupted:
+                        self._stop_all("interrupted")
+                        raise KeyboardInterrupt
+                    if _unreachable(state.total):
+                        self._stop_all(None)
+                        state.stop_reason = "failed"
+                        break
+                    self._check_stop(state, started)
+        except KeyboardInterrupt:
+            self._stop_all("interrupted")
+            self.results = [self._result(s) for s in self._states]
+            raise
+        finally:
+            for state in set_up:
+                with contextlib.suppress(Exception, KeyboardInterrupt):
+                    _call(state.benchmark.hooks.cleanup)
+            pool.close()
+        self.results = [self._result(s) for s in self._states]
+        return self.results
+
+    def _slice_plan(self, state: _State) -> LoadPlan:
+        load = self.plan.load
+        length = self.plan.slice_s
+        if state.median_ns is not None:
+            length = max(length, LATENCIES_PER_SLICE * state.median_ns / 1e9)
+        runs: int | None = None
+        if load.duration_s is not None:
+            length = min(length, max(load.duration_s - state.active_ns / 1e9, 1e-3))
+        if load.runs is not None:
+            share = max(1, math.ceil(load.runs / MIN_SLICES))
+            runs = max(1, min(share, load.runs - state.requests))
+        return replace(load, runs=runs, duration_s=length, warmup=0)
+
+    def _limit(self, state: _State) -> float | None:
+        """A slice may not run past the benchmark's remaining time (drains included)."""
+        duration = self.plan.load.duration_s
+        if duration is None:
+            return None
+        return max(duration - state.active_ns / 1e9, 1e-3)
+
+    def _record(self, state: _State, run: LoadRun, round_no: int, position: int) -> None:
+        state.total = run if state.total is None else _merge(state.total, run, self.plan.load)
+        state.active_ns += max(run.finished_ns - run.started_ns, 0)
+        state.requests += run.requests
+        state.unfinished += run.unfinished
+        if run.succeeded == 0 or run.latency.total == 0:
+            state.empty_slices += 1
+            return
+        median_ns = run.latency.quantiles([0.5])[0]
+        state.median_ns = median_ns
+        elapsed = max(run.finished_ns - run.started_ns, 1) / 1e9
+        state.slices.append(
+            Measurement(
+                wall_s=median_ns / 1e9,
+                user_s=None,
+                system_s=None,
+                peak_rss_bytes=None,
+                exit_code=0,
+                signal=None,
+                timed_out=False,
+                error=None,
+                round=round_no,
+                position=position,
+                iteration=len(state.slices),
+                metrics={
+                    "requests": float(run.requests),
+                    "failed": float(run.failed),
+                    "unfinished": float(run.unfinished),
+                    "elapsed_s": elapsed,
+                    "mean_s": run.latency.mean / 1e9,
+                    "p99_s": run.latency.quantiles([0.99])[0] / 1e9,
+                    "requests_per_s": run.requests / elapsed,
+                },
+            )
+        )
+
+    def _check_stop(self, state: _State, started_ns: int) -> None:
+        load, precision = self.plan.load, self.plan.precision
+        if precision is not None:
+            budget = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
+            if self.clock() - started_ns >= budget * 1e9:
+                for other in self._states:
+                    if not other.done:
+                        other.done, other.stop_reason = True, "budget"
+                return
+            if len(state.slices) >= PRECISION_MIN_SLICES and _precise(state, precision):
+                state.reached = True
+                if self.plan.order == "interleaved" and any(
+                    not s.done and not s.reached for s in self._states
+                ):
+                    return
+                for other in self._states:
+                    if not other.done and (other.reached or self.plan.order == "interleaved"):
+                        other.done, other.stop_reason = True, "precision"
+            return
+        if load.runs is not None and state.requests >= load.runs:
+            state.done, state.stop_reason = True, "runs"
+        elif load.duration_s is not None and state.active_ns >= load.duration_s * 1e9 * 0.999:
+            state.done, state.stop_reason = True, "time"
+
+    def _stop_all(self, reason: StopReason | None) -> None:
+        for state in self._states:
+            if not state.done:
+                state.done = True
+                if reason is not None and state.stop_reason is None:
+                    state.stop_reason = reason
+
+    # -- results ---------------------------------------------------------------------
+
+    def _result(self, state: _State) -> BenchmarkResult:
+        from pbench.load.result import load_section, summary_from_slices
+
+        benchmark = state.benchmark
+        result = BenchmarkResult(
+            name=benchmark.name,
+            command=benchmark.command,
+            parameters=dict(benchmark.parameters),
+            info=dict(benchmark.info),
+            measurements=list(state.slices),
+            warmups=self.plan.load.warmup,
+            stop_reason=state.stop_reason,
+        )
+        total = state.total
+        if total is None:
+            return result
+        total = dataclasses.replace(total, active_ns=state.active_ns, unfinished=state.unfinished)
+        if total.requests and not total.succeeded and result.stop_reason != "interrupted":
+            result.stop_reason = "failed"
+        section = load_section(total, self.plan.load, self.hint)
+        section["slices"] = {
+            "count": len(state.slices),
+            "without_success": state.empty_slices,
+            "length_s": self.plan.slice_s,
+            "order": self.plan.order,
+            "unit": "each slice's median latency is one observation (see measurements)",
+        }
+        result.sections["load"] = section
+        result.notes.extend(section["warnings"])
+        if total.latency.total and total.succeeded and state.slices:
+            result.summary_override = summary_from_slices(total.latency, state.slices)
+        return result
+
+
+UNREACHABLE = frozenset({"dns", "refused", "connect", "tls", "connection"})
+
+
+def _unreachable(total: LoadRun | None) -> bool:
+    """Nothing succeeded and every error says the target cannot be reached: going on
+    would only repeat the error (other errors, such as statuses, are measured)."""
+    if total is None or not total.requests or total.succeeded:
+        return False
+    return set(total.errors) <= UNREACHABLE
+
+
+def _precise(state: _State, precision: Precision) -> bool:
+    from pbench.stats import precision_reached
+
+    return precision_reached([m.wall_s for m in state.slices], precision.fraction, precision.of)
+
+
+def _merge(total: LoadRun, run: LoadRun, plan: LoadPlan) -> LoadRun:
+    merged = merge_runs([total, run], plan.sample_cap, plan.seed + total.requests)
+    # merge_runs adds the workers of the runs it merges: slices share one pool.
+    return dataclasses.replace(merged, workers=total.workers)
+
+
+def _call(hook: Any) -> None:
+    if hook is not None:
+        hook(None)
