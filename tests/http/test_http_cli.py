@@ -146,3 +146,59 @@ def test_https_with_insecure_and_without(tls_server: HttpTestServer) -> None:
     assert status == 1
     assert "tls" in stderr and "--insecure" in stderr
     assert "Traceback" not in stderr
+
+
+def test_duration_bounds_the_run_even_when_the_server_never_answers(
+    server: HttpTestServer,
+) -> None:
+    started = time.monotonic()
+    status, stdout, stderr = pbench(
+        "-d", "1s", "-c", "3", "--timeout", "30s", "--style", "basic", server.base_url + "/hang"
+    )
+    elapsed = time.monotonic() - started
+    assert elapsed < 10, "the 30 s request timeout, not -d, ended the run"
+    assert status == 1
+    assert "Unfinished:          3 (in flight when time was up)" in stdout
+    assert "no request to" in stderr and "3 still in flight" in stderr
+    assert "Traceback" not in stderr
+
+
+def test_several_urls_are_interleaved_in_slices_or_run_in_a_row(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    urls = [server.base_url + "/fast", server.base_url + "/fast?b"]
+    status, stdout, stderr = pbench(
+        "-r", "400", "--seed", "7", "--style", "basic", "--export-json", str(out), *urls
+    )
+    assert status == 0, stderr
+    a, b = json.loads(out.read_text())["results"]
+    assert [m["round"] for m in a["measurements"]] == list(range(20))
+    assert [m["round"] for m in b["measurements"]] == list(range(20))
+    positions = [m["position"] for m in a["measurements"]]
+    assert set(positions) == {0, 1}
+    assert [m["position"] for m in b["measurements"]] == [1 - p for p in positions]
+    assert "20 vs 20 slices" in stdout
+    assert "Slices:              20 of 100 ms or more, interleaved" in stdout
+
+    status, _, stderr = pbench(
+        "-r", "400", "--order", "sequential", "--style", "none", "--export-json", str(out), *urls
+    )
+    assert status == 0, stderr
+    a, b = json.loads(out.read_text())["results"]
+    assert [m["round"] for m in a["measurements"]] == list(range(20))
+    assert [m["round"] for m in b["measurements"]] == list(range(20, 40))
+
+
+def test_precision_stops_on_the_interval_of_slices(server: HttpTestServer, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    status, _, stderr = pbench(
+        "--precision", "50%", "--slice", "20ms", "--style", "none", "--export-json", str(out),
+        server.base_url + "/fast",
+    )  # fmt: skip
+    assert status == 0, stderr
+    result = json.loads(out.read_text())["results"][0]
+    assert result["stop_reason"] in ("precision", "budget")
+    assert len(result["times"]) >= 10
+    status, _, stderr = pbench("--precision", "5%", "-d", "1s", server.base_url + "/fast")
+    assert status == 2 and "--precision adapts it" in stderr

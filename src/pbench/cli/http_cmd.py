@@ -189,6 +189,12 @@ def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session)
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
     load = result.sections["load"]
     errors: dict[str, int] = load["errors"]
+    if not errors:
+        return BenchmarkFailed(
+            f"no request to {name!r} finished in time ({load['unfinished']} still in flight"
+            " were abandoned when time was up)",
+            "the server accepted connections but did not answer: check it, or raise -d",
+        )
     kinds = ", ".join(f"{kind}: {n}" for kind, n in errors.items())
     main = max(errors, key=lambda kind: errors[kind])
     detail = f" ({'; '.join(result.notes[:1])})" if main == "dns" and result.notes else ""

@@ -36,9 +36,14 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
             f"Slices:              {slices['count']:,} of {slices['length_s'] * 1e3:g} ms or more,"
             f" {order}; each slice's median is one observation"
         )
+    unfinished = section.get("unfinished") or 0
     if not section.get("succeeded"):
         errors = ", ".join(f"{kind}: {n:,}" for kind, n in section.get("errors", {}).items())
-        return [*lines, f"Errors:              {errors}"]
+        if errors:
+            lines.append(f"Errors:              {errors}")
+        if unfinished:
+            lines.append(f"Unfinished:          {unfinished:,} (in flight when time was up)")
+        return lines
     throughput = section["throughput"]
     per_s = f"{throughput['requests_per_s']:,.1f} requests/s"
     if throughput.get("bytes_per_s"):
@@ -57,6 +62,8 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     if section.get("errors"):
         errors = ", ".join(f"{kind}: {n:,}" for kind, n in section["errors"].items())
         lines.append(f"Errors:              {errors}")
+    if unfinished:
+        lines.append(f"Unfinished:          {unfinished:,} (in flight when time was up)")
     cpu = section.get("client_cpu")
     if cpu:
         lines.append(

@@ -259,8 +259,12 @@ class LoadRunner:
             return
         if load.runs is not None and state.requests >= load.runs:
             state.done, state.stop_reason = True, "runs"
-        elif load.duration_s is not None and state.active_ns >= load.duration_s * 1e9 * 0.999:
+        elif load.duration_s is not None and state.active_ns >= self._enough_ns(load.duration_s):
             state.done, state.stop_reason = True, "time"
+
+    def _enough_ns(self, duration_s: float) -> float:
+        """A benchmark's time is up when what is left would be a stub of a slice."""
+        return (duration_s - 0.05 * self.plan.slice_s) * 1e9
 
     def _stop_all(self, reason: StopReason | None) -> None:
         for state in self._states:
@@ -288,7 +292,8 @@ class LoadRunner:
         if total is None:
             return result
         total = dataclasses.replace(total, active_ns=state.active_ns, unfinished=state.unfinished)
-        if total.requests and not total.succeeded and result.stop_reason != "interrupted":
+        nothing = not total.succeeded and (total.requests or total.unfinished)
+        if nothing and result.stop_reason != "interrupted":
             result.stop_reason = "failed"
         section = load_section(total, self.plan.load, self.hint)
         section["slices"] = {
