@@ -161,6 +161,7 @@ class RunPlan:
     seed: int | None = None
     ignore_failure: IgnoreFailure = field(default_factory=IgnoreFailure)
     precision: Precision | None = None
+    slice_s: float | None = None  # None: one run per visit of a round
 
     @property
     def exact_runs(self) -> int | None:

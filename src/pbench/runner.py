@@ -11,6 +11,10 @@ Order of events (hyperfine's, with interleaving on top):
   rounds of runs (prepare, run, conclude) → cleanup hooks → close targets.
 With ``order="interleaved"`` every round runs each unfinished benchmark once, in a fresh
 random permutation (seeded), so slow drift of the machine hits all commands alike.
+With ``plan.slice_s`` (SQL queries: microseconds each) a benchmark's visit in a round is
+a SLICE of runs lasting that long; runs in one slice share a round number, and
+precision targets (like comparisons) count slices: runs in one slice share the
+moment's machine state and are not independent observations.
 """
 
 from __future__ import annotations
@@ -36,12 +40,13 @@ from pbench.models import (
     StopReason,
     Target,
 )
-from pbench.stats import precision_reached
+from pbench.stats import precision_reached, slice_values
 
 Clock = Callable[[], int]
 Phase = Literal["calibrate", "warmup", "run", "done"]
 CALIBRATION_RUNS = 30
 CALIBRATION_WARMUPS = 3
+MIN_SLICES = 20  # with an exact run count and slices: at most 1/20 of the runs per slice
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,11 +129,11 @@ class Runner:
                 if not active:
                     break
                 if self.plan.order == "sequential":
-                    self._measure(active[0], round_no, 0)
+                    self._visit(active[0], round_no, 0)
                     continue
                 self.rng.shuffle(active)
                 for position, state in enumerate(active):
-                    self._measure(state, round_no, position)
+                    self._visit(state, round_no, position)
         except KeyboardInterrupt:
             for state in self._states:
                 if state.result.stop_reason is None:
@@ -186,6 +191,23 @@ class Runner:
                 state.result.stop_reason = "failed"
                 raise _failure(state.spec.name, outcome, f"warmup run {i + 1}")
             state.result.warmups += 1
+
+    def _visit(self, state: _State, round_no: int, position: int) -> None:
+        """One slice of ``state``'s runs: one run, or with ``plan.slice_s`` runs for that
+        long (at most 1/MIN_SLICES of an exact run count), all in one round."""
+        slice_s = self.plan.slice_s
+        if slice_s is None:
+            self._measure(state, round_no, position)
+            return
+        end = self.clock() + slice_s * 1e9
+        exact = self.plan.exact_runs
+        cap = max(1, math.ceil(exact / MIN_SLICES)) if exact is not None else None
+        count = 0
+        while not state.done:
+            self._measure(state, round_no, position)
+            count += 1
+            if self.clock() >= end or (cap is not None and count >= cap):
+                return
 
     def _measure(self, state: _State, round_no: int, position: int) -> None:
         hooks = state.spec.hooks
@@ -273,7 +295,10 @@ class Runner:
         precision = plan.precision
         if precision is None:
             return "time" if state.measured_ns >= plan.min_time_s * 1e9 else None
-        if precision_reached(state.result.times, precision.fraction, precision.of):
+        observations = slice_values(
+            state.result.times, [m.round for m in state.result.measurements]
+        )
+        if precision_reached(observations, precision.fraction, precision.of):
             return "precision"
         budget = precision.max_time_s
         if budget is not None and self.clock() - self._started_ns >= budget * 1e9:

@@ -15,7 +15,9 @@ from pbench.cli.options import (
     export_options,
     ignore_failure_option,
     load_precision,
-    load_slice_options,
+    order_option,
+    precision_options,
+    slice_option,
 )
 from pbench.cli.session import Session, export_specs, finish_load, loading_line, slice_plan
 from pbench.errors import BenchmarkFailed, UsageError
@@ -123,7 +125,9 @@ HINTS = {
 @ignore_failure_option
 @click.option("--reference", default=None, metavar="NAME", help="Compare every URL with this one.")
 @click.option("--seed", type=int, default=None, help="Seed of sampling and comparisons.")
-@load_slice_options
+@order_option
+@slice_option
+@precision_options
 @comparison_options
 @guarded
 def http(**options: Any) -> int:

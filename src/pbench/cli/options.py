@@ -185,24 +185,26 @@ def ignore_failure_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-def load_slice_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--order, --slice, --precision, --precision-of and --max-time of load runs."""
+def slice_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--slice: how long one benchmark has the pool (or the connection) in a round."""
+    return click.option(
+        "--slice", "slice_s", type=DURATION, default="100ms", show_default=True,
+        help="Length of one slice of runs or load on one benchmark (load: at least ten "
+        "median latencies); each slice's median is one observation of the comparison.",
+    )(fn)  # fmt: skip
+
+
+def precision_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--precision, --precision-of and --max-time (adaptive stopping)."""
     return _group(
-        click.option("--order", type=click.Choice(["interleaved", "sequential"]),
-                     default="interleaved", show_default=True,
-                     help="Interleave the benchmarks in short slices of load in random "
-                     "rounds over the same connections, or run them one after another."),
-        click.option("--slice", "slice_s", type=DURATION, default="100ms", show_default=True,
-                     help="Length of one slice of load on one benchmark (at least ten of "
-                     "its median latencies); each slice's median is one observation."),
         click.option("--precision", type=FRACTION, default=None,
-                     help="Run until the 95% CI of the median over slices is this narrow, "
-                     "e.g. 2% (instead of -d/-r)."),
+                     help="Run until the 95% CI of the median (over slices) is this narrow, "
+                     "e.g. 2%."),
         click.option("--precision-of", type=click.Choice(["median", "mean"]),
                      default="median", show_default=True,
                      help="Statistic --precision applies to."),
         click.option("--max-time", type=DURATION, default=None,
-                     help="Time budget of --precision for the whole run (default 60s)."),
+                     help="Time budget of --precision (load runs: default 60s)."),
     )(fn)  # fmt: skip
 
 

@@ -266,8 +266,10 @@ def finish_load(
     session: Session,
     noun: str,
     all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
+    sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> int:
-    """Run a :class:`pbench.load.runner.LoadRunner`; its report, exports and exit status."""
+    """Run a :class:`pbench.load.runner.LoadRunner`; its report, exports and exit status.
+    ``sections`` derives the target's own section (``sql``) from each load section."""
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
@@ -277,6 +279,10 @@ def finish_load(
     except BenchmarkFailed as exc:
         status, failure = ExitCode.BENCHMARK_FAILED, exc
     results: list[BenchmarkResult] = list(runner.results)
+    if sections is not None:
+        for result in results:
+            if "load" in result.sections:
+                result.sections["sql"] = sections(result.sections["load"])
     if status == ExitCode.OK:
         for result in results:
             if result.stop_reason == "failed":

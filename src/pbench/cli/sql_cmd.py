@@ -14,10 +14,12 @@ from pbench.cli.options import (
     ignore_failure_option,
     order_option,
     parameter_options,
+    precision_options,
     run_count_options,
+    slice_option,
 )
-from pbench.cli.session import Session, export_specs, load_failure
-from pbench.errors import BenchmarkFailed, ExitCode
+from pbench.cli.session import Session, export_specs, finish_load, load_failure, loading_line
+from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
 
 
@@ -129,6 +131,8 @@ from pbench.models import BenchmarkResult
 )
 @click.option("--seed", type=int, default=None, help="Seed of the run order.")
 @order_option
+@slice_option
+@precision_options
 @comparison_options
 @guarded
 def sql(**options: Any) -> int:
@@ -154,6 +158,8 @@ def sql(**options: Any) -> int:
         options["exports"],
     )
     plan = plan_from_options(options)
+    if plan.notice is not None and not display.quiet:
+        click.echo(f"pbench: {plan.notice}", err=True)
     session = Session(specs, display, options, plan.reference)
     if plan.load is not None:
         return _execute_load(plan, session)
@@ -167,30 +173,26 @@ def sql(**options: Any) -> int:
 
 
 def _execute_load(plan: Any, session: Session) -> int:
-    from pbench.targets.sql_load import run_load
+    from pbench.load.runner import LoadBenchmark, LoadRunner
+    from pbench.targets.sql_load import BOTTLENECK_HINT, SqlPool, sql_section
 
-    results: list[BenchmarkResult] = []
-    status = ExitCode.OK
-    failure: BenchmarkFailed | None = None
-    try:
-        for spec in plan.run.benchmarks:
-            if session.display.progress:
-                click.echo(f"Loading {spec.name[:60]!r} ...", err=True)
-            result = run_load(spec, plan.load)
-            results.append(result)
-            session.checkpoint(results)
-            if result.stop_reason == "interrupted":
-                status = ExitCode.INTERRUPTED
-                break
-            failed = load_failure(spec.name, result.sections["load"], "queries")
-            if failed is not None and not session.options["ignore_failure"]:
-                failure, status = failed, ExitCode.BENCHMARK_FAILED
-                break
-    except BenchmarkFailed as exc:
-        failure, status = exc, ExitCode.BENCHMARK_FAILED
-    except KeyboardInterrupt:
-        status = ExitCode.INTERRUPTED
-    return session.finish(results, status, failure)
+    specs = plan.run.benchmarks
+    pool = SqlPool([spec.target for spec in specs], plan.load)
+    benchmarks = [
+        LoadBenchmark(spec.name, spec.command, spec.info, spec.parameters, spec.hooks)
+        for spec in specs
+    ]
+    runner = LoadRunner(pool, benchmarks, plan.slices, bottleneck_hint=BOTTLENECK_HINT)
+    if session.display.progress:
+        click.echo(loading_line(len(specs), plan.slices), err=True)
+
+    def failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
+        failure = load_failure(name, result.sections["load"], "queries")
+        assert failure is not None  # nothing succeeded: something failed
+        return failure
+
+    status = finish_load(runner, session, "queries", failed, sections=sql_section)
+    return status
 
 
 def add_sql_section(result: BenchmarkResult, plan: Any) -> None:

@@ -6,25 +6,30 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.cli.options import check_unique, per_benchmark, run_counts
+from pbench.cli.options import check_unique, load_precision, per_benchmark, run_counts
 from pbench.cli.options import parameters as parameters_of
 from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
+from pbench.load.runner import DEFAULT_PRECISION_BUDGET_S, SlicePlan
 from pbench.load.schedule import LoadPlan
-from pbench.models import BenchmarkSpec, Hooks, RunPlan
+from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
 from pbench.parameters import combinations, substitute
 from pbench.targets.sql import SqlOptions, SqlQuery, SqlScript, make_target, read_sql
+from pbench.targets.sql_postgres import SharedConnection
 
 DEFAULT_LOAD_DURATION_S = 10.0
 
 
 @dataclass(frozen=True)
 class SqlPlan:
-    """The benchmarks, how to run them (``load`` set: concurrent clients), the reference."""
+    """The benchmarks, how to run them (``load`` set: concurrent clients in slices), the
+    reference, and a notice for the user when the order had to change."""
 
     run: RunPlan
     load: LoadPlan | None
     reference: str | None
+    slices: SlicePlan | None = None
+    notice: str | None = None
 
 
 def plan_from_options(options: dict[str, Any]) -> SqlPlan:
@@ -49,15 +54,29 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
     }
     load = _load_plan(options)
     sql_options = _sql_options(options, dsn, load, any(scripts["--prepare-sql"]))
-    specs = [
-        spec
-        for index, query in enumerate(queries)
-        for spec in _query_specs(
-            dsn, query, names[index] if index < len(names) else None,
-            {flag: per[index] for flag, per in scripts.items()},
-            parameters_of(options), sql_options, load,
+
+    def build(shared: object | None) -> list[BenchmarkSpec]:
+        return [
+            spec
+            for index, query in enumerate(queries)
+            for spec in _query_specs(
+                dsn, query, names[index] if index < len(names) else None,
+                {flag: per[index] for flag, per in scripts.items()},
+                parameters_of(options), sql_options, load, shared,
+            )
+        ]  # fmt: skip
+
+    order = options["order"]
+    share = isinstance(dsn, PostgresDsn) and not sql_options.connect_each and order != "sequential"
+    specs = build(SharedConnection() if share else None)
+    notice = None
+    if order == "interleaved" and len(specs) > 1 and _hooks_differ(specs):
+        order = "sequential"
+        notice = (
+            "the queries have different --setup-sql/--teardown-sql, which interleaved rounds "
+            "cannot honour: running them one after another (--order sequential)"
         )
-    ]  # fmt: skip
+        specs = build(None)  # and each on its own connection: setups change sessions
     check_unique([s.name for s in specs])
     reference = options["reference"]
     if reference is not None:
@@ -72,16 +91,39 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
     seed = (
         options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
     )
+    precision = None
+    if load is None and options["precision"] is not None:
+        precision = Precision(options["precision"], options["precision_of"], options["max_time"])
+    elif load is None and options["max_time"] is not None:
+        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
     run = RunPlan(
         benchmarks=specs,
         warmup=options["warmup"],
         min_runs=min_runs,
         max_runs=max_runs,
         min_time_s=min_time,
-        order=options["order"],
+        order=order,
         seed=seed,
+        precision=precision,
+        slice_s=options["slice_s"],
     )
-    return SqlPlan(run=run, load=load, reference=reference)
+    slices = None
+    if load is not None:
+        slices = SlicePlan(
+            load=load,
+            slice_s=options["slice_s"],
+            order=order,
+            precision=load_precision(options),
+            seed=seed,
+        )
+    return SqlPlan(run=run, load=load, reference=reference, slices=slices, notice=notice)
+
+
+def _hooks_differ(specs: list[BenchmarkSpec]) -> bool:
+    def text(hook: object) -> str | None:
+        return getattr(hook, "sql", None)
+
+    return len({(text(s.hooks.setup), text(s.hooks.cleanup)) for s in specs}) > 1
 
 
 def _query_specs(
@@ -92,6 +134,7 @@ def _query_specs(
     parameters: list[Any],
     sql_options: SqlOptions,
     load: LoadPlan | None,
+    shared: object | None = None,
 ) -> list[BenchmarkSpec]:
     """One benchmark per parameter combination of one query, with its SQL hooks."""
     specs: list[BenchmarkSpec] = []
@@ -103,6 +146,7 @@ def _query_specs(
             SqlQuery(query, values),
             sql_options,
             create_missing=scripts["--setup-sql"] is not None,
+            shared=shared,
         )
 
         def hook(flag: str) -> SqlScript | None:
@@ -171,7 +215,10 @@ def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
             "a load run sends queries back to back; put the preparation in --setup-sql",
         )
     runs = options["runs"]
-    if runs is None and duration is None:
+    if options["precision"] is not None:
+        load_precision(options)  # -r/-d conflict
+        duration = options["max_time"] or DEFAULT_PRECISION_BUDGET_S
+    elif runs is None and duration is None:
         duration = DEFAULT_LOAD_DURATION_S
     return LoadPlan(
         concurrency=clients,

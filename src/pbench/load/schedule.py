@@ -132,3 +132,12 @@ class Tickets:
     def stop(self) -> None:
         """No more tickets (Ctrl-C, or every client failed to connect)."""
         self.stopped = True
+
+
+def slice_end(plan: LoadPlan, start_ns: int, last_ns: int) -> int:
+    """When a phase that started at ``start_ns`` ended: its last request, or in open loop
+    at least the end of its schedule (the pool was the benchmark's until then, even when
+    the last request was due and done earlier)."""
+    if plan.rate is None or plan.duration_s is None:
+        return last_ns
+    return max(last_ns, start_ns + int(plan.duration_s * 1e9))

@@ -37,7 +37,7 @@ import time
 from collections.abc import Sequence
 
 from pbench.load.recorder import LoadRun, Recorder
-from pbench.load.schedule import CLOSED, LoadPlan, Tickets
+from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
 from pbench.load.threads import cpu_seconds
 from pbench.targets.http import HttpRequestSpec
 from pbench.targets.http_conn import HttpConnection
@@ -334,7 +334,7 @@ class HttpWorker:
         finally:
             self.recorder = None
             self.tickets = None
-        finished = now()
+        finished = slice_end(plan, start_ns, now())
         return recorder.finish(
             start_ns,
             finished,

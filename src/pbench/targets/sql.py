@@ -103,7 +103,7 @@ class SqlSession(Protocol):
 
     def run_script(self, sql: str) -> None: ...
 
-    def client(self) -> SqlSession: ...
+    def client(self, shared: object | None = None) -> SqlSession: ...
 
     def close(self) -> None: ...
 
@@ -144,11 +144,6 @@ def number_placeholders(text: str, names: frozenset[str]) -> tuple[str, list[str
     return _PLACEHOLDER.sub(number, text), order
 
 
-def substitute(text: str, params: Mapping[str, str]) -> str:
-    """``{name}`` replaced by its value, for scripts (hooks), as commands do."""
-    return _PLACEHOLDER.sub(lambda m: params.get(m[1], m[0]), text)
-
-
 class SqlTarget:
     """A :class:`pbench.models.Target` timing one query through a session."""
 
@@ -187,9 +182,10 @@ class SqlTarget:
             return _failed(exc)
         return self._outcome(batch, 1)
 
-    def client(self) -> SqlTarget:
-        """A new target on its own connection, for one load thread (loops = 1)."""
-        session = self.session.client()
+    def client(self, shared: object | None = None) -> SqlTarget:
+        """A new target on its own connection, for one load thread (loops = 1);
+        PostgreSQL sessions given the same ``shared`` connection take turns on it."""
+        session = self.session.client(shared)
         session.open()
         target = SqlTarget(session, self.options, calibrate=False, clock=self._clock)
         target.loops = 1
@@ -259,8 +255,11 @@ def make_target(
     *,
     create_missing: bool = False,
     clock: Clock = time.perf_counter_ns,
+    shared: object | None = None,
 ) -> SqlTarget:
-    """A target for ``query`` on ``dsn``; ``create_missing`` lets a setup create the file."""
+    """A target for ``query`` on ``dsn``; ``create_missing`` lets a setup create the file;
+    targets made with the same ``shared`` (a PostgreSQL SharedConnection) share one
+    connection."""
     if options.loops is not None and options.loops < 1:
         raise UsageError("--loops must be at least 1", "use --loops 1 to time each query alone")
     if options.timeout_s is not None and options.timeout_s <= 0:
@@ -271,9 +270,10 @@ def make_target(
         session: SqlSession = SqliteSession(dsn, query, options, create_missing, clock)
         return SqlTarget(session, options, calibrate=True, clock=clock)
     assert isinstance(dsn, PostgresDsn)
-    from pbench.targets.sql_postgres import PostgresSession
+    from pbench.targets.sql_postgres import PostgresSession, SharedConnection
 
-    session = PostgresSession(dsn, query, options, clock)
+    together = shared if isinstance(shared, SharedConnection) else None
+    session = PostgresSession(dsn, query, options, clock, together)
     return SqlTarget(session, options, calibrate=False, clock=clock)
 
 

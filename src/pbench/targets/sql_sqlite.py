@@ -8,6 +8,8 @@
   database that a control connection keeps alive, so that the setup SQL and every
   per-run connection see the same tables.
 - ``--timeout``: a progress handler aborts the statement once the deadline passed.
+- Connections may be used from another thread (``check_same_thread=False``): a load
+  run's slices put one client thread at a time on each connection.
 - Bytes are the sizes of the fetched values: 8 per number, the UTF-8 length of text,
   the length of a blob.
 """
@@ -73,13 +75,24 @@ class SqliteSession:
     def _connect(self) -> sqlite3.Connection:
         cache = 128 if self.options.prepared else 0
         if self.dsn.in_memory and self._shared_memory is None:
-            conn = sqlite3.connect(":memory:", isolation_level=None, cached_statements=cache)
+            conn = sqlite3.connect(
+                ":memory:", isolation_level=None, cached_statements=cache, check_same_thread=False
+            )
         elif self.dsn.in_memory:
             conn = sqlite3.connect(
-                self._shared_memory or "", isolation_level=None, cached_statements=cache, uri=True
+                self._shared_memory or "",
+                isolation_level=None,
+                cached_statements=cache,
+                uri=True,
+                check_same_thread=False,
             )
         else:
-            conn = sqlite3.connect(self.dsn.path, isolation_level=None, cached_statements=cache)
+            conn = sqlite3.connect(
+                self.dsn.path,
+                isolation_level=None,
+                cached_statements=cache,
+                check_same_thread=False,
+            )
         if self.options.timeout_s is not None:
             conn.set_progress_handler(self._past_deadline, PROGRESS_STEPS)
         return conn
@@ -105,8 +118,9 @@ class SqliteSession:
                 "check the path in --db and its permissions",
             ) from None
 
-    def client(self) -> SqliteSession:
-        """A session on its own connection (for another thread); same database."""
+    def client(self, shared: object | None = None) -> SqliteSession:
+        """A session on its own connection (for another thread); same database.
+        (``shared`` is PostgreSQL's: SQLite connections are cheap and local.)"""
         if self.dsn.in_memory and self._shared_memory is None:
             raise UsageError(
                 "an in-memory SQLite database cannot be shared by several clients",
