@@ -124,6 +124,26 @@ def test_hook_order_via_log_file(invoke: Invoke, tmp_path: Path) -> None:
     ]
 
 
+def test_input_file_feeds_every_run_from_its_start(invoke: Invoke, tmp_path: Path) -> None:
+    source = tmp_path / "nums.txt"
+    source.write_text("".join(f"{i}\n" for i in range(1, 11)))  # seq 1 10: 21 bytes
+    out, log = tmp_path / "out.txt", tmp_path / "log"
+    result = invoke(
+        "--runs", "4", "--warmup", "2", "--style", "none",
+        "--input", str(source), "--output", str(out),
+        f"cat | wc -c | tee -a {log}",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert log.read_text().split() == ["21"] * 6  # two warmups, four runs: all of it
+    assert out.read_text().split() == ["21"]  # emptied before every run, as hyperfine
+    result = invoke(
+        "--runs", "4", "--style", "none", "--input", str(source), "--output", str(out),
+        "head -c 4",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert out.read_text() == "1\n2\n"
+
+
 def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     result = invoke(

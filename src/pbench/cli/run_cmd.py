@@ -94,14 +94,16 @@ class RunCommand(click.Command):
     default="null",
     show_default=True,
     metavar="WHERE",
-    help="Where commands' output goes: null, pipe, inherit, or a FILE.",
+    help="Where commands' output goes: null, pipe, inherit, or a FILE (emptied before "
+    "every run, as hyperfine does: it keeps the last run's output; hooks never write to it).",
 )
 @click.option(
     "--input",
     "input_path",
     default=None,
     metavar="FILE",
-    help="Feed FILE to every run's standard input (default: nothing).",
+    help="Feed FILE to every run's standard input, each run (warmups too) from its start "
+    "(default: nothing).",
 )
 @click.option(
     "-n",
