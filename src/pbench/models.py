@@ -111,7 +111,8 @@ class BenchmarkSpec:
 
     ``command`` is what is shown and exported (already redacted of secrets);
     ``info`` records the choices that shaped the measurement (shell mode, DSN without
-    password, HTTP method, ...) and goes verbatim into the JSON export.
+    password, HTTP method, ...) and goes verbatim into the JSON export; ``notes`` are
+    what the plan decided for the user (said once on stderr, and in the result's notes).
     """
 
     name: str
@@ -120,6 +121,7 @@ class BenchmarkSpec:
     hooks: Hooks = field(default_factory=Hooks)
     parameters: Mapping[str, str] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
+    notes: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,16 @@ command launcher reads it right around fork and reap) reports that as
 target to get exactly reproducible results.
 
 Order of events (hyperfine's, with interleaving on top):
-  open targets → setup hooks → shell calibration → warmups (prepare, run, conclude) →
-  rounds of runs (prepare, run, conclude) → cleanup hooks → close targets.
-With ``order="interleaved"`` every round runs each unfinished benchmark once, in a fresh
-random permutation (seeded), so slow drift of the machine hits all commands alike.
+  open targets → shell calibration → one lifecycle → close targets,
+  a lifecycle being: setup hooks → warmups (prepare, run, conclude) → rounds of runs
+  (prepare, run, conclude) → cleanup hooks.
+With ``order="sequential"`` each benchmark has a lifecycle of its own, one after the
+other, exactly as in hyperfine (setup1 runs1 cleanup1 setup2 runs2 cleanup2). With
+``order="interleaved"`` all benchmarks share one lifecycle: every setup, every warmup,
+then rounds that run each unfinished benchmark once, in a fresh random permutation
+(seeded), so slow drift of the machine hits all commands alike; the plan chooses
+sequential order when setups or cleanups differ between benchmarks, since interleaved
+rounds cannot honour them.
 With ``plan.slice_s`` (SQL queries: microseconds each) a benchmark's visit in a round is
 a SLICE of runs lasting that long; runs in one slice share a round number, and
 precision targets (like comparisons) count slices: runs in one slice share the
@@ -78,7 +84,11 @@ class _State:
         self.index = index
         self.spec = spec
         self.result = BenchmarkResult(
-            name=spec.name, command=spec.command, parameters=spec.parameters, info=spec.info
+            name=spec.name,
+            command=spec.command,
+            parameters=spec.parameters,
+            info=spec.info,
+            notes=list(spec.notes),
         )
         self.measured_ns = 0
         self.overhead: Overhead | None = None
@@ -108,45 +118,53 @@ class Runner:
         self.on_finished = on_finished
         self._states = [_State(i, spec) for i, spec in enumerate(plan.benchmarks)]
         self.results: list[BenchmarkResult] = [s.result for s in self._states]
-        self._started_ns = 0
+        self._started_ns = 0  # start of the current lifecycle's rounds (--max-time)
+        self._rounds = itertools.count()
+        self._set_up: list[_State] = []  # setup ran, cleanup not yet
 
     def run(self) -> list[BenchmarkResult]:
         opened: list[Target] = []
-        set_up: list[_State] = []
         try:
             for state in self._states:
                 state.spec.target.open()
                 opened.append(state.spec.target)
             for state in self._states:
-                _call_hook(state.spec.hooks.setup, None)
-                set_up.append(state)
-            for state in self._states:
                 self._calibrate(state)
-                self._warm_up(state)
-            self._started_ns = self.clock()
-            for round_no in itertools.count():
-                active = [s for s in self._states if not s.done]
-                if not active:
-                    break
-                if self.plan.order == "sequential":
-                    self._visit(active[0], round_no, 0)
-                    continue
-                self.rng.shuffle(active)
-                for position, state in enumerate(active):
-                    self._visit(state, round_no, position)
+            if self.plan.order == "sequential":
+                for state in self._states:
+                    self._lifecycle([state])
+            else:
+                self._lifecycle(self._states)
         except KeyboardInterrupt:
             for state in self._states:
                 if state.result.stop_reason is None:
                     state.result.stop_reason = "interrupted"
             raise
         finally:
-            for state in set_up:
+            for state in self._set_up:  # after a failure or Ctrl-C: still clean up
                 with contextlib.suppress(BenchmarkFailed, KeyboardInterrupt):
                     _call_hook(state.spec.hooks.cleanup, None)
             for target in opened:
                 with contextlib.suppress(Exception):
                     target.close()
         return self.results
+
+    def _lifecycle(self, states: list[_State]) -> None:
+        """Setup, warmups, rounds of runs and cleanup of ``states``, measured together."""
+        for state in states:
+            _call_hook(state.spec.hooks.setup, None)
+            self._set_up.append(state)
+        for state in states:
+            self._warm_up(state)
+        self._started_ns = self.clock()
+        while active := [s for s in states if not s.done]:
+            round_no = next(self._rounds)
+            self.rng.shuffle(active)
+            for position, state in enumerate(active):
+                self._visit(state, round_no, position)
+        for state in states:
+            self._set_up.remove(state)
+            _call_hook(state.spec.hooks.cleanup, None)
 
     # -- phases ----------------------------------------------------------------------
 

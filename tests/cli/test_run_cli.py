@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import time
 from pathlib import Path
 
 import psutil
+import pytest
 
 from .conftest import Invoke
 
@@ -122,6 +124,107 @@ def test_hook_order_via_log_file(invoke: Invoke, tmp_path: Path) -> None:
         *["prepare", "run", "conclude"] * 3,  # one warmup, two runs
         "cleanup",
     ]
+
+
+def test_input_file_feeds_every_run_from_its_start(invoke: Invoke, tmp_path: Path) -> None:
+    source = tmp_path / "nums.txt"
+    source.write_text("".join(f"{i}\n" for i in range(1, 11)))  # seq 1 10: 21 bytes
+    out, log = tmp_path / "out.txt", tmp_path / "log"
+    result = invoke(
+        "--runs", "4", "--warmup", "2", "--style", "none",
+        "--input", str(source), "--output", str(out),
+        f"cat | wc -c | tee -a {log}",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert log.read_text().split() == ["21"] * 6  # two warmups, four runs: all of it
+    assert out.read_text().split() == ["21"]  # emptied before every run, as hyperfine
+    result = invoke(
+        "--runs", "4", "--style", "none", "--input", str(source), "--output", str(out),
+        "head -c 4",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert out.read_text() == "1\n2\n"
+
+
+def per_parameter_hooks(log: Path) -> list[str]:
+    return [
+        "--runs", "2", "--warmup", "1",
+        "-s", f"echo setup{{d}} >> {log}", "-p", f"echo prepare{{d}} >> {log}",
+        "-c", f"echo cleanup{{d}} >> {log}", "-L", "d", "1,2",
+        f"sh -c 'echo run{{d}} >> {log}'",
+    ]  # fmt: skip
+
+
+HYPERFINE_HOOK_LOG = [
+    "setup1", *["prepare1", "run1"] * 3, "cleanup1",  # one warmup, two runs
+    "setup2", *["prepare2", "run2"] * 3, "cleanup2",
+]  # fmt: skip
+
+
+def test_setup_per_parameter_runs_right_before_its_benchmark(
+    invoke: Invoke, tmp_path: Path
+) -> None:
+    for order in ("sequential", "interleaved"):
+        log, out = tmp_path / f"{order}.log", tmp_path / f"{order}.json"
+        result = invoke(
+            "--order", order, "--style", "none", "--export-json", str(out),
+            *per_parameter_hooks(log),
+        )  # fmt: skip
+        assert result.code == 0, result.err
+        assert log.read_text().split() == HYPERFINE_HOOK_LOG, order
+        entries = json.loads(out.read_text())["results"]
+        assert [e["info"]["order"] for e in entries] == ["sequential", "sequential"]
+        if order == "interleaved":  # switched, and said so once
+            assert result.err.count("pbench: note:") == 1, result.err
+            assert "--setup and --cleanup differ between benchmarks" in result.err
+            assert "sequential order" in entries[0]["notes"][0]
+        else:
+            assert result.err == ""
+
+
+def test_setup_state_is_each_benchmarks_own(invoke: Invoke, tmp_path: Path) -> None:
+    # The "check out and build per parameter" pattern: the setup leaves state that the
+    # runs of its benchmark, and only those, depend on.
+    out, current = tmp_path / "r.json", tmp_path / "cur"
+    result = invoke(
+        "--runs", "3", "--style", "none", "--export-json", str(out),
+        "-L", "d", "0.05,0.2", "-n", "d={d}", "-s", f"echo {{d}} > {current}",
+        f"sleep $(cat {current})",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    medians = [e["median"] for e in json.loads(out.read_text())["results"]]
+    assert 0.045 < medians[0] < 0.15 and medians[1] > 0.19, medians
+
+
+def test_identical_setup_stays_interleaved(invoke: Invoke, tmp_path: Path) -> None:
+    log, out = tmp_path / "log", tmp_path / "r.json"
+    result = invoke(
+        "--runs", "2", "--style", "none", "--export-json", str(out),
+        "-s", f"echo setup >> {log}", "-c", f"echo cleanup >> {log}", "-L", "d", "1,2",
+        f"sh -c 'echo run{{d}} >> {log}'",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.err == ""
+    lines = log.read_text().split()
+    assert lines[:2] == ["setup", "setup"] and lines[-2:] == ["cleanup", "cleanup"]
+    assert sorted(lines[2:-2]) == ["run1", "run1", "run2", "run2"]
+    entries = json.loads(out.read_text())["results"]
+    assert [e["info"]["order"] for e in entries] == ["interleaved", "interleaved"]
+    assert not any("sequential order" in note for e in entries for note in e["notes"])
+
+
+@pytest.mark.skipif(shutil.which("hyperfine") is None, reason="hyperfine is not installed")
+def test_hook_log_matches_hyperfines(invoke: Invoke, tmp_path: Path) -> None:
+    theirs, ours = tmp_path / "hyperfine.log", tmp_path / "pbench.log"
+    subprocess.run(
+        ["hyperfine", "--style", "none", *per_parameter_hooks(theirs)],
+        check=True,
+        capture_output=True,
+    )
+    assert theirs.read_text().split() == HYPERFINE_HOOK_LOG  # what the tests above expect
+    result = invoke("--style", "none", *per_parameter_hooks(ours))
+    assert result.code == 0, result.err
+    assert ours.read_text().split() == theirs.read_text().split()
 
 
 def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:

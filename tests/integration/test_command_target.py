@@ -144,6 +144,39 @@ def test_output_to_file_and_input_from_file(tmp_path: Path) -> None:
     assert out.read_text() == "hello\n"
 
 
+@pytest.mark.parametrize("use_launcher", [True, False])
+def test_every_run_reads_the_input_from_its_start(tmp_path: Path, use_launcher: bool) -> None:
+    # hyperfine opens --input and --output FILE anew for every run: each run reads the
+    # whole input, and the output file holds the last run's output only.
+    source = tmp_path / "nums.txt"
+    source.write_text("".join(f"{i}\n" for i in range(1, 11)))
+    out = tmp_path / "out.txt"
+    options = CommandOptions(
+        env=dict(os.environ),
+        output="file",
+        output_path=str(out),
+        input_path=str(source),
+        use_launcher=use_launcher,
+    )
+    target = CommandTarget(plan_invocation("head -c 4", None), options)
+    target.open()
+    try:
+        for i in range(4):
+            assert target.execute(i).exit_code == 0
+            assert out.read_text() == "1\n2\n", f"run {i + 1}"
+        # A hook may replace the input (write a new file, then mv): the next run reads it.
+        fresh = tmp_path / "fresh.txt"
+        fresh.write_text("abcdefgh")
+        fresh.replace(source)
+        assert target.execute(4).exit_code == 0
+        assert out.read_text() == "abcd"
+        out.unlink()  # and one may remove the output file: the next run creates it again
+        assert target.execute(5).exit_code == 0
+        assert out.read_text() == "abcd"
+    finally:
+        target.close()
+
+
 def test_pipe_output_is_drained() -> None:
     # 10 MB through a pipe would block a child whose pipe nobody reads.
     outcome = run(py("import sys; sys.stdout.write('x' * 10_000_000)"), output="pipe", timeout_s=20)

@@ -144,6 +144,100 @@ def test_hook_order_matches_hyperfine() -> None:
     ]  # fmt: skip
 
 
+class CalibratedTarget(FakeTarget):
+    """A shell command: the runner first times its empty-command probe."""
+
+    def overhead_target(self) -> FakeTarget:
+        return FakeTarget(self.clock, [100], self.log, f"probe-{self.name}")
+
+
+def logged_hooks(log: list[str], name: str) -> Hooks:
+    return Hooks(
+        setup=LogHook(log, f"setup {name}"),
+        prepare=LogHook(log, f"prepare {name}"),
+        conclude=LogHook(log, f"conclude {name}"),
+        cleanup=LogHook(log, f"cleanup {name}"),
+    )
+
+
+def without_probe_runs(log: list[str]) -> list[str]:
+    return [line for line in log if not line.startswith("run probe")]
+
+
+def test_sequential_order_gives_each_benchmark_its_own_lifecycle() -> None:
+    # hyperfine: shell calibration once, then per benchmark setup, warmups, runs, cleanup.
+    clock, log = FakeClock(), []
+    targets = [CalibratedTarget(clock, [1000], log, n) for n in "ab"]
+    plan = RunPlan(
+        [spec(t.name, t, logged_hooks(log, t.name)) for t in targets],
+        warmup=1,
+        min_runs=2,
+        max_runs=2,
+        order="sequential",
+    )
+    results = Runner(plan, clock=clock).run()
+    assert without_probe_runs(log) == [
+        "open a", "open b",
+        "open probe-a", "close probe-a", "open probe-b", "close probe-b",
+        "setup a",
+        "prepare a 0", "run a 0", "conclude a 0",  # warmup
+        "prepare a 0", "run a 0", "conclude a 0",
+        "prepare a 1", "run a 1", "conclude a 1",
+        "cleanup a",
+        "setup b",
+        "prepare b 0", "run b 0", "conclude b 0",  # warmup
+        "prepare b 0", "run b 0", "conclude b 0",
+        "prepare b 1", "run b 1", "conclude b 1",
+        "cleanup b",
+        "close a", "close b",
+    ]  # fmt: skip
+    assert [[m.round for m in r.measurements] for r in results] == [[0, 1], [2, 3]]
+
+
+def test_interleaved_order_sets_up_all_before_the_rounds_and_cleans_up_after() -> None:
+    clock, log = FakeClock(), []
+    targets = [CalibratedTarget(clock, [1000], log, n) for n in "ab"]
+    plan = RunPlan(
+        [spec(t.name, t, logged_hooks(log, t.name)) for t in targets],
+        warmup=1,
+        min_runs=3,
+        max_runs=3,
+        seed=5,
+    )
+    Runner(plan, clock=clock).run()
+    lines = without_probe_runs(log)
+    assert lines[:6] == [
+        "open a", "open b",
+        "open probe-a", "close probe-a", "open probe-b", "close probe-b",
+    ]  # fmt: skip
+    assert lines[6:14] == [
+        "setup a", "setup b",
+        "prepare a 0", "run a 0", "conclude a 0",  # warmups
+        "prepare b 0", "run b 0", "conclude b 0",
+    ]  # fmt: skip
+    rounds = lines[14:-4]
+    assert len(rounds) == 3 * 2 * 3  # (prepare, run, conclude) x 2 benchmarks x 3 rounds
+    assert not [line for line in rounds if line.startswith(("setup", "cleanup"))]
+    assert lines[-4:] == ["cleanup a", "cleanup b", "close a", "close b"]
+
+
+def test_failing_cleanup_in_sequential_order_stops_before_the_next_benchmark() -> None:
+    clock, log = FakeClock(), []
+    a, b = FakeTarget(clock, [1000], log, "a"), FakeTarget(clock, [1000], log, "b")
+    failing = Hooks(setup=LogHook(log, "setup a"), cleanup=LogHook(log, "cleanup a", fail=True))
+    plan = RunPlan(
+        [spec("a", a, failing), spec("b", b, Hooks(setup=LogHook(log, "setup b")))],
+        min_runs=1,
+        max_runs=1,
+        order="sequential",
+    )
+    runner = Runner(plan, clock=clock)
+    with pytest.raises(HookFailed, match="cleanup a"):
+        runner.run()
+    assert log == ["open a", "open b", "setup a", "run a 0", "cleanup a", "close a", "close b"]
+    assert runner.results[0].stop_reason == "runs"
+
+
 def test_min_time_keeps_measuring() -> None:
     clock, log = FakeClock(), []
     target = FakeTarget(clock, [100_000_000], log, "x")  # 0.1 s per run
@@ -182,6 +276,22 @@ def test_precision_budget_stops_noisy_target() -> None:
     [result] = Runner(plan, clock=clock).run()
     assert result.stop_reason == "budget"
     assert sum(result.times) == pytest.approx(0.1, abs=0.003)
+
+
+def test_precision_budget_is_per_benchmark_in_sequential_order() -> None:
+    # Each benchmark's lifecycle has its own measuring phase: the second is not left
+    # with what the first one did not use.
+    clock, log = FakeClock(), []
+    targets = [FakeTarget(clock, [1_000_000, 3_000_000], log, n) for n in "ab"]
+    plan = RunPlan(
+        [spec(t.name, t) for t in targets],
+        min_runs=3,
+        precision=Precision(0.01, max_time_s=0.1),
+        order="sequential",
+    )
+    for result in Runner(plan, clock=clock).run():
+        assert result.stop_reason == "budget"
+        assert sum(result.times) == pytest.approx(0.1, abs=0.003)
 
 
 def test_failure_stops_with_message_and_keeps_runs() -> None:

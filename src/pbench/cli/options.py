@@ -82,14 +82,19 @@ def comparison_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)  # fmt: skip
 
 
-def order_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+def order_option_with(rule: str) -> Decorator:
+    """--order; ``rule`` adds when a subcommand measures sequentially anyway."""
     return click.option(
         "--order",
         type=click.Choice(["interleaved", "sequential"]),
         default="interleaved",
         show_default=True,
-        help="Interleave benchmarks in random rounds, or one after another (hyperfine's order).",
-    )(fn)
+        help="Interleave benchmarks in random rounds, or one after another (hyperfine's order)."
+        + (f" {rule}" if rule else ""),
+    )
+
+
+order_option = order_option_with("")
 
 
 def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:

@@ -11,7 +11,7 @@ from pbench.cli.options import (
     comparison_options,
     display_options,
     export_options,
-    order_option,
+    order_option_with,
     parameter_options,
     run_count_options,
 )
@@ -43,7 +43,8 @@ class RunCommand(click.Command):
     "setups",
     multiple=True,
     metavar="CMD",
-    help="Run once before all runs of a command (once, or once per command).",
+    help="Run once before all runs of a command (once, or once per command); if it differs "
+    "between benchmarks, they are measured one after another (see --order).",
 )
 @click.option(
     "-p",
@@ -67,7 +68,8 @@ class RunCommand(click.Command):
     "cleanups",
     multiple=True,
     metavar="CMD",
-    help="Run once after all runs of a command (once, or once per command).",
+    help="Run once after all runs of a command (once, or once per command); if it differs "
+    "between benchmarks, they are measured one after another (see --order).",
 )
 @parameter_options("{VAR} in commands, names and hooks takes each value")
 @click.option(
@@ -94,14 +96,16 @@ class RunCommand(click.Command):
     default="null",
     show_default=True,
     metavar="WHERE",
-    help="Where commands' output goes: null, pipe, inherit, or a FILE.",
+    help="Where commands' output goes: null, pipe, inherit, or a FILE (emptied before "
+    "every run, as hyperfine does: it keeps the last run's output; hooks never write to it).",
 )
 @click.option(
     "--input",
     "input_path",
     default=None,
     metavar="FILE",
-    help="Feed FILE to every run's standard input (default: nothing).",
+    help="Feed FILE to every run's standard input, each run (warmups too) from its start "
+    "(default: nothing).",
 )
 @click.option(
     "-n",
@@ -131,7 +135,10 @@ class RunCommand(click.Command):
     help="Set an environment variable for the commands; repeatable.",
 )
 @click.option("--seed", type=int, default=None, help="Seed of the run order and padding.")
-@order_option
+@order_option_with(
+    "Setups and cleanups that differ between benchmarks ({VAR} in them, or one per command) "
+    "need sequential order: pbench then uses it, and says so."
+)
 @click.option(
     "--precision",
     type=FRACTION,
@@ -149,7 +156,8 @@ class RunCommand(click.Command):
     "--max-time",
     type=DURATION,
     default=None,
-    help="Time budget of --precision for the measuring phase.",
+    help="Time budget of --precision for the measuring phase (of each benchmark, in "
+    "sequential order).",
 )
 @click.option("--no-sample", is_flag=True, help="Do not follow the process tree with psutil.")
 @click.option(
@@ -179,6 +187,8 @@ def run(**options: Any) -> int:
         options["exports"],
     )
     plan, reference = plan_from_options(options)
+    for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
+        click.echo(f"pbench: note: {note}", err=True)
     session = Session(specs, display, options, reference)
     results, status, failure = session.run(plan, finished=_attach_process_tree)
     for result in results:

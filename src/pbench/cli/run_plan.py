@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
 from pbench.errors import UsageError
-from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Precision, RunPlan
+from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, Precision, RunPlan
 from pbench.parameters import combinations, substitute
 from pbench.params import parse_assignment, parse_exit_codes
 from pbench.targets.command import CommandIO, CommandOptions, CommandTarget, OutputKind
@@ -40,13 +40,14 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
             specs.insert(0, match)
         reference_name = match.name
     check_unique([s.name for s in specs])
+    order, specs = _order(options["order"], specs)
     plan = RunPlan(
         benchmarks=specs,
         warmup=options["warmup"],
         min_runs=min_runs,
         max_runs=max_runs,
         min_time_s=min_time,
-        order=options["order"],
+        order=order,
         seed=seed,
         ignore_failure=_ignore_failure(options),
         precision=_precision(options),
@@ -86,6 +87,37 @@ def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec
             name = substitute(name_template, values)
             specs.append(factory.make(substitute(command, values), name, values, hooks))
     return specs
+
+
+def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[BenchmarkSpec]]:
+    """The order to measure in, recorded in every benchmark's info.
+
+    Interleaved rounds run every setup before the first round and every cleanup after
+    the last, which is right only when all benchmarks share one setup and one cleanup
+    (benchmarks without one, such as an added --reference, do not count). A setup that
+    differs per benchmark (``-s 'git checkout {rev} && make'``) must run right before
+    that benchmark's runs, as hyperfine does: then pbench measures in sequential order
+    and says so.
+    """
+    differ = [
+        flag
+        for kind, flag in (("setup", "--setup"), ("cleanup", "--cleanup"))
+        if len({_hook_text(getattr(s.hooks, kind)) for s in specs} - {None}) > 1
+    ]
+    order: Order = requested
+    notes: tuple[str, ...] = ()
+    if requested == "interleaved" and differ:
+        order = "sequential"
+        notes = (
+            f"{' and '.join(differ)} differ between benchmarks: measuring in sequential "
+            "order (each benchmark's setup, runs and cleanup in turn, as hyperfine does), "
+            "not in interleaved rounds",
+        )
+    return order, [replace(s, info={**s.info, "order": order}, notes=notes) for s in specs]
+
+
+def _hook_text(hook: Hook | None) -> str | None:
+    return hook.command if isinstance(hook, CommandHook) else None
 
 
 def _precision(options: dict[str, Any]) -> Precision | None:

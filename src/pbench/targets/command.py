@@ -12,6 +12,7 @@ import contextlib
 import os
 import random
 import shutil
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -52,7 +53,12 @@ class CommandOptions:
 
 class CommandIO:
     """What the commands of one pbench invocation share: their standard streams and the
-    resident launcher. Opened by the first target that needs it, closed by the last."""
+    resident launcher. Opened by the first target that needs it, closed by the last.
+
+    As in hyperfine, which opens ``--input FILE`` and ``--output FILE`` anew for every
+    run, each run (warmups too) reads the input from its start and starts the output
+    file empty, which therefore ends holding the last run's output (:meth:`rewind`).
+    """
 
     def __init__(self, options: CommandOptions) -> None:
         self.options = options
@@ -86,9 +92,40 @@ class CommandIO:
             self.drain_fd, self.out_fd = os.pipe2(os.O_CLOEXEC)
         if self.launcher_program is not None:
             self.launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
-            if options.output == "pipe" and self.out_fd is not None:
-                os.close(self.out_fd)  # the launcher holds the write end now
+
+    def rewind(self) -> None:
+        """Before each run: the input from its start, the output file empty.
+
+        The launcher's (or the spawned command's) fds 0-2 share their file offsets with
+        ours, so a seek and a truncate here are seen by the next command. A file that a
+        hook replaced (``mv new input``) is opened anew, and the launcher restarted on it.
+        """
+        options = self.options
+        replaced = False
+        if options.input_path is not None and self.stdin_fd is not None:
+            if _replaced(options.input_path, self.stdin_fd):
+                os.close(self.stdin_fd)
+                self.stdin_fd = None
+                path = options.input_path
+                self.stdin_fd = _open_fd(path, os.O_RDONLY, "--input", during_run=True)
+                replaced = True
+            elif _is_regular(self.stdin_fd):
+                os.lseek(self.stdin_fd, 0, os.SEEK_SET)
+        if options.output == "file" and options.output_path is not None and self.out_fd is not None:
+            if _replaced(options.output_path, self.out_fd):
+                os.close(self.out_fd)
                 self.out_fd = None
+                flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+                self.out_fd = _open_fd(options.output_path, flags, "--output", during_run=True)
+                replaced = True
+            elif _is_regular(self.out_fd):
+                os.ftruncate(self.out_fd, 0)
+                os.lseek(self.out_fd, 0, os.SEEK_SET)
+        if replaced and self.launcher is not None and self.launcher_program is not None:
+            assert self.stdin_fd is not None
+            self.launcher.close()
+            self.launcher = None
+            self.launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
 
     def _close(self) -> None:
         if self.launcher is not None:
@@ -146,6 +183,7 @@ class CommandTarget:
             # Random-length environment: shifts the initial stack so that one lucky or
             # unlucky memory layout cannot bias all runs (Mytkowicz et al., ASPLOS 2009).
             env[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
+        self.io.rewind()
         if self.io.launcher is not None:
             return self._through_launcher(self.io.launcher, env)
         return self._spawn_directly(env)
@@ -265,14 +303,27 @@ class CommandTarget:
         )
 
 
-def _open_fd(path: str, flags: int, option: str) -> int:
+def _open_fd(path: str, flags: int, option: str, *, during_run: bool = False) -> int:
     try:
         return os.open(path, flags | os.O_CLOEXEC, 0o644)
     except OSError as exc:
-        raise UsageError(
-            f"cannot open {path!r} for {option}: {exc.strerror}",
-            f"check the path given to {option}",
-        ) from None
+        error = BenchmarkFailed if during_run else UsageError
+        hint = "did a hook remove it?" if during_run else f"check the path given to {option}"
+        raise error(f"cannot open {path!r} for {option}: {exc.strerror}", hint) from None
+
+
+def _is_regular(fd: int) -> bool:
+    return stat.S_ISREG(os.fstat(fd).st_mode)
+
+
+def _replaced(path: str, fd: int) -> bool:
+    """Whether ``path`` no longer names the file open on ``fd`` (removed or replaced)."""
+    try:
+        named = os.stat(path)
+    except OSError:
+        return True
+    own = os.fstat(fd)
+    return (named.st_dev, named.st_ino) != (own.st_dev, own.st_ino)
 
 
 def _wait_exit(pid: int, timeout: float | None, drain_fd: int | None) -> bool:
