@@ -14,6 +14,7 @@ from pbench.cli.options import (
     display_options,
     export_options,
     ignore_failure_option,
+    runs_or_duration,
 )
 from pbench.cli.session import Session, export_specs, load_failure
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError
@@ -247,6 +248,7 @@ def load_plan(options: dict[str, Any], default_duration_s: float) -> Any:
     from pbench.load.schedule import LoadPlan
 
     runs, duration = options["runs"], options["duration"]
+    runs_or_duration(runs, duration, "requests")
     if runs is None and duration is None:
         duration = default_duration_s
     workers, concurrency = options["workers"], options["concurrency"]

@@ -90,9 +90,16 @@ def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec
 
 def _precision(options: dict[str, Any]) -> Precision | None:
     if options["precision"] is not None:
-        return Precision(options["precision"], options["precision_of"], options["max_time"])
+        of = options["precision_of"] or "median"
+        return Precision(options["precision"], of, options["max_time"])
     if options["max_time"] is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    if options["precision_of"] is not None:
+        raise UsageError(
+            "--precision-of says which statistic --precision applies to, but --precision "
+            "was not given",
+            "add --precision, e.g. --precision 2% --precision-of mean",
+        )
     return None
 
 

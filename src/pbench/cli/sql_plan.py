@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.cli.options import check_unique, per_benchmark, run_counts
+from pbench.cli.options import check_unique, per_benchmark, run_counts, runs_or_duration
 from pbench.cli.options import parameters as parameters_of
 from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
@@ -171,6 +171,7 @@ def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
             "a load run sends queries back to back; put the preparation in --setup-sql",
         )
     runs = options["runs"]
+    runs_or_duration(runs, duration, "queries")
     if runs is None and duration is None:
         duration = DEFAULT_LOAD_DURATION_S
     return LoadPlan(

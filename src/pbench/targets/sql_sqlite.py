@@ -109,8 +109,10 @@ class SqliteSession:
         """A session on its own connection (for another thread); same database."""
         if self.dsn.in_memory and self._shared_memory is None:
             raise UsageError(
-                "an in-memory SQLite database cannot be shared by several clients",
-                "use an SQLite file (--db sqlite:///bench.db) with --clients",
+                "a load run (-c/--clients, -d/--duration, --rate) cannot use an in-memory "
+                "SQLite database: its clients query on connections of their own, and an "
+                "in-memory database lives in the one connection that made it",
+                "use an SQLite file, e.g. --db sqlite:///bench.db",
             )
         other = SqliteSession(self.dsn, SqlQuery(""), self.options, True, self.clock)
         other.sql, other.params = self.sql, self.params
