@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
 from pbench.errors import UsageError
@@ -90,7 +90,7 @@ def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec
 
 def _precision(options: dict[str, Any]) -> Precision | None:
     if options["precision"] is not None:
-        of = options["precision_of"] or "median"
+        of: Literal["median", "mean"] = options["precision_of"] or "median"
         return Precision(options["precision"], of, options["max_time"])
     if options["max_time"] is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
