@@ -64,7 +64,9 @@ def test_inconclusive_when_the_interval_straddles_the_threshold() -> None:
 
 def test_suggested_run_count_is_enough() -> None:
     """Follow the advice: the suggested run count reaches a verdict on the same source."""
-    ref, cand = _lognormal(9, 0.100, 0.05, 15), _lognormal(10, 0.104, 0.05, 15)
+    # (Seeds 9/10 estimate the ratio at 1.0099, right at the 1% threshold: the advice
+    # rightly says so rather than count runs.)
+    ref, cand = _lognormal(2, 0.100, 0.05, 15), _lognormal(3, 0.104, 0.05, 15)
     c = compare_samples(ref, cand, name="b", reference_name="a")
     assert c.verdict == "inconclusive" and c.advice is not None
     runs = int(c.advice.split("use --runs ")[1].split()[0])

@@ -16,8 +16,8 @@ from pbench.cli.options import (
     ignore_failure_option,
     runs_or_duration,
 )
-from pbench.cli.session import Session, export_specs, load_failure
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError
+from pbench.cli.session import Session, error_kinds, export_specs, load_failure
+from pbench.errors import BenchmarkFailed, ExitCode, UsageError, shorten
 from pbench.models import BenchmarkResult
 
 DEFAULT_DURATION_S = 10.0
@@ -197,11 +197,11 @@ def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session)
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
     load = result.sections["load"]
     errors: dict[str, int] = load["errors"]
-    kinds = ", ".join(f"{kind}: {n}" for kind, n in errors.items())
+    kinds = error_kinds(load, result.info)
     main = max(errors, key=lambda kind: errors[kind])
     detail = f" ({'; '.join(result.notes[:1])})" if main == "dns" and result.notes else ""
     return BenchmarkFailed(
-        f"every request to {name!r} failed ({kinds}){detail}",
+        f"every request to {shorten(name)!r} failed ({kinds}){detail}",
         HINTS.get(main, "see the errors by kind above"),
     )
 
