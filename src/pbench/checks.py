@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from pbench.advice import remedies_for
 from pbench.models import BenchmarkResult
 from pbench.stats import Summary, outliers
 
@@ -16,16 +17,18 @@ OUTLIER_SHARE = 0.02
 
 
 def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
-    """Warnings with actionable advice, in a stable order."""
+    """Warnings with actionable advice, in a stable order; advice names only flags the
+    subcommand that measured ``result`` has."""
+    if "load" in result.sections:
+        # A load run's runs are thousands of requests: its findings (the client is the
+        # bottleneck, the target did not keep up) come with its figures; first-run and
+        # outlier rules are meant for repeated whole executions.
+        return list(result.sections["load"].get("warnings", ()))
     notes: list[str] = []
     times = result.times
-    if summary is None or not times:
+    if summary is None or not times or result.stop_reason == "failed":
         return notes
-    if "load" in result.sections:
-        # A load run's runs are thousands of requests: errors by kind and the client
-        # bottleneck are reported with its load figures; first-run and outlier rules
-        # are meant for repeated whole executions.
-        return notes
+    remedies = remedies_for(result)
     if result.info.get("shell_mode") == "shell" and summary.mean < SHELL_TOO_FAST_S:
         notes.append(
             f"Runs took less than {SHELL_TOO_FAST_S * 1e3:.0f} ms on average, so the shell's "
@@ -40,8 +43,10 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
             notes.append(
                 f"The first run was much slower than the rest ({times[0] / middle:.1f}x the "
                 "median), probably because caches were cold. Use --warmup to fill them "
-                "before measuring, or --prepare to clear them before every run."
-            )
+                "before measuring"
+                + (f", or {remedies.prepare} to clear them before every run." if remedies.prepare
+                   else ".")
+            )  # fmt: skip
     # Tukey's fences flag many runs of tightly clustered data; warn on the more robust
     # modified z-score, and export both labels.
     flagged_z = outliers(times).modified_z
@@ -52,17 +57,21 @@ def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
             "may have disturbed the measurement: close them, or use --warmup."
         )
     if summary.n >= 3 and summary.cv >= HIGH_CV:
+        remedy = (
+            ", or use --precision to run until the median is known precisely"
+            if remedies.precision
+            else " and measure more runs"
+        )
         notes.append(
             f"The runs vary a lot (coefficient of variation {summary.cv:.0%}). Compare medians "
-            "rather than means, quieten the machine, or use --precision to run until the "
-            "median is known precisely."
+            f"rather than means, quieten the machine{remedy}."
         )
     failed = [m for m in result.measurements if m.failed]
-    if failed and result.stop_reason != "failed":  # else the error message says it
-        codes = Counter(m.exit_code for m in failed)
-        listed = ", ".join(f"{code} ({count}x)" for code, count in sorted(codes.items(), key=str))
+    if failed:
+        kinds = Counter(m.why_failed for m in failed)
+        listed = ", ".join(f"{why} ({count}x)" for why, count in sorted(kinds.items(), key=str))
         notes.append(
-            f"{len(failed)} of {len(times)} runs failed (exit codes {listed}) and were "
+            f"{len(failed)} of {len(times)} runs failed ({listed}) and were "
             "counted anyway because of --ignore-failure."
         )
     return notes

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Literal
 
+from pbench.advice import COMMAND, Remedies
+
 if TYPE_CHECKING:
     from pbench.compare import Comparison
 
@@ -23,15 +25,22 @@ Verdict = Literal["slower", "faster", "same", "inconclusive"]
 MIN_RUNS = 5
 
 
-def verdict_for(c: Comparison) -> tuple[Verdict, str | None]:
-    """The verdict from the interval, the threshold and the (adjusted) p-value."""
+def verdict_for(
+    c: Comparison, remedies: Remedies = COMMAND, budget_spent: bool = False
+) -> tuple[Verdict, str | None]:
+    """The verdict from the interval, the threshold and the (adjusted) p-value.
+
+    ``remedies`` says which flags the advice may name; ``budget_spent``: a benchmark
+    stopped because --max-time ran out before --precision was met.
+    """
     low, high = c.ratio_ci
     upper, lower = 1.0 + c.threshold, 1.0 - c.threshold
     runs = min(c.n_reference, c.n_candidate)
     if runs < MIN_RUNS:
+        more = "a longer -d" if remedies.load else "--runs 10 or more"
         return "inconclusive", (
-            f"only {runs} run(s) of '{c.name if c.n_candidate == runs else c.reference}'; "
-            f"a verdict needs at least {MIN_RUNS} runs per command: use --runs 10 or more"
+            f"only {runs} {c.unit} of '{c.name if c.n_candidate == runs else c.reference}'; "
+            f"a verdict needs at least {MIN_RUNS} {c.unit} per benchmark: use {more}"
         )
     if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(c.ratio)):
         return "inconclusive", (
@@ -45,34 +54,73 @@ def verdict_for(c: Comparison) -> tuple[Verdict, str | None]:
         return "faster", None
     if low >= lower and high <= upper:
         return "same", None
-    return "inconclusive", _advice(c, low, high)
+    return "inconclusive", _advice(c, low, high, remedies, budget_spent)
 
 
-def _advice(c: Comparison, low: float, high: float) -> str:
+def _advice(c: Comparison, low: float, high: float, remedies: Remedies, budget_spent: bool) -> str:
     interval = f"the {c.confidence:.0%} interval [{low:.4f}, {high:.4f}] of the {c.statistic} ratio"
-    limit = f"±{c.threshold:.2%}".replace(".00%", "%")
+    limit = _percent(c.threshold, prefix="±")
+    most = max(c.n_reference, c.n_candidate)
     if low > 1.0 + c.threshold or high < 1.0 - c.threshold:
         p = "p" if c.p_adjusted == c.p_value else "Holm-adjusted p"
-        return (
+        base = (
             f"{interval} lies beyond the {limit} noise threshold, but {p} = "
-            f"{c.p_adjusted:.3g} is not below alpha = {c.alpha:g}; run more "
-            f"(--runs {2 * max(c.n_reference, c.n_candidate)}) or use --precision 1%"
+            f"{c.p_adjusted:.3g} is not below alpha = {c.alpha:g}"
         )
+        if budget_spent:
+            return f"{base}; {_more_budget(2.0)}"
+        precision = " or use --precision 1%" if remedies.precision else ""
+        return f"{base}; run more ({remedies.more_data(2 * most)}){precision}"
     half_width = (high - low) / 2.0
-    distance = abs((low + high) / 2.0 - 1.0)
+    # How far the estimate itself (not the interval's midpoint: bootstrap intervals of
+    # a ratio are skewed) lies from the threshold it must clear.
+    distance = abs(c.ratio - 1.0)
     margin = abs(distance - c.threshold)
     base = f"{interval} straddles the {limit} noise threshold"
+    looser = _percent(max(abs(high - 1.0), abs(1.0 - low)), round_up=True)
     if margin < half_width / 10.0:
+        if budget_spent:
+            return (
+                f"{base}; the change (ratio {c.ratio:.3f}) sits right at the threshold: "
+                f"--max-time ran out before --precision was met, and only much more time "
+                f"can decide; or accept a looser --threshold {looser}"
+            )
+        precision = ", or use --precision 0.5%" if remedies.precision else ""
         return (
-            f"{base}; the change sits right at the threshold, so only many more runs "
-            "can decide: pick a --threshold that matters to you, or use --precision 0.5%"
+            f"{base}; the change (ratio {c.ratio:.3f}) sits right at the threshold, so only "
+            f"many more {remedies.noun} can decide: pick a --threshold that matters to you"
+            f"{precision}"
         )
-    runs = math.ceil(max(c.n_reference, c.n_candidate) * (half_width / margin) ** 2 * 1.2)
-    precision = _nice_fraction(margin * math.sqrt(2.0))
+    factor = (half_width / margin) ** 2 * 1.2
+    runs = math.ceil(most * factor)
+    if budget_spent:
+        return f"{base}; {_more_budget(factor)}, or accept a looser --threshold {looser}"
+    if remedies.load:
+        return (
+            f"{base}; about {factor:.1f}x as many {remedies.noun} should decide it: "
+            f"measure for longer ({remedies.more_data(runs)})"
+        )
+    text = f"{base}; about {runs} runs per command should decide it: use {remedies.more_data(runs)}"
+    if remedies.precision:
+        text += f" or --precision {_nice_fraction(margin * math.sqrt(2.0))}"
+    return text
+
+
+def _more_budget(factor: float) -> str:
+    """Advice for a benchmark whose --max-time ran out before --precision was met."""
     return (
-        f"{base}; about {runs} runs per command should decide it: "
-        f"use --runs {runs} or --precision {precision}"
+        "--max-time ran out before --precision was met: give it about "
+        f"{max(factor, 1.5):.1f}x more time (a larger --max-time)"
     )
+
+
+def _percent(fraction: float, prefix: str = "", round_up: bool = False) -> str:
+    """0.01 → "1%"; ``round_up`` rounds up to a tenth of a percent (a threshold that
+    must cover the whole interval)."""
+    value = fraction * 100
+    if round_up:
+        value = math.ceil(value * 10 - 1e-9) / 10
+    return f"{prefix}{value:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def _nice_fraction(fraction: float) -> str:

@@ -29,6 +29,16 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+# Longer user input (a 100 KB URL, a generated query) is cut in messages to this many
+# characters: the message must stay readable, and the input is the user's own anyway.
+SHOWN_CHARS = 200
+
+
+def shorten(text: str, limit: int = SHOWN_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, ending with "…" when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class PbenchError(Exception):
     """Base of every error pbench shows to a user.
 

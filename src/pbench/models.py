@@ -68,6 +68,29 @@ class Measurement:
     def failed(self) -> bool:
         return self.timed_out or self.error is not None or self.exit_code != 0
 
+    @property
+    def why_failed(self) -> str | None:
+        """How the run failed, for people: "exit code 1", "killed by SIGSEGV", ..."""
+        if not self.failed:
+            return None
+        if self.error is not None:
+            return self.error
+        if self.timed_out:
+            return "timed out"
+        if self.signal is not None:
+            return f"killed by {signal_name(self.signal)}"
+        return f"exit code {self.exit_code}"
+
+
+def signal_name(number: int) -> str:
+    """``11`` → ``"SIGSEGV"`` (``"signal 99"`` for a number without a name)."""
+    import signal
+
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
 
 class Target(Protocol):
     """One thing to measure: a command, an HTTP request, a SQL query.

@@ -168,7 +168,13 @@ def run_metrics(run: TreeRun, t_end: float) -> dict[str, float]:
     if wall > 0 and (reaped or run.samples):
         metrics["cpu_mean_percent"] = min(cpu_s / wall * 100.0, _max_percent())
     if run.samples and "cpu_mean_percent" in metrics:
-        metrics["cpu_peak_percent"] = max(run.cpu_peak or 0.0, metrics["cpu_mean_percent"])
+        peak = run.cpu_peak or 0.0
+        if run.threads_peak:
+            # A window's rate divides CPU time read at one instant by wall time read at
+            # another, so timing jitter can show one thread above 100%: no more threads
+            # than were ever seen at once can have run at once.
+            peak = min(peak, 100.0 * run.threads_peak)
+        metrics["cpu_peak_percent"] = max(peak, metrics["cpu_mean_percent"])
     if run.samples and run.rss_peak:  # 0 when only the zombie root was ever seen
         metrics["rss_mean_bytes"] = run.rss_sum / run.samples
         metrics["rss_peak_bytes"] = float(run.rss_peak)

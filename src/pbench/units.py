@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pbench.models import TimeUnit
 
@@ -54,11 +54,23 @@ def format_in(seconds: float, unit: TimeUnit) -> str:
 
 def format_time(seconds: float, unit: TimeUnit, width: int = 0) -> str:
     """``seconds`` in ``unit`` with its symbol, to about four significant digits."""
-    value = seconds * SCALE[unit]
-    digits = 1 if value >= 100 or unit == "nanosecond" else (2 if value >= 10 else 3)
+    return format_times([seconds], unit, width)[0]
+
+
+def format_times(values: Sequence[float], unit: TimeUnit, width: int = 0) -> list[str]:
+    """Several times shown on one line: one unit and one number of decimals for all,
+    chosen for the largest, so that "27.5 µs … 14216.3 µs" reads as one scale."""
+    scaled = [v * SCALE[unit] for v in values]
+    largest = max((abs(v) for v in scaled), default=0.0)
+    digits = 1 if largest >= 100 or unit == "nanosecond" else (2 if largest >= 10 else 3)
     if unit == "second":
         digits = 3
-    return f"{value:{width}.{digits}f} {SYMBOL[unit]}"
+    return [f"{v:{width}.{digits}f} {SYMBOL[unit]}" for v in scaled]
+
+
+def format_duration(seconds: float) -> str:
+    """A span of time in the unit that suits it: "13.204 s", "544.0 µs", "1.0 ns"."""
+    return format_time(seconds, unit_for(seconds))
 
 
 def format_bytes(count: float) -> str:

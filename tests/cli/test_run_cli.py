@@ -63,7 +63,7 @@ def test_ignore_failure(invoke: Invoke, tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     result = invoke(*FAST, "-i", "sh -c 'exit 3'", "--export-json", str(out))
     assert result.code == 0, result.err
-    assert "runs failed (exit codes 3 (3x))" in result.out
+    assert "runs failed (exit code 3 (3x))" in result.out
     assert json.loads(out.read_text())["results"][0]["exit_codes"] == [3, 3, 3]
     assert invoke(*FAST, "--ignore-failure=3", "sh -c 'exit 3'").code == 0
     result = invoke(*FAST, "--ignore-failure=3", "sh -c 'exit 4'")

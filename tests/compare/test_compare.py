@@ -64,7 +64,9 @@ def test_inconclusive_when_the_interval_straddles_the_threshold() -> None:
 
 def test_suggested_run_count_is_enough() -> None:
     """Follow the advice: the suggested run count reaches a verdict on the same source."""
-    ref, cand = _lognormal(9, 0.100, 0.05, 15), _lognormal(10, 0.104, 0.05, 15)
+    # (Seeds 9/10 estimate the ratio at 1.0099, right at the 1% threshold: the advice
+    # rightly says so rather than count runs.)
+    ref, cand = _lognormal(2, 0.100, 0.05, 15), _lognormal(3, 0.104, 0.05, 15)
     c = compare_samples(ref, cand, name="b", reference_name="a")
     assert c.verdict == "inconclusive" and c.advice is not None
     runs = int(c.advice.split("use --runs ")[1].split()[0])
@@ -105,7 +107,7 @@ def test_statistic_mean_uses_the_mean_interval() -> None:
 def test_too_few_runs_give_no_verdict() -> None:
     c = compare_samples([1.0, 1.0, 1.0], [2.0, 2.0, 2.0, 2.0], name="b", reference_name="a")
     assert c.verdict == "inconclusive"
-    assert c.advice is not None and "only 3 run(s) of 'a'" in c.advice
+    assert c.advice is not None and "only 3 runs of 'a'" in c.advice
 
 
 def test_zero_reference_is_inconclusive_not_a_crash() -> None:

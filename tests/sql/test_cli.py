@@ -131,7 +131,7 @@ def test_files_setup_teardown_and_prepare(
         (["--prepare-sql", "SELECT 1", "--loops", "5", "SELECT 1"], "--loops 5 cannot batch"),
         (["-c", "2", "--prepare-sql", "SELECT 1", "SELECT 1"], "--prepare-sql cannot be combined"),
         (["@/no/such/file.sql"], "cannot read '/no/such/file.sql'"),
-        (["-c", "2", "-r", "10", "SELECT 1"], "in-memory SQLite database cannot be shared"),
+        (["-c", "2", "-r", "10", "SELECT 1"], "cannot share an in-memory SQLite database"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:

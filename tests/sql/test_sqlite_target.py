@@ -243,10 +243,10 @@ def test_read_sql_from_file(tmp_path: Path) -> None:
         read_sql(f"@{tmp_path / 'missing.sql'}", "QUERY")
 
 
-def test_in_memory_database_cannot_serve_several_clients() -> None:
+def test_in_memory_database_cannot_serve_load_clients() -> None:
     target = make_target(SqliteDsn(":memory:"), SqlQuery("SELECT 1"), SqlOptions())
     target.open()
-    with pytest.raises(UsageError, match="cannot be shared"):
+    with pytest.raises(UsageError, match="cannot share an in-memory SQLite database"):
         target.client()
     target.close()
 

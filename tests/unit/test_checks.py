@@ -47,7 +47,7 @@ def test_outliers_and_high_variation() -> None:
 
 def test_ignored_failures_are_reported() -> None:
     text = warnings_for(result([0.1, 0.1, 0.1, 0.1], codes=[0, 2, 2, 0]))
-    assert "2 of 4 runs failed (exit codes 2 (2x))" in text
+    assert "2 of 4 runs failed (exit code 2 (2x))" in text
 
 
 def test_a_few_outliers_in_many_runs_are_not_worth_a_warning() -> None:

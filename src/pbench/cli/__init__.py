@@ -69,7 +69,7 @@ class PbenchGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         # `pbench -w 3 'sleep 1'`: options before the command belong to `run`.
-        if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
+        if args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version", "-V"):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 

@@ -34,11 +34,11 @@ class DurationType(click.ParamType):  # type: ignore[type-arg]
     ) -> float:
         if isinstance(value, float):
             return value
-        option = param.opts[-1] if param is not None and param.opts else "duration"
+        option = _option_name(param, "duration")
         try:
             return parse_duration(str(value), option)
         except UsageError as exc:
-            self.fail(f"{exc.message} ({exc.hint})", param, ctx)
+            self.fail(_without_prefix(exc, option), param, ctx)
 
 
 class FractionType(click.ParamType):  # type: ignore[type-arg]
@@ -49,11 +49,22 @@ class FractionType(click.ParamType):  # type: ignore[type-arg]
     ) -> float:
         if isinstance(value, float):
             return value
-        option = param.opts[-1] if param is not None and param.opts else "percentage"
+        option = _option_name(param, "percentage")
         try:
             return parse_fraction(str(value), option)
         except UsageError as exc:
-            self.fail(f"{exc.message} ({exc.hint})", param, ctx)
+            self.fail(_without_prefix(exc, option), param, ctx)
+
+
+def _option_name(param: click.Parameter | None, fallback: str) -> str:
+    return param.opts[-1] if param is not None and param.opts else fallback
+
+
+def _without_prefix(exc: UsageError, option: str) -> str:
+    """The parser's message for click, which names the option itself ("Invalid value
+    for '--timeout': ...")."""
+    message = exc.message.removeprefix(f"{option}: ")
+    return f"{message} ({exc.hint})" if exc.hint else message
 
 
 DURATION = DurationType()

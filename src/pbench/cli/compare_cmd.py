@@ -39,14 +39,14 @@ Exit codes:
 @click.option(
     "--alpha",
     type=FRACTION,
-    default=0.05,
+    default="5%",
     show_default=True,
     help="Significance level; the interval is the (1 - alpha) bootstrap interval.",
 )
 @click.option(
     "--threshold",
     type=FRACTION,
-    default=0.01,
+    default="1%",
     show_default=True,
     help="Noise threshold: changes within it count as the same (1% or 0.01).",
 )

@@ -17,10 +17,18 @@ from pbench.cli.options import (
     load_precision,
     order_option,
     precision_options,
+    runs_or_duration,
     slice_option,
 )
-from pbench.cli.session import Session, export_specs, finish_load, loading_line, slice_plan
-from pbench.errors import BenchmarkFailed, UsageError
+from pbench.cli.session import (
+    Session,
+    error_kinds,
+    export_specs,
+    finish_load,
+    loading_line,
+    slice_plan,
+)
+from pbench.errors import BenchmarkFailed, UsageError, shorten
 from pbench.models import BenchmarkResult
 
 DEFAULT_DURATION_S = 10.0
@@ -199,11 +207,11 @@ def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
             " were abandoned when time was up)",
             "the server accepted connections but did not answer: check it, or raise -d",
         )
-    kinds = ", ".join(f"{kind}: {n}" for kind, n in errors.items())
+    kinds = error_kinds(load, result.info)
     main = max(errors, key=lambda kind: errors[kind])
     detail = f" ({'; '.join(result.notes[:1])})" if main == "dns" and result.notes else ""
     return BenchmarkFailed(
-        f"every request to {name!r} failed ({kinds}){detail}",
+        f"every request to {shorten(name)!r} failed ({kinds}){detail}",
         HINTS.get(main, "see the errors by kind above"),
     )
 
@@ -251,6 +259,7 @@ def load_plan(options: dict[str, Any], default_duration_s: float, precision: Any
     from pbench.load.schedule import LoadPlan
 
     runs, duration = options["runs"], options["duration"]
+    runs_or_duration(runs, duration, "requests")
     if precision is not None:
         duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
     elif runs is None and duration is None:

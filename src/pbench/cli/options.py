@@ -75,10 +75,10 @@ def display_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def comparison_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--alpha and --threshold of the verdicts at the end of a multi-benchmark run."""
     return _group(
-        click.option("--alpha", type=float, default=0.05, show_default=True,
-                     help="Significance level of the comparisons."),
+        click.option("--alpha", type=FRACTION, default="5%", show_default=True,
+                     help="Significance level of the comparisons (5% or 0.05)."),
         click.option("--threshold", type=FRACTION, default="1%", show_default=True,
-                     help="Differences smaller than this count as noise."),
+                     help="Differences smaller than this count as noise (1% or 0.01)."),
     )(fn)  # fmt: skip
 
 
@@ -118,6 +118,16 @@ def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
             "make --min-runs <= --max-runs",
         )
     return low, max_runs, float(options["min_time"])
+
+
+def runs_or_duration(runs: int | None, duration: float | None, noun: str) -> None:
+    """A load run stops after -r N ``noun`` or after -d; both at once would be ambiguous."""
+    if runs is not None and duration is not None:
+        raise UsageError(
+            f"-r/--runs and -d/--duration cannot be combined: a load run stops after a "
+            f"number of {noun} or after a time",
+            f"give -r N for exactly N {noun}, or -d for a time",
+        )
 
 
 def parameters(options: dict[str, Any]) -> list[Parameter]:

@@ -85,7 +85,8 @@ class RunCommand(click.Command):
     "-i",
     "--ignore-failure",
     is_flag=True,
-    help="Keep going on non-zero exit codes; --ignore-failure=1,2 for only those.",
+    help="Keep going on non-zero exit codes and deaths by a signal; --ignore-failure=1,2 "
+    "for only those codes. Timeouts (--timeout) still stop the run.",
 )
 @click.option("--ignore-failure-codes", hidden=True, default=None)
 @display_options
@@ -148,9 +149,8 @@ class RunCommand(click.Command):
 @click.option(
     "--precision-of",
     type=click.Choice(["median", "mean"]),
-    default="median",
-    show_default=True,
-    help="Statistic --precision applies to.",
+    default=None,
+    help="Statistic --precision applies to (default: median).",
 )
 @click.option(
     "--max-time",

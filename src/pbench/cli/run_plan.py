@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
 from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
 from pbench.errors import UsageError
@@ -122,9 +122,16 @@ def _hook_text(hook: Hook | None) -> str | None:
 
 def _precision(options: dict[str, Any]) -> Precision | None:
     if options["precision"] is not None:
-        return Precision(options["precision"], options["precision_of"], options["max_time"])
+        of: Literal["median", "mean"] = options["precision_of"] or "median"
+        return Precision(options["precision"], of, options["max_time"])
     if options["max_time"] is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    if options["precision_of"] is not None:
+        raise UsageError(
+            "--precision-of says which statistic --precision applies to, but --precision "
+            "was not given",
+            "add --precision, e.g. --precision 2% --precision-of mean",
+        )
     return None
 
 

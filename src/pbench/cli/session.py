@@ -3,14 +3,15 @@ report, export files, and the exit status of one invocation."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import click
 
 from pbench.cli.common import Display, ProgressBar
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError
+from pbench.errors import BenchmarkFailed, ExitCode, UsageError, shorten
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.stats import summary_of
 
@@ -52,7 +53,7 @@ def build_report(
     summaries = {r.name: summary_of(r) for r in results}
     warnings = {r.name: findings(r, summaries[r.name]) for r in results}
     means = {name: s.mean for name, s in summaries.items() if s is not None}
-    measured = [r for r in results if r.name in means]
+    measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
     ref_name = reference
     if ref_name is None and len(measured) > 1:
         ref_name = min(measured, key=lambda r: means[r.name]).name
@@ -62,11 +63,15 @@ def build_report(
 
         samples = {r.name: observations(r) for r in measured}
         samples = {name: values for name, values in samples.items() if len(values) >= 2}
-        unit = "slices" if any(_sliced(r) for r in measured) else "runs"
         if ref_name in samples and len(samples) > 1:
-            comparisons = compare_many(
-                ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0, unit=unit
-            )
+            by_name = {r.name: r for r in measured}
+            comparisons = [
+                dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
+                for c in compare_many(
+                    ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
+                )
+            ]
+            comparisons = _fitting_advice(comparisons, by_name)
     return RunReport(
         summaries=summaries,
         results=list(results),
@@ -86,9 +91,31 @@ def observations(result: BenchmarkResult) -> list[float]:
     return slice_values(result.times, [m.round for m in result.measurements])
 
 
+def _unit(*pair: BenchmarkResult) -> str:
+    """What a comparison's counts count: "slices" when either side's runs came in them."""
+    return "slices" if any(_sliced(r) for r in pair) else "runs"
+
+
 def _sliced(result: BenchmarkResult) -> bool:
     rounds = [m.round for m in result.measurements]
     return "load" in result.sections or len(set(rounds)) < len(rounds)
+
+
+def _fitting_advice(comparisons: Sequence[Any], by_name: dict[str, BenchmarkResult]) -> list[Any]:
+    """Advice that names only flags of the subcommand that measured the pair, and asks
+    for more --max-time when --precision ran out of it."""
+    import dataclasses
+
+    from pbench.advice import remedies_for
+    from pbench.compare_verdict import verdict_for
+
+    fitted = []
+    for c in comparisons:
+        pair = (by_name[c.reference], by_name[c.name])
+        budget_spent = any(r.stop_reason == "budget" for r in pair)
+        _, advice = verdict_for(c, remedies_for(pair[1]), budget_spent)
+        fitted.append(dataclasses.replace(c, advice=advice))
+    return fitted
 
 
 def render_report(report: RunReport, display: Display, sort: str = "auto") -> str:
@@ -105,14 +132,26 @@ def render_report(report: RunReport, display: Display, sort: str = "auto") -> st
     results = list(report.results)
     if sort == "mean-time":
         results.sort(key=mean)
+    failed = next((r.name for r in results if r.stop_reason == "failed"), None)
     blocks = [
         render_result(
-            i + 1, r, summaries[r.name], report.warnings.get(r.name, ()), report.time_unit, style
+            i + 1,
+            r,
+            summaries[r.name],
+            report.warnings.get(r.name, ()),
+            report.time_unit,
+            style,
+            failed,
         )
         for i, r in enumerate(results)
     ]
     text = "\n\n".join(blocks)
-    measured = {r.name: (r, s) for r in results if (s := summaries[r.name]) is not None}
+    # A failed benchmark's few runs are no measurement to compare with.
+    measured = {
+        r.name: (r, s)
+        for r in results
+        if (s := summaries[r.name]) is not None and r.stop_reason != "failed"
+    }
     if report.reference in measured and len(measured) > 1:
         ref, ref_summary = measured[report.reference]
         comparisons = {c.name: c for c in report.comparisons}
@@ -134,16 +173,45 @@ def write_all(specs: Sequence[Any], report: RunReport) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
-def load_failure(name: str, load: dict[str, Any], noun: str) -> BenchmarkFailed | None:
+def load_failure(
+    name: str, load: dict[str, Any], noun: str, info: Mapping[str, Any] | None = None
+) -> BenchmarkFailed | None:
     """The error for a load run in which some ``noun`` (requests, queries) failed."""
     failed = int(load.get("failed") or 0)
     if not failed:
         return None
-    kinds = ", ".join(f"{kind}: {n}" for kind, n in load["errors"].items())
     return BenchmarkFailed(
-        f"{failed} of {load['requests']} {noun} to {name!r} failed ({kinds})",
+        f"{failed:,} of {load['requests']:,} {noun} to {shorten(name)!r} failed "
+        f"({error_kinds(load, info)})",
         "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
     )
+
+
+def error_kinds(load: Mapping[str, Any], info: Mapping[str, Any] | None = None) -> str:
+    """ "refused: 5, status: 503 ×1,234": failed statuses are named, not only counted.
+
+    ``info["expect_status"]`` ("2xx" or a list of codes) tells the failed statuses from
+    the accepted ones; without it, and when some succeeded, every status seen is listed.
+    """
+    codes = {int(code): n for code, n in (load.get("status_codes") or {}).items()}
+    parts = []
+    for kind, count in load["errors"].items():
+        if kind != "status" or not codes:
+            parts.append(f"{kind}: {count:,}")
+            continue
+        expect = (info or {}).get("expect_status")
+        if not load.get("succeeded"):
+            bad = codes  # nothing succeeded: every status seen failed
+        elif expect is not None:
+            accepted = range(200, 300) if expect == "2xx" else set(expect)
+            bad = {code: n for code, n in codes.items() if code not in accepted}
+        else:
+            seen = ", ".join(f"{code} ×{n:,}" for code, n in sorted(codes.items()))
+            parts.append(f"status: {count:,} (statuses seen: {seen})")
+            continue
+        listed = ", ".join(f"{code} ×{n:,}" for code, n in sorted(bad.items()))
+        parts.append(f"status: {listed}" if bad else f"status: {count:,}")
+    return ", ".join(parts)
 
 
 class Session:
@@ -289,7 +357,9 @@ def finish_load(
                 failure, status = all_failed(result.name, result), ExitCode.BENCHMARK_FAILED
                 break
             load = result.sections.get("load")
-            some_failed = None if load is None else load_failure(result.name, load, noun)
+            some_failed = (
+                None if load is None else load_failure(result.name, load, noun, result.info)
+            )
             if some_failed is not None and not session.options["ignore_failure"]:
                 failure, status = some_failed, ExitCode.BENCHMARK_FAILED
                 break

@@ -6,7 +6,13 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.cli.options import check_unique, load_precision, per_benchmark, run_counts
+from pbench.cli.options import (
+    check_unique,
+    load_precision,
+    per_benchmark,
+    run_counts,
+    runs_or_duration,
+)
 from pbench.cli.options import parameters as parameters_of
 from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
@@ -215,6 +221,7 @@ def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
             "a load run sends queries back to back; put the preparation in --setup-sql",
         )
     runs = options["runs"]
+    runs_or_duration(runs, duration, "queries")
     if options["precision"] is not None:
         load_precision(options)  # -r/-d conflict
         duration = options["max_time"] or DEFAULT_PRECISION_BUDGET_S

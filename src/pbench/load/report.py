@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pbench.units import format_bytes
+from pbench.units import format_bytes, format_duration
 
 
 def _ms(figures: Mapping[str, float]) -> str:
     keys = (("p50", "p50"), ("p90", "p90"), ("p99", "p99"), ("p99.9", "p99_9"), ("max", "max"))
     return "  ".join(f"{label} {figures[key] * 1e3:.3f}" for label, key in keys)
+
+
+def _statuses(codes: Mapping[str, int]) -> str:
+    return ", ".join(f"{code}: {n:,}" for code, n in codes.items())
 
 
 def load_lines(section: Mapping[str, Any]) -> list[str]:
@@ -24,9 +28,11 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     workers = section.get("workers", 1)
     across = f" across {workers} worker processes" if workers > 1 else ""
     plural = "" if section["concurrency"] == 1 else "s"
+    requests = section["requests"]
     lines = [
         f"Load:                {model}, {section['concurrency']} connection{plural}{across}, "
-        f"{section['requests']:,} requests in {section['elapsed_s']:.3g} s"
+        f"{requests:,} request{'' if requests == 1 else 's'} in "
+        f"{format_duration(section['elapsed_s'])}"
         + ("  (interrupted)" if section.get("interrupted") else "")
     ]
     slices = section.get("slices")
@@ -41,6 +47,8 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
         errors = ", ".join(f"{kind}: {n:,}" for kind, n in section.get("errors", {}).items())
         if errors:
             lines.append(f"Errors:              {errors}")
+        if section.get("status_codes"):
+            lines.append(f"Status codes:        {_statuses(section['status_codes'])}")
         if unfinished:
             lines.append(f"Unfinished:          {unfinished:,} (in flight when time was up)")
         return lines
@@ -57,8 +65,7 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     if section.get("wait"):
         lines.append(f"Wait to send (ms):   {_ms(section['wait'])}")
     if section.get("status_codes"):
-        codes = ", ".join(f"{code}: {n:,}" for code, n in section["status_codes"].items())
-        lines.append(f"Status codes:        {codes}")
+        lines.append(f"Status codes:        {_statuses(section['status_codes'])}")
     if section.get("errors"):
         errors = ", ".join(f"{kind}: {n:,}" for kind, n in section["errors"].items())
         lines.append(f"Errors:              {errors}")

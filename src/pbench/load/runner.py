@@ -304,7 +304,6 @@ class LoadRunner:
             "unit": "each slice's median latency is one observation (see measurements)",
         }
         result.sections["load"] = section
-        result.notes.extend(section["warnings"])
         if total.latency.total and total.succeeded and state.slices:
             result.summary_override = summary_from_slices(total.latency, state.slices)
         return result

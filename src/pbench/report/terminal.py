@@ -11,7 +11,7 @@ from typing import Any
 
 from pbench.models import BenchmarkResult, TimeUnit
 from pbench.stats import Summary
-from pbench.units import format_bytes, format_time, unit_for
+from pbench.units import format_bytes, format_times, unit_for
 
 
 @dataclass(frozen=True)
@@ -35,36 +35,49 @@ def render_result(
     warnings: Sequence[str],
     unit: TimeUnit | None,
     style: Style,
+    failed: str | None = None,
 ) -> str:
-    """The block for one benchmark (numbered from 1 like hyperfine)."""
-    title = style.paint(result.name, bold=True)
+    """The block for one benchmark (numbered from 1 like hyperfine).
+
+    ``failed`` names the benchmark whose failure ended the whole run, if one did: a
+    benchmark that had not finished by then says it was stopped or skipped because of it.
+    """
+    title = style.paint(printable(result.name), bold=True)
     lines = [f"Benchmark {index}: {title}"]
-    if summary is None:
-        lines.append("  (no successful runs)")
+    if result.stop_reason == "failed":
+        lines.append(
+            "  " + style.paint("Failed:", fg="red", bold=True) + " " * 14 + _failed(result)
+        )
         lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
+        lines.extend(_warning_lines(warnings, style))
+        return "\n".join(lines)
+    if summary is None:
+        lines.append(f"  ({_not_run(result, failed)})")
+        lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
+        lines.extend(_warning_lines(warnings, style))
         return "\n".join(lines)
     u = unit or unit_for(summary.mean)
-
-    def t(value: float, width: int = 8) -> str:
-        return format_time(value, u, width)
-
     users = [m.user_s for m in result.measurements if m.user_s is not None]
     systems = [m.system_s for m in result.measurements if m.system_s is not None]
     cpu = ""
     if users or systems:
         user = sum(users) / len(users) if users else 0.0
         system = sum(systems) / len(systems) if systems else 0.0
-        cpu = f"    [User: {format_time(user, u)}, System: {format_time(system, u)}]"
-    mean = style.paint(t(summary.mean), fg="green", bold=True)
-    sigma = style.paint(t(summary.stddev), fg="green")
+        shown_user, shown_system = format_times([user, system], u)
+        cpu = f"    [User: {shown_user}, System: {shown_system}]"
+    shown_mean, shown_sigma = format_times([summary.mean, summary.stddev], u, 8)
+    mean = style.paint(shown_mean, fg="green", bold=True)
+    sigma = style.paint(shown_sigma, fg="green")
     lines.append(f"  Time (mean ± σ):     {mean} ± {sigma}{cpu}")
     ci = summary.median_ci
-    lines.append(
-        f"  Median (95% CI):     {t(summary.median)}   [{format_time(ci.low, u)} … "
-        f"{format_time(ci.high, u)}]   p95: {format_time(summary.p95, u)}"
+    median, low, high, p95 = (
+        text.lstrip() if i else text
+        for i, text in enumerate(format_times([summary.median, ci.low, ci.high, summary.p95], u, 8))
     )
-    runs = style.paint(f"{summary.n} runs", dim=True)
-    lines.append(f"  Range (min … max):   {t(summary.min)} … {t(summary.max)}    {runs}")
+    lines.append(f"  Median (95% CI):     {median}   [{low} … {high}]   p95: {p95}")
+    runs = style.paint(_count(summary.n, "run"), dim=True)
+    least, most = format_times([summary.min, summary.max], u, 8)
+    lines.append(f"  Range (min … max):   {least} … {most}    {runs}")
     peaks = [m.peak_rss_bytes for m in result.measurements if m.peak_rss_bytes]
     if peaks:
         exact = result.info.get("peak_memory_exact", True)
@@ -75,10 +88,61 @@ def render_result(
     if result.stop_reason in ("precision", "budget"):
         why = "precision target met" if result.stop_reason == "precision" else "time budget spent"
         lines.append(f"  Stopped:             {why}")
+    elif result.stop_reason is None and failed is not None:
+        lines.append(
+            f"  Stopped:             after {_count(summary.n, 'run')}, because "
+            f"'{printable(failed)}' failed (incomplete)"
+        )
+    lines.extend(_warning_lines(warnings, style))
+    return "\n".join(lines)
+
+
+def _warning_lines(warnings: Sequence[str], style: Style) -> list[str]:
+    lines = []
     for warning in warnings:
         lines.append("")
         lines.append("  " + style.paint("Warning:", fg="yellow", bold=True) + " " + warning)
-    return "\n".join(lines)
+    return lines
+
+
+def _failed(result: BenchmarkResult) -> str:
+    """How many runs, and why the last one failed (a failed warmup has no run)."""
+    load = result.sections.get("load")
+    if load is not None:
+        return f"all {_count(load['requests'], 'request')} failed (errors by kind below)"
+    runs = result.measurements
+    last = next((m for m in reversed(runs) if m.failed), None)
+    if last is None:
+        return f"in a warmup run, before any measured run ({result.warmups} warmups passed)"
+    ok = sum(1 for m in runs if not m.failed)
+    before = f"; {_count(ok, 'run')} before it succeeded" if ok else ""
+    return f"run {last.iteration + 1} of {len(runs)}: {last.why_failed}{before}"
+
+
+def _not_run(result: BenchmarkResult, failed: str | None) -> str:
+    """Why a benchmark has no statistics though it did not fail itself."""
+    if result.measurements:
+        return "no successful runs"
+    if failed is not None:
+        return f"not run: skipped because '{printable(failed)}' failed"
+    if result.stop_reason == "interrupted":
+        return "not run: interrupted"
+    return "not run"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(name: str) -> str:
+    """A name safe for one terminal line: control characters escaped once (a newline
+    shows as \\n), everything else, backslashes included, as typed."""
+    return "".join(
+        _ESCAPES.get(ch, f"\\x{ord(ch):02x}") if not ch.isprintable() else ch for ch in name
+    )
 
 
 def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
@@ -93,7 +157,7 @@ def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
     if "rss_peak_bytes" in tree:
         parts.append(f"RSS {format_bytes(tree['rss_peak_bytes'])} peak")
     if "threads_peak" in tree:
-        parts.append(f"{tree['threads_peak']:.0f} threads peak")
+        parts.append(f"{_count(round(tree['threads_peak']), 'thread')} peak")
     if "disk_read_bytes" in tree or "disk_write_bytes" in tree:
         parts.append(
             f"disk {format_bytes(tree.get('disk_read_bytes', 0))} read, "
@@ -151,12 +215,12 @@ def render_summary(
     ``others`` holds (result, summary, comparison) where comparison, when not None, is a
     :class:`pbench.compare.Comparison` of that result against the reference.
     """
-    lines = ["Summary", f"  {style.paint(repr(reference.name), fg='cyan')} ran"]
+    lines = ["Summary", f"  {style.paint(_quoted(reference.name), fg='cyan')} ran"]
     for result, summary, comparison in others:
         if summary.mean <= 0 or ref_summary.mean <= 0:
             lines.append(
-                f"    cannot be compared with {result.name!r}: a mean time of 0 (shorter than "
-                "the shell spawn time that was subtracted; try -N)"
+                f"    cannot be compared with {_quoted(result.name)}: a mean time of 0 (shorter "
+                "than the shell spawn time that was subtracted; try -N)"
             )
             continue
         if comparison is not None and "load" in result.sections:
@@ -170,7 +234,9 @@ def render_summary(
                 inv = 1 / ratio
                 error = inv * _relative_error(summary, ref_summary)
                 text = f"{inv:.2f} ± {error:.2f} times slower than"
-        line = f"    {style.paint(text, bold=True)} {style.paint(repr(result.name), fg='magenta')}"
+        line = (
+            f"    {style.paint(text, bold=True)} {style.paint(_quoted(result.name), fg='magenta')}"
+        )
         if comparison is not None:
             line += "\n      " + _verdict_text(comparison, result.name, reference.name)
         lines.append(line)
@@ -187,6 +253,10 @@ def _load_ratio_text(comparison: Any) -> str:
     return f"{1 / ratio:.2f} [{1 / high:.2f} … {1 / low:.2f}] times slower than"
 
 
+def _quoted(name: str) -> str:
+    return f"'{printable(name)}'"
+
+
 def _relative_error(a: Summary, b: Summary) -> float:
     # Propagation of uncertainty for a ratio of means (as hyperfine does).
     ra = a.stddev / a.mean if a.mean else 0.0
@@ -200,9 +270,9 @@ def _verdict_text(comparison: Any, name: str, reference: str) -> str:
     p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     verdict = comparison.verdict
     if verdict == "slower":
-        said = f"{name!r} is slower"
+        said = f"{_quoted(name)} is slower"
     elif verdict == "faster":
-        said = f"{name!r} is faster"
+        said = f"{_quoted(name)} is faster"
     elif verdict == "same":
         said = "no difference beyond the noise threshold"
     else:
@@ -213,5 +283,5 @@ def _verdict_text(comparison: Any, name: str, reference: str) -> str:
         f"{getattr(comparison, 'unit', 'runs')}: {said}"
     )
     if verdict == "inconclusive" and getattr(comparison, "advice", None):
-        text += f" ({comparison.advice})"
+        text += f" ({printable(comparison.advice)})"
     return text

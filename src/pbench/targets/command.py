@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pbench.errors import BenchmarkFailed, UsageError
+from pbench.errors import BenchmarkFailed, UsageError, shorten
 from pbench.models import Outcome
 from pbench.targets.launcher import (
     DEFAULT_SIGNALS,
@@ -168,10 +168,12 @@ class CommandTarget:
         path = self.options.env.get("PATH", os.defpath)
         found = shutil.which(program, path=path) if "/" not in program else program
         if found is None or not os.access(found, os.X_OK) or os.path.isdir(found):
-            raise BenchmarkFailed(
-                f"command not found: {program!r}",
-                "check the spelling and PATH; use a shell (drop -N) for shell builtins",
-            )
+            if self.invocation.mode == "shell":
+                hint = "install that shell, or name another one with -S/--shell"
+            else:
+                shell = "drop -N" if self.invocation.no_shell else "use -S sh"
+                hint = f"check the spelling and PATH; for a shell builtin or function, {shell}"
+            raise BenchmarkFailed(f"command not found: {shorten(program)!r}", hint)
         self._program = found
         self.io.acquire()
 

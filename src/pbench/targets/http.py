@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from pbench.errors import UsageError
+from pbench.errors import UsageError, shorten
 
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 REDACTED = "***"
@@ -50,7 +50,7 @@ def parse_header(text: str) -> tuple[str, str]:
     name = name.strip()
     if not sep or not _TOKEN.match(name) or "\r" in value or "\n" in value:
         first = re.split(r"[\s:]", text.strip(), maxsplit=1)[0]
-        shown = f"{first} {REDACTED}" if first.lower() in SECRET_HEADERS else text
+        shown = f"{first} {REDACTED}" if first.lower() in SECRET_HEADERS else shorten(text)
         raise UsageError(
             f"invalid header {shown!r} for -H/--header", "write headers as 'Name: value'"
         )
@@ -100,7 +100,7 @@ class HttpRequestSpec:
 
     def parts(self) -> tuple[str, str, int, str, str | None]:
         """(scheme, host, port, request target, userinfo or None)."""
-        shown = redact_url(self.url)
+        shown = shorten(redact_url(self.url))
         try:
             parts = urlsplit(self.url)
             port = parts.port

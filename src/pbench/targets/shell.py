@@ -34,6 +34,7 @@ class Invocation:
     argv: tuple[str, ...]
     mode: ShellMode
     shell: str | None = None  # the shell program when mode == "shell"
+    no_shell: bool = False  # direct because the user said so (-N, --shell=none)
 
 
 def needs_shell(command: str) -> bool:
@@ -95,7 +96,7 @@ def plan_invocation(command: str, shell: str | None) -> Invocation:
                 f"cannot split {command!r} into words without a shell: {exc}",
                 "balance the quotes, or drop -N to run it through a shell",
             ) from None
-        return Invocation(tuple(words), "direct")
+        return Invocation(tuple(words), "direct", no_shell=True)
     try:
         shell_words = shlex.split(shell)
     except ValueError as exc:

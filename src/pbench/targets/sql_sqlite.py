@@ -123,8 +123,10 @@ class SqliteSession:
         (``shared`` is PostgreSQL's: SQLite connections are cheap and local.)"""
         if self.dsn.in_memory and self._shared_memory is None:
             raise UsageError(
-                "an in-memory SQLite database cannot be shared by several clients",
-                "use an SQLite file (--db sqlite:///bench.db) with --clients",
+                "several clients (-c 2 or more) cannot share an in-memory SQLite database: "
+                "each client queries on a connection of its own, and an in-memory database "
+                "lives in the one connection that made it",
+                "use an SQLite file, e.g. --db sqlite:///bench.db, or one client",
             )
         other = SqliteSession(self.dsn, SqlQuery(""), self.options, True, self.clock)
         other.sql, other.params = self.sql, self.params
