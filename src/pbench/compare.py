@@ -290,7 +290,7 @@ def compare_runs(
         reference, candidate, ("median", "mean"), "ratio", alpha=alpha,
         resamples=resamples, seed=seed,
     )  # fmt: skip
-    chosen = "mean" if statistic == "mean" else "median"
+    chosen: Statistic = "mean" if statistic == "mean" else "median"
     p_value = run_t_test_p(
         [statistic_of(run, chosen) for run in reference],
         [statistic_of(run, chosen) for run in candidate],
@@ -413,9 +413,12 @@ def _decide(c: Comparison) -> Comparison:
     if c.run_to_run_missing:
         verdict, advice = "inconclusive", _one_run_each_advice(c)
     elif c.hierarchical and min(c.runs_reference, c.runs_candidate) < MIN_RESULT_FILES:
-        verdict, advice = "inconclusive", (
-            f"only {min(c.runs_reference, c.runs_candidate)} result file(s) on one side; "
-            f"a verdict across runs needs at least {MIN_RESULT_FILES} per side"
+        verdict, advice = (
+            "inconclusive",
+            (
+                f"only {min(c.runs_reference, c.runs_candidate)} result file(s) on one side; "
+                f"a verdict across runs needs at least {MIN_RESULT_FILES} per side"
+            ),
         )
     elif c.hierarchical and verdict == "inconclusive" and advice is not None:
         advice = _more_runs_advice(c)

@@ -227,8 +227,9 @@ def _slices(measurements: Any) -> tuple[float, ...]:
         if not isinstance(record, dict):
             return ()
         wall, key = record.get("wall"), record.get("round")
-        number = isinstance(wall, int | float) and not isinstance(wall, bool)
-        if not number or not math.isfinite(wall) or wall < 0:
+        if not isinstance(wall, int | float) or isinstance(wall, bool):
+            return ()
+        if not math.isfinite(wall) or wall < 0:
             return ()
         if not isinstance(key, int) or isinstance(key, bool):
             return ()

@@ -213,7 +213,9 @@ def compare_result_files(
     )
 
 
-def _flag_one_run_each(pairs: Sequence[Pair], comparisons: Sequence[Comparison]) -> list[Comparison]:
+def _flag_one_run_each(
+    pairs: Sequence[Pair], comparisons: Sequence[Comparison]
+) -> list[Comparison]:
     return [
         dataclasses.replace(c, run_to_run_missing=p.one_load_run_each)
         for p, c in zip(pairs, comparisons, strict=True)
