@@ -428,11 +428,9 @@ def _decide(c: Comparison) -> Comparison:
 def _one_run_each_advice(c: Comparison) -> str:
     low, high = c.ratio_ci
     return (
-        f"ratio {c.ratio:.3f} [{low:.3f}, {high:.3f}] from one load run per side: the "
-        "interval holds the variation within each run, not between runs, so a change of "
-        "the machine between the two runs looks the same as a change of the target; no "
-        "verdict. Decide with one interleaved run of both targets, or with 3 or more "
-        "result files per side"
+        f"one load run per side: the interval [{low:.3f}, {high:.3f}] holds the variation "
+        "within each run, not between runs (a change of the machine looks like a change "
+        "of the target); no verdict"
     )
 
 
@@ -443,7 +441,10 @@ def _more_runs_advice(c: Comparison) -> str:
     margin = abs(abs((low + high) / 2.0 - 1.0) - c.threshold)
     interval = f"the interval [{low:.4f}, {high:.4f}] across {runs} runs per side"
     if not (math.isfinite(half_width) and margin > half_width / 10.0):
-        return f"{interval} sits at the ±{c.threshold:.2%} threshold; only many more runs decide"
+        return (
+            f"{interval} is centred on the ±{c.threshold:.2%} threshold; only many more "
+            "result files per side can decide"
+        )
     needed = max(runs + 1, math.ceil(runs * (half_width / margin) ** 2 * 1.2))
     return (
         f"{interval} cannot decide at p = {c.p_adjusted:.3g}; about {needed} result files "

@@ -163,9 +163,9 @@ def render_markdown(result: FileComparison) -> str:
     ]
     if any(c.hierarchical for c in result.comparisons):
         parts[3:3] = [
+            "",
             "With several result files per side: hierarchical bootstrap (runs, then "
             "slices) and a t-test on the per-run statistics.",
-            "",
         ]
     extra = [f"- {line}" for line in notes(result) + warnings(result)]
     if extra:
