@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +32,7 @@ def verdicts(out: str) -> dict[str, str]:
 
 def write_result(
     path: Path,
-    benchmarks: dict[str, Sequence[float]],
+    benchmarks: Mapping[str, Sequence[float]],
     *,
     load: str | None = None,
     per_slice: int = 1,
