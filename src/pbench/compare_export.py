@@ -99,11 +99,18 @@ def one_run_each(result: FileComparison) -> list[str]:
         "pbench http OLD_URL NEW_URL" if kind == "http" else "pbench sql OLD_QUERY NEW_QUERY"
         for kind in kinds
     )
+    gates = (
+        "; --fail-if gates still apply to them, their limits taken as your allowance for "
+        "the change between runs"
+        if result.gates
+        else ""
+    )
     return [
         "one load run per side: the interval holds the variation within each run but not "
         "between the two runs (the machine changes between runs), so no slower/faster "
         f"verdict is given; decide with one interleaved run ({how}), or with 3 or more "
-        "result files per side (--baseline FILE --baseline FILE ... --candidate FILE ...)"
+        f"result files per side (--baseline FILE --baseline FILE ... --candidate FILE ...)"
+        f"{gates}"
     ]
 
 

@@ -231,3 +231,16 @@ def test_several_load_runs_per_side_tell_a_machine_change_from_none(
     status, out, err = run(capsys, *sides(base, cand))
     assert status == 0 and err == ""
     assert set(verdicts(out).values()) <= {"same", "inconclusive"}
+
+
+def test_gates_still_apply_to_one_load_run_per_side(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A --fail-if limit is the user's allowance for the change between runs."""
+    base = runs(tmp_path, "base", 1, seed=1, run_sd=0.0, load="http")
+    cand = runs(tmp_path, "new", 1, 1.5, seed=2, run_sd=0.0, load="http")
+    status, out, err = run(capsys, *base, *cand, "--fail-if", "median:20%")
+    assert status == 3 and "--fail-if median:20% FAILED for 'a'" in out
+    assert "gates still apply" in err
+    status, out, err = run(capsys, *base, *cand, "--fail-if", "median:80%")
+    assert status == 0 and "FAILED" not in out
