@@ -26,7 +26,8 @@ Several separate runs per side (run-to-run variation in the interval):
 \b
 Exit codes:
   0  nothing regressed
-  2  unreadable or malformed file, unknown --match name, bad --fail-if
+  2  unreadable or malformed file, misused file arguments, unknown --match
+     name, bad --fail-if
   3  a benchmark is slower beyond the threshold, or a --fail-if gate failed
   5  with --fail-on-inconclusive: nothing regressed, but a comparison was
      inconclusive (too noisy to decide)
