@@ -13,6 +13,13 @@ made at once):
 The interval is the (1 − alpha) bootstrap percentile interval, 95% at the default
 alpha (Efron & Tibshirani 1993, §13.3); the test is Mann & Whitney (1947); the
 family-wise correction is Holm (1979). See :mod:`pbench.compare_stats` for formulas.
+
+Several separate runs per side (:func:`compare_runs`) are compared with a two-level
+bootstrap (runs, then slices) and a t-test on per-run statistics instead, so that the
+variation between runs is in the interval and the test (:mod:`pbench.compare_hierarchy`).
+A comparison of one load run with one other (``run_to_run_missing``) is never given a
+verdict: its interval holds the noise within each run but not the change of the
+machine between them, which routinely exceeds the effect being measured.
 """
 
 from __future__ import annotations
@@ -40,14 +47,20 @@ __all__ = [
     "Verdict",
     "adjust_family",
     "compare_many",
+    "compare_runs",
     "compare_samples",
     "contrast_replicates",
+    "contrast_run_replicates",
     "verdict_for",
 ]
 
 Statistic = Literal["median", "mean"]
 
 DEFAULT_RESAMPLES = 10_000
+
+# With several runs per side, fewer than this many on either side give no verdict: a
+# bootstrap over 2 runs cannot reach past them, and a variance from 2 values is crude.
+MIN_RESULT_FILES = 3
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,13 @@ class Comparison:
     resamples: int = DEFAULT_RESAMPLES
     seed: int = 0
     unit: str = "runs"  # what n_reference/n_candidate count: "runs", or "slices" of runs
+    # Separate runs (result files) per side; n_reference/n_candidate count their slices.
+    runs_reference: int = 1
+    runs_candidate: int = 1
+    hierarchical: bool = False
+    # One load run against one other: run-to-run variation is not in the interval.
+    run_to_run_missing: bool = False
+    interval_confidence: float | None = None  # the expanded percentile level used
 
     @property
     def ratio(self) -> float:
@@ -118,15 +138,38 @@ class Comparison:
             "n_reference": self.n_reference,
             "n_candidate": self.n_candidate,
             "unit": self.unit,
+            "runs_reference": self.runs_reference,
+            "runs_candidate": self.runs_candidate,
+            "slices_reference": self.n_reference,
+            "slices_candidate": self.n_candidate,
+            "run_to_run_in_interval": not self.run_to_run_missing,
             "advice": self.advice,
-            "method": {
-                "interval": "bootstrap percentile, samples resampled independently",
+            "method": self._method(),
+        }
+
+    def _method(self) -> dict[str, Any]:
+        if not self.hierarchical:
+            interval = "bootstrap percentile, samples resampled independently"
+            if self.run_to_run_missing:
+                interval += " (slices of one run per side: run-to-run variation not included)"
+            return {
+                "interval": interval,
                 "resamples": self.resamples,
                 "seed": self.seed,
                 "test": "Mann-Whitney U, two-sided, normal approximation "
                 "with tie and continuity corrections",
                 "adjustment": "Holm",
-            },
+            }
+        return {
+            "interval": "hierarchical bootstrap: runs, then slices",
+            "statistic": f"mean over runs of each run's {self.statistic} of its slices",
+            "percentile_level": self.interval_confidence,
+            "reference": "Kalibera & Jones 2013; expanded percentile, Hesterberg 2015",
+            "resamples": self.resamples,
+            "seed": self.seed,
+            "test": f"Student t, pooled variance, two-sided, on the logs of per-run "
+            f"{self.statistic}s ({self.runs_reference + self.runs_candidate - 2} df)",
+            "adjustment": "Holm",
         }
 
 
@@ -219,6 +262,115 @@ def compare_many(
     return adjust_family(comparisons)
 
 
+def compare_runs(
+    reference: Sequence[Sequence[float]],
+    candidate: Sequence[Sequence[float]],
+    *,
+    name: str,
+    reference_name: str,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    statistic: str = "median",
+) -> Comparison:
+    """Compare several separate runs per side (each a sequence of slice values).
+
+    One run on both sides is :func:`compare_samples` on those runs' slices. Otherwise
+    the hierarchical comparison of :mod:`pbench.compare_hierarchy`: θ per side is the
+    mean over runs of each run's statistic, the interval a two-stage bootstrap (runs,
+    then slices) at Hesterberg's expanded level, and the p-value a t-test on the logs
+    of the per-run statistics of the chosen ``statistic``.
+    """
+    from pbench.compare_hierarchy import run_t_test_p, side_statistic
+    from pbench.compare_stats import statistic_of
+
+    if len(reference) == 1 and len(candidate) == 1:
+        return compare_samples(
+            reference[0], candidate[0], name=name, reference_name=reference_name, alpha=alpha,
+            threshold=threshold, resamples=resamples, seed=seed, statistic=statistic,
+        )  # fmt: skip
+    _check_options(alpha, threshold, resamples, statistic)
+    for runs, label in ((reference, reference_name), (candidate, name)):
+        if not runs:
+            raise UsageError(f"'{label}' has no runs to compare", hint="pass its result files")
+        for run in runs:
+            _check_sample(run, label)
+    ratios, level, used = contrast_run_replicates(
+        reference, candidate, ("median", "mean"), "ratio", alpha=alpha,
+        resamples=resamples, seed=seed,
+    )  # fmt: skip
+    chosen: Statistic = "mean" if statistic == "mean" else "median"
+    p_value = run_t_test_p(
+        [statistic_of(run, chosen) for run in reference],
+        [statistic_of(run, chosen) for run in candidate],
+    )
+    point = {
+        s: _ratio_of(side_statistic(reference, s), side_statistic(candidate, s))
+        for s in ("median", "mean")
+    }
+    comparison = Comparison(
+        name=name,
+        reference=reference_name,
+        ratio_median=point["median"],
+        ratio_median_ci=percentile_interval(ratios["median"], level),
+        ratio_mean=point["mean"],
+        ratio_mean_ci=percentile_interval(ratios["mean"], level),
+        p_value=p_value,
+        p_adjusted=p_value,
+        verdict="inconclusive",
+        statistic=chosen,
+        threshold=threshold,
+        alpha=alpha,
+        n_reference=sum(len(run) for run in reference),
+        n_candidate=sum(len(run) for run in candidate),
+        advice=None,
+        resamples=used,
+        seed=seed,
+        runs_reference=len(reference),
+        runs_candidate=len(candidate),
+        hierarchical=True,
+        interval_confidence=level,
+    )
+    return _decide(comparison)
+
+
+def contrast_run_replicates(
+    reference: Sequence[Sequence[float]],
+    candidate: Sequence[Sequence[float]],
+    statistics: Sequence[str],
+    kind: Kind,
+    *,
+    alpha: float = 0.05,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> tuple[dict[str, Any], float, int]:
+    """Hierarchical bootstrap replicates of candidate-vs-reference, runs then slices.
+
+    Returns (statistic → replicates, the percentile level to read them at, the number
+    of replicates). With one run per side it is :func:`contrast_replicates` at 1 − alpha.
+    """
+    import numpy as np
+
+    from pbench.compare_hierarchy import (
+        expanded_confidence,
+        hierarchical_statistics,
+        resamples_for,
+    )
+
+    if len(reference) == 1 and len(candidate) == 1:
+        replicates = contrast_replicates(
+            reference[0], candidate[0], statistics, kind, resamples=resamples, seed=seed
+        )
+        return replicates, 1.0 - alpha, resamples
+    level = expanded_confidence(1.0 - alpha, len(reference), len(candidate))
+    count = resamples_for(level, resamples)
+    rng = np.random.default_rng(seed)
+    ref = hierarchical_statistics(reference, statistics, count, rng)
+    cand = hierarchical_statistics(candidate, statistics, count, rng)
+    return {s: contrast(ref[s], cand[s], kind) for s in statistics}, level, count
+
+
 def adjust_family(comparisons: Sequence[Comparison]) -> list[Comparison]:
     """Holm-adjust the p-values of comparisons made together and redo their verdicts."""
     adjusted = holm_adjust([c.p_value for c in comparisons])
@@ -257,6 +409,10 @@ def _point_ratio(reference: Sequence[float], candidate: Sequence[float], statist
     function = np.median if statistic == "median" else np.mean
     denominator = float(function(np.asarray(reference, dtype=np.float64)))
     numerator = float(function(np.asarray(candidate, dtype=np.float64)))
+    return _ratio_of(denominator, numerator)
+
+
+def _ratio_of(denominator: float, numerator: float) -> float:
     if denominator == 0.0:
         return math.inf if numerator > 0.0 else math.nan
     return numerator / denominator
@@ -264,7 +420,46 @@ def _point_ratio(reference: Sequence[float], candidate: Sequence[float], statist
 
 def _decide(c: Comparison) -> Comparison:
     verdict, advice = verdict_for(c)
+    if c.run_to_run_missing:
+        verdict, advice = "inconclusive", _one_run_each_advice(c)
+    elif c.hierarchical and min(c.runs_reference, c.runs_candidate) < MIN_RESULT_FILES:
+        verdict, advice = (
+            "inconclusive",
+            (
+                f"only {min(c.runs_reference, c.runs_candidate)} result file(s) on one side; "
+                f"a verdict across runs needs at least {MIN_RESULT_FILES} per side"
+            ),
+        )
+    elif c.hierarchical and verdict == "inconclusive" and advice is not None:
+        advice = _more_runs_advice(c)
     return dataclasses.replace(c, verdict=verdict, advice=advice)
+
+
+def _one_run_each_advice(c: Comparison) -> str:
+    low, high = c.ratio_ci
+    return (
+        f"one load run per side: the interval [{low:.3f}, {high:.3f}] holds the variation "
+        "within each run, not between runs (a change of the machine looks like a change "
+        "of the target); no verdict"
+    )
+
+
+def _more_runs_advice(c: Comparison) -> str:
+    low, high = c.ratio_ci
+    runs = max(c.runs_reference, c.runs_candidate)
+    half_width = (high - low) / 2.0
+    margin = abs(abs((low + high) / 2.0 - 1.0) - c.threshold)
+    interval = f"the interval [{low:.4f}, {high:.4f}] across {runs} runs per side"
+    if not (math.isfinite(half_width) and margin > half_width / 10.0):
+        return (
+            f"{interval} is centred on the ±{c.threshold:.2%} threshold; only many more "
+            "result files per side can decide"
+        )
+    needed = max(runs + 1, math.ceil(runs * (half_width / margin) ** 2 * 1.2))
+    return (
+        f"{interval} cannot decide at p = {c.p_adjusted:.3g}; about {needed} result files "
+        "per side should (run baseline and candidate alternately, so drift hits both alike)"
+    )
 
 
 def _check_options(alpha: float, threshold: float, resamples: int, statistic: str) -> None:

@@ -1,14 +1,20 @@
 """What ``pbench compare`` shows and exports: a table, Markdown, and JSON (strings only).
 
 Columns: benchmark, baseline, candidate (the compared statistic, median by default,
-and the run count), the ratio candidate / baseline with its confidence interval, the
-Holm-adjusted p-value, and the verdict. The JSON carries the full
+and the count of values compared: ``n=30``, or ``3 runs, n=150`` for separate runs
+and load runs, n counting slices), the ratio candidate / baseline with its confidence
+interval, the Holm-adjusted p-value, and the verdict. The JSON carries the full
 :meth:`pbench.compare.Comparison.as_dict` of every pair, the gates, and the unpaired
 benchmarks, with ``compare_schema_version`` to version its shape:
 
 1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,
    benchmarks[], only_in_baseline, only_in_candidate, gates[], regressions,
    inconclusive``.
+2  several result files per side: ``baseline``/``candidate`` gain ``paths`` (every
+   file) and ``path`` is null when there are several; each benchmark side gains
+   ``result_files``, ``slices`` and ``load``, and ``median``/``mean`` are over slices,
+   averaged over runs; each comparison gains ``runs_*``, ``slices_*`` and
+   ``run_to_run_in_interval``; top-level ``warnings``.
 """
 
 from __future__ import annotations
@@ -18,12 +24,12 @@ from typing import Any
 
 from pbench import __version__
 from pbench.compare import Comparison
-from pbench.compare_files import Benchmark
-from pbench.compare_results import FileComparison
-from pbench.compare_stats import statistic_of
+from pbench.compare_files import Side
+from pbench.compare_hierarchy import side_statistic
+from pbench.compare_results import FileComparison, Pair
 from pbench.units import SYMBOL, format_in, unit_for
 
-COMPARE_SCHEMA_VERSION = 1
+COMPARE_SCHEMA_VERSION = 2
 
 
 def headers(result: FileComparison) -> list[str]:
@@ -37,20 +43,30 @@ def rows(result: FileComparison) -> list[list[str]]:
     statistic = result.settings.statistic
     table: list[list[str]] = []
     for pair, comparison in zip(result.pairs, result.comparisons, strict=True):
-        base = statistic_of(pair.baseline.times, statistic)
-        cand = statistic_of(pair.candidate.times, statistic)
+        base = side_statistic(pair.values("baseline"), statistic)
+        cand = side_statistic(pair.values("candidate"), statistic)
         unit = unit_for(min(base, cand))
         table.append(
             [
                 pair.label,
-                f"{format_in(base, unit)} {SYMBOL[unit]} (n={len(pair.baseline.times)})",
-                f"{format_in(cand, unit)} {SYMBOL[unit]} (n={len(pair.candidate.times)})",
+                f"{format_in(base, unit)} {SYMBOL[unit]} ({_count(pair, 'baseline')})",
+                f"{format_in(cand, unit)} {SYMBOL[unit]} ({_count(pair, 'candidate')})",
                 ratio_text(comparison),
                 f"{comparison.p_adjusted:.2g}",
                 comparison.verdict,
             ]
         )
     return table
+
+
+def _count(pair: Pair, side: str) -> str:
+    """``n=30`` for one command file; ``3 runs, n=150`` (n slices) for runs or load runs."""
+    runs = pair.values(side)
+    slices = sum(len(run) for run in runs)
+    several = max(len(pair.baseline_runs), len(pair.candidate_runs)) > 1
+    if not several and pair.load is None:
+        return f"n={slices}"
+    return f"{len(runs)} run{'s' if len(runs) != 1 else ''}, n={slices}"
 
 
 def ratio_text(c: Comparison) -> str:
@@ -66,6 +82,51 @@ def notes(result: FileComparison) -> list[str]:
         if c.advice
     ]
     lines += [g.describe() for g in result.gates]
+    return lines
+
+
+def warnings(result: FileComparison) -> list[str]:
+    """Everything the reader must know before trusting the table, one line each."""
+    return missing(result) + partial(result) + one_run_each(result)
+
+
+def one_run_each(result: FileComparison) -> list[str]:
+    """The warning for load benchmarks compared one result file against one other."""
+    kinds = sorted({p.load for p in result.pairs if p.one_load_run_each and p.load})
+    if not kinds:
+        return []
+    how = " or ".join(
+        "pbench http OLD_URL NEW_URL" if kind == "http" else "pbench sql OLD_QUERY NEW_QUERY"
+        for kind in kinds
+    )
+    gates = (
+        "; --fail-if gates still apply to them, their limits taken as your allowance for "
+        "the change between runs"
+        if result.gates
+        else ""
+    )
+    return [
+        "one load run per side: the interval holds the variation within each run but not "
+        "between the two runs (the machine changes between runs), so no slower/faster "
+        f"verdict is given; decide with one interleaved run ({how}), or with 3 or more "
+        f"result files per side (--baseline FILE --baseline FILE ... --candidate FILE ...)"
+        f"{gates}"
+    ]
+
+
+def partial(result: FileComparison) -> list[str]:
+    """One line per compared benchmark missing from some files of a side."""
+    lines: list[str] = []
+    for pair in result.pairs:
+        for role, side, runs in (
+            ("baseline", result.baseline, pair.baseline_runs),
+            ("candidate", result.candidate, pair.candidate_runs),
+        ):
+            if len(runs) < len(side.files):
+                lines.append(
+                    f"'{pair.label}' is in {len(runs)} of the {len(side.files)} {role} files; "
+                    "it is compared on those"
+                )
     return lines
 
 
@@ -107,7 +168,13 @@ def render_markdown(result: FileComparison) -> str:
         "",
         table,
     ]
-    extra = [f"- {line}" for line in notes(result) + missing(result)]
+    if any(c.hierarchical for c in result.comparisons):
+        parts[3:3] = [
+            "",
+            "With several result files per side: hierarchical bootstrap (runs, then "
+            "slices) and a t-test on the per-run statistics.",
+        ]
+    extra = [f"- {line}" for line in notes(result) + warnings(result)]
     if extra:
         parts += ["", *extra]
     return "\n".join(parts) + "\n"
@@ -118,8 +185,8 @@ def document(result: FileComparison) -> dict[str, Any]:
     return {
         "compare_schema_version": COMPARE_SCHEMA_VERSION,
         "tool": {"name": "pbench", "version": __version__},
-        "baseline": {"path": result.baseline.path, "format": result.baseline.format},
-        "candidate": {"path": result.candidate.path, "format": result.candidate.format},
+        "baseline": _files(result.baseline),
+        "candidate": _files(result.candidate),
         "settings": {
             "alpha": settings.alpha,
             "threshold": settings.threshold,
@@ -130,8 +197,8 @@ def document(result: FileComparison) -> dict[str, Any]:
         "benchmarks": [
             {
                 "benchmark": pair.label,
-                "baseline": _side(pair.baseline),
-                "candidate": _side(pair.candidate),
+                "baseline": _side(pair, "baseline"),
+                "candidate": _side(pair, "candidate"),
                 "comparison": comparison.as_dict(),
                 "gates": [g.as_dict() for g in result.gates if g.benchmark == pair.label],
             }
@@ -142,6 +209,7 @@ def document(result: FileComparison) -> dict[str, Any]:
         "gates": [g.as_dict() for g in result.gates],
         "regressions": [p.label for p in result.regressions],
         "inconclusive": [p.label for p in result.inconclusive],
+        "warnings": warnings(result),
     }
 
 
@@ -149,12 +217,27 @@ def render_json(result: FileComparison) -> str:
     return json.dumps(document(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
-def _side(benchmark: Benchmark) -> dict[str, Any]:
+def _files(side: Side) -> dict[str, Any]:
     return {
-        "name": benchmark.name,
-        "command": benchmark.command,
-        "parameters": dict(benchmark.parameters),
-        "runs": len(benchmark.times),
-        "median": statistic_of(benchmark.times, "median"),
-        "mean": statistic_of(benchmark.times, "mean"),
+        "path": side.path if len(side.files) == 1 else None,
+        "paths": side.paths,
+        "format": side.format,
+    }
+
+
+def _side(pair: Pair, side: str) -> dict[str, Any]:
+    """One side of a pair; ``runs`` counts timed runs (per-run times), as in version 1."""
+    runs = pair.baseline_runs if side == "baseline" else pair.candidate_runs
+    values = pair.values(side)
+    first = runs[0]
+    return {
+        "name": first.name,
+        "command": first.command,
+        "parameters": dict(first.parameters),
+        "runs": sum(len(run.times) for run in runs),
+        "result_files": len(runs),
+        "slices": sum(len(v) for v in values),
+        "load": first.load,
+        "median": side_statistic(values, "median"),
+        "mean": side_statistic(values, "mean"),
     }

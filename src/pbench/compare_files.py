@@ -7,6 +7,16 @@ come and go with its version and options and are not needed here). pbench adds
 ``schema_version`` and ``metadata`` at the top and ``name`` per result. A benchmark is
 known by its ``name`` when present, else by its ``command``.
 
+The unit of comparison is the *slice* (:func:`pbench.stats.slice_values`): one value
+per slice id, the median of the measurements' ``wall`` that share a ``round``. A
+command's runs each have their own round, so its slices are its times; a load run's
+measurements are already one per slice (or a few per slice for single-client SQL).
+Without ``measurements`` (hyperfine) the slices are the ``times``. A load result is an
+entry with a ``load`` section.
+
+A :class:`Side` is one or several files: several files are separate runs of the same
+benchmarks, compared with the spread between them (:mod:`pbench.compare_hierarchy`).
+
 Every defect of a file is a :class:`UsageError` naming the file and, where it applies,
 the entry; commands read from hyperfine files are scrubbed of credentials before they
 are shown anywhere.
@@ -24,8 +34,10 @@ from typing import Any, Literal
 
 from pbench.dsn import scrub
 from pbench.errors import UsageError
+from pbench.stats import slice_values
 
 Format = Literal["pbench", "hyperfine"]
+LoadKind = Literal["http", "sql"]
 
 _HEADER_SECRET = re.compile(
     r"(?P<key>\b(?:authorization|proxy-authorization|cookie|x-api-key)\s*:\s*)"
@@ -36,12 +48,23 @@ _HEADER_SECRET = re.compile(
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One benchmark's per-run times (seconds, execution order) from a result file."""
+    """One benchmark's per-run times (seconds, execution order) from a result file.
+
+    ``slices`` are the values compared (one per slice, see the module docstring);
+    ``load`` says which load command wrote it, None for commands.
+    """
 
     name: str
     command: str
     times: tuple[float, ...]
     parameters: Mapping[str, str] = field(default_factory=dict)
+    slices: tuple[float, ...] = ()
+    load: LoadKind | None = None
+
+    @property
+    def values(self) -> tuple[float, ...]:
+        """The slice values, or the times when the file had no per-run rounds."""
+        return self.slices or self.times
 
 
 @dataclass(frozen=True)
@@ -49,6 +72,54 @@ class ResultFile:
     path: str
     format: Format
     benchmarks: Mapping[str, Benchmark]  # by name, in file order
+
+
+@dataclass(frozen=True)
+class Side:
+    """The baseline or the candidate: one result file, or several separate runs."""
+
+    files: tuple[ResultFile, ...]
+
+    @classmethod
+    def of(cls, results: ResultFile | Side) -> Side:
+        return results if isinstance(results, Side) else cls((results,))
+
+    @property
+    def path(self) -> str:
+        """The file's path, or the paths joined by ", " for several files."""
+        return ", ".join(f.path for f in self.files)
+
+    @property
+    def paths(self) -> list[str]:
+        return [f.path for f in self.files]
+
+    @property
+    def format(self) -> str:
+        formats = {f.format for f in self.files}
+        return formats.pop() if len(formats) == 1 else "mixed"
+
+    @property
+    def benchmarks(self) -> dict[str, tuple[Benchmark, ...]]:
+        """Name → its run in every file that has it; names in order of first appearance."""
+        runs: dict[str, list[Benchmark]] = {}
+        for results in self.files:
+            for name, benchmark in results.benchmarks.items():
+                runs.setdefault(name, []).append(benchmark)
+        return {name: tuple(found) for name, found in runs.items()}
+
+
+def read_side(paths: Sequence[str], role: str) -> Side:
+    """Read every file of one side; the same file twice is refused (it is one run)."""
+    seen: set[Path] = set()
+    for path in paths:
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            raise UsageError(
+                f"{role} file {path} is given twice",
+                hint="each file is one separate run; pass every run once",
+            )
+        seen.add(resolved)
+    return Side(tuple(read_results(path, role) for path in paths))
 
 
 def redact(text: str) -> str:
@@ -129,12 +200,42 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
         raise UsageError(f"{where} has no per-run 'times' list", hint=hint)
     if not times:
         raise UsageError(f"{where} has no runs", hint="rerun it with at least 5 runs")
+    load: LoadKind | None = None
+    if isinstance(entry.get("load"), dict):
+        load = "sql" if "sql" in entry else "http"
     return Benchmark(
         name=name,
         command=command,
         times=_times(times, where),
         parameters=_parameters(entry.get("parameters"), where),
+        slices=_slices(entry.get("measurements")),
+        load=load,
     )
+
+
+def _slices(measurements: Any) -> tuple[float, ...]:
+    """Slice values from ``measurements`` (wall grouped by round); () when unusable.
+
+    Records without a finite, non-negative ``wall`` or an integer ``round`` make the
+    whole list unusable, and the caller falls back to ``times``.
+    """
+    if not isinstance(measurements, list) or not measurements:
+        return ()
+    walls: list[float] = []
+    rounds: list[int] = []
+    for record in measurements:
+        if not isinstance(record, dict):
+            return ()
+        wall, key = record.get("wall"), record.get("round")
+        if not isinstance(wall, int | float) or isinstance(wall, bool):
+            return ()
+        if not math.isfinite(wall) or wall < 0:
+            return ()
+        if not isinstance(key, int) or isinstance(key, bool):
+            return ()
+        walls.append(float(wall))
+        rounds.append(key)
+    return tuple(slice_values(walls, rounds))
 
 
 def _times(values: Sequence[Any], where: str) -> tuple[float, ...]:

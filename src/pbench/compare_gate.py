@@ -8,7 +8,9 @@ percentile. Any of ``min``, ``max``, ``mean``, ``median`` and ``pNN`` can be gat
 A gate is evaluated on the favourable end of the bootstrap interval of the slowdown
 (the (1 − alpha) percentile interval, Efron & Tibshirani 1993, §13.3), not on the point
 estimate: it fails only when even the lower bound exceeds the limit, so noise alone
-fails a gate with probability at most alpha/2.
+fails a gate with probability at most alpha/2. With several result files per side the
+interval is the hierarchical one (runs, then slices; :mod:`pbench.compare_hierarchy`)
+and the estimate the mean over runs of each run's statistic.
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.compare import DEFAULT_RESAMPLES, contrast_replicates
-from pbench.compare_stats import Kind, known_statistic, percentile_interval, statistic_of
+from pbench.compare import DEFAULT_RESAMPLES, contrast_run_replicates
+from pbench.compare_hierarchy import side_statistic
+from pbench.compare_stats import Kind, known_statistic, percentile_interval
 from pbench.errors import UsageError
 
 _EXPRESSION = re.compile(
@@ -114,6 +117,22 @@ def evaluate(
     seed: int = 0,
 ) -> list[GateResult]:
     """Every gate on one benchmark pair (baseline = ``reference``)."""
+    return evaluate_runs(
+        gates, name, [reference], [candidate], alpha=alpha, resamples=resamples, seed=seed
+    )
+
+
+def evaluate_runs(
+    gates: Sequence[FailIf],
+    name: str,
+    reference: Sequence[Sequence[float]],
+    candidate: Sequence[Sequence[float]],
+    *,
+    alpha: float = 0.05,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+) -> list[GateResult]:
+    """Every gate on one benchmark pair given as runs (each a sequence of slice values)."""
     results: list[GateResult] = []
     kinds: tuple[tuple[Kind, bool], ...] = (("ratio", True), ("difference", False))
     for kind, relative in kinds:
@@ -121,11 +140,11 @@ def evaluate(
         if not chosen:
             continue
         statistics = sorted({g.statistic for g in chosen})
-        replicates = contrast_replicates(
-            reference, candidate, statistics, kind, resamples=resamples, seed=seed
+        replicates, level, _ = contrast_run_replicates(
+            reference, candidate, statistics, kind, alpha=alpha, resamples=resamples, seed=seed
         )
         for gate in chosen:
-            low, _ = percentile_interval(replicates[gate.statistic], 1.0 - alpha)
+            low, _ = percentile_interval(replicates[gate.statistic], level)
             point = _point(reference, candidate, gate.statistic, relative)
             bound = low - 1.0 if relative else low
             results.append(
@@ -142,10 +161,13 @@ def evaluate(
 
 
 def _point(
-    reference: Sequence[float], candidate: Sequence[float], statistic: str, relative: bool
+    reference: Sequence[Sequence[float]],
+    candidate: Sequence[Sequence[float]],
+    statistic: str,
+    relative: bool,
 ) -> float:
-    ref = statistic_of(reference, statistic)
-    cand = statistic_of(candidate, statistic)
+    ref = side_statistic(reference, statistic)
+    cand = side_statistic(candidate, statistic)
     if relative:
         return cand / ref - 1.0 if ref > 0.0 else float("inf")
     return cand - ref

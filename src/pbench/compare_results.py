@@ -5,23 +5,58 @@ candidate (a renamed benchmark). Unpaired benchmarks on either side are kept and
 reported, never silently dropped. The pairs form one family: their p-values are
 Holm-adjusted together (Holm 1979) so that the chance of any false regression among
 them stays at most alpha.
+
+Each side is one result file or several (separate runs). A benchmark's runs are its
+entries in the side's files, and its values are slices (see
+:mod:`pbench.compare_files`). With one file per side the slices are compared as today;
+with several on either side, hierarchically (:func:`pbench.compare.compare_runs`). A
+load benchmark with one file per side gets no verdict (``run_to_run_missing``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pbench.compare import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_samples
-from pbench.compare_files import Benchmark, ResultFile
-from pbench.compare_gate import FailIf, GateResult, evaluate
+from pbench.compare import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_runs
+from pbench.compare_files import Benchmark, ResultFile, Side
+from pbench.compare_gate import FailIf, GateResult, evaluate_runs
 from pbench.errors import ExitCode, UsageError
 
 
 @dataclass(frozen=True)
 class Pair:
-    baseline: Benchmark
-    candidate: Benchmark
+    """A benchmark on both sides: its run in each file that has it."""
+
+    baseline_runs: tuple[Benchmark, ...]
+    candidate_runs: tuple[Benchmark, ...]
+
+    @property
+    def baseline(self) -> Benchmark:
+        return self.baseline_runs[0]
+
+    @property
+    def candidate(self) -> Benchmark:
+        return self.candidate_runs[0]
+
+    @property
+    def load(self) -> str | None:
+        """The load command ("http", "sql") when either side is a load run, else None."""
+        for run in (*self.baseline_runs, *self.candidate_runs):
+            if run.load is not None:
+                return run.load
+        return None
+
+    @property
+    def one_load_run_each(self) -> bool:
+        """One load run against one other: run-to-run variation is out of reach."""
+        return self.load is not None and len(self.baseline_runs) == len(self.candidate_runs) == 1
+
+    def values(self, side: str) -> list[tuple[float, ...]]:
+        """The slice values of each run of ``side`` ("baseline" or "candidate")."""
+        runs = self.baseline_runs if side == "baseline" else self.candidate_runs
+        return [run.values for run in runs]
 
     @property
     def label(self) -> str:
@@ -43,8 +78,8 @@ class Settings:
 class FileComparison:
     """Everything ``pbench compare`` found; ``comparisons[i]`` belongs to ``pairs[i]``."""
 
-    baseline: ResultFile
-    candidate: ResultFile
+    baseline: Side
+    candidate: Side
     settings: Settings
     pairs: tuple[Pair, ...]
     comparisons: tuple[Comparison, ...]
@@ -80,20 +115,23 @@ class FileComparison:
 
 
 def pair_benchmarks(
-    baseline: ResultFile, candidate: ResultFile, matches: Sequence[tuple[str, str]] = ()
+    baseline: ResultFile | Side,
+    candidate: ResultFile | Side,
+    matches: Sequence[tuple[str, str]] = (),
 ) -> tuple[list[Pair], list[str], list[str]]:
     """Pairs in baseline order, then the baseline-only and candidate-only names."""
+    base, cand = Side.of(baseline).benchmarks, Side.of(candidate).benchmarks
     mapping: dict[str, str] = {}
     for old, new in matches:
-        if old not in baseline.benchmarks:
+        if old not in base:
             raise UsageError(
                 f"--match {old}={new}: the baseline {baseline.path} has no benchmark '{old}'",
-                hint="its benchmarks are " + _names(baseline),
+                hint="its benchmarks are " + _names(Side.of(baseline)),
             )
-        if new not in candidate.benchmarks:
+        if new not in cand:
             raise UsageError(
                 f"--match {old}={new}: the candidate {candidate.path} has no benchmark '{new}'",
-                hint="its benchmarks are " + _names(candidate),
+                hint="its benchmarks are " + _names(Side.of(candidate)),
             )
         if old in mapping or new in mapping.values():
             raise UsageError(
@@ -104,28 +142,29 @@ def pair_benchmarks(
     taken = set(mapping.values())
     pairs: list[Pair] = []
     only_baseline: list[str] = []
-    for name, benchmark in baseline.benchmarks.items():
+    for name, runs in base.items():
         other = mapping.get(name)
-        if other is None and name in candidate.benchmarks and name not in taken:
+        if other is None and name in cand and name not in taken:
             other = name
         if other is None:
             only_baseline.append(name)
         else:
-            pairs.append(Pair(benchmark, candidate.benchmarks[other]))
+            pairs.append(Pair(runs, cand[other]))
     paired = {p.candidate.name for p in pairs}
-    only_candidate = [n for n in candidate.benchmarks if n not in paired]
+    only_candidate = [n for n in cand if n not in paired]
     return pairs, only_baseline, only_candidate
 
 
 def compare_result_files(
-    baseline: ResultFile,
-    candidate: ResultFile,
+    baseline: ResultFile | Side,
+    candidate: ResultFile | Side,
     *,
     matches: Sequence[tuple[str, str]] = (),
     gates: Sequence[FailIf] = (),
     settings: Settings = Settings(),
 ) -> FileComparison:
     """Compare every paired benchmark; a :class:`UsageError` when nothing pairs up."""
+    baseline, candidate = Side.of(baseline), Side.of(candidate)
     pairs, only_baseline, only_candidate = pair_benchmarks(baseline, candidate, matches)
     if not pairs:
         raise UsageError(
@@ -136,9 +175,9 @@ def compare_result_files(
             + _names(candidate),
         )
     single = [
-        compare_samples(
-            p.baseline.times,
-            p.candidate.times,
+        compare_runs(
+            p.values("baseline"),
+            p.values("candidate"),
             name=p.candidate.name,
             reference_name=p.baseline.name,
             alpha=settings.alpha,
@@ -152,11 +191,11 @@ def compare_result_files(
     gate_results = [
         result
         for p in pairs
-        for result in evaluate(
+        for result in evaluate_runs(
             gates,
             p.label,
-            p.baseline.times,
-            p.candidate.times,
+            p.values("baseline"),
+            p.values("candidate"),
             alpha=settings.alpha,
             resamples=settings.resamples,
             seed=settings.seed,
@@ -167,13 +206,22 @@ def compare_result_files(
         candidate=candidate,
         settings=settings,
         pairs=tuple(pairs),
-        comparisons=tuple(adjust_family(single)),
+        comparisons=tuple(adjust_family(_flag_one_run_each(pairs, single))),
         gates=tuple(gate_results),
         only_in_baseline=tuple(only_baseline),
         only_in_candidate=tuple(only_candidate),
     )
 
 
-def _names(results: ResultFile) -> str:
+def _flag_one_run_each(
+    pairs: Sequence[Pair], comparisons: Sequence[Comparison]
+) -> list[Comparison]:
+    return [
+        dataclasses.replace(c, run_to_run_missing=p.one_load_run_each)
+        for p, c in zip(pairs, comparisons, strict=True)
+    ]
+
+
+def _names(results: Side) -> str:
     names = [f"'{n}'" for n in results.benchmarks]
     return ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")

@@ -137,7 +137,7 @@ def test_exports_json_and_markdown(capsys: pytest.CaptureFixture[str], tmp_path:
     assert status == 3
     assert "slower" in out  # the table still goes to stdout
     doc = json.loads(json_path.read_text())
-    assert doc["compare_schema_version"] == 1
+    assert doc["compare_schema_version"] == 2
     assert doc["baseline"]["format"] == "pbench"
     assert doc["regressions"] == ["parse"]
     assert doc["only_in_baseline"] == ["startup"]

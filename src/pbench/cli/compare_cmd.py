@@ -1,4 +1,11 @@
-"""``pbench compare BASELINE.json CANDIDATE.json``: gate CI on a regression between two runs."""
+"""``pbench compare BASELINE.json CANDIDATE.json``: gate CI on a regression between two runs.
+
+Several separate runs per side: ``--baseline FILE`` and ``--candidate FILE``, each
+repeated (pyperf and criterion users know a baseline by a flag; the positional pair
+stays for the common case). A quoted glob (``--baseline 'base-*.json'``) is expanded
+by pbench; an unquoted one expands in the shell into extra positional files, which are
+refused rather than silently put on the wrong side.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +18,16 @@ from pbench.cli.common import FRACTION, guarded
 from pbench.errors import UsageError
 
 EPILOG = """\b
+Several separate runs per side (run-to-run variation in the interval):
+  pbench compare --baseline b1.json --baseline b2.json --baseline b3.json \\
+                 --candidate n1.json --candidate n2.json --candidate n3.json
+  pbench compare --baseline 'base-*.json' --candidate 'new-*.json'
+
+\b
 Exit codes:
   0  nothing regressed
-  2  unreadable or malformed file, unknown --match name, bad --fail-if
+  2  unreadable or malformed file, misused file arguments, unknown --match
+     name, bad --fail-if
   3  a benchmark is slower beyond the threshold, or a --fail-if gate failed
   5  with --fail-on-inconclusive: nothing regressed, but a comparison was
      inconclusive (too noisy to decide)
@@ -27,8 +41,21 @@ Exit codes:
 
 
 @click.command("compare", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
-@click.argument("baseline", metavar="BASELINE.json")
-@click.argument("candidate", metavar="CANDIDATE.json")
+@click.argument("files", metavar="[BASELINE.json CANDIDATE.json]", nargs=-1)
+@click.option(
+    "--baseline",
+    "baselines",
+    metavar="FILE",
+    multiple=True,
+    help="A baseline result file; repeat for several separate runs (a quoted glob works).",
+)
+@click.option(
+    "--candidate",
+    "candidates",
+    metavar="FILE",
+    multiple=True,
+    help="A candidate result file; repeat for several separate runs (a quoted glob works).",
+)
 @click.option(
     "--match",
     "matches",
@@ -76,8 +103,9 @@ Exit codes:
 )
 @guarded
 def compare(
-    baseline: str,
-    candidate: str,
+    files: tuple[str, ...],
+    baselines: tuple[str, ...],
+    candidates: tuple[str, ...],
     matches: tuple[str, ...],
     alpha: float,
     threshold: float,
@@ -88,15 +116,21 @@ def compare(
     export_json: str | None,
     export_markdown: str | None,
 ) -> int:
-    """Compare two result files (pbench's or hyperfine's --export-json).
+    """Compare result files (pbench's or hyperfine's --export-json).
 
     Benchmarks pair up by name (by command for hyperfine files). For each pair: the
     ratio candidate / baseline of the median with its bootstrap interval, the
     Mann-Whitney p-value (Holm-adjusted across pairs), and a verdict: slower, faster,
     same (interval within the threshold) or inconclusive.
+
+    With several files per side (--baseline, --candidate) the interval is a
+    hierarchical bootstrap (runs, then slices) and the test a t-test on per-run
+    medians, so the variation between separate runs counts; a verdict needs 3 or more
+    files per side. Load runs (pbench http, pbench sql -c) compared one file per side
+    get no verdict: the machine changes between two runs.
     """
     from pbench import compare_export
-    from pbench.compare_files import read_results
+    from pbench.compare_files import read_side
     from pbench.compare_gate import parse_fail_if
     from pbench.compare_results import Settings, compare_result_files
 
@@ -106,8 +140,9 @@ def compare(
     for path in (export_json, export_markdown):
         if path is not None and path != "-":
             _probe(path)
-    base = read_results(baseline, "baseline")
-    cand = read_results(candidate, "candidate")
+    base_paths, cand_paths = _sides(files, baselines, candidates)
+    base = read_side(base_paths, "baseline")
+    cand = read_side(cand_paths, "candidate")
     result = compare_result_files(
         base,
         cand,
@@ -124,7 +159,7 @@ def compare(
         if path is not None
     ]
     to_stdout = any(path == "-" for path, _ in exports)
-    for line in compare_export.missing(result):
+    for line in compare_export.warnings(result):
         click.echo(f"pbench: warning: {line}", err=True)
     # With an export on stdout, the human-readable report moves to stderr.
     click.echo(compare_export.render_table(result), err=to_stdout)
@@ -133,6 +168,51 @@ def compare(
     for path, render in exports:
         _write(path, render(result))
     return int(result.exit_code(fail_on_inconclusive))
+
+
+def _sides(
+    files: tuple[str, ...], baselines: tuple[str, ...], candidates: tuple[str, ...]
+) -> tuple[list[str], list[str]]:
+    """The baseline and candidate paths: two positional files, or the repeated options."""
+    hint = (
+        "give BASELINE.json CANDIDATE.json, or repeat --baseline FILE and --candidate FILE "
+        "(quote a glob, e.g. --baseline 'base-*.json', to let pbench expand it)"
+    )
+    if not baselines and not candidates:
+        if len(files) != 2:
+            raise UsageError(
+                f"compare takes two result files, not {len(files)}"
+                if files
+                else "compare needs a baseline and a candidate result file",
+                hint=hint,
+            )
+        return [files[0]], [files[1]]
+    if files:
+        raise UsageError(
+            f"result files given both as arguments ({', '.join(files)}) and with "
+            "--baseline/--candidate",
+            hint=hint,
+        )
+    if not baselines or not candidates:
+        missing = "--candidate" if baselines else "--baseline"
+        raise UsageError(f"{missing} is missing: each side needs a result file", hint=hint)
+    return _expand(baselines, "--baseline"), _expand(candidates, "--candidate")
+
+
+def _expand(values: tuple[str, ...], flag: str) -> list[str]:
+    """Each value as given, or its glob's matches (sorted) when it is a pattern."""
+    import glob
+
+    paths: list[str] = []
+    for value in values:
+        if Path(value).exists() or not glob.has_magic(value):
+            paths.append(value)
+            continue
+        found = sorted(glob.glob(value))
+        if not found:
+            raise UsageError(f"{flag} {value!r} matches no file", hint="check the pattern")
+        paths.extend(found)
+    return paths
 
 
 def _match(text: str, old_names: Container[str], new_names: Container[str]) -> tuple[str, str]:
