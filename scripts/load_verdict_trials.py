@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""Proof that verdicts on HTTP endpoints and SQL queries hold: A/A and A/B trials.
+
+Every trial is ONE pbench invocation of two benchmarks at pbench's defaults (HTTP: 10 s
+of load per URL on one connection, interleaved in 100 ms slices; SQL: one PostgreSQL
+connection shared by both queries, runs in 100 ms slices for 3 s each), exported to
+JSON; its comparison's verdict is tallied.
+
+- HTTP A/A: the same URL twice (nginx, 45-byte file). Target: at most one "faster" or
+  "slower" verdict in 20 trials.
+- HTTP A/B: the 45-byte file against a 64 KiB file. Target: "slower" in at least 19 of 20.
+- SQL A/A: ``SELECT 1`` twice on PostgreSQL. Target: at most one verdict in 20.
+- SQL A/B: ``SELECT 1`` against ``SELECT sum(g) FROM generate_series(1, N) g`` with N
+  calibrated first (one long interleaved run) so that it is about 10% slower. Target:
+  "slower" in at least 19 of 20.
+
+The servers are started here, on 127.0.0.1 only: nginx (Debian's nginx-light; one
+worker, its default configuration otherwise) from a private configuration in a
+temporary folder, and PostgreSQL the way the tests start it (initdb + pg_ctl into a
+temporary folder). Client and servers share the machine's cores, unpinned, as a user's
+first run would.
+
+    python3 scripts/load_verdict_trials.py [--trials 20] [--only http|sql]
+
+Exit status 0 when every target is met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pbench.cli import run_cli  # noqa: E402
+
+NGINX_CONF = """
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+daemon on;
+events {{ }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/tmp;
+    proxy_temp_path {folder}/tmp;
+    fastcgi_temp_path {folder}/tmp;
+    uwsgi_temp_path {folder}/tmp;
+    scgi_temp_path {folder}/tmp;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/www;
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def nginx() -> Iterator[str]:
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise SystemExit("nginx is not installed: apt-get install nginx-light")
+    folder = Path(tempfile.mkdtemp(prefix="pbench-nginx-"))
+    (folder / "www").mkdir()
+    (folder / "tmp").mkdir()
+    (folder / "www" / "small.txt").write_bytes(b"x" * 45)
+    (folder / "www" / "big.bin").write_bytes(b"y" * 65536)
+    port = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(folder=folder, port=port))
+    subprocess.run([binary, "-c", str(conf), "-p", str(folder)], check=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        subprocess.run([binary, "-c", str(conf), "-p", str(folder), "-s", "stop"], check=False)
+        time.sleep(0.2)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def pbench(args: Sequence[str]) -> dict[str, Any]:
+    """One pbench invocation in this process; the exported JSON."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "r.json"
+        quiet = io.StringIO()
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+            status = run_cli([*args, "--style", "none", "--export-json", str(out)])
+        if status != 0:
+            raise SystemExit(f"pbench {' '.join(args)} exited {status}:\n{quiet.getvalue()}")
+        data: dict[str, Any] = json.loads(out.read_text())
+        return data
+
+
+def verdict(data: dict[str, Any]) -> tuple[str, float, int]:
+    (comparison,) = data["comparisons"]
+    return comparison["verdict"], comparison["ratio_median"], comparison["n_candidate"]
+
+
+def series(label: str, args: Sequence[str], trials: int, expected: str) -> bool:
+    tally: Counter[str] = Counter()
+    ratios: list[float] = []
+    slices: list[int] = []
+    started = time.monotonic()
+    for i in range(trials):
+        said, ratio, n = verdict(pbench([*args, "--seed", str(1000 + i)]))
+        tally[said] += 1
+        ratios.append(ratio)
+        slices.append(n)
+        print(f"   {label} trial {i + 1:2}: {said:12} ratio {ratio:.4f}  ({n} slices)", flush=True)
+    if expected == "none":
+        wrong = tally["faster"] + tally["slower"]
+        ok = wrong <= max(1, trials // 20)
+        what = f"{wrong} faster/slower of {trials} (target: at most {max(1, trials // 20)})"
+    else:
+        hits = tally[expected]
+        ok = hits >= trials - max(1, trials // 20)
+        what = f"{hits} {expected} of {trials} (target: at least {trials - max(1, trials // 20)})"
+    ratios.sort()
+    print(
+        f"== {label}: {what}; verdicts {dict(tally)}; median ratio {ratios[len(ratios) // 2]:.4f}"
+        f" (range {ratios[0]:.4f} … {ratios[-1]:.4f}); slices per side {min(slices)}-"
+        f"{max(slices)}; {time.monotonic() - started:.0f} s  {'PASS' if ok else 'FAIL'}",
+        flush=True,
+    )
+    return ok
+
+
+def http_trials(trials: int) -> list[bool]:
+    with nginx() as base:
+        small, big = f"{base}/small.txt", f"{base}/big.bin"
+        pbench(["http", "-d", "1s", small])  # warm the server and the page cache
+        return [
+            series("HTTP A/A", ["http", "-n", "A", "-n", "B", small, small], trials, "none"),
+            series(
+                "HTTP A/B",
+                ["http", "-n", "small", "-n", "big", "--reference", "small", small, big],
+                trials,
+                "slower",
+            ),
+        ]
+
+
+def calibrate(dsn: str) -> tuple[str, float]:
+    """A query about 10% slower than SELECT 1 on this server, and its measured ratio."""
+    n, ratio = 8, 1.0
+    for _ in range(12):
+        query = f"SELECT sum(g) FROM generate_series(1, {n}) g"
+        data = pbench(["sql", "--db", dsn, "--min-time", "6s", "--reference", "SELECT 1",
+                       "SELECT 1", query])  # fmt: skip
+        _, ratio, _ = verdict(data)
+        if 1.08 <= ratio <= 1.13:
+            return query, ratio
+        n = max(1, round(n * (0.10 / max(ratio - 1.0, 0.005))))
+    return query, ratio
+
+
+def sql_trials(trials: int) -> list[bool]:
+    from support.postgres import PostgresServer
+
+    with PostgresServer.start() as server:
+        dsn = server.dsn()
+        query, ratio = calibrate(dsn)
+        print(f"== SQL A/B workload: {query!r}, measured {ratio:.3f}x SELECT 1", flush=True)
+        return [
+            series("SQL A/A", ["sql", "--db", dsn, "-n", "A", "-n", "B", "SELECT 1", "SELECT 1"],
+                   trials, "none"),
+            series("SQL A/B", ["sql", "--db", dsn, "-n", "one", "-n", "slower",
+                               "--reference", "one", "SELECT 1", query], trials, "slower"),
+        ]  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trials", type=int, default=20)
+    parser.add_argument("--only", choices=["http", "sql"], default=None)
+    args = parser.parse_args()
+    results: list[bool] = []
+    if args.only in (None, "http"):
+        results += http_trials(args.trials)
+    if args.only in (None, "sql"):
+        results += sql_trials(args.trials)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
