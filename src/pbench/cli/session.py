@@ -173,6 +173,7 @@ class Session:
         self._memo = ResultMemo()
         self._pending: Sequence[BenchmarkResult] | None = None
         self._next_checkpoint = 0.0
+        self._checkpoints = 0
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -181,10 +182,12 @@ class Session:
         Only results that changed since the last checkpoint are summarised and rendered
         again, and no comparisons are made, yet the whole file is written: when
         benchmarks finish faster than that (thousands of short ones), a checkpoint waits
-        until checkpoints have taken no more than CHECKPOINT_SHARE of the time, and is
-        then written by :meth:`flush`, at the latest after the next run or with the
-        final export. Standard output, devices, FIFOs and pipes get the final export
-        only: they can be written once.
+        until the time since the previous one is at least (1 - CHECKPOINT_SHARE) /
+        CHECKPOINT_SHARE times what the previous one took (the first one, which pays
+        for imports and for every result being new, does not count), and is then
+        written by :meth:`flush` after a later run or with the final export. Standard
+        output, devices, FIFOs and pipes get the final export only: they can be written
+        once.
         """
         if self._files:
             self._pending = results
@@ -207,7 +210,9 @@ class Session:
         )
         write_all(self._files, report, self._memo)
         finished = time.monotonic()
-        self._next_checkpoint = finished + (finished - started) * (1 / CHECKPOINT_SHARE - 1)
+        if self._checkpoints:  # the first one pays once: imports, every result new
+            self._next_checkpoint = finished + (finished - started) * (1 / CHECKPOINT_SHARE - 1)
+        self._checkpoints += 1
 
     def run(
         self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None

@@ -56,7 +56,7 @@ def _pretty(value: Any, level: int) -> str:
         items = [f"{inner}{_compact(str(k))}: {_pretty(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + outer + "}"
     if isinstance(value, list | tuple):
-        if all(isinstance(v, _SCALARS) for v in value):
+        if all(isinstance(v, _SCALARS) and not isinstance(v, Rendered) for v in value):
             return _compact(value)
         return "[\n" + ",\n".join(inner + _pretty(v, level + 1) for v in value) + "\n" + outer + "]"
     return _compact(value)
