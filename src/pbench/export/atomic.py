@@ -32,8 +32,9 @@ from pathlib import Path
 
 _DEFAULT_MODE = 0o666
 _MAX_LINKS = 40  # as the kernel's ELOOP limit
-# A process's descriptor folder once symlinks are resolved: /proc/PID/fd or a thread's.
-_FD_FOLDER = re.compile(r"/proc/(?P<pid>\d+)(?:/task/\d+)?/fd")
+# A process's descriptor folder once symlinks are resolved: /proc/PID/fd or a thread's
+# (Linux), or /dev/fd where it is a folder of its own (macOS, BSD: always our own).
+_FD_FOLDER = re.compile(r"(?:/proc/(?P<pid>\d+)(?:/task/\d+)?|/dev)/fd")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,8 @@ def destination(path: str | Path) -> Destination:
         current = os.path.join(folder, os.path.basename(current))
         descriptors = _FD_FOLDER.fullmatch(folder)
         if descriptors is not None:
-            own = int(descriptors["pid"]) == os.getpid() and os.path.basename(current).isdigit()
+            pid = descriptors["pid"]
+            own = (pid is None or int(pid) == os.getpid()) and os.path.basename(current).isdigit()
             return Destination(current, True, int(os.path.basename(current)) if own else None)
         try:
             link = os.readlink(current)
