@@ -234,7 +234,7 @@ def _probe(path: str) -> None:
     from pbench.export.atomic import probe_writable
 
     try:
-        probe_writable(Path(path))
+        probe_writable(path)
     except OSError as exc:
         raise export_error(path, exc) from None
 
@@ -244,9 +244,9 @@ def _write(path: str, text: str) -> None:
         click.echo(text, nl=not text.endswith("\n"))
         return
     from pbench.export import export_error
-    from pbench.export.atomic import write_atomic
+    from pbench.export.atomic import write_to
 
     try:
-        write_atomic(Path(path), text)
+        write_to(path, text)
     except OSError as exc:
         raise export_error(path, exc) from None

@@ -5,15 +5,22 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import click
 
 from pbench.cli.common import Display, ProgressBar
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError, shorten
+from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.stats import summary_of
+
+# Checkpoints (exports rewritten after a finished benchmark) take at most about this
+# share of the wall time; see Session.checkpoint.
+CHECKPOINT_SHARE = 0.1
 
 
 def export_specs(
@@ -46,12 +53,23 @@ def build_report(
     alpha: float = 0.05,
     threshold: float = 0.01,
     seed: int | None = None,
+    memo: ResultMemo | None = None,
 ) -> RunReport:
-    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``."""
+    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``.
+
+    With ``memo`` (checkpoints), summaries and findings of unchanged results are reused.
+    """
     from pbench.checks import findings
 
-    summaries = {r.name: summary_of(r) for r in results}
-    warnings = {r.name: findings(r, summaries[r.name]) for r in results}
+    if memo is None:
+        summaries = {r.name: summary_of(r) for r in results}
+        warnings = {r.name: findings(r, summaries[r.name]) for r in results}
+    else:
+        summaries = {r.name: memo.get(r, "summary", partial(summary_of, r)) for r in results}
+        warnings = {
+            r.name: memo.get(r, "findings", partial(findings, r, summaries[r.name]))
+            for r in results
+        }
     means = {name: s.mean for name, s in summaries.items() if s is not None}
     measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
     ref_name = reference
@@ -163,13 +181,13 @@ def render_report(report: RunReport, display: Display, sort: str = "auto") -> st
     return text
 
 
-def write_all(specs: Sequence[Any], report: RunReport) -> None:
+def write_all(specs: Sequence[Any], report: RunReport, memo: ResultMemo | None = None) -> None:
     """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
     if not specs:
         return
     from pbench.export import write_exports
 
-    for text in write_exports(specs, report):
+    for text in write_exports(specs, report, memo):
         click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -216,11 +234,16 @@ def error_kinds(load: Mapping[str, Any], info: Mapping[str, Any] | None = None) 
 
 class Session:
     """The output side of one invocation: metadata, exports rewritten after each finished
-    benchmark, and the final report, exports and exit status."""
+    benchmark, and the final report, exports and exit status.
+
+    With an export on stdout ('-'), stdout holds that export alone: the report and
+    everything else go to stderr.
+    """
 
     def __init__(
         self, specs: Sequence[Any], display: Display, options: dict[str, Any], reference: str | None
     ) -> None:
+        from pbench.export import rewritable
         from pbench.metadata import collect_metadata
 
         self.specs = specs
@@ -228,19 +251,51 @@ class Session:
         self.options = options
         self.reference = reference
         self.metadata = collect_metadata()
+        self.to_stdout = any(spec.path == "-" for spec in specs)
+        self._files = rewritable(specs)
+        self._memo = ResultMemo()
+        self._pending: Sequence[BenchmarkResult] | None = None
+        self._next_checkpoint = 0.0
+        self._checkpoints = 0
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
-        """Rewrite the file exports with what finished so far (no comparisons: cheap)."""
-        files = [s for s in self.specs if s.path != "-"]
-        if files:
-            report = build_report(
-                results,
-                self.metadata,
-                reference=self.reference,
-                time_unit=self.options["time_unit"],
-                compare=False,
-            )
-            write_all(files, report)
+        """Rewrite the file exports with ``results`` (what finished so far, and the
+        partial results of benchmarks still measured).
+
+        Only results that changed since the last checkpoint are summarised and rendered
+        again, and no comparisons are made, yet the whole file is written: when
+        benchmarks finish faster than that (thousands of short ones), a checkpoint waits
+        until the time since the previous one is at least (1 - CHECKPOINT_SHARE) /
+        CHECKPOINT_SHARE times what the previous one took (the first one, which pays
+        for imports and for every result being new, does not count), and is then
+        written by :meth:`flush` after a later run or with the final export. Standard
+        output, devices, FIFOs and pipes get the final export only: they can be written
+        once.
+        """
+        if self._files:
+            self._pending = results
+            self.flush()
+
+    def flush(self) -> None:
+        """Write a waiting checkpoint if its time has come."""
+        if self._pending is None or time.monotonic() < self._next_checkpoint:
+            return
+        results, self._pending = self._pending, None
+        started = time.monotonic()
+        self._memo.refresh(results)
+        report = build_report(
+            results,
+            self.metadata,
+            reference=self.reference,
+            time_unit=self.options["time_unit"],
+            compare=False,
+            memo=self._memo,
+        )
+        write_all(self._files, report, self._memo)
+        finished = time.monotonic()
+        if self._checkpoints:  # the first one pays once: imports, every result new
+            self._next_checkpoint = finished + (finished - started) * (1 / CHECKPOINT_SHARE - 1)
+        self._checkpoints += 1
 
     def run(
         self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None
@@ -250,12 +305,16 @@ class Session:
 
         bar = ProgressBar(self.display.progress, self.options["time_unit"])
 
+        def on_progress(progress: Any) -> None:
+            bar.update(progress)
+            self.flush()
+
         def on_finished(result: BenchmarkResult) -> None:
             if finished is not None:
                 finished(result)
             self.checkpoint(runner.results)
 
-        runner = Runner(plan, on_progress=bar.update, on_finished=on_finished)
+        runner = Runner(plan, on_progress=on_progress, on_finished=on_finished)
         try:
             runner.run()
         except BenchmarkFailed as exc:
@@ -284,9 +343,12 @@ class Session:
             threshold=options["threshold"],
             seed=options["seed"],
         )
+        self._pending = None  # the final export replaces any waiting checkpoint
         if not self.display.quiet and results:
             click.echo(
-                render_report(report, self.display, options["sort"]), color=self.display.color
+                render_report(report, self.display, options["sort"]),
+                color=self.display.color,
+                err=self.to_stdout,
             )
         write_all(self.specs, report)
         if failure is not None:

@@ -3,7 +3,10 @@
 The CLI turns ``--export-json FILE``, ``--export-csv FILE``, ``--export-markdown FILE``
 and ``--export FILE`` into :class:`ExportSpec` values once, checks them with
 :func:`check_writable` before measuring, and calls :func:`write_exports` after every
-finished benchmark (and on Ctrl-C). Renderers are pure and imported only when used.
+finished benchmark (a checkpoint: files only, each result's text reused while it is
+unchanged) and once at the end, also on Ctrl-C (every export, stdout and streams such
+as FIFOs and devices included: they can be written only once). Renderers are pure and
+imported only when used.
 """
 
 from __future__ import annotations
@@ -12,11 +15,14 @@ import errno
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pbench.errors import ExportError, UsageError
-from pbench.export.atomic import probe_writable, write_atomic
+from pbench.export.atomic import destination, probe_writable, write_atomic, write_stream
 from pbench.models import RunReport
+
+if TYPE_CHECKING:
+    from pbench.export.memo import ResultMemo
 
 ExportFormat = Literal["json", "csv", "markdown"]
 FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
@@ -68,12 +74,13 @@ def parse_export_spec(format: str | None, path: str) -> ExportSpec:
     return ExportSpec(by_extension, path)
 
 
-def render(format: ExportFormat, report: RunReport) -> str:
-    """The export's text. Pure; accepts partial results."""
-    return _renderer(format)(report)
+def render(format: ExportFormat, report: RunReport, memo: ResultMemo | None = None) -> str:
+    """The export's text. Pure; accepts partial results. With ``memo`` (checkpoints),
+    the text of each result is reused while the result is unchanged."""
+    return _renderer(format)(report, memo)
 
 
-def _renderer(format: ExportFormat) -> Callable[[RunReport], str]:
+def _renderer(format: ExportFormat) -> Callable[[RunReport, ResultMemo | None], str]:
     if format == "json":
         from pbench.export.json import render as render_json
 
@@ -93,13 +100,14 @@ def check_writable(specs: Sequence[ExportSpec]) -> None:
     for spec in specs:
         if spec.to_stdout:
             continue
-        path = Path(spec.path)
         try:
-            probe_writable(path)
+            probe_writable(spec.path)
+            target = destination(spec.path)
         except OSError as exc:
             raise export_error(spec.path, exc, f"the {spec.format} export") from exc
-        resolved = path.resolve()
-        earlier = formats_by_path.setdefault(resolved, spec.format)
+        if target.stream:
+            continue  # /dev/null twice is fine; a FIFO or pipe twice is the user's choice
+        earlier = formats_by_path.setdefault(Path(target.path), spec.format)
         if earlier != spec.format:
             raise ExportError(
                 f"two exports ({earlier} and {spec.format}) would both write '{spec.path}'",
@@ -107,24 +115,52 @@ def check_writable(specs: Sequence[ExportSpec]) -> None:
             )
 
 
-def write_exports(specs: Sequence[ExportSpec], report: RunReport) -> list[str]:
-    """Write every file export atomically; return the texts of ``-`` exports, in order.
+def rewritable(specs: Sequence[ExportSpec]) -> list[ExportSpec]:
+    """The exports a checkpoint rewrites: files (and new paths, and symlinks to them).
 
-    Every file that can be written is written even when another fails; then the first
-    failure is raised as :class:`ExportError`.
+    Standard output, devices, FIFOs and file descriptors can be written only once, so
+    they get the final export alone.
+    """
+    files = []
+    for spec in specs:
+        if spec.to_stdout:
+            continue
+        try:
+            if destination(spec.path).stream:
+                continue
+        except OSError:
+            pass  # written like a file, where the error is reported
+        files.append(spec)
+    return files
+
+
+def write_exports(
+    specs: Sequence[ExportSpec], report: RunReport, memo: ResultMemo | None = None
+) -> list[str]:
+    """Write every export; return the texts of ``-`` exports, in order.
+
+    Regular files (and new paths, and symlinks to them) are replaced atomically;
+    devices, FIFOs and file descriptors are written straight into (checkpoints leave
+    them out: see :func:`rewritable`). ``memo`` is passed on to :func:`render`.
+
+    Every export that can be written is written even when another fails; then the
+    first failure is raised as :class:`ExportError`.
     """
     texts: dict[ExportFormat, str] = {}
     to_print: list[str] = []
     failure: ExportError | None = None
     for spec in specs:
-        text = texts.get(spec.format)
-        if text is None:
-            text = texts[spec.format] = render(spec.format, report)
-        if spec.to_stdout:
-            to_print.append(text)
-            continue
         try:
-            write_atomic(Path(spec.path), text)
+            target = None if spec.to_stdout else destination(spec.path)
+            text = texts.get(spec.format)
+            if text is None:
+                text = texts[spec.format] = render(spec.format, report, memo)
+            if target is None:
+                to_print.append(text)
+            elif target.stream:
+                write_stream(target, text)
+            else:
+                write_atomic(Path(target.path), text)
         except OSError as exc:
             failure = failure or export_error(spec.path, exc, f"the {spec.format} export")
     if failure is not None:
@@ -152,7 +188,8 @@ def export_error(path: str, exc: OSError, what: str | None = None) -> ExportErro
         errno.EACCES: f"choose a folder you can write to ('{folder}' is not writable)",
         errno.EPERM: f"choose a folder you can write to ('{folder}' is not writable)",
         errno.EROFS: "that file system is read-only; choose another path",
-        errno.ENOSPC: "the disk is full; free some space or choose another path",
+        errno.ENOSPC: "no space is left there; free some space or choose another path",
+        errno.EPIPE: "the reader at the other end of the pipe has gone; keep it reading",
     }
     target = f"{what} to '{path}'" if what else path
     return ExportError(

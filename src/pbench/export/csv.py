@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from functools import partial
 
 from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
+from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunReport
 from pbench.stats import Summary
 
@@ -39,19 +41,29 @@ PBENCH_COLUMNS = (
 Cell = str | int | float | None
 
 
-def render(report: RunReport) -> str:
+def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+    """The CSV text; with ``memo``, each row's text is reused while its result is unchanged."""
     parameter_names = _parameter_names(report.results)
-    columns = [
+    columns = (
         *HYPERFINE_COLUMNS,
         *(f"parameter_{name}" for name in parameter_names),
         *PBENCH_COLUMNS,
-    ]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    )
+    lines = [_line(columns)]
     for result in report.results:
-        row = _row(result, report.summary(result))
-        writer.writerow([_cell(row.get(column)) for column in columns])
+        make = partial(_result_line, columns, result, report)
+        lines.append(memoised(memo, result, ("csv", columns), make))
+    return "".join(lines)
+
+
+def _result_line(columns: tuple[str, ...], result: BenchmarkResult, report: RunReport) -> str:
+    row = _row(result, report.summary(result))
+    return _line([_cell(row.get(column)) for column in columns])
+
+
+def _line(cells: Iterable[Cell]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(cells)
     return out.getvalue()
 
 

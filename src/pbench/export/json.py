@@ -20,33 +20,50 @@ with no measurement yet (an interrupted first round) has null statistics.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from pbench.export.figures import mean_or_none, stddev_of
-from pbench.export.jsontext import Rows, dumps
+from pbench.export.jsontext import Rendered, Rows, dumps, pretty
+from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunReport
 from pbench.stats import Summary
 
 SCHEMA_VERSION = 1
 
 _HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
+_RESULT_LEVEL = 2  # document → "results" list → one result
 
 
-def render(report: RunReport) -> str:
-    return dumps(document(report))
+def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+    """The JSON text; with ``memo``, each result's text is reused while it is unchanged."""
+    if memo is None:
+        return dumps(document(report))
+
+    def text_of(result: BenchmarkResult) -> str:
+        return pretty(_entry(report, result), _RESULT_LEVEL)
+
+    results = [Rendered(memo.get(r, "json", partial(text_of, r))) for r in report.results]
+    return dumps(_document(report, results))
 
 
 def document(report: RunReport) -> dict[str, Any]:
     """The export as plain Python data (serialised by :func:`render`)."""
+    return _document(report, [_entry(report, r) for r in report.results])
+
+
+def _document(report: RunReport, results: list[Any]) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "metadata": report.metadata,
         "reference": report.reference,
-        "results": [
-            _result(r, report.summary(r), report.warnings.get(r.name, ())) for r in report.results
-        ],
+        "results": results,
         "comparisons": [c.as_dict() for c in report.comparisons],
     }
+
+
+def _entry(report: RunReport, result: BenchmarkResult) -> dict[str, Any]:
+    return _result(result, report.summary(result), report.warnings.get(result.name, ()))
 
 
 def _result(

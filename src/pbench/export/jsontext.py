@@ -26,14 +26,26 @@ class Rows(list[Any]):
     """A list rendered one item per line (a table of records)."""
 
 
+class Rendered(str):
+    """JSON text rendered before (by :func:`pretty` at the level it is placed at),
+    inserted as it is."""
+
+
 def dumps(value: Any) -> str:
     """The JSON text of ``value`` followed by a newline."""
     return _pretty(value, 0) + "\n"
 
 
+def pretty(value: Any, level: int) -> str:
+    """The JSON text of ``value`` as it reads nested ``level`` deep (no newline)."""
+    return _pretty(value, level)
+
+
 def _pretty(value: Any, level: int) -> str:
     inner = _INDENT * (level + 1)
     outer = _INDENT * level
+    if isinstance(value, Rendered):
+        return str(value)
     if isinstance(value, Rows):
         if not value:
             return "[]"
@@ -44,7 +56,7 @@ def _pretty(value: Any, level: int) -> str:
         items = [f"{inner}{_compact(str(k))}: {_pretty(v, level + 1)}" for k, v in value.items()]
         return "{\n" + ",\n".join(items) + "\n" + outer + "}"
     if isinstance(value, list | tuple):
-        if all(isinstance(v, _SCALARS) for v in value):
+        if all(isinstance(v, _SCALARS) and not isinstance(v, Rendered) for v in value):
             return _compact(value)
         return "[\n" + ",\n".join(inner + _pretty(v, level + 1) for v in value) + "\n" + outer + "]"
     return _compact(value)

@@ -15,8 +15,10 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from pbench.export.figures import finite_or_none, stddev_of
+from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.stats import Summary
 from pbench.units import SYMBOL, common_unit, format_in
@@ -34,30 +36,38 @@ class _Row:
     max: float | None
 
 
-def render(report: RunReport) -> str:
-    rows = [_row_of(result, report.summary(result)) for result in report.results]
+def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+    """The Markdown table; with ``memo``, each row is reused while its result, the unit
+    and the reference row are unchanged."""
+    rows = [memoised(memo, r, "markdown row", partial(_row_of, r, report)) for r in report.results]
     unit = common_unit((r.mean for r in rows if r.mean is not None), report.time_unit)
     symbol = SYMBOL[unit]
     lines = [
         f"| Command | Mean [{symbol}] | Median [{symbol}] | Min [{symbol}] "
-        f"| Max [{symbol}] | Relative |",
-        "|:---|---:|---:|---:|---:|---:|",
+        f"| Max [{symbol}] | Relative |\n",
+        "|:---|---:|---:|---:|---:|---:|\n",
     ]
     reference = _reference_row(rows, report.reference)
-    for row in rows:
-        cells = [
-            code_span(row.name),
-            _with_spread(row.mean, row.stddev, unit),
-            _time(row.median, unit),
-            _time(row.min, unit),
-            _time(row.max, unit),
-            _relative(row, reference),
-        ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+    for result, row in zip(report.results, rows, strict=True):
+        make = partial(_line, row, reference, unit)
+        lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
+    return "".join(lines)
 
 
-def _row_of(result: BenchmarkResult, summary: Summary | None) -> _Row:
+def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
+    cells = [
+        code_span(row.name),
+        _with_spread(row.mean, row.stddev, unit),
+        _time(row.median, unit),
+        _time(row.min, unit),
+        _time(row.max, unit),
+        _relative(row, reference),
+    ]
+    return "| " + " | ".join(cells) + " |\n"
+
+
+def _row_of(result: BenchmarkResult, report: RunReport) -> _Row:
+    summary: Summary | None = report.summary(result)
     if summary is None:
         return _Row(result.name, None, None, None, None, None)
     return _Row(

@@ -1,0 +1,71 @@
+"""An export to stdout ('-') owns stdout: the report goes to stderr, for every subcommand."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.httpserver import HttpTestServer, start_server
+
+from .conftest import Invoke
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HttpTestServer]:
+    srv = start_server()
+    yield srv
+    srv.stop()
+
+
+def test_run(invoke: Invoke) -> None:
+    result = invoke("--runs", "3", "--style", "basic", "-N", "true", "false -h", "-i",
+                    "--export-json", "-")  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert [r["command"] for r in data["results"]] == ["true", "false -h"]
+    assert "Benchmark 1: true" in result.err and "Summary" in result.err
+
+
+def test_http(invoke: Invoke, server: HttpTestServer) -> None:
+    result = invoke("http", "-r", "20", "-c", "1", "--style", "full", "--export-json", "-",
+                    server.base_url + "/fast", server.base_url + "/slow?ms=2")  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert len(data["results"]) == 2 and len(data["results"][0]["times"]) == 20
+    assert "Benchmark 1:" in result.err and "Loading" in result.err
+
+
+def test_sql(invoke: Invoke) -> None:
+    result = invoke("sql", "-r", "5", "--style", "basic", "--export-json", "-",
+                    "SELECT 1", "SELECT 2")  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert [len(r["times"]) for r in data["results"]] == [5, 5]
+    assert "Benchmark 1: SELECT 1" in result.err
+
+
+def test_sql_load_run(invoke: Invoke, tmp_path: Path) -> None:
+    db_file = tmp_path / "load.db"
+    sqlite3.connect(db_file).close()
+    db = f"sqlite:///{db_file}"
+    result = invoke("sql", "--db", db, "-c", "2", "-r", "50", "--style", "basic",
+                    "--export-csv", "-", "SELECT 1")  # fmt: skip
+    assert result.code == 0, result.err
+    rows = list(csv.DictReader(io.StringIO(result.out)))
+    assert [row["command"] for row in rows] == ["SELECT 1"]
+    assert "Benchmark 1: SELECT 1" in result.err
+
+
+def test_files_and_stdout_together(invoke: Invoke, tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = invoke("--runs", "2", "--style", "basic", "-N", "true",
+                    "--export-markdown", str(out), "--export-csv", "-")  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out.startswith("command,mean,") and len(result.out.splitlines()) == 2
+    assert out.read_text().startswith("| Command |")
