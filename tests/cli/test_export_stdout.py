@@ -69,3 +69,19 @@ def test_files_and_stdout_together(invoke: Invoke, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     assert result.out.startswith("command,mean,") and len(result.out.splitlines()) == 2
     assert out.read_text().startswith("| Command |")
+
+
+def test_an_export_to_dev_stdout_also_sends_the_report_to_stderr(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    done = subprocess.run(
+        [sys.executable, "-m", "pbench", "--runs", "3", "--style", "basic",
+         "--export-json", "/dev/stdout", "true"],
+        capture_output=True, text=True, env=env, check=False, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"][0]["command"] == "true"
+    assert "Benchmark 1: true" in done.stderr

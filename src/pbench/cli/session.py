@@ -251,7 +251,7 @@ class Session:
         self.options = options
         self.reference = reference
         self.metadata = collect_metadata()
-        self.to_stdout = any(spec.path == "-" for spec in specs)
+        self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
         self._memo = ResultMemo()
         self._pending: Sequence[BenchmarkResult] | None = None
@@ -357,6 +357,20 @@ class Session:
             where = " and exported" if self.specs else ""
             click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
         return int(status)
+
+
+def _is_stdout(path: str) -> bool:
+    """'-', or a path that leads to this process's standard output (/dev/stdout,
+    /dev/fd/1, a link to it): the export owns stdout then, the report goes to stderr."""
+    if path == "-":
+        return True
+    import os
+
+    try:
+        out, there = os.fstat(1), os.stat(path)
+    except OSError:
+        return False
+    return (out.st_dev, out.st_ino) == (there.st_dev, there.st_ino)
 
 
 def slice_plan(options: dict[str, Any], load: Any, precision: Any) -> Any:
