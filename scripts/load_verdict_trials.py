@@ -9,6 +9,9 @@ JSON; its comparison's verdict is tallied.
 - HTTP A/A: the same URL twice (nginx, 45-byte file). Target: at most one "faster" or
   "slower" verdict in 20 trials.
 - HTTP A/B: the 45-byte file against a 64 KiB file. Target: "slower" in at least 19 of 20.
+- Separate runs: ``scripts/compare_trials.py --url`` runs the 45-byte file 12 times as
+  separate ``pbench http -d 2s`` runs and prints how often ``pbench compare`` calls two
+  of them slower or faster with one file per side and with three per side.
 - SQL A/A: ``SELECT 1`` twice on PostgreSQL. Target: at most one verdict in 20.
 - SQL A/B: ``SELECT 1`` against ``SELECT sum(g) FROM generate_series(1, N) g`` with N
   calibrated first (one long interleaved run) so that it is about 10% slower. Target:
@@ -82,6 +85,7 @@ def nginx() -> Iterator[str]:
     if not Path(binary).exists():
         raise SystemExit("nginx is not installed: apt-get install nginx-light")
     folder = Path(tempfile.mkdtemp(prefix="pbench-nginx-"))
+    folder.chmod(0o755)  # nginx's workers run as an unprivileged user when started as root
     (folder / "www").mkdir()
     (folder / "tmp").mkdir()
     (folder / "www" / "small.txt").write_bytes(b"x" * 45)
@@ -149,7 +153,7 @@ def http_trials(trials: int) -> list[bool]:
     with nginx() as base:
         small, big = f"{base}/small.txt", f"{base}/big.bin"
         pbench(["http", "-d", "1s", small])  # warm the server and the page cache
-        return [
+        results = [
             series("HTTP A/A", ["http", "-n", "A", "-n", "B", small, small], trials, "none"),
             series(
                 "HTTP A/B",
@@ -158,6 +162,12 @@ def http_trials(trials: int) -> list[bool]:
                 "slower",
             ),
         ]
+        # Separate runs of the same URL compared by `pbench compare`: one file per side
+        # against three per side.
+        print("== separate runs: scripts/compare_trials.py --url ... --runs 12", flush=True)
+        script = ROOT / "scripts" / "compare_trials.py"
+        done = subprocess.run([sys.executable, str(script), "--url", small, "--runs", "12"])
+        return [*results, done.returncode == 0]
 
 
 def calibrate(dsn: str) -> tuple[str, float]:

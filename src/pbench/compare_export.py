@@ -91,10 +91,28 @@ def warnings(result: FileComparison) -> list[str]:
 
 
 def one_run_each(result: FileComparison) -> list[str]:
-    """The warning for load benchmarks compared one result file against one other."""
+    """The warnings for benchmarks compared one result file against one other."""
+    claimed = [
+        p.label
+        for p, c in zip(result.pairs, result.comparisons, strict=True)
+        if p.load is None
+        and len(p.baseline_runs) == len(p.candidate_runs) == 1
+        and c.verdict in ("slower", "faster")
+    ]
+    note = (
+        [
+            f"{', '.join(repr(n) for n in claimed[:3])}{' ...' if len(claimed) > 3 else ''}: "
+            "one run per side, so the interval holds the variation within each run, not "
+            "between the two; a change of the machine between them can look like a change "
+            "of the command: to be sure, compare 3 or more result files per side, run "
+            "alternately (--baseline FILE ... --candidate FILE ...)"
+        ]
+        if claimed
+        else []
+    )
     kinds = sorted({p.load for p in result.pairs if p.one_load_run_each and p.load})
     if not kinds:
-        return []
+        return note
     how = " or ".join(
         "pbench http OLD_URL NEW_URL" if kind == "http" else "pbench sql OLD_QUERY NEW_QUERY"
         for kind in kinds
@@ -106,11 +124,12 @@ def one_run_each(result: FileComparison) -> list[str]:
         else ""
     )
     return [
+        *note,
         "one load run per side: the interval holds the variation within each run but not "
         "between the two runs (the machine changes between runs), so no slower/faster "
         f"verdict is given; decide with one interleaved run ({how}), or with 3 or more "
         f"result files per side (--baseline FILE --baseline FILE ... --candidate FILE ...)"
-        f"{gates}"
+        f"{gates}",
     ]
 
 
