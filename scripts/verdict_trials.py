@@ -171,7 +171,7 @@ def shared_rounds_verdict(document: dict[str, Any], seed: int) -> str:
     Under --precision a command that reaches its target leaves the rounds, so the other
     one's later runs meet a machine the first never saw; this isolates that effect.
     """
-    from pbench.compare import compare_samples
+    from pbench.stats.comparison import compare_samples
 
     by_name = {r["name"]: r["measurements"] for r in document["results"]}
     shared = {m["round"] for m in by_name["A"]} & {m["round"] for m in by_name["B"]}

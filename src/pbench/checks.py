@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pbench.advice import remedies_for
 from pbench.models import BenchmarkResult
-from pbench.stats import Summary, outliers
+from pbench.stats.advice import remedies_for
+from pbench.stats.summary import Summary, outliers
 
 SHELL_TOO_FAST_S = 0.005
 HIGH_CV = 0.10

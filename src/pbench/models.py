@@ -217,7 +217,7 @@ class BenchmarkResult:
     notes: list[str] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     # Set when ``measurements`` is only a capped sample of many more executions (HTTP,
-    # SQL load runs): a pbench.stats.Summary computed from the full histogram.
+    # SQL load runs): a pbench.stats.summary.Summary computed from the full histogram.
     summary_override: Any = None
 
     @property
@@ -237,7 +237,7 @@ class RunReport:
     """Everything an exporter or report needs about one pbench invocation.
 
     ``warnings`` maps a benchmark name to its findings (actionable text);
-    ``comparisons`` holds :class:`pbench.compare.Comparison` objects against the
+    ``comparisons`` holds :class:`pbench.stats.comparison.Comparison` objects against the
     reference; ``reference`` names the benchmark others are compared with.
     """
 
@@ -247,13 +247,13 @@ class RunReport:
     warnings: Mapping[str, Sequence[str]] = field(default_factory=dict)
     comparisons: Sequence[Any] = ()
     time_unit: TimeUnit | None = None
-    # pbench.stats.Summary (or None) by benchmark name, computed once for everything
+    # pbench.stats.summary.Summary (or None) by benchmark name, computed once for everything
     # that shows the report; results missing here are summarised on demand.
     summaries: Mapping[str, Any] = field(default_factory=dict)
 
     def summary(self, result: BenchmarkResult) -> Any:
         if result.name in self.summaries:
             return self.summaries[result.name]
-        from pbench.stats import summary_of
+        from pbench.stats.summary import summary_of
 
         return summary_of(result)

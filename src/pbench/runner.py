@@ -46,7 +46,7 @@ from pbench.models import (
     StopReason,
     Target,
 )
-from pbench.stats import precision_reached, slice_values
+from pbench.stats.summary import precision_reached, slice_values
 
 Clock = Callable[[], int]
 Phase = Literal["calibrate", "warmup", "run", "done"]

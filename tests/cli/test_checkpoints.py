@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-import pbench.stats
+import pbench.stats.summary
 
 from .conftest import Invoke
 
@@ -42,14 +42,14 @@ def test_a_checkpoint_summarises_only_what_changed(
     """Interleaved, every benchmark finishes in the last round; rebuilding the whole
     report at each of those checkpoints summarised n results n times (O(n²))."""
     calls = 0
-    summarize = pbench.stats.summarize
+    summarize = pbench.stats.summary.summarize
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         return summarize(*args, **kwargs)
 
-    monkeypatch.setattr(pbench.stats, "summarize", counting)
+    monkeypatch.setattr(pbench.stats.summary, "summarize", counting)
     n = 40
     values = ",".join(str(i) for i in range(n))
     out = tmp_path / "out.json"

@@ -8,8 +8,14 @@ import json
 import numpy as np
 import pytest
 
-from pbench.compare import Comparison, adjust_family, compare_many, compare_samples, verdict_for
 from pbench.errors import UsageError
+from pbench.stats.comparison import (
+    Comparison,
+    adjust_family,
+    compare_many,
+    compare_samples,
+    verdict_for,
+)
 
 
 def _lognormal(seed: int, median: float, spread: float, n: int) -> list[float]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pbench.compare_files import parse_results, redact
-from pbench.compare_gate import FailIf, evaluate, parse_fail_if
-from pbench.compare_results import pair_benchmarks
 from pbench.errors import UsageError
+from pbench.results.pairing import pair_benchmarks
+from pbench.results.read import parse_results, redact
+from pbench.stats.gate import FailIf, evaluate, parse_fail_if
 
 
 @pytest.mark.parametrize(

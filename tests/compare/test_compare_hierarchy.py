@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from pbench.compare import compare_runs, compare_samples
-from pbench.compare_hierarchy import (
+from pbench.stats.comparison import compare_runs, compare_samples
+from pbench.stats.hierarchy import (
     expanded_confidence,
     hierarchical_statistics,
     resamples_for,

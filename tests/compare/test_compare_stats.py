@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from pbench.compare import contrast_replicates
-from pbench.compare_stats import (
+from pbench.stats.comparison import contrast_replicates
+from pbench.stats.resampling import (
     bootstrap_statistics,
     holm_adjust,
     mann_whitney_p,

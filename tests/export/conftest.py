@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from pbench.models import BenchmarkResult, Measurement, RunReport
-from pbench.stats import Interval, Summary
+from pbench.stats.summary import Interval, Summary
 
 FIXED_METADATA: dict[str, Any] = {
     "pbench_version": "0.1.0",
@@ -28,7 +28,7 @@ FIXED_METADATA: dict[str, Any] = {
 
 
 class FakeComparison:
-    """Duck-types pbench.compare.Comparison: the exporters only call as_dict()."""
+    """Duck-types pbench.stats.comparison.Comparison: the exporters only call as_dict()."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data

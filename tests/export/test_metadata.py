@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pbench import __version__
-from pbench.metadata import collect_metadata, git_info
+from pbench.results.metadata import collect_metadata, git_info
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -123,7 +123,7 @@ def test_benchmark_result_carries_sample_summary_and_load_section() -> None:
 
 def test_summary_from_histogram_matches_exact_summary_closely() -> None:
     from pbench.load.histogram import LatencyHistogram
-    from pbench.stats import summarize
+    from pbench.stats.summary import summarize
 
     rng = np.random.default_rng(11)
     values = rng.lognormal(13, 0.7, 5000).astype(np.int64)

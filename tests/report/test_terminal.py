@@ -8,10 +8,10 @@ from typing import Any
 from pbench.checks import findings
 from pbench.cli.common import Display
 from pbench.cli.session import build_report, render_report
-from pbench.load.report import load_lines
 from pbench.models import BenchmarkResult, Measurement
+from pbench.report.load import load_lines
 from pbench.report.terminal import Style, printable, render_result
-from pbench.stats import summarize
+from pbench.stats.summary import summarize
 
 PLAIN = Display(color=False, progress=False, quiet=False)
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from pbench.advice import remedies_for
 from pbench.checks import findings
 from pbench.cli.session import build_report
-from pbench.compare import Comparison, verdict_for
 from pbench.models import BenchmarkResult, Measurement
-from pbench.stats import summarize
+from pbench.stats.advice import remedies_for
+from pbench.stats.comparison import Comparison, verdict_for
+from pbench.stats.summary import summarize
 
 
 def _comparison(**changes: Any) -> Comparison:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pbench.checks import findings
 from pbench.models import BenchmarkResult, Measurement
-from pbench.stats import summarize
+from pbench.stats.summary import summarize
 
 
 def result(times: list[float], shell: bool = False, codes: list[int] | None = None,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from pbench.stats import (
+from pbench.stats.summary import (
     Interval,
     median_ci_ranks,
     outliers,
@@ -93,7 +93,7 @@ def test_modified_z_falls_back_to_mean_deviation_when_mad_is_zero() -> None:
 
 
 def test_slice_values_take_one_median_per_slice_in_order() -> None:
-    from pbench.stats import slice_values
+    from pbench.stats.summary import slice_values
 
     assert slice_values([5.0, 1.0, 3.0, 9.0, 2.0, 4.0], [1, 1, 1, 0, 0, 2]) == [3.0, 5.5, 4.0]
     assert slice_values([], []) == []

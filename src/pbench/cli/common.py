@@ -115,7 +115,7 @@ class ProgressBar:
         if now - self._last < 0.05 and progress.phase == "run":
             return
         self._last = now
-        from pbench.units import format_time, unit_for
+        from pbench.report.units import format_time, unit_for
 
         label = {"calibrate": "Measuring shell spawn time", "warmup": "Warming up"}.get(
             progress.phase, "Measuring"

@@ -129,10 +129,10 @@ def compare(
     files per side. Load runs (pbench http, pbench sql -c) compared one file per side
     get no verdict: the machine changes between two runs.
     """
-    from pbench import compare_export
-    from pbench.compare_files import read_side
-    from pbench.compare_gate import parse_fail_if
-    from pbench.compare_results import Settings, compare_result_files
+    from pbench.export import compare as compare_export
+    from pbench.results.pairing import Settings, compare_result_files
+    from pbench.results.read import read_side
+    from pbench.stats.gate import parse_fail_if
 
     if export_json == "-" and export_markdown == "-":
         raise UsageError("only one export can go to stdout ('-')", hint="write the other to a file")

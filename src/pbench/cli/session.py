@@ -16,7 +16,7 @@ from pbench.cli.common import Display, ProgressBar
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError, shorten
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
-from pbench.stats import summary_of
+from pbench.stats.summary import summary_of
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
@@ -77,7 +77,7 @@ def build_report(
         ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Any] = []
     if compare and ref_name is not None and len(measured) > 1:
-        from pbench.compare import compare_many
+        from pbench.stats.comparison import compare_many
 
         samples = {r.name: observations(r) for r in measured}
         samples = {name: values for name, values in samples.items() if len(values) >= 2}
@@ -104,7 +104,7 @@ def build_report(
 def observations(result: BenchmarkResult) -> list[float]:
     """The independent observations of a result: one value per slice (runs that share
     a round), which is one per run for commands."""
-    from pbench.stats import slice_values
+    from pbench.stats.summary import slice_values
 
     return slice_values(result.times, [m.round for m in result.measurements])
 
@@ -124,8 +124,8 @@ def _fitting_advice(comparisons: Sequence[Any], by_name: dict[str, BenchmarkResu
     for more --max-time when --precision ran out of it."""
     import dataclasses
 
-    from pbench.advice import remedies_for
-    from pbench.compare_verdict import verdict_for
+    from pbench.stats.advice import remedies_for
+    from pbench.stats.verdict import verdict_for
 
     fitted = []
     for c in comparisons:
@@ -244,7 +244,7 @@ class Session:
         self, specs: Sequence[Any], display: Display, options: dict[str, Any], reference: str | None
     ) -> None:
         from pbench.export import rewritable
-        from pbench.metadata import collect_metadata
+        from pbench.results.metadata import collect_metadata
 
         self.specs = specs
         self.display = display
@@ -392,7 +392,7 @@ def slice_plan(options: dict[str, Any], load: Any, precision: Any) -> Any:
 
 
 def loading_line(count: int, plan: Any) -> str:
-    from pbench.units import format_time, unit_for
+    from pbench.report.units import format_time, unit_for
 
     length = format_time(plan.slice_s, unit_for(plan.slice_s)).replace(".000 ", " ")
     what = f"{count} benchmarks" if count > 1 else "1 benchmark"

@@ -14,7 +14,7 @@ from functools import partial
 from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunReport
-from pbench.stats import Summary
+from pbench.stats.summary import Summary
 
 HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
 PBENCH_COLUMNS = (
@@ -95,7 +95,7 @@ def _row(result: BenchmarkResult, summary: Summary | None) -> dict[str, Cell]:
     return row
 
 
-# Columns copied from pbench.stats.Summary attributes of the same name.
+# Columns copied from pbench.stats.summary.Summary attributes of the same name.
 _SUMMARY_FIELDS = (
     *("mean", "median", "min", "max", "n"),
     *("p5", "p25", "p75", "p90", "p95", "p99", "mad", "iqr", "cv"),

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pbench.models import BenchmarkResult
 
 if TYPE_CHECKING:
-    from pbench.stats import Summary
+    from pbench.stats.summary import Summary
 
 
 def stddev_of(summary: Summary) -> float | None:

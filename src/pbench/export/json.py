@@ -27,7 +27,7 @@ from pbench.export.figures import mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunReport
-from pbench.stats import Summary
+from pbench.stats.summary import Summary
 
 SCHEMA_VERSION = 1
 
@@ -106,7 +106,7 @@ def _result(
 
 def _statistics(figures: dict[str, Any], result: BenchmarkResult) -> dict[str, Any]:
     """Summary figures plus the outlier labels (indices into ``measurements``)."""
-    from pbench.stats import outliers
+    from pbench.stats.summary import outliers
 
     labelled = outliers(result.times)
     figures["outliers"] = {

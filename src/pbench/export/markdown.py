@@ -20,8 +20,8 @@ from functools import partial
 from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunReport, TimeUnit
-from pbench.stats import Summary
-from pbench.units import SYMBOL, common_unit, format_in
+from pbench.report.units import SYMBOL, common_unit, format_in
+from pbench.stats.summary import Summary
 
 _MISSING = "n/a"
 

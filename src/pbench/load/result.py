@@ -3,7 +3,7 @@
 - ``measurements``: the capped uniform sample of requests, in start order; ``wall_s``
   is one request's latency (from its scheduled start in open loop), ``error`` its
   error kind; ``metrics`` carry ``service_s``, ``wait_s`` (open loop) and ``status``.
-- ``summary_override``: a :class:`pbench.stats.Summary` of the latencies of ALL
+- ``summary_override``: a :class:`pbench.stats.summary.Summary` of the latencies of ALL
   successful requests, computed from the histogram (bucket precision: 1/1024).
 - ``sections["load"]``: see :func:`load_section`.
 """
@@ -18,7 +18,7 @@ from pbench.load.histogram import LatencyHistogram
 from pbench.load.recorder import LoadRun
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkResult, Measurement, StopReason
-from pbench.stats import CONFIDENCE, Interval, Summary, median_ci_ranks
+from pbench.stats.summary import CONFIDENCE, Interval, Summary, median_ci_ranks
 
 CLIENT_BOUND_SHARE = 0.9  # of one core per worker: above this the client is the bottleneck
 EXACT_RANKS_UP_TO = 2000  # beyond, the median CI ranks use the normal approximation
@@ -29,7 +29,7 @@ def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONF
     """A :class:`Summary` in seconds of every value in a (non-empty) histogram."""
     import numpy as np
 
-    from pbench.stats import mean_interval
+    from pbench.stats.summary import mean_interval
 
     n = histogram.total
     ns = 1e-9
@@ -78,7 +78,7 @@ def summary_from_slices(
     """
     import dataclasses
 
-    from pbench.stats import mean_interval, median_interval
+    from pbench.stats.summary import mean_interval, median_interval
 
     summary = summary_from_histogram(histogram, confidence)
     medians = sorted(m.wall_s for m in slices)

@@ -321,7 +321,7 @@ def _unreachable(total: LoadRun | None) -> bool:
 
 
 def _precise(state: _State, precision: Precision) -> bool:
-    from pbench.stats import precision_reached
+    from pbench.stats.summary import precision_reached
 
     return precision_reached([m.wall_s for m in state.slices], precision.fraction, precision.of)
 

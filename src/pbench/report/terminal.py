@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pbench.models import BenchmarkResult, TimeUnit
-from pbench.stats import Summary
-from pbench.units import format_bytes, format_times, unit_for
+from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.stats.summary import Summary
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:
 
 
 def _load_lines(section: Mapping[str, Any]) -> list[str]:
-    from pbench.load.report import load_lines
+    from pbench.report.load import load_lines
 
     return load_lines(section)
 
@@ -213,7 +213,7 @@ def render_summary(
     """hyperfine's summary: how many times faster or slower the reference ran.
 
     ``others`` holds (result, summary, comparison) where comparison, when not None, is a
-    :class:`pbench.compare.Comparison` of that result against the reference.
+    :class:`pbench.stats.comparison.Comparison` of that result against the reference.
     """
     lines = ["Summary", f"  {style.paint(_quoted(reference.name), fg='cyan')} ran"]
     for result, summary, comparison in others:

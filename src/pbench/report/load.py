@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pbench.units import format_bytes, format_duration
+from pbench.report.units import format_bytes, format_duration
 
 
 def _ms(figures: Mapping[str, float]) -> str:

@@ -45,7 +45,7 @@ from collections.abc import Sequence
 from statistics import NormalDist
 from typing import TYPE_CHECKING
 
-from pbench.compare_stats import bootstrap_statistics, statistic_of
+from pbench.stats.resampling import bootstrap_statistics, statistic_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,7 +95,7 @@ def hierarchical_statistics(
 
 def expanded_confidence(confidence: float, runs_reference: int, runs_candidate: int) -> float:
     """Hesterberg's (2015) expanded percentile level for R runs per side (see module doc)."""
-    from pbench.stats import t_quantile
+    from pbench.stats.summary import t_quantile
 
     smaller = min(runs_reference, runs_candidate)
     df = runs_reference + runs_candidate - 2

@@ -12,11 +12,11 @@ made at once):
 
 The interval is the (1 − alpha) bootstrap percentile interval, 95% at the default
 alpha (Efron & Tibshirani 1993, §13.3); the test is Mann & Whitney (1947); the
-family-wise correction is Holm (1979). See :mod:`pbench.compare_stats` for formulas.
+family-wise correction is Holm (1979). See :mod:`pbench.stats.resampling` for formulas.
 
 Several separate runs per side (:func:`compare_runs`) are compared with a two-level
 bootstrap (runs, then slices) and a t-test on per-run statistics instead, so that the
-variation between runs is in the interval and the test (:mod:`pbench.compare_hierarchy`).
+variation between runs is in the interval and the test (:mod:`pbench.stats.hierarchy`).
 A comparison of one load run with one other (``run_to_run_missing``) is never given a
 verdict: its interval holds the noise within each run but not the change of the
 machine between them, which routinely exceeds the effect being measured.
@@ -30,7 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pbench.compare_stats import (
+from pbench.errors import UsageError
+from pbench.stats.resampling import (
     Kind,
     bootstrap_statistics,
     contrast,
@@ -38,8 +39,7 @@ from pbench.compare_stats import (
     mann_whitney_p,
     percentile_interval,
 )
-from pbench.compare_verdict import MIN_RUNS, Verdict, verdict_for
-from pbench.errors import UsageError
+from pbench.stats.verdict import MIN_RUNS, Verdict, verdict_for
 
 __all__ = [
     "MIN_RUNS",
@@ -189,7 +189,7 @@ def compare_samples(
     """Compare one candidate sample with the reference sample (times, any unit).
 
     Each value must be one independent observation: a run, or one value per slice of
-    runs that share a moment (``unit="slices"``; see :func:`pbench.stats.slice_values`).
+    runs that share a moment (``unit="slices"``; see :func:`pbench.stats.summary.slice_values`).
     """
     _check_options(alpha, threshold, resamples, statistic)
     _check_sample(reference, reference_name)
@@ -277,13 +277,13 @@ def compare_runs(
     """Compare several separate runs per side (each a sequence of slice values).
 
     One run on both sides is :func:`compare_samples` on those runs' slices. Otherwise
-    the hierarchical comparison of :mod:`pbench.compare_hierarchy`: θ per side is the
+    the hierarchical comparison of :mod:`pbench.stats.hierarchy`: θ per side is the
     mean over runs of each run's statistic, the interval a two-stage bootstrap (runs,
     then slices) at Hesterberg's expanded level, and the p-value a t-test on the logs
     of the per-run statistics of the chosen ``statistic``.
     """
-    from pbench.compare_hierarchy import run_t_test_p, side_statistic
-    from pbench.compare_stats import statistic_of
+    from pbench.stats.hierarchy import run_t_test_p, side_statistic
+    from pbench.stats.resampling import statistic_of
 
     if len(reference) == 1 and len(candidate) == 1:
         return compare_samples(
@@ -352,7 +352,7 @@ def contrast_run_replicates(
     """
     import numpy as np
 
-    from pbench.compare_hierarchy import (
+    from pbench.stats.hierarchy import (
         expanded_confidence,
         hierarchical_statistics,
         resamples_for,

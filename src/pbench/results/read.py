@@ -7,7 +7,7 @@ come and go with its version and options and are not needed here). pbench adds
 ``schema_version`` and ``metadata`` at the top and ``name`` per result. A benchmark is
 known by its ``name`` when present, else by its ``command``.
 
-The unit of comparison is the *slice* (:func:`pbench.stats.slice_values`): one value
+The unit of comparison is the *slice* (:func:`pbench.stats.summary.slice_values`): one value
 per slice id, the median of the measurements' ``wall`` that share a ``round``. A
 command's runs each have their own round, so its slices are its times; a load run's
 measurements are already one per slice (or a few per slice for single-client SQL).
@@ -15,7 +15,7 @@ Without ``measurements`` (hyperfine) the slices are the ``times``. A load result
 entry with a ``load`` section.
 
 A :class:`Side` is one or several files: several files are separate runs of the same
-benchmarks, compared with the spread between them (:mod:`pbench.compare_hierarchy`).
+benchmarks, compared with the spread between them (:mod:`pbench.stats.hierarchy`).
 
 Every defect of a file is a :class:`UsageError` naming the file and, where it applies,
 the entry; commands read from hyperfine files are scrubbed of credentials before they
@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from pbench.dsn import scrub
 from pbench.errors import UsageError
-from pbench.stats import slice_values
+from pbench.stats.summary import slice_values
 
 Format = Literal["pbench", "hyperfine"]
 LoadKind = Literal["http", "sql"]

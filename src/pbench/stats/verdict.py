@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Literal
 
-from pbench.advice import COMMAND, Remedies
+from pbench.stats.advice import COMMAND, Remedies
 
 if TYPE_CHECKING:
-    from pbench.compare import Comparison
+    from pbench.stats.comparison import Comparison
 
 Verdict = Literal["slower", "faster", "same", "inconclusive"]
 

@@ -4,7 +4,7 @@ Columns: benchmark, baseline, candidate (the compared statistic, median by defau
 and the count of values compared: ``n=30``, or ``3 runs, n=150`` for separate runs
 and load runs, n counting slices), the ratio candidate / baseline with its confidence
 interval, the Holm-adjusted p-value, and the verdict. The JSON carries the full
-:meth:`pbench.compare.Comparison.as_dict` of every pair, the gates, and the unpaired
+:meth:`pbench.stats.comparison.Comparison.as_dict` of every pair, the gates, and the unpaired
 benchmarks, with ``compare_schema_version`` to version its shape:
 
 1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,
@@ -23,11 +23,11 @@ import json
 from typing import Any
 
 from pbench import __version__
-from pbench.compare import Comparison
-from pbench.compare_files import Side
-from pbench.compare_hierarchy import side_statistic
-from pbench.compare_results import FileComparison, Pair
-from pbench.units import SYMBOL, format_in, unit_for
+from pbench.report.units import SYMBOL, format_in, unit_for
+from pbench.results.pairing import FileComparison, Pair
+from pbench.results.read import Side
+from pbench.stats.comparison import Comparison
+from pbench.stats.hierarchy import side_statistic
 
 COMPARE_SCHEMA_VERSION = 2
 

@@ -8,8 +8,8 @@ them stays at most alpha.
 
 Each side is one result file or several (separate runs). A benchmark's runs are its
 entries in the side's files, and its values are slices (see
-:mod:`pbench.compare_files`). With one file per side the slices are compared as today;
-with several on either side, hierarchically (:func:`pbench.compare.compare_runs`). A
+:mod:`pbench.results.read`). With one file per side the slices are compared as today;
+with several on either side, hierarchically (:func:`pbench.stats.comparison.compare_runs`). A
 load benchmark with one file per side gets no verdict (``run_to_run_missing``).
 """
 
@@ -19,10 +19,10 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pbench.compare import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_runs
-from pbench.compare_files import Benchmark, ResultFile, Side
-from pbench.compare_gate import FailIf, GateResult, evaluate_runs
 from pbench.errors import ExitCode, UsageError
+from pbench.results.read import Benchmark, ResultFile, Side
+from pbench.stats.comparison import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_runs
+from pbench.stats.gate import FailIf, GateResult, evaluate_runs
 
 
 @dataclass(frozen=True)

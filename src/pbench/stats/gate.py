@@ -9,7 +9,7 @@ A gate is evaluated on the favourable end of the bootstrap interval of the slowd
 (the (1 − alpha) percentile interval, Efron & Tibshirani 1993, §13.3), not on the point
 estimate: it fails only when even the lower bound exceeds the limit, so noise alone
 fails a gate with probability at most alpha/2. With several result files per side the
-interval is the hierarchical one (runs, then slices; :mod:`pbench.compare_hierarchy`)
+interval is the hierarchical one (runs, then slices; :mod:`pbench.stats.hierarchy`)
 and the estimate the mean over runs of each run's statistic.
 """
 
@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.compare import DEFAULT_RESAMPLES, contrast_run_replicates
-from pbench.compare_hierarchy import side_statistic
-from pbench.compare_stats import Kind, known_statistic, percentile_interval
 from pbench.errors import UsageError
+from pbench.stats.comparison import DEFAULT_RESAMPLES, contrast_run_replicates
+from pbench.stats.hierarchy import side_statistic
+from pbench.stats.resampling import Kind, known_statistic, percentile_interval
 
 _EXPRESSION = re.compile(
     r"^\s*(?P<stat>[a-z][a-z0-9.]*)\s*:\s*(?P<value>[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)"
