@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from pbench.sampler import TreeSampler
+from pbench.targets.command.sampler import TreeSampler
 
 WALL_TARGET = 0.01  # |median on / median off - 1|
 CPU_TARGET = 5.0  # % of one core

@@ -6,8 +6,9 @@ import pytest
 
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
-from pbench.targets.http import HttpRequestSpec, parse_expect_status, parse_header, redact_url
-from pbench.targets.http_run import run_http
+from pbench.results.redact import redact_url
+from pbench.targets.http.pool import run_http
+from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
 from support.httpserver import HttpTestServer
 
 

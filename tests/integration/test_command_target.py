@@ -13,9 +13,9 @@ import pytest
 
 from pbench.errors import BenchmarkFailed
 from pbench.models import Outcome
-from pbench.targets.command import CommandOptions, CommandTarget
-from pbench.targets.launcher import launcher_path
-from pbench.targets.shell import plan_invocation
+from pbench.targets.command.launcher import launcher_path
+from pbench.targets.command.shell import plan_invocation
+from pbench.targets.command.target import CommandOptions, CommandTarget
 
 PY = sys.executable
 # perf_counter is read through the vDSO: the loop burns user time, not system time.

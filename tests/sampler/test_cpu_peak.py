@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pbench.sampling import TreeRun, run_metrics
+from pbench.targets.command.sampling import TreeRun, run_metrics
 
 
 def _run(peak: float, threads: int, cpu_ns: int) -> TreeRun:

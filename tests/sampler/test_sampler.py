@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pbench.sampler import TreeSampler
+from pbench.targets.command.sampler import TreeSampler
 
 MB = 1 << 20
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import pbench.sampler as sampler_module
-from pbench.procfs import ProcStat, parse_io, parse_net_dev, parse_stat
-from pbench.sampler import SUMMARY_RULES, TreeSampler, summarize_runs
+import pbench.targets.command.sampler as sampler_module
+from pbench.targets.command.procfs import ProcStat, parse_io, parse_net_dev, parse_stat
+from pbench.targets.command.sampler import SUMMARY_RULES, TreeSampler, summarize_runs
 
 STAT = (
     b"4242 (we(ird) name) S 1 4242 4242 0 -1 4194304 2864 6528 0 0 3 1 3 2 20 0 "

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pbench.dsn import PostgresDsn, SqliteDsn, parse_dsn, scrub
 from pbench.errors import ExitCode, UsageError
+from pbench.results.redact import scrub
+from pbench.targets.sql.dsn import PostgresDsn, SqliteDsn, parse_dsn
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ import time
 import psycopg
 import pytest
 
-from pbench.dsn import parse_dsn
 from pbench.errors import BenchmarkFailed, HookFailed
-from pbench.targets.sql import SqlOptions, SqlQuery, SqlScript, SqlTarget, make_target
+from pbench.targets.sql.base import SqlOptions, SqlQuery
+from pbench.targets.sql.dsn import parse_dsn
+from pbench.targets.sql.target import SqlScript, SqlTarget, make_target
 from support.postgres import TEST_PASSWORD, PostgresServer, free_port
 
 

@@ -7,20 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from pbench.dsn import SqliteDsn, parse_dsn
 from pbench.errors import HookFailed, UsageError
-from pbench.targets.sql import (
+from pbench.targets.sql.base import (
     BATCH_NS,
     Batch,
     SqlOptions,
     SqlQuery,
-    SqlScript,
-    SqlTarget,
-    make_target,
     named_placeholders,
     number_placeholders,
     read_sql,
 )
+from pbench.targets.sql.dsn import SqliteDsn, parse_dsn
+from pbench.targets.sql.target import SqlScript, SqlTarget, make_target
 
 
 def target_for(path: Path | str, query: str, **options: object) -> SqlTarget:

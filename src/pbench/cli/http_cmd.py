@@ -184,7 +184,7 @@ def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
 
 def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
     from pbench.load.runner import LoadBenchmark, LoadRunner
-    from pbench.targets.http_run import HttpPool
+    from pbench.targets.http.pool import HttpPool
 
     pool = HttpPool([spec for _, spec in benchmarks], plan.load)
     runner = LoadRunner(
@@ -233,7 +233,7 @@ def read_body(text: str | None) -> bytes:
 
 def request_specs(options: dict[str, Any]) -> list[Any]:
     """One spec per URL; UsageError (exit 2) for a bad URL, header, status or body."""
-    from pbench.targets.http import HttpRequestSpec, parse_expect_status, parse_header
+    from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
 
     headers = tuple(parse_header(h) for h in options["headers"])
     expect = parse_expect_status(options["expect_status"])

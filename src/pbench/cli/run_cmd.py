@@ -199,7 +199,7 @@ def run(**options: Any) -> int:
 
 def _attach_process_tree(result: BenchmarkResult) -> None:
     """Per-benchmark summary of the sampler's per-run figures (JSON and terminal)."""
-    from pbench.sampler import summarize_runs
+    from pbench.targets.command.sampler import summarize_runs
 
     per_run = [m.metrics for m in result.measurements if m.metrics]
     if per_run:

@@ -12,9 +12,9 @@ from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, Precision, RunPlan
 from pbench.parameters import combinations, substitute
 from pbench.params import parse_assignment, parse_exit_codes
-from pbench.targets.command import CommandIO, CommandOptions, CommandTarget, OutputKind
-from pbench.targets.hooks import CommandHook
-from pbench.targets.shell import plan_invocation
+from pbench.targets.command.hooks import CommandHook
+from pbench.targets.command.shell import plan_invocation
+from pbench.targets.command.target import CommandIO, CommandOptions, CommandTarget, OutputKind
 
 
 def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
@@ -148,7 +148,7 @@ class _SpecFactory:
         invocation = plan_invocation(command, self.shell)
         sampler = None
         if self.sampler_interval is not None:
-            from pbench.sampler import TreeSampler
+            from pbench.targets.command.sampler import TreeSampler
 
             sampler = TreeSampler(interval_s=self.sampler_interval)
         rng = random.Random(self.rng.random())

@@ -174,7 +174,7 @@ def sql(**options: Any) -> int:
 
 def _execute_load(plan: Any, session: Session) -> int:
     from pbench.load.runner import LoadBenchmark, LoadRunner
-    from pbench.targets.sql_load import BOTTLENECK_HINT, SqlPool, sql_section
+    from pbench.targets.sql.pool import BOTTLENECK_HINT, SqlPool, sql_section
 
     specs = plan.run.benchmarks
     pool = SqlPool([spec.target for spec in specs], plan.load)

@@ -14,14 +14,15 @@ from pbench.cli.options import (
     runs_or_duration,
 )
 from pbench.cli.options import parameters as parameters_of
-from pbench.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.errors import UsageError
 from pbench.load.runner import DEFAULT_PRECISION_BUDGET_S, SlicePlan
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
 from pbench.parameters import combinations, substitute
-from pbench.targets.sql import SqlOptions, SqlQuery, SqlScript, make_target, read_sql
-from pbench.targets.sql_postgres import SharedConnection
+from pbench.targets.sql.base import SqlOptions, SqlQuery, read_sql
+from pbench.targets.sql.dsn import Dsn, PostgresDsn, parse_dsn
+from pbench.targets.sql.postgres import SharedConnection
+from pbench.targets.sql.target import SqlScript, make_target
 
 DEFAULT_LOAD_DURATION_S = 10.0
 

@@ -26,24 +26,17 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pbench.dsn import scrub
 from pbench.errors import UsageError
+from pbench.results.redact import redact
 from pbench.stats.summary import slice_values
 
 Format = Literal["pbench", "hyperfine"]
 LoadKind = Literal["http", "sql"]
-
-_HEADER_SECRET = re.compile(
-    r"(?P<key>\b(?:authorization|proxy-authorization|cookie|x-api-key)\s*:\s*)"
-    r"(?P<value>[^'\"\n]+)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -120,11 +113,6 @@ def read_side(paths: Sequence[str], role: str) -> Side:
             )
         seen.add(resolved)
     return Side(tuple(read_results(path, role) for path in paths))
-
-
-def redact(text: str) -> str:
-    """Mask credentials in URLs and DSNs and the values of secret-bearing headers."""
-    return _HEADER_SECRET.sub(lambda m: f"{m['key']}***", scrub(text))
 
 
 def read_results(path: str, role: str) -> ResultFile:

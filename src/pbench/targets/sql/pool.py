@@ -21,7 +21,7 @@ from typing import Any
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
 from pbench.load.threads import cpu_seconds, outcome_error
-from pbench.targets.sql import SqlTarget
+from pbench.targets.sql.target import SqlTarget
 
 BOTTLENECK_HINT = (
     "pbench's Python client work per query may be what limits the rate; "
@@ -46,7 +46,7 @@ class SqlPool:
             target.open()
             self._opened.append(target)
         self.clients = [self.targets]
-        from pbench.targets.sql_postgres import SharedConnection
+        from pbench.targets.sql.postgres import SharedConnection
 
         for _ in range(1, self.plan.concurrency):
             shared = SharedConnection()

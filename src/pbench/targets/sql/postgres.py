@@ -24,9 +24,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pbench.dsn import PostgresDsn
 from pbench.errors import BenchmarkFailed, UsageError
-from pbench.targets.sql import (
+from pbench.targets.sql.base import (
     Batch,
     Clock,
     QueryFailed,
@@ -34,7 +33,8 @@ from pbench.targets.sql import (
     SqlQuery,
     number_placeholders,
 )
-from pbench.targets.sql_cancel import InterruptCanceller
+from pbench.targets.sql.cancel import InterruptCanceller
+from pbench.targets.sql.dsn import PostgresDsn
 
 if TYPE_CHECKING:
     import psycopg

@@ -39,8 +39,8 @@ from collections.abc import Sequence
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
 from pbench.load.threads import cpu_seconds
-from pbench.targets.http import HttpRequestSpec
-from pbench.targets.http_conn import HttpConnection
+from pbench.targets.http.connection import HttpConnection
+from pbench.targets.http.spec import HttpRequestSpec
 
 INTERRUPT_GRACE_S = 0.5
 START_TIMEOUT_S = 60.0  # workers that cannot all start in time give up

@@ -19,8 +19,8 @@ from typing import Any
 from pbench.errors import BenchmarkFailed
 from pbench.load.recorder import LoadRun, merge_runs
 from pbench.load.schedule import LoadPlan
-from pbench.targets.http import HttpRequestSpec
-from pbench.targets.http_worker import START_TIMEOUT_S, LocalWorker, now
+from pbench.targets.http.spec import HttpRequestSpec
+from pbench.targets.http.worker import START_TIMEOUT_S, LocalWorker, now
 
 START_DELAY_NS = 2_000_000  # for every worker process to wake up before a slice starts
 

@@ -7,7 +7,7 @@ secrets: credentials in the URL and the values of Authorization,
 Proxy-Authorization and Cookie headers are replaced by ``***`` in every display,
 export and error message.
 
-The load itself is driven by :mod:`pbench.targets.http_worker` (asyncio clients on
+The load itself is driven by :mod:`pbench.targets.http.worker` (asyncio clients on
 uvloop when installed) and recorded by :mod:`pbench.load`.
 """
 
@@ -15,33 +15,17 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from pbench.errors import UsageError, shorten
+from pbench.results.redact import MASK as REDACTED
+from pbench.results.redact import SECRET_HEADERS, redact_headers, redact_url
 
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
-REDACTED = "***"
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _STATUS_RANGE = re.compile(r"^([1-5])xx$", re.IGNORECASE)
-
-
-def redact_url(url: str) -> str:
-    """The URL with any user:password replaced by ``***``."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return re.sub(r"//[^/@]*@", f"//{REDACTED}@", url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{REDACTED}@{host}"))
-
-
-def redact_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(k, REDACTED if k.lower() in SECRET_HEADERS else v) for k, v in headers]
 
 
 def parse_header(text: str) -> tuple[str, str]:

@@ -71,7 +71,7 @@ def launcher_path() -> str | None:
     """Path of an executable launcher for this machine, or None when there is none."""
     if sys.platform != "linux" or platform.machine() not in ("x86_64", "AMD64"):
         return None
-    shipped = Path(__file__).resolve().parent.parent / "_launcher" / "launcher-x86_64"
+    shipped = Path(__file__).resolve().parent / "_launcher" / "launcher-x86_64"
     if not shipped.is_file():
         return None
     if os.access(shipped, os.X_OK):

@@ -2,8 +2,8 @@
 
 One execution is one query sent and every row of its result fetched. The database
 work itself lives in two sessions with the same shape (:class:`SqlSession`):
-:mod:`pbench.targets.sql_sqlite` (the standard library) and
-:mod:`pbench.targets.sql_postgres` (psycopg 3, imported only when used).
+:mod:`pbench.targets.sql.sqlite` (the standard library) and
+:mod:`pbench.targets.sql.postgres` (psycopg 3, imported only when used).
 
 Timing: the session reads the clock right around the query (plus the connection when
 ``connect_each``), and the target reports it as ``Outcome.elapsed_ns``; counting
@@ -20,128 +20,23 @@ latency of each single query is what users look at there.
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal, Protocol
+from dataclasses import dataclass
 
-from pbench.dsn import Dsn, PostgresDsn, SqliteDsn
 from pbench.errors import HookFailed, UsageError
 from pbench.models import Outcome
-
-BATCH_NS = 1_000_000  # a calibrated batch lasts at least 1 ms
-MAX_LOOPS = 1 << 20
-ErrorKind = Literal["timeout", "connection", "query", "rows"]
-Clock = Callable[[], int]
-
-
-@dataclass(frozen=True, slots=True)
-class SqlOptions:
-    """How a query is executed; every field is recorded in the JSON export."""
-
-    connect_each: bool = False
-    prepared: bool = False
-    transaction: bool = False
-    expect_rows: int | None = None
-    timeout_s: float | None = None
-    loops: int | None = None  # None: calibrate (SQLite) or 1 (PostgreSQL)
-
-    def describe(self) -> dict[str, object]:
-        return {
-            "connection": "per-run (timed)" if self.connect_each else "reused (untimed)",
-            "execution": "prepared" if self.prepared else "simple",
-            "transaction": "per-run" if self.transaction else "autocommit",
-            "expect_rows": self.expect_rows,
-            "timeout_s": self.timeout_s,
-            "loops": "auto" if self.loops is None else self.loops,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class SqlQuery:
-    """The statement to time and its bind values (``{name}`` marks a parameter)."""
-
-    text: str
-    params: Mapping[str, str] = field(default_factory=dict)
-
-
-HINTS = {
-    "timeout": "raise --timeout, or look at the plan with EXPLAIN ANALYZE",
-    "connection": "the connection to the database was lost; is the server still running?",
-    "query": "check the query, and that --setup-sql creates what it needs",
-    "rows": "check --expect-rows against what the query returns",
-}
-
-
-class QueryFailed(Exception):
-    """A query that did not complete; ``kind`` groups errors in load results."""
-
-    def __init__(self, kind: ErrorKind, message: str, detail: str | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.detail = detail or message  # without the "query failed: " framing
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """What a session measured: ``loops`` queries in ``elapsed_ns``."""
-
-    elapsed_ns: int
-    rows: int  # summed over the loops
-    nbytes: int  # of the last result
-
-
-class SqlSession(Protocol):
-    """One database connection (or a connection per run) for one query."""
-
-    def open(self) -> None: ...
-
-    def run(self, loops: int) -> Batch: ...
-
-    def run_script(self, sql: str) -> None: ...
-
-    def client(self, shared: object | None = None) -> SqlSession: ...
-
-    def close(self) -> None: ...
-
-
-def read_sql(text: str, what: str) -> str:
-    """Inline SQL, or the contents of ``@file.sql``."""
-    if not text.startswith("@"):
-        return text
-    path = Path(text[1:])
-    try:
-        return path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise UsageError(
-            f"{what}: cannot read {str(path)!r}: {exc.strerror or exc}",
-            "give the query inline or as @path/to/file.sql",
-        ) from None
-
-
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-def named_placeholders(text: str, names: frozenset[str]) -> str:
-    """``{name}`` → ``:name`` (SQLite's named style), for the given parameter names."""
-    return _PLACEHOLDER.sub(lambda m: f":{m[1]}" if m[1] in names else m[0], text)
-
-
-def number_placeholders(text: str, names: frozenset[str]) -> tuple[str, list[str]]:
-    """``{name}`` → ``$1``, ``$2``, ... (libpq's style); returns the names in that order."""
-    order: list[str] = []
-
-    def number(match: re.Match[str]) -> str:
-        if match[1] not in names:
-            return match[0]
-        if match[1] not in order:
-            order.append(match[1])
-        return f"${order.index(match[1]) + 1}"
-
-    return _PLACEHOLDER.sub(number, text), order
+from pbench.targets.sql.base import (
+    BATCH_NS,
+    HINTS,
+    MAX_LOOPS,
+    Batch,
+    Clock,
+    QueryFailed,
+    SqlOptions,
+    SqlQuery,
+    SqlSession,
+)
+from pbench.targets.sql.dsn import Dsn, PostgresDsn, SqliteDsn
 
 
 class SqlTarget:
@@ -265,12 +160,12 @@ def make_target(
     if options.timeout_s is not None and options.timeout_s <= 0:
         raise UsageError("--timeout must be positive", "e.g. --timeout 5s")
     if isinstance(dsn, SqliteDsn):
-        from pbench.targets.sql_sqlite import SqliteSession
+        from pbench.targets.sql.sqlite import SqliteSession
 
         session: SqlSession = SqliteSession(dsn, query, options, create_missing, clock)
         return SqlTarget(session, options, calibrate=True, clock=clock)
     assert isinstance(dsn, PostgresDsn)
-    from pbench.targets.sql_postgres import PostgresSession, SharedConnection
+    from pbench.targets.sql.postgres import PostgresSession, SharedConnection
 
     together = shared if isinstance(shared, SharedConnection) else None
     session = PostgresSession(dsn, query, options, clock, together)

@@ -1,6 +1,6 @@
 """The command target: one execution of a command line as a child process.
 
-Each execution is forked by the resident launcher (see :mod:`pbench.targets.launcher`)
+Each execution is forked by the resident launcher (see :mod:`pbench.targets.command.launcher`)
 into a process group of its own, so that a timeout or Ctrl-C can kill the whole tree,
 and reaped with ``wait4`` for the kernel's own accounting of that one child: user and
 system time of it and the children it waited for, exit status, peak resident memory.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pbench.errors import BenchmarkFailed, UsageError, shorten
 from pbench.models import Outcome
-from pbench.targets.launcher import (
+from pbench.targets.command.launcher import (
     DEFAULT_SIGNALS,
     Launcher,
     Reaped,
@@ -28,10 +28,10 @@ from pbench.targets.launcher import (
     launcher_path,
     wait_readable,
 )
-from pbench.targets.shell import Invocation
+from pbench.targets.command.shell import Invocation
 
 if TYPE_CHECKING:
-    from pbench.sampler import ProcessSampler
+    from pbench.targets.command.sampler import ProcessSampler
 
 OutputKind = Literal["null", "pipe", "inherit", "file"]
 PAD_VARIABLE = "PBENCH_PAD"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pbench.errors import BenchmarkFailed, HookFailed
-from pbench.targets.command import CommandOptions, CommandTarget
-from pbench.targets.shell import plan_invocation
+from pbench.targets.command.shell import plan_invocation
+from pbench.targets.command.target import CommandOptions, CommandTarget
 
 
 class CommandHook:

@@ -22,9 +22,8 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from pbench.dsn import SqliteDsn
 from pbench.errors import BenchmarkFailed, UsageError
-from pbench.targets.sql import (
+from pbench.targets.sql.base import (
     Batch,
     Clock,
     QueryFailed,
@@ -32,6 +31,7 @@ from pbench.targets.sql import (
     SqlQuery,
     named_placeholders,
 )
+from pbench.targets.sql.dsn import SqliteDsn
 
 PROGRESS_STEPS = 1000  # virtual-machine instructions between deadline checks
 

@@ -9,30 +9,25 @@ Two schemes are understood, following SQLAlchemy's spelling for SQLite:
   ``application_name``, ``host=/socket/dir``, ...).
 
 A password never leaves this module in text form except inside
-:meth:`PostgresDsn.connect_kwargs`; :meth:`redacted` and :func:`scrub` are what
-every message, report and export uses.
+:meth:`PostgresDsn.connect_kwargs`; :meth:`redacted` and
+:func:`pbench.results.redact.scrub` are what every message, report and export uses.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 from pbench.errors import UsageError
+from pbench.results.redact import MASK, scrub
 
 MEMORY = ":memory:"
-MASK = "***"
 DSN_HINT = (
     "use sqlite:///path.db (relative), sqlite:////abs/path.db, sqlite:///:memory: "
     "or postgresql://user:password@host:port/dbname"
 )
 # libpq parameters that hold secrets, wherever they appear (query string, conninfo).
 _SECRET_KEYS = frozenset({"password", "sslpassword"})
-# user:password@ inside any URL-like text, e.g. a DSN echoed back by a driver.
-_URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/@\s]*):[^/\s]*@", re.I)
-# password=secret inside conninfo-like text.
-_KEYWORD_SECRET = re.compile(r"\b(?P<key>(?:ssl)?password)\s*=\s*(?:'(?:[^'\\]|\\.)*'|\S+)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +110,6 @@ class PostgresDsn:
 
 
 Dsn = SqliteDsn | PostgresDsn
-
-
-def scrub(text: str) -> str:
-    """Mask credentials that look like ``scheme://user:pw@`` or ``password=pw``."""
-    text = _URL_CREDENTIALS.sub(lambda m: f"{m['scheme']}{m['user']}:{MASK}@", text)
-    return _KEYWORD_SECRET.sub(lambda m: f"{m['key']}={MASK}", text)
 
 
 def parse_dsn(text: str) -> Dsn:

@@ -78,8 +78,8 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
-from pbench.procfs import supported
-from pbench.sampling import TreeRun, run_metrics, sample_tree, take_baseline
+from pbench.targets.command.procfs import supported
+from pbench.targets.command.sampling import TreeRun, run_metrics, sample_tree, take_baseline
 
 
 class ProcessSampler(Protocol):

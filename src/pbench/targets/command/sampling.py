@@ -1,5 +1,5 @@
 """One sampled run of a process tree: what the sampler thread accumulates from /proc, and
-the metrics it becomes at the end (see :mod:`pbench.sampler` for their meaning)."""
+the metrics it becomes at the end (see :mod:`pbench.targets.command.sampler` for their meaning)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-from pbench.procfs import (
+from pbench.targets.command.procfs import (
     ProcFiles,
     ReapedCounters,
     net_counters,
