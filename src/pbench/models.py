@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:  # statistics import lazily: `pbench --help` stays fast
+    from pbench.stats.comparison import Comparison
+    from pbench.stats.summary import Summary
 
 Order = Literal["interleaved", "sequential"]
 
@@ -217,16 +221,12 @@ class BenchmarkResult:
     notes: list[str] = field(default_factory=list)
     sections: dict[str, Any] = field(default_factory=dict)
     # Set when ``measurements`` is only a capped sample of many more executions (HTTP,
-    # SQL load runs): a pbench.stats.summary.Summary computed from the full histogram.
-    summary_override: Any = None
+    # SQL load runs): the summary computed from the full histogram.
+    summary_override: Summary | None = None
 
     @property
     def times(self) -> list[float]:
         return [m.wall_s for m in self.measurements]
-
-    @property
-    def complete(self) -> bool:
-        return self.stop_reason not in (None, "interrupted")
 
 
 TimeUnit = Literal["second", "millisecond", "microsecond", "nanosecond"]
@@ -245,15 +245,25 @@ class RunReport:
     metadata: Mapping[str, Any]
     reference: str | None = None
     warnings: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    comparisons: Sequence[Any] = ()
+    comparisons: Sequence[Comparison] = ()
     time_unit: TimeUnit | None = None
-    # pbench.stats.summary.Summary (or None) by benchmark name, computed once for everything
-    # that shows the report; results missing here are summarised on demand.
-    summaries: Mapping[str, Any] = field(default_factory=dict)
+    # The summary (or None) by benchmark name, computed once for everything that shows
+    # the report; results missing here are summarised on demand.
+    summaries: Mapping[str, Summary | None] = field(default_factory=dict)
 
-    def summary(self, result: BenchmarkResult) -> Any:
+    def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:
             return self.summaries[result.name]
-        from pbench.stats.summary import summary_of
-
         return summary_of(result)
+
+
+def summary_of(result: BenchmarkResult) -> Summary | None:
+    """A result's statistics: ``summary_override`` when its runs are only a sample of
+    a load run's histogram, else the summary of its times; None before any run."""
+    if result.summary_override is not None:
+        return result.summary_override
+    if not result.measurements:
+        return None
+    from pbench.stats.summary import summarize
+
+    return summarize(result.times)

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pytest
 
 from pbench.load.recorder import LoadRun, Recorder
-from pbench.load.runner import LoadBenchmark, LoadRunner, SlicePlan
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkResult, Precision
+from pbench.run.load import LoadBenchmark, LoadRunner, SlicePlan
 
 
 class FakePool:

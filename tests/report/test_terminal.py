@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pbench.checks import findings
-from pbench.cli.common import Display
-from pbench.cli.session import build_report, render_report
 from pbench.models import BenchmarkResult, Measurement
 from pbench.report.load import load_lines
-from pbench.report.terminal import Style, printable, render_result
+from pbench.report.terminal import Style, printable, render_report, render_result
+from pbench.run.findings import findings
+from pbench.run.session import build_report
 from pbench.stats.summary import summarize
 
-PLAIN = Display(color=False, progress=False, quiet=False)
+PLAIN = Style(color=False)
 
 
 def _m(wall: float, i: int, **kw: Any) -> Measurement:

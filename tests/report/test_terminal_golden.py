@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from export.conftest import FIXED_METADATA, runs
-from pbench.cli.common import Display
-from pbench.cli.session import build_report, render_report
 from pbench.models import BenchmarkResult, RunReport
+from pbench.report.terminal import Style, render_report
+from pbench.run.session import build_report
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "terminal.txt"
-PLAIN = Display(color=False, progress=False, quiet=False)
+PLAIN = Style(color=False)
 
 
 def fixed_results() -> list[BenchmarkResult]:

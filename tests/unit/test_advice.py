@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from pbench.checks import findings
-from pbench.cli.session import build_report
 from pbench.models import BenchmarkResult, Measurement
+from pbench.run.findings import findings
+from pbench.run.session import build_report
 from pbench.stats.advice import remedies_for
 from pbench.stats.comparison import Comparison, verdict_for
 from pbench.stats.summary import summarize

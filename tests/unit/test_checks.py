@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pbench.checks import findings
 from pbench.models import BenchmarkResult, Measurement
+from pbench.run.findings import findings
 from pbench.stats.summary import summarize
 
 

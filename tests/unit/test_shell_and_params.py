@@ -3,8 +3,8 @@
 import pytest
 
 from pbench.errors import UsageError
-from pbench.parameters import combinations, listed, scan, substitute
-from pbench.params import parse_duration, parse_exit_codes, parse_fraction
+from pbench.plan.parameters import combinations, listed, scan, substitute
+from pbench.plan.values import parse_duration, parse_exit_codes, parse_fraction
 from pbench.targets.command.shell import needs_shell, plan_invocation
 
 

@@ -17,7 +17,7 @@ import click
 
 from pbench.errors import ExitCode, PbenchError, UsageError
 from pbench.models import TimeUnit
-from pbench.params import parse_duration, parse_fraction
+from pbench.plan.values import parse_duration, parse_fraction
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import click
@@ -14,24 +13,20 @@ from pbench.cli.options import (
     display_options,
     export_options,
     ignore_failure_option,
-    load_precision,
     order_option,
     precision_options,
-    runs_or_duration,
     slice_option,
 )
 from pbench.cli.session import (
     Session,
-    error_kinds,
     export_specs,
     finish_load,
     loading_line,
-    slice_plan,
 )
-from pbench.errors import BenchmarkFailed, UsageError, shorten
+from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult
+from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 
-DEFAULT_DURATION_S = 10.0
 HINTS = {
     "dns": "check the host name in the URL",
     "refused": "is the server running and listening on that host and port?",
@@ -105,7 +100,7 @@ HINTS = {
     "--duration",
     type=DURATION,
     default=None,
-    help=f"Measure for this long (default {DEFAULT_DURATION_S:g}s without -r).",
+    help=f"Measure for this long (default {DEFAULT_LOAD_DURATION_S:g}s without -r).",
 )
 @click.option(
     "--rate",
@@ -150,40 +145,22 @@ def http(**options: Any) -> int:
     (--slice) in random rounds, so that the machine's changes over the run hit all of
     them alike; each slice's median latency is one observation of the comparison.
     """
+    from pbench.plan.http import plan_from_options
+
     display = resolve_display(options["style"])
-    specs = request_specs(options)
-    precision = load_precision(options)
-    plan = load_plan(options, DEFAULT_DURATION_S, precision)
-    names = _names(options["names"], [spec.display() for spec in specs])
-    reference = options["reference"]
-    if reference is not None and reference not in names:
-        raise UsageError(
-            f"--reference {reference!r} names no benchmark", f"use one of: {', '.join(names)}"
-        )
+    plan = plan_from_options(options)
     exports = export_specs(
         options["export_json"],
         options["export_csv"],
         options["export_markdown"],
         options["exports"],
     )
-    session = Session(exports, display, options, options["reference"])
-    slices = slice_plan(options, plan, precision)
-    return _execute(list(zip(names, specs, strict=True)), slices, session)
-
-
-def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
-    if len(given) > len(displays):
-        raise UsageError(
-            f"{len(given)} names (-n) for {len(displays)} URLs", "give at most one -n per URL"
-        )
-    names = list(given) + list(displays[len(given) :])
-    if len(set(names)) != len(names):
-        raise UsageError("two benchmarks have the same name", "name them apart with -n")
-    return names
+    session = Session(exports, display, options, plan.reference)
+    return _execute(plan.benchmarks, plan.slices, session)
 
 
 def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
-    from pbench.load.runner import LoadBenchmark, LoadRunner
+    from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.http.pool import HttpPool
 
     pool = HttpPool([spec for _, spec in benchmarks], plan.load)
@@ -207,77 +184,12 @@ def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
             " were abandoned when time was up)",
             "the server accepted connections but did not answer: check it, or raise -d",
         )
+    from pbench.run.session import error_kinds
+
     kinds = error_kinds(load, result.info)
     main = max(errors, key=lambda kind: errors[kind])
     detail = f" ({'; '.join(result.notes[:1])})" if main == "dns" and result.notes else ""
     return BenchmarkFailed(
         f"every request to {shorten(name)!r} failed ({kinds}){detail}",
         HINTS.get(main, "see the errors by kind above"),
-    )
-
-
-def read_body(text: str | None) -> bytes:
-    """``--body TEXT`` or ``--body @FILE``."""
-    if text is None:
-        return b""
-    if not text.startswith("@"):
-        return text.encode()
-    path = Path(text[1:])
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise UsageError(
-            f"--body: cannot read {str(path)!r}: {exc.strerror}", "give a readable file after @"
-        ) from None
-
-
-def request_specs(options: dict[str, Any]) -> list[Any]:
-    """One spec per URL; UsageError (exit 2) for a bad URL, header, status or body."""
-    from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
-
-    headers = tuple(parse_header(h) for h in options["headers"])
-    expect = parse_expect_status(options["expect_status"])
-    body = read_body(options["body"])
-    method = options["method"].upper()
-    return [
-        HttpRequestSpec(
-            url=url,
-            method=method,
-            headers=headers,
-            body=body,
-            timeout_s=options["timeout"],
-            keepalive=not options["no_keepalive"],
-            insecure=options["insecure"],
-            expect_status=expect,
-        )
-        for url in options["urls"]
-    ]
-
-
-def load_plan(options: dict[str, Any], default_duration_s: float, precision: Any = None) -> Any:
-    from pbench.load.runner import DEFAULT_PRECISION_BUDGET_S
-    from pbench.load.schedule import LoadPlan
-
-    runs, duration = options["runs"], options["duration"]
-    runs_or_duration(runs, duration, "requests")
-    if precision is not None:
-        duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
-    elif runs is None and duration is None:
-        duration = default_duration_s
-    workers, concurrency = options["workers"], options["concurrency"]
-    if workers > concurrency:
-        raise UsageError(
-            f"--workers {workers} needs at least as many connections (-c {concurrency})",
-            f"use -c {workers} or more",
-        )
-    return LoadPlan(
-        concurrency=concurrency,
-        runs=runs,
-        duration_s=duration,
-        rate=options["rate"],
-        warmup=options["warmup"],
-        workers=workers,
-        timeout_s=options["timeout"],
-        sample_cap=options["keep_samples"],
-        seed=options["seed"] or 0,
     )

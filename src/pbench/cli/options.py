@@ -12,12 +12,9 @@ from typing import Any
 import click
 
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
-from pbench.errors import UsageError
-from pbench.models import Precision
-from pbench.parameters import Parameter, listed, scan
+from pbench.plan.rules import DEFAULT_MIN_RUNS
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
-DEFAULT_MIN_RUNS = 10
 
 
 def _group(*options: Decorator) -> Decorator:
@@ -97,73 +94,6 @@ def order_option_with(rule: str) -> Decorator:
 order_option = order_option_with("")
 
 
-def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
-    """(min runs, max runs, min time) from -m/-M/-r/--min-time, checked for conflicts."""
-    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
-    if runs is not None:
-        if min_runs is not None or max_runs is not None:
-            raise UsageError(
-                "--runs cannot be combined with --min-runs or --max-runs",
-                "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
-            )
-        if options.get("precision") is not None:
-            raise UsageError("--runs fixes the count, --precision adapts it", "give one of them")
-        return runs, runs, 0.0
-    low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
-    if max_runs is not None and min_runs is None:
-        low = min(low, max_runs)
-    if max_runs is not None and low > max_runs:
-        raise UsageError(
-            f"--min-runs {low} is larger than --max-runs {max_runs}",
-            "make --min-runs <= --max-runs",
-        )
-    return low, max_runs, float(options["min_time"])
-
-
-def runs_or_duration(runs: int | None, duration: float | None, noun: str) -> None:
-    """A load run stops after -r N ``noun`` or after -d; both at once would be ambiguous."""
-    if runs is not None and duration is not None:
-        raise UsageError(
-            f"-r/--runs and -d/--duration cannot be combined: a load run stops after a "
-            f"number of {noun} or after a time",
-            f"give -r N for exactly N {noun}, or -d for a time",
-        )
-
-
-def parameters(options: dict[str, Any]) -> list[Parameter]:
-    """The -P/-D and -L parameters, in the order given."""
-    found = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
-    if options["step"] is not None and not options["scans"]:
-        raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P n 1 10 -D 2")
-    return found + [listed(name, values) for name, values in options["lists"]]
-
-
-def per_benchmark(values: tuple[str, ...], count: int, flag: str) -> list[str | None]:
-    """A hook given once (for all) or once per command/query."""
-    if not values:
-        return [None] * count
-    if len(values) == 1:
-        return [values[0]] * count
-    if len(values) == count:
-        return list(values)
-    raise UsageError(
-        f"{flag} was given {len(values)} times for {count} benchmarks",
-        f"give {flag} once (for all) or once per benchmark, in the same order",
-    )
-
-
-def check_unique(names: list[str]) -> None:
-    """Benchmarks are paired and exported by name: two may not share one."""
-    seen: set[str] = set()
-    for name in names:
-        if name in seen:
-            raise UsageError(
-                f"two benchmarks are both named {name!r}",
-                "give them different names with -n, or use {param} placeholders",
-            )
-        seen.add(name)
-
-
 def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--export-json/--export-csv/--export-markdown FILE and --export FILE (repeatable)."""
     for option in reversed(
@@ -221,18 +151,3 @@ def precision_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--max-time", type=DURATION, default=None,
                      help="Time budget of --precision (load runs: default 60s)."),
     )(fn)  # fmt: skip
-
-
-def load_precision(options: dict[str, Any]) -> Precision | None:
-    """--precision of a load run, checked against -r/-d and --max-time."""
-    if options["precision"] is None:
-        if options["max_time"] is not None:
-            raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
-        return None
-    for key, flag in (("runs", "-r/--requests"), ("duration", "-d/--duration")):
-        if options.get(key) is not None:
-            raise UsageError(
-                f"{flag} fixes how much to measure, --precision adapts it",
-                "give one of them",
-            )
-    return Precision(options["precision"], options["precision_of"], options["max_time"])

@@ -177,7 +177,7 @@ def run(**options: Any) -> int:
     pbench -w 3 -P n 1 4 'xz -{n} -k -c big.tar'
     pbench -N --runs 1000 true --export-json out.json
     """
-    from pbench.cli.run_plan import plan_from_options
+    from pbench.plan.run import plan_from_options
 
     display = resolve_display(options["style"])
     specs = export_specs(

@@ -3,20 +3,17 @@ report, export files, and the exit status of one invocation."""
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import time
-from collections.abc import Callable, Mapping, Sequence
-from functools import partial
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
 
 from pbench.cli.common import Display, ProgressBar
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError, shorten
+from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, RunReport, TimeUnit
-from pbench.stats.summary import summary_of
+from pbench.models import BenchmarkResult, RunReport
+from pbench.run.session import build_report, load_failure
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
@@ -43,144 +40,6 @@ def export_specs(
     return specs
 
 
-def build_report(
-    results: Sequence[BenchmarkResult],
-    metadata: dict[str, Any],
-    *,
-    reference: str | None,
-    time_unit: TimeUnit | None,
-    compare: bool,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
-    seed: int | None = None,
-    memo: ResultMemo | None = None,
-) -> RunReport:
-    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``.
-
-    With ``memo`` (checkpoints), summaries and findings of unchanged results are reused.
-    """
-    from pbench.checks import findings
-
-    if memo is None:
-        summaries = {r.name: summary_of(r) for r in results}
-        warnings = {r.name: findings(r, summaries[r.name]) for r in results}
-    else:
-        summaries = {r.name: memo.get(r, "summary", partial(summary_of, r)) for r in results}
-        warnings = {
-            r.name: memo.get(r, "findings", partial(findings, r, summaries[r.name]))
-            for r in results
-        }
-    means = {name: s.mean for name, s in summaries.items() if s is not None}
-    measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
-    ref_name = reference
-    if ref_name is None and len(measured) > 1:
-        ref_name = min(measured, key=lambda r: means[r.name]).name
-    comparisons: list[Any] = []
-    if compare and ref_name is not None and len(measured) > 1:
-        from pbench.stats.comparison import compare_many
-
-        samples = {r.name: observations(r) for r in measured}
-        samples = {name: values for name, values in samples.items() if len(values) >= 2}
-        if ref_name in samples and len(samples) > 1:
-            by_name = {r.name: r for r in measured}
-            comparisons = [
-                dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
-                for c in compare_many(
-                    ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
-                )
-            ]
-            comparisons = _fitting_advice(comparisons, by_name)
-    return RunReport(
-        summaries=summaries,
-        results=list(results),
-        metadata=metadata,
-        reference=ref_name,
-        warnings=warnings,
-        comparisons=comparisons,
-        time_unit=time_unit,
-    )
-
-
-def observations(result: BenchmarkResult) -> list[float]:
-    """The independent observations of a result: one value per slice (runs that share
-    a round), which is one per run for commands."""
-    from pbench.stats.summary import slice_values
-
-    return slice_values(result.times, [m.round for m in result.measurements])
-
-
-def _unit(*pair: BenchmarkResult) -> str:
-    """What a comparison's counts count: "slices" when either side's runs came in them."""
-    return "slices" if any(_sliced(r) for r in pair) else "runs"
-
-
-def _sliced(result: BenchmarkResult) -> bool:
-    rounds = [m.round for m in result.measurements]
-    return "load" in result.sections or len(set(rounds)) < len(rounds)
-
-
-def _fitting_advice(comparisons: Sequence[Any], by_name: dict[str, BenchmarkResult]) -> list[Any]:
-    """Advice that names only flags of the subcommand that measured the pair, and asks
-    for more --max-time when --precision ran out of it."""
-    import dataclasses
-
-    from pbench.stats.advice import remedies_for
-    from pbench.stats.verdict import verdict_for
-
-    fitted = []
-    for c in comparisons:
-        pair = (by_name[c.reference], by_name[c.name])
-        budget_spent = any(r.stop_reason == "budget" for r in pair)
-        _, advice = verdict_for(c, remedies_for(pair[1]), budget_spent)
-        fitted.append(dataclasses.replace(c, advice=advice))
-    return fitted
-
-
-def render_report(report: RunReport, display: Display, sort: str = "auto") -> str:
-    """The terminal text for a finished run: blocks, then the summary."""
-    from pbench.report.terminal import Style, render_result, render_summary
-
-    style = Style(color=display.color)
-    summaries = {r.name: report.summary(r) for r in report.results}
-
-    def mean(result: BenchmarkResult) -> float:
-        summary = summaries[result.name]
-        return math.inf if summary is None else summary.mean
-
-    results = list(report.results)
-    if sort == "mean-time":
-        results.sort(key=mean)
-    failed = next((r.name for r in results if r.stop_reason == "failed"), None)
-    blocks = [
-        render_result(
-            i + 1,
-            r,
-            summaries[r.name],
-            report.warnings.get(r.name, ()),
-            report.time_unit,
-            style,
-            failed,
-        )
-        for i, r in enumerate(results)
-    ]
-    text = "\n\n".join(blocks)
-    # A failed benchmark's few runs are no measurement to compare with.
-    measured = {
-        r.name: (r, s)
-        for r in results
-        if (s := summaries[r.name]) is not None and r.stop_reason != "failed"
-    }
-    if report.reference in measured and len(measured) > 1:
-        ref, ref_summary = measured[report.reference]
-        comparisons = {c.name: c for c in report.comparisons}
-        others = [pair for name, pair in measured.items() if name != ref.name]
-        if sort != "command":
-            others.sort(key=lambda pair: pair[1].mean)
-        rows = [(r, s, comparisons.get(r.name)) for r, s in others]
-        text += "\n\n" + render_summary(ref, ref_summary, rows, style)
-    return text
-
-
 def write_all(specs: Sequence[Any], report: RunReport, memo: ResultMemo | None = None) -> None:
     """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
     if not specs:
@@ -189,47 +48,6 @@ def write_all(specs: Sequence[Any], report: RunReport, memo: ResultMemo | None =
 
     for text in write_exports(specs, report, memo):
         click.echo(text, nl=not text.endswith("\n"))
-
-
-def load_failure(
-    name: str, load: dict[str, Any], noun: str, info: Mapping[str, Any] | None = None
-) -> BenchmarkFailed | None:
-    """The error for a load run in which some ``noun`` (requests, queries) failed."""
-    failed = int(load.get("failed") or 0)
-    if not failed:
-        return None
-    return BenchmarkFailed(
-        f"{failed:,} of {load['requests']:,} {noun} to {shorten(name)!r} failed "
-        f"({error_kinds(load, info)})",
-        "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
-    )
-
-
-def error_kinds(load: Mapping[str, Any], info: Mapping[str, Any] | None = None) -> str:
-    """ "refused: 5, status: 503 ×1,234": failed statuses are named, not only counted.
-
-    ``info["expect_status"]`` ("2xx" or a list of codes) tells the failed statuses from
-    the accepted ones; without it, and when some succeeded, every status seen is listed.
-    """
-    codes = {int(code): n for code, n in (load.get("status_codes") or {}).items()}
-    parts = []
-    for kind, count in load["errors"].items():
-        if kind != "status" or not codes:
-            parts.append(f"{kind}: {count:,}")
-            continue
-        expect = (info or {}).get("expect_status")
-        if not load.get("succeeded"):
-            bad = codes  # nothing succeeded: every status seen failed
-        elif expect is not None:
-            accepted = range(200, 300) if expect == "2xx" else set(expect)
-            bad = {code: n for code, n in codes.items() if code not in accepted}
-        else:
-            seen = ", ".join(f"{code} ×{n:,}" for code, n in sorted(codes.items()))
-            parts.append(f"status: {count:,} (statuses seen: {seen})")
-            continue
-        listed = ", ".join(f"{code} ×{n:,}" for code, n in sorted(bad.items()))
-        parts.append(f"status: {listed}" if bad else f"status: {count:,}")
-    return ", ".join(parts)
 
 
 class Session:
@@ -301,7 +119,7 @@ class Session:
         self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None
     ) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
         """Measure ``plan`` with the runner and a progress bar; failures become a status."""
-        from pbench.runner import Runner
+        from pbench.run.runner import Runner
 
         bar = ProgressBar(self.display.progress, self.options["time_unit"])
 
@@ -332,6 +150,8 @@ class Session:
         failure: BenchmarkFailed | None,
     ) -> int:
         """Print the report, write the exports, say what went wrong; the exit status."""
+        from pbench.report.terminal import Style, render_report
+
         options = self.options
         report = build_report(
             results,
@@ -346,7 +166,7 @@ class Session:
         self._pending = None  # the final export replaces any waiting checkpoint
         if not self.display.quiet and results:
             click.echo(
-                render_report(report, self.display, options["sort"]),
+                render_report(report, Style(color=self.display.color), options["sort"]),
                 color=self.display.color,
                 err=self.to_stdout,
             )
@@ -373,24 +193,6 @@ def _is_stdout(path: str) -> bool:
     return (out.st_dev, out.st_ino) == (there.st_dev, there.st_ino)
 
 
-def slice_plan(options: dict[str, Any], load: Any, precision: Any) -> Any:
-    """How the benchmarks of a load run share its pool (--order, --slice, --precision)."""
-    import random
-
-    from pbench.load.runner import SlicePlan
-
-    seed = options["seed"]
-    if seed is None:
-        seed = random.SystemRandom().randrange(2**32)
-    return SlicePlan(
-        load=load,
-        slice_s=options["slice_s"],
-        order=options["order"],
-        precision=precision,
-        seed=seed,
-    )
-
-
 def loading_line(count: int, plan: Any) -> str:
     from pbench.report.units import format_time, unit_for
 
@@ -412,7 +214,7 @@ def finish_load(
     all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> int:
-    """Run a :class:`pbench.load.runner.LoadRunner`; its report, exports and exit status.
+    """Run a :class:`pbench.run.load.LoadRunner`; its report, exports and exit status.
     ``sections`` derives the target's own section (``sql``) from each load section."""
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None

@@ -18,9 +18,10 @@ from pbench.cli.options import (
     run_count_options,
     slice_option,
 )
-from pbench.cli.session import Session, export_specs, finish_load, load_failure, loading_line
+from pbench.cli.session import Session, export_specs, finish_load, loading_line
 from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
+from pbench.run.session import load_failure
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,7 +149,7 @@ def sql(**options: Any) -> int:
     pbench sql --db postgresql://me:pw@127.0.0.1/app --prepared -r 1000 @q1.sql @q2.sql
     pbench sql --db postgresql://127.0.0.1/app -c 8 -d 10s --rate 2000 @point.sql
     """
-    from pbench.cli.sql_plan import plan_from_options
+    from pbench.plan.sql import plan_from_options
 
     display = resolve_display(options["style"])
     specs = export_specs(
@@ -173,7 +174,7 @@ def sql(**options: Any) -> int:
 
 
 def _execute_load(plan: Any, session: Session) -> int:
-    from pbench.load.runner import LoadBenchmark, LoadRunner
+    from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.sql.pool import BOTTLENECK_HINT, SqlPool, sql_section
 
     specs = plan.run.benchmarks

@@ -5,11 +5,12 @@ Returns strings; only the CLI prints them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.models import BenchmarkResult, TimeUnit
+from pbench.models import BenchmarkResult, RunReport, TimeUnit
 from pbench.report.units import format_bytes, format_times, unit_for
 from pbench.stats.summary import Summary
 
@@ -26,6 +27,9 @@ class Style:
         import click
 
         return click.style(text, **kwargs)
+
+
+PLAIN = Style()
 
 
 def render_result(
@@ -284,4 +288,46 @@ def _verdict_text(comparison: Any, name: str, reference: str) -> str:
     )
     if verdict == "inconclusive" and getattr(comparison, "advice", None):
         text += f" ({printable(comparison.advice)})"
+    return text
+
+
+def render_report(report: RunReport, style: Style = PLAIN, sort: str = "auto") -> str:
+    """The terminal text for a finished run: blocks, then the summary."""
+    summaries = {r.name: report.summary(r) for r in report.results}
+
+    def mean(result: BenchmarkResult) -> float:
+        summary = summaries[result.name]
+        return math.inf if summary is None else summary.mean
+
+    results = list(report.results)
+    if sort == "mean-time":
+        results.sort(key=mean)
+    failed = next((r.name for r in results if r.stop_reason == "failed"), None)
+    blocks = [
+        render_result(
+            i + 1,
+            r,
+            summaries[r.name],
+            report.warnings.get(r.name, ()),
+            report.time_unit,
+            style,
+            failed,
+        )
+        for i, r in enumerate(results)
+    ]
+    text = "\n\n".join(blocks)
+    # A failed benchmark's few runs are no measurement to compare with.
+    measured = {
+        r.name: (r, s)
+        for r in results
+        if (s := summaries[r.name]) is not None and r.stop_reason != "failed"
+    }
+    if report.reference in measured and len(measured) > 1:
+        ref, ref_summary = measured[report.reference]
+        comparisons = {c.name: c for c in report.comparisons}
+        others = [pair for name, pair in measured.items() if name != ref.name]
+        if sort != "command":
+            others.sort(key=lambda pair: pair[1].mean)
+        rows = [(r, s, comparisons.get(r.name)) for r, s in others]
+        text += "\n\n" + render_summary(ref, ref_summary, rows, style)
     return text

@@ -4,9 +4,9 @@ neither for ``http``; a load run gets more data from a longer ``-d``, not more r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-from pbench.models import BenchmarkResult
+from typing import Any, Protocol
 
 # The target kinds (``info["type"]`` or ``info["kind"]``) whose subcommand has
 # --precision and --max-time.
@@ -35,7 +35,17 @@ class Remedies:
 COMMAND = Remedies()
 
 
-def remedies_for(result: BenchmarkResult) -> Remedies:
+class Measured(Protocol):
+    """What advice reads of a result (a :class:`pbench.models.BenchmarkResult`)."""
+
+    @property
+    def info(self) -> Mapping[str, Any]: ...
+
+    @property
+    def sections(self) -> Mapping[str, Any]: ...
+
+
+def remedies_for(result: Measured) -> Remedies:
     """What the subcommand that produced ``result`` offers."""
     kind = str(result.info.get("type") or result.info.get("kind") or "command")
     precision = kind in PRECISION_KINDS

@@ -27,10 +27,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from statistics import NormalDist
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pbench.models import BenchmarkResult
 
 CONFIDENCE = 0.95
 MODIFIED_Z_LIMIT = 3.5
@@ -279,17 +275,6 @@ def precision_reached(
     if of == "mean":
         return summary.mean_ci.relative_width(summary.mean) <= fraction
     return summary.median_ci.relative_width(summary.median) <= fraction
-
-
-def summary_of(result: BenchmarkResult) -> Summary | None:
-    """A result's statistics: ``summary_override`` when its runs are only a sample of
-    a load run's histogram, else the summary of its times; None before any run."""
-    if result.summary_override is not None:
-        override: Summary = result.summary_override
-        return override
-    if not result.measurements:
-        return None
-    return summarize(result.times)
 
 
 def slice_values(values: Sequence[float], slices: Sequence[int]) -> list[float]:

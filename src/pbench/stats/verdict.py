@@ -11,12 +11,9 @@ boundary: the width of a bootstrap interval shrinks like 1/√n (Efron & Tibshir
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
 from pbench.stats.advice import COMMAND, Remedies
-
-if TYPE_CHECKING:
-    from pbench.stats.comparison import Comparison
 
 Verdict = Literal["slower", "faster", "same", "inconclusive"]
 
@@ -25,8 +22,40 @@ Verdict = Literal["slower", "faster", "same", "inconclusive"]
 MIN_RUNS = 5
 
 
+class Evidence(Protocol):
+    """What a verdict is decided from: the plain values of a comparison (a
+    :class:`pbench.stats.comparison.Comparison` has them all)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def statistic(self) -> str: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def ratio(self) -> float: ...
+    @property
+    def ratio_ci(self) -> tuple[float, float]: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def alpha(self) -> float: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def p_adjusted(self) -> float: ...
+    @property
+    def n_reference(self) -> int: ...
+    @property
+    def n_candidate(self) -> int: ...
+
+
 def verdict_for(
-    c: Comparison, remedies: Remedies = COMMAND, budget_spent: bool = False
+    c: Evidence, remedies: Remedies = COMMAND, budget_spent: bool = False
 ) -> tuple[Verdict, str | None]:
     """The verdict from the interval, the threshold and the (adjusted) p-value.
 
@@ -57,7 +86,7 @@ def verdict_for(
     return "inconclusive", _advice(c, low, high, remedies, budget_spent)
 
 
-def _advice(c: Comparison, low: float, high: float, remedies: Remedies, budget_spent: bool) -> str:
+def _advice(c: Evidence, low: float, high: float, remedies: Remedies, budget_spent: bool) -> str:
     interval = f"the {c.confidence:.0%} interval [{low:.4f}, {high:.4f}] of the {c.statistic} ratio"
     limit = _percent(c.threshold, prefix="±")
     most = max(c.n_reference, c.n_candidate)

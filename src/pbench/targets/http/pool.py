@@ -26,7 +26,7 @@ START_DELAY_NS = 2_000_000  # for every worker process to wake up before a slice
 
 
 class HttpPool:
-    """A :class:`pbench.load.runner.LoadPool` of HTTP clients over ``plan.workers``."""
+    """A :class:`pbench.run.load.LoadPool` of HTTP clients over ``plan.workers``."""
 
     def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan) -> None:
         self.specs = list(specs)

@@ -8,7 +8,7 @@ not coroutines, chain a client's requests: answer → record → take the next t
 write.
 
 The worker lives as long as the load run and works in phases that the load runner
-(:mod:`pbench.load.runner`) asks for: :meth:`HttpWorker.open` (resolve, connect every
+(:mod:`pbench.run.load`) asks for: :meth:`HttpWorker.open` (resolve, connect every
 client), :meth:`HttpWorker.warm_up` (unrecorded requests to one benchmark) and
 :meth:`HttpWorker.run_slice` (one slice of measured requests to one benchmark,
 paced by :class:`pbench.load.schedule.Tickets`, recorded by a fresh

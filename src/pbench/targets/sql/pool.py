@@ -2,7 +2,7 @@
 
 Client 0 runs on the benchmarks' own sessions (the connection their setup SQL ran
 on; for PostgreSQL in interleaved order one connection shared by all of them, see
-:mod:`pbench.cli.sql_plan`); every further client opens one session per benchmark
+:mod:`pbench.plan.sql`); every further client opens one session per benchmark
 through :meth:`SqlTarget.client`, PostgreSQL ones sharing one connection per client.
 A slice starts one thread per client, each taking tickets
 (:class:`pbench.load.schedule.Tickets`) and timing one query per ticket, from its
@@ -32,7 +32,7 @@ now = time.perf_counter_ns
 
 
 class SqlPool:
-    """A :class:`pbench.load.runner.LoadPool` of ``plan.concurrency`` SQL clients."""
+    """A :class:`pbench.run.load.LoadPool` of ``plan.concurrency`` SQL clients."""
 
     def __init__(self, targets: Sequence[SqlTarget], plan: LoadPlan) -> None:
         self.targets = list(targets)

@@ -6,25 +6,24 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.cli.options import (
+from pbench.errors import UsageError
+from pbench.load.schedule import LoadPlan
+from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
+from pbench.plan.parameters import combinations, substitute
+from pbench.plan.rules import (
+    DEFAULT_LOAD_DURATION_S,
     check_unique,
     load_precision,
     per_benchmark,
     run_counts,
     runs_or_duration,
 )
-from pbench.cli.options import parameters as parameters_of
-from pbench.errors import UsageError
-from pbench.load.runner import DEFAULT_PRECISION_BUDGET_S, SlicePlan
-from pbench.load.schedule import LoadPlan
-from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
-from pbench.parameters import combinations, substitute
+from pbench.plan.rules import parameters as parameters_of
+from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
 from pbench.targets.sql.base import SqlOptions, SqlQuery, read_sql
 from pbench.targets.sql.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.targets.sql.postgres import SharedConnection
 from pbench.targets.sql.target import SqlScript, make_target
-
-DEFAULT_LOAD_DURATION_S = 10.0
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ import random
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-from pbench.cli.options import check_unique, parameters, per_benchmark, run_counts
 from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, Precision, RunPlan
-from pbench.parameters import combinations, substitute
-from pbench.params import parse_assignment, parse_exit_codes
+from pbench.plan.parameters import combinations, substitute
+from pbench.plan.rules import check_unique, parameters, per_benchmark, run_counts
+from pbench.plan.values import parse_assignment, parse_exit_codes
 from pbench.targets.command.hooks import CommandHook
 from pbench.targets.command.shell import plan_invocation
 from pbench.targets.command.target import CommandIO, CommandOptions, CommandTarget, OutputKind

@@ -1,0 +1,133 @@
+"""``pbench http`` options turned into a plan: one request spec per URL, their names,
+the load (connections, rate, duration, workers) and how the benchmarks share it."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pbench.errors import UsageError
+from pbench.load.schedule import LoadPlan
+from pbench.models import Precision
+from pbench.plan.rules import DEFAULT_LOAD_DURATION_S, load_precision, runs_or_duration
+from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
+from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
+
+
+@dataclass(frozen=True)
+class HttpPlan:
+    """What ``pbench http`` measures: (name, request) pairs sharing one load."""
+
+    benchmarks: list[tuple[str, HttpRequestSpec]]
+    slices: SlicePlan
+    reference: str | None
+
+
+def plan_from_options(options: dict[str, Any]) -> HttpPlan:
+    """Validate every option and build the plan; UsageError (exit 2) for a bad one."""
+    specs = request_specs(options)
+    precision = load_precision(options)
+    plan = load_plan(options, DEFAULT_LOAD_DURATION_S, precision)
+    names = _names(options["names"], [spec.display() for spec in specs])
+    reference = options["reference"]
+    if reference is not None and reference not in names:
+        raise UsageError(
+            f"--reference {reference!r} names no benchmark", f"use one of: {', '.join(names)}"
+        )
+    return HttpPlan(
+        benchmarks=list(zip(names, specs, strict=True)),
+        slices=slice_plan(options, plan, precision),
+        reference=reference,
+    )
+
+
+def _names(given: Sequence[str], displays: Sequence[str]) -> list[str]:
+    if len(given) > len(displays):
+        raise UsageError(
+            f"{len(given)} names (-n) for {len(displays)} URLs", "give at most one -n per URL"
+        )
+    names = list(given) + list(displays[len(given) :])
+    if len(set(names)) != len(names):
+        raise UsageError("two benchmarks have the same name", "name them apart with -n")
+    return names
+
+
+def read_body(text: str | None) -> bytes:
+    """``--body TEXT`` or ``--body @FILE``."""
+    if text is None:
+        return b""
+    if not text.startswith("@"):
+        return text.encode()
+    path = Path(text[1:])
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise UsageError(
+            f"--body: cannot read {str(path)!r}: {exc.strerror}", "give a readable file after @"
+        ) from None
+
+
+def request_specs(options: dict[str, Any]) -> list[HttpRequestSpec]:
+    """One spec per URL; UsageError (exit 2) for a bad URL, header, status or body."""
+    headers = tuple(parse_header(h) for h in options["headers"])
+    expect = parse_expect_status(options["expect_status"])
+    body = read_body(options["body"])
+    method = options["method"].upper()
+    return [
+        HttpRequestSpec(
+            url=url,
+            method=method,
+            headers=headers,
+            body=body,
+            timeout_s=options["timeout"],
+            keepalive=not options["no_keepalive"],
+            insecure=options["insecure"],
+            expect_status=expect,
+        )
+        for url in options["urls"]
+    ]
+
+
+def load_plan(
+    options: dict[str, Any], default_duration_s: float, precision: Precision | None = None
+) -> LoadPlan:
+    runs, duration = options["runs"], options["duration"]
+    runs_or_duration(runs, duration, "requests")
+    if precision is not None:
+        duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
+    elif runs is None and duration is None:
+        duration = default_duration_s
+    workers, concurrency = options["workers"], options["concurrency"]
+    if workers > concurrency:
+        raise UsageError(
+            f"--workers {workers} needs at least as many connections (-c {concurrency})",
+            f"use -c {workers} or more",
+        )
+    return LoadPlan(
+        concurrency=concurrency,
+        runs=runs,
+        duration_s=duration,
+        rate=options["rate"],
+        warmup=options["warmup"],
+        workers=workers,
+        timeout_s=options["timeout"],
+        sample_cap=options["keep_samples"],
+        seed=options["seed"] or 0,
+    )
+
+
+def slice_plan(options: dict[str, Any], load: LoadPlan, precision: Precision | None) -> SlicePlan:
+    """How the benchmarks of a load run share its pool (--order, --slice, --precision)."""
+    seed = options["seed"]
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**32)
+    return SlicePlan(
+        load=load,
+        slice_s=options["slice_s"],
+        order=options["order"],
+        precision=precision,
+        seed=seed,
+    )

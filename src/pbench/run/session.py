@@ -1,0 +1,147 @@
+"""From finished results to a run report, without click: summaries, findings and
+comparisons (with advice that names only the flags of the subcommand that measured),
+and what a failed load run's error says."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from functools import partial
+from typing import Any
+
+from pbench.errors import BenchmarkFailed, shorten
+from pbench.export.memo import ResultMemo
+from pbench.models import BenchmarkResult, RunReport, TimeUnit, summary_of
+from pbench.run.findings import findings
+
+
+def build_report(
+    results: Sequence[BenchmarkResult],
+    metadata: dict[str, Any],
+    *,
+    reference: str | None,
+    time_unit: TimeUnit | None,
+    compare: bool,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    seed: int | None = None,
+    memo: ResultMemo | None = None,
+) -> RunReport:
+    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``.
+
+    With ``memo`` (checkpoints), summaries and findings of unchanged results are reused.
+    """
+    if memo is None:
+        summaries = {r.name: summary_of(r) for r in results}
+        warnings = {r.name: findings(r, summaries[r.name]) for r in results}
+    else:
+        summaries = {r.name: memo.get(r, "summary", partial(summary_of, r)) for r in results}
+        warnings = {
+            r.name: memo.get(r, "findings", partial(findings, r, summaries[r.name]))
+            for r in results
+        }
+    means = {name: s.mean for name, s in summaries.items() if s is not None}
+    measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
+    ref_name = reference
+    if ref_name is None and len(measured) > 1:
+        ref_name = min(measured, key=lambda r: means[r.name]).name
+    comparisons: list[Any] = []
+    if compare and ref_name is not None and len(measured) > 1:
+        from pbench.stats.comparison import compare_many
+
+        samples = {r.name: observations(r) for r in measured}
+        samples = {name: values for name, values in samples.items() if len(values) >= 2}
+        if ref_name in samples and len(samples) > 1:
+            by_name = {r.name: r for r in measured}
+            comparisons = [
+                dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
+                for c in compare_many(
+                    ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
+                )
+            ]
+            comparisons = _fitting_advice(comparisons, by_name)
+    return RunReport(
+        summaries=summaries,
+        results=list(results),
+        metadata=metadata,
+        reference=ref_name,
+        warnings=warnings,
+        comparisons=comparisons,
+        time_unit=time_unit,
+    )
+
+
+def observations(result: BenchmarkResult) -> list[float]:
+    """The independent observations of a result: one value per slice (runs that share
+    a round), which is one per run for commands."""
+    from pbench.stats.summary import slice_values
+
+    return slice_values(result.times, [m.round for m in result.measurements])
+
+
+def _unit(*pair: BenchmarkResult) -> str:
+    """What a comparison's counts count: "slices" when either side's runs came in them."""
+    return "slices" if any(_sliced(r) for r in pair) else "runs"
+
+
+def _sliced(result: BenchmarkResult) -> bool:
+    rounds = [m.round for m in result.measurements]
+    return "load" in result.sections or len(set(rounds)) < len(rounds)
+
+
+def _fitting_advice(comparisons: Sequence[Any], by_name: dict[str, BenchmarkResult]) -> list[Any]:
+    """Advice that names only flags of the subcommand that measured the pair, and asks
+    for more --max-time when --precision ran out of it."""
+    import dataclasses
+
+    from pbench.stats.advice import remedies_for
+    from pbench.stats.verdict import verdict_for
+
+    fitted = []
+    for c in comparisons:
+        pair = (by_name[c.reference], by_name[c.name])
+        budget_spent = any(r.stop_reason == "budget" for r in pair)
+        _, advice = verdict_for(c, remedies_for(pair[1]), budget_spent)
+        fitted.append(dataclasses.replace(c, advice=advice))
+    return fitted
+
+
+def load_failure(
+    name: str, load: dict[str, Any], noun: str, info: Mapping[str, Any] | None = None
+) -> BenchmarkFailed | None:
+    """The error for a load run in which some ``noun`` (requests, queries) failed."""
+    failed = int(load.get("failed") or 0)
+    if not failed:
+        return None
+    return BenchmarkFailed(
+        f"{failed:,} of {load['requests']:,} {noun} to {shorten(name)!r} failed "
+        f"({error_kinds(load, info)})",
+        "see the errors by kind above; use -i/--ignore-failure to exit 0 anyway",
+    )
+
+
+def error_kinds(load: Mapping[str, Any], info: Mapping[str, Any] | None = None) -> str:
+    """ "refused: 5, status: 503 ×1,234": failed statuses are named, not only counted.
+
+    ``info["expect_status"]`` ("2xx" or a list of codes) tells the failed statuses from
+    the accepted ones; without it, and when some succeeded, every status seen is listed.
+    """
+    codes = {int(code): n for code, n in (load.get("status_codes") or {}).items()}
+    parts = []
+    for kind, count in load["errors"].items():
+        if kind != "status" or not codes:
+            parts.append(f"{kind}: {count:,}")
+            continue
+        expect = (info or {}).get("expect_status")
+        if not load.get("succeeded"):
+            bad = codes  # nothing succeeded: every status seen failed
+        elif expect is not None:
+            accepted = range(200, 300) if expect == "2xx" else set(expect)
+            bad = {code: n for code, n in codes.items() if code not in accepted}
+        else:
+            seen = ", ".join(f"{code} ×{n:,}" for code, n in sorted(codes.items()))
+            parts.append(f"status: {count:,} (statuses seen: {seen})")
+            continue
+        listed = ", ".join(f"{code} ×{n:,}" for code, n in sorted(bad.items()))
+        parts.append(f"status: {listed}" if bad else f"status: {count:,}")
+    return ", ".join(parts)
