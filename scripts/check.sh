@@ -5,3 +5,4 @@ cd "$(dirname "$0")/.."
 ruff check src tests scripts
 ruff format --check src tests scripts
 mypy
+lint-imports --no-cache
