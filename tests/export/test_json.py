@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from pbench.export import render
-from pbench.export.json import SCHEMA_VERSION
 from pbench.models import BenchmarkResult, RunReport
+from pbench.results.schema import SCHEMA_VERSION
 
 HYPERFINE_KEYS = (
     "command",

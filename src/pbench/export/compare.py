@@ -5,16 +5,8 @@ and the count of values compared: ``n=30``, or ``3 runs, n=150`` for separate ru
 and load runs, n counting slices), the ratio candidate / baseline with its confidence
 interval, the Holm-adjusted p-value, and the verdict. The JSON carries the full
 :meth:`pbench.stats.comparison.Comparison.as_dict` of every pair, the gates, and the unpaired
-benchmarks, with ``compare_schema_version`` to version its shape:
-
-1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,
-   benchmarks[], only_in_baseline, only_in_candidate, gates[], regressions,
-   inconclusive``.
-2  several result files per side: ``baseline``/``candidate`` gain ``paths`` (every
-   file) and ``path`` is null when there are several; each benchmark side gains
-   ``result_files``, ``slices`` and ``load``, and ``median``/``mean`` are over slices,
-   averaged over runs; each comparison gains ``runs_*``, ``slices_*`` and
-   ``run_to_run_in_interval``; top-level ``warnings``.
+benchmarks, with ``compare_schema_version`` to version its shape (history in
+:mod:`pbench.results.schema`).
 """
 
 from __future__ import annotations
@@ -26,10 +18,9 @@ from pbench import __version__
 from pbench.report.units import SYMBOL, format_in, unit_for
 from pbench.results.pairing import FileComparison, Pair
 from pbench.results.read import Side
+from pbench.results.schema import COMPARE_SCHEMA_VERSION
 from pbench.stats.comparison import Comparison
 from pbench.stats.hierarchy import side_statistic
-
-COMPARE_SCHEMA_VERSION = 2
 
 
 def headers(result: FileComparison) -> list[str]:

@@ -1,15 +1,7 @@
 """The JSON export: a superset of hyperfine's ``--export-json``.
 
-Version history of the format (``schema_version``; bump it on any change that can
-break a reader, note additions here):
-
-1  pbench 0.1.0. Top level ``schema_version, metadata, reference, results,
-   comparisons``. Each result carries hyperfine's keys first (``command, mean, stddev,
-   median, user, system, min, max, times, memory_usage_byte, exit_codes`` and
-   ``parameters`` when parameters are used; seconds, bytes; ``command`` is the display
-   name, as in hyperfine), then pbench's: ``name, command_line,
-   statistics, measurements, warmups, stop_reason, info, notes, warnings`` and one key
-   per target-specific section.
+Its version (``schema_version``) and the history of the format live in
+:mod:`pbench.results.schema`.
 
 All times are in seconds. ``times``, ``memory_usage_byte``, ``exit_codes`` and
 ``measurements`` are in execution order. ``stddev`` is null for fewer than two runs
@@ -27,9 +19,8 @@ from pbench.export.figures import mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunReport
+from pbench.results.schema import SCHEMA_VERSION
 from pbench.stats.summary import Summary
-
-SCHEMA_VERSION = 1
 
 _HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
 _RESULT_LEVEL = 2  # document → "results" list → one result

@@ -33,6 +33,7 @@ from typing import Any, Literal
 
 from pbench.errors import UsageError
 from pbench.results.redact import redact
+from pbench.results.schema import SCHEMA_VERSION
 from pbench.stats.summary import slice_values
 
 Format = Literal["pbench", "hyperfine"]
@@ -148,6 +149,13 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
             hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
         )
     file_format: Format = "pbench" if "schema_version" in document else "hyperfine"
+    version = document.get("schema_version")
+    if _newer(version):
+        raise UsageError(
+            f"{role} file {path} has schema_version {version}, newer than this pbench "
+            f"reads ({SCHEMA_VERSION})",
+            hint="compare it with the pbench version that wrote it, or upgrade pbench",
+        )
     benchmarks: dict[str, Benchmark] = {}
     for index, entry in enumerate(document["results"]):
         benchmark = _benchmark(entry, index, path, file_format)
@@ -160,6 +168,12 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
     if not benchmarks:
         raise UsageError(f"{role} file {path} holds no benchmark results", hint="rerun and export")
     return ResultFile(path=path, format=file_format, benchmarks=benchmarks)
+
+
+def _newer(version: Any) -> bool:
+    """A ``schema_version`` above the one this pbench writes (and so reads)."""
+    number = isinstance(version, int | float) and not isinstance(version, bool)
+    return number and float(version) > SCHEMA_VERSION
 
 
 def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchmark:

@@ -1,0 +1,30 @@
+"""The versions of the files pbench writes, and their history: the JSON export, which
+``pbench compare`` reads back (``schema_version``), and the JSON of ``pbench compare``
+itself (``compare_schema_version``). The writers (:mod:`pbench.export.json`,
+:mod:`pbench.export.compare`) and the reader (:mod:`pbench.results.read`) use these
+constants, so the version written is the version read.
+
+``schema_version`` (bump it on any change that can break a reader, note additions here):
+
+1  pbench 0.1.0. Top level ``schema_version, metadata, reference, results,
+   comparisons``. Each result carries hyperfine's keys first (``command, mean, stddev,
+   median, user, system, min, max, times, memory_usage_byte, exit_codes`` and
+   ``parameters`` when parameters are used; seconds, bytes; ``command`` is the display
+   name, as in hyperfine), then pbench's: ``name, command_line,
+   statistics, measurements, warmups, stop_reason, info, notes, warnings`` and one key
+   per target-specific section.
+
+``compare_schema_version``:
+
+1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,
+   benchmarks[], only_in_baseline, only_in_candidate, gates[], regressions,
+   inconclusive``.
+2  several result files per side: ``baseline``/``candidate`` gain ``paths`` (every
+   file) and ``path`` is null when there are several; each benchmark side gains
+   ``result_files``, ``slices`` and ``load``, and ``median``/``mean`` are over slices,
+   averaged over runs; each comparison gains ``runs_*``, ``slices_*`` and
+   ``run_to_run_in_interval``; top-level ``warnings``.
+"""
+
+SCHEMA_VERSION = 1
+COMPARE_SCHEMA_VERSION = 2
