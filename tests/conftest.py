@@ -1,6 +1,13 @@
-"""Fixtures for the SQL tests: one real PostgreSQL server per test session.
+"""Fixtures every test folder may use.
 
-The server is started by :mod:`support.postgres` (initdb + pg_ctl into a temporary
+- ``invoke``: the one CLI seam (:mod:`support.cli`), ``pbench ARGS`` in-process through
+  the real exit-code mapping, stdout and stderr apart.
+- ``server``, ``tls_server``: a real HTTP server on 127.0.0.1 (ephemeral port), plain
+  and with a self-signed certificate.
+- ``pg_server``, ``pg_dsn``, ``sqlite_file``: one real PostgreSQL server per test
+  session, and an SQLite file.
+
+The PostgreSQL server is started by :mod:`support.postgres` (initdb + pg_ctl into a temporary
 folder, on 127.0.0.1 and a Unix socket; as the unprivileged user ``pbench-pg`` when
 we are root) and stopped and removed at the end. When PostgreSQL is missing the
 tests FAIL with the way to install it: they must run in CI, not be skipped.
@@ -13,9 +20,31 @@ from pathlib import Path
 
 import pytest
 
+from support.cli import Invoke, run_pbench
+from support.httpserver import HttpTestServer, self_signed_context, start_server
 from support.postgres import PostgresServer, PostgresUnavailable
 
 ROWS = 20_000
+
+
+@pytest.fixture
+def invoke() -> Invoke:
+    return run_pbench
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HttpTestServer]:
+    srv = start_server()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HttpTestServer]:
+    """The same server over HTTPS with a self-signed certificate."""
+    srv = start_server(self_signed_context(str(tmp_path_factory.mktemp("tls"))))
+    yield srv
+    srv.stop()
 
 
 @pytest.fixture(scope="session")

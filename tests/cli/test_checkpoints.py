@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 import pbench.stats.summary
-
-from .conftest import Invoke
+from support.cli import Invoke
 
 
 def test_the_export_is_complete_and_valid_after_each_finished_benchmark(

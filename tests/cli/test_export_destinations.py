@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import Invoke
+from support.cli import Invoke
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 TWO = ("-N", "--no-sample", "--runs", "2", "--style", "basic", "-L", "n", "1,2", "true {n}")

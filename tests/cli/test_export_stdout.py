@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from support.cli import Invoke
 from support.httpserver import HttpTestServer, start_server
-
-from .conftest import Invoke
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .conftest import Invoke
+from support.cli import Invoke
 
 SEGV = f"{sys.executable} -c 'import os; os.kill(os.getpid(), 11)'"
 

@@ -10,17 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from pbench.cli import main_group
+from support.cli import run_pbench
 from support.httpserver import HttpTestServer
 
 
 def pbench(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main_group, ["http", *args], standalone_mode=False)
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return int(result.return_value), result.stdout, result.stderr
+    result = run_pbench("http", *args)
+    return result.code, result.out, result.err
 
 
 def test_fast_vs_slow_endpoint_gets_the_right_verdict(

@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from .conftest import Invoke
+from support.cli import Invoke
 
 FAST = ("--runs", "3", "--style", "basic")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Invoke
+from support.cli import Invoke
 
 
 def test_short_version_flag_works_like_long(invoke: Invoke) -> None:
