@@ -34,10 +34,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from pgserver import TEST_DB, TEST_PASSWORD, TEST_USER, PostgresServer
 
-from support.postgres import TEST_DB, TEST_PASSWORD, TEST_USER, PostgresServer  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 ROWS = 100_000
 POINT_QUERY = "SELECT v FROM kv WHERE id = 4242"

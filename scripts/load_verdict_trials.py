@@ -47,7 +47,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "tests"))
 
 from pbench.cli import run_cli  # noqa: E402
 
@@ -185,7 +184,7 @@ def calibrate(dsn: str) -> tuple[str, float]:
 
 
 def sql_trials(trials: int) -> list[bool]:
-    from support.postgres import PostgresServer
+    from pgserver import PostgresServer
 
     with PostgresServer.start() as server:
         dsn = server.dsn()

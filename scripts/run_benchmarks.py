@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Run pbench's own benchmarks listed in benchmarks.toml and report which met their targets.
+"""Run the benchmarks against peers listed in scripts/peers.toml; report which met targets.
 
 Usage: python3 scripts/run_benchmarks.py [NAME ...] [--include-slow]
 """
@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PEERS = ROOT / "scripts" / "peers.toml"
 
 
 def main() -> int:
@@ -20,7 +21,7 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="entries to run (default: all)")
     parser.add_argument("--include-slow", action="store_true", help="also run slow entries")
     args = parser.parse_args()
-    entries = tomllib.loads((ROOT / "benchmarks.toml").read_text())
+    entries = tomllib.loads(PEERS.read_text())
     unknown = [name for name in args.names if name not in entries]
     if unknown:
         print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(entries)}")

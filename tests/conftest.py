@@ -7,8 +7,8 @@
 - ``pg_server``, ``pg_dsn``, ``sqlite_file``: one real PostgreSQL server per test
   session, and an SQLite file.
 
-The PostgreSQL server is started by :mod:`support.postgres` (initdb + pg_ctl into a temporary
-folder, on 127.0.0.1 and a Unix socket; as the unprivileged user ``pbench-pg`` when
+The PostgreSQL server is started by scripts/pgserver.py (initdb + pg_ctl into a
+temporary folder, on 127.0.0.1 and a Unix socket; as the unprivileged user ``pbench-pg`` when
 we are root) and stopped and removed at the end. When PostgreSQL is missing the
 tests FAIL with the way to install it: they must run in CI, not be skipped.
 """
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from pgserver import PostgresServer, PostgresUnavailable
 from support.cli import Invoke, run_pbench
 from support.httpserver import HttpTestServer, self_signed_context, start_server
-from support.postgres import PostgresServer, PostgresUnavailable
 
 ROWS = 20_000
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from pbench.cli import run_cli
-from support.postgres import TEST_PASSWORD, PostgresServer
+from pgserver import TEST_PASSWORD, PostgresServer
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 

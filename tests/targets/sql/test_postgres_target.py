@@ -11,7 +11,7 @@ from pbench.errors import BenchmarkFailed, HookFailed
 from pbench.targets.sql.base import SqlOptions, SqlQuery
 from pbench.targets.sql.dsn import parse_dsn
 from pbench.targets.sql.target import SqlScript, SqlTarget, make_target
-from support.postgres import TEST_PASSWORD, PostgresServer, free_port
+from pgserver import TEST_PASSWORD, PostgresServer, free_port
 
 
 def target_for(

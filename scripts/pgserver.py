@@ -1,4 +1,5 @@
-"""A throw-away PostgreSQL server for tests and scripts.
+"""A throw-away PostgreSQL server for tests and scripts (``scripts/`` is on the tests'
+import path, see pyproject.toml; scripts run from here import it as a sibling).
 
 ``PostgresServer`` runs initdb and pg_ctl into a temporary folder and starts the
 server on 127.0.0.1 (a free port) and on a Unix socket in that folder, with
