@@ -3,15 +3,16 @@ exports, and turning finished results into terminal text and export files."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import wraps
 from types import FrameType
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
@@ -19,8 +20,12 @@ from pbench.errors import ExitCode, PbenchError, UsageError
 from pbench.models import TimeUnit
 from pbench.plan.values import parse_duration, parse_fraction
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 P = ParamSpec("P")
 R = TypeVar("R")
+F = TypeVar("F", bound="DataclassInstance")
 
 STYLES = ("auto", "basic", "full", "nocolor", "color", "none")
 TIME_UNITS = ("second", "millisecond", "microsecond", "nanosecond")
@@ -176,3 +181,9 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def flags_from(cls: type[F], options: Mapping[str, Any]) -> F:
+    """The typed flags ``cls`` (a dataclass of :mod:`pbench.plan.options`) from click's
+    keyword arguments: the one place where click's values enter the domain."""
+    return cls(**{f.name: options[f.name] for f in dataclasses.fields(cls)})

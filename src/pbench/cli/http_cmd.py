@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import DURATION, guarded, resolve_display
+from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
     comparison_options,
     display_options,
@@ -25,6 +25,7 @@ from pbench.cli.session import (
 )
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult
+from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 
 HINTS = {
@@ -148,14 +149,14 @@ def http(**options: Any) -> int:
     from pbench.plan.http import plan_from_options
 
     display = resolve_display(options["style"])
-    plan = plan_from_options(options)
+    plan = plan_from_options(flags_from(HttpFlags, options))
     exports = export_specs(
         options["export_json"],
         options["export_csv"],
         options["export_markdown"],
         options["exports"],
     )
-    session = Session(exports, display, options, plan.reference)
+    session = Session(exports, display, flags_from(ReportFlags, options), plan.reference)
     return _execute(plan.benchmarks, plan.slices, session)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import DURATION, FRACTION, guarded, resolve_display
+from pbench.cli.common import DURATION, FRACTION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
     comparison_options,
     display_options,
@@ -17,6 +17,7 @@ from pbench.cli.options import (
 )
 from pbench.cli.session import Session, export_specs
 from pbench.models import BenchmarkResult
+from pbench.plan.options import ReportFlags, RunFlags
 
 
 class RunCommand(click.Command):
@@ -186,10 +187,10 @@ def run(**options: Any) -> int:
         options["export_markdown"],
         options["exports"],
     )
-    plan, reference = plan_from_options(options)
+    plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
-    session = Session(specs, display, options, reference)
+    session = Session(specs, display, flags_from(ReportFlags, options), reference)
     results, status, failure = session.run(plan, finished=_attach_process_tree)
     for result in results:
         if result.stop_reason in (None, "interrupted", "failed"):

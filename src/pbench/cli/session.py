@@ -13,6 +13,7 @@ from pbench.cli.common import Display, ProgressBar
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport
+from pbench.plan.options import ReportFlags
 from pbench.run.session import build_report, load_failure
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
@@ -59,7 +60,7 @@ class Session:
     """
 
     def __init__(
-        self, specs: Sequence[Any], display: Display, options: dict[str, Any], reference: str | None
+        self, specs: Sequence[Any], display: Display, options: ReportFlags, reference: str | None
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
@@ -105,7 +106,7 @@ class Session:
             results,
             self.metadata,
             reference=self.reference,
-            time_unit=self.options["time_unit"],
+            time_unit=self.options.time_unit,
             compare=False,
             memo=self._memo,
         )
@@ -121,7 +122,7 @@ class Session:
         """Measure ``plan`` with the runner and a progress bar; failures become a status."""
         from pbench.run.runner import Runner
 
-        bar = ProgressBar(self.display.progress, self.options["time_unit"])
+        bar = ProgressBar(self.display.progress, self.options.time_unit)
 
         def on_progress(progress: Any) -> None:
             bar.update(progress)
@@ -157,16 +158,16 @@ class Session:
             results,
             self.metadata,
             reference=self.reference,
-            time_unit=options["time_unit"],
+            time_unit=options.time_unit,
             compare=status == ExitCode.OK,
-            alpha=options["alpha"],
-            threshold=options["threshold"],
-            seed=options["seed"],
+            alpha=options.alpha,
+            threshold=options.threshold,
+            seed=options.seed,
         )
         self._pending = None  # the final export replaces any waiting checkpoint
         if not self.display.quiet and results:
             click.echo(
-                render_report(report, Style(color=self.display.color), options["sort"]),
+                render_report(report, Style(color=self.display.color), options.sort),
                 color=self.display.color,
                 err=self.to_stdout,
             )
@@ -238,7 +239,7 @@ def finish_load(
             some_failed = (
                 None if load is None else load_failure(result.name, load, noun, result.info)
             )
-            if some_failed is not None and not session.options["ignore_failure"]:
+            if some_failed is not None and not session.options.ignore_failure:
                 failure, status = some_failed, ExitCode.BENCHMARK_FAILED
                 break
     return session.finish(results, status, failure)

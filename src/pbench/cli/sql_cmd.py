@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import DURATION, guarded, resolve_display
+from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
     comparison_options,
     display_options,
@@ -21,6 +21,7 @@ from pbench.cli.options import (
 from pbench.cli.session import Session, export_specs, finish_load, loading_line
 from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
+from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.run.session import load_failure
 
 
@@ -158,10 +159,10 @@ def sql(**options: Any) -> int:
         options["export_markdown"],
         options["exports"],
     )
-    plan = plan_from_options(options)
+    plan = plan_from_options(flags_from(SqlFlags, options))
     if plan.notice is not None and not display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
-    session = Session(specs, display, options, plan.reference)
+    session = Session(specs, display, flags_from(ReportFlags, options), plan.reference)
     if plan.load is not None:
         return _execute_load(plan, session)
     results, status, failure = session.run(

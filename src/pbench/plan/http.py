@@ -7,11 +7,11 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.models import Precision
+from pbench.plan.options import HttpFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S, load_precision, runs_or_duration
 from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
 from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
@@ -26,13 +26,13 @@ class HttpPlan:
     reference: str | None
 
 
-def plan_from_options(options: dict[str, Any]) -> HttpPlan:
+def plan_from_options(options: HttpFlags) -> HttpPlan:
     """Validate every option and build the plan; UsageError (exit 2) for a bad one."""
     specs = request_specs(options)
     precision = load_precision(options)
     plan = load_plan(options, DEFAULT_LOAD_DURATION_S, precision)
-    names = _names(options["names"], [spec.display() for spec in specs])
-    reference = options["reference"]
+    names = _names(options.names, [spec.display() for spec in specs])
+    reference = options.reference
     if reference is not None and reference not in names:
         raise UsageError(
             f"--reference {reference!r} names no benchmark", f"use one of: {', '.join(names)}"
@@ -70,37 +70,37 @@ def read_body(text: str | None) -> bytes:
         ) from None
 
 
-def request_specs(options: dict[str, Any]) -> list[HttpRequestSpec]:
+def request_specs(options: HttpFlags) -> list[HttpRequestSpec]:
     """One spec per URL; UsageError (exit 2) for a bad URL, header, status or body."""
-    headers = tuple(parse_header(h) for h in options["headers"])
-    expect = parse_expect_status(options["expect_status"])
-    body = read_body(options["body"])
-    method = options["method"].upper()
+    headers = tuple(parse_header(h) for h in options.headers)
+    expect = parse_expect_status(options.expect_status)
+    body = read_body(options.body)
+    method = options.method.upper()
     return [
         HttpRequestSpec(
             url=url,
             method=method,
             headers=headers,
             body=body,
-            timeout_s=options["timeout"],
-            keepalive=not options["no_keepalive"],
-            insecure=options["insecure"],
+            timeout_s=options.timeout,
+            keepalive=not options.no_keepalive,
+            insecure=options.insecure,
             expect_status=expect,
         )
-        for url in options["urls"]
+        for url in options.urls
     ]
 
 
 def load_plan(
-    options: dict[str, Any], default_duration_s: float, precision: Precision | None = None
+    options: HttpFlags, default_duration_s: float, precision: Precision | None = None
 ) -> LoadPlan:
-    runs, duration = options["runs"], options["duration"]
+    runs, duration = options.runs, options.duration
     runs_or_duration(runs, duration, "requests")
     if precision is not None:
         duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
     elif runs is None and duration is None:
         duration = default_duration_s
-    workers, concurrency = options["workers"], options["concurrency"]
+    workers, concurrency = options.workers, options.concurrency
     if workers > concurrency:
         raise UsageError(
             f"--workers {workers} needs at least as many connections (-c {concurrency})",
@@ -110,24 +110,24 @@ def load_plan(
         concurrency=concurrency,
         runs=runs,
         duration_s=duration,
-        rate=options["rate"],
-        warmup=options["warmup"],
+        rate=options.rate,
+        warmup=options.warmup,
         workers=workers,
-        timeout_s=options["timeout"],
-        sample_cap=options["keep_samples"],
-        seed=options["seed"] or 0,
+        timeout_s=options.timeout,
+        sample_cap=options.keep_samples,
+        seed=options.seed or 0,
     )
 
 
-def slice_plan(options: dict[str, Any], load: LoadPlan, precision: Precision | None) -> SlicePlan:
+def slice_plan(options: HttpFlags, load: LoadPlan, precision: Precision | None) -> SlicePlan:
     """How the benchmarks of a load run share its pool (--order, --slice, --precision)."""
-    seed = options["seed"]
+    seed = options.seed
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     return SlicePlan(
         load=load,
-        slice_s=options["slice_s"],
-        order=options["order"],
+        slice_s=options.slice_s,
+        order=options.order,
         precision=precision,
         seed=seed,
     )

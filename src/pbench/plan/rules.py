@@ -4,10 +4,9 @@ hooks given once or once per benchmark, and unique benchmark names."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pbench.errors import UsageError
 from pbench.models import Precision
+from pbench.plan.options import CountFlags, HttpFlags, ParameterFlags, SqlFlags
 from pbench.plan.parameters import Parameter, listed, scan
 
 DEFAULT_MIN_RUNS = 10
@@ -15,16 +14,16 @@ DEFAULT_MIN_RUNS = 10
 DEFAULT_LOAD_DURATION_S = 10.0
 
 
-def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
+def run_counts(options: CountFlags) -> tuple[int, int | None, float]:
     """(min runs, max runs, min time) from -m/-M/-r/--min-time, checked for conflicts."""
-    runs, min_runs, max_runs = options["runs"], options["min_runs"], options["max_runs"]
+    runs, min_runs, max_runs = options.runs, options.min_runs, options.max_runs
     if runs is not None:
         if min_runs is not None or max_runs is not None:
             raise UsageError(
                 "--runs cannot be combined with --min-runs or --max-runs",
                 "use --runs N for an exact count, or --min-runs/--max-runs for bounds",
             )
-        if options.get("precision") is not None:
+        if options.precision is not None:
             raise UsageError("--runs fixes the count, --precision adapts it", "give one of them")
         return runs, runs, 0.0
     low = min_runs if min_runs is not None else DEFAULT_MIN_RUNS
@@ -35,7 +34,7 @@ def run_counts(options: dict[str, Any]) -> tuple[int, int | None, float]:
             f"--min-runs {low} is larger than --max-runs {max_runs}",
             "make --min-runs <= --max-runs",
         )
-    return low, max_runs, float(options["min_time"])
+    return low, max_runs, float(options.min_time)
 
 
 def runs_or_duration(runs: int | None, duration: float | None, noun: str) -> None:
@@ -48,12 +47,12 @@ def runs_or_duration(runs: int | None, duration: float | None, noun: str) -> Non
         )
 
 
-def parameters(options: dict[str, Any]) -> list[Parameter]:
+def parameters(options: ParameterFlags) -> list[Parameter]:
     """The -P/-D and -L parameters, in the order given."""
-    found = [scan(name, low, high, options["step"]) for name, low, high in options["scans"]]
-    if options["step"] is not None and not options["scans"]:
+    found = [scan(name, low, high, options.step) for name, low, high in options.scans]
+    if options.step is not None and not options.scans:
         raise UsageError("--parameter-step-size needs --parameter-scan", "e.g. -P n 1 10 -D 2")
-    return found + [listed(name, values) for name, values in options["lists"]]
+    return found + [listed(name, values) for name, values in options.lists]
 
 
 def per_benchmark(values: tuple[str, ...], count: int, flag: str) -> list[str | None]:
@@ -82,16 +81,16 @@ def check_unique(names: list[str]) -> None:
         seen.add(name)
 
 
-def load_precision(options: dict[str, Any]) -> Precision | None:
+def load_precision(options: HttpFlags | SqlFlags) -> Precision | None:
     """--precision of a load run, checked against -r/-d and --max-time."""
-    if options["precision"] is None:
-        if options["max_time"] is not None:
+    if options.precision is None:
+        if options.max_time is not None:
             raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
         return None
-    for key, flag in (("runs", "-r/--requests"), ("duration", "-d/--duration")):
-        if options.get(key) is not None:
+    for value, flag in ((options.runs, "-r/--requests"), (options.duration, "-d/--duration")):
+        if value is not None:
             raise UsageError(
                 f"{flag} fixes how much to measure, --precision adapts it",
                 "give one of them",
             )
-    return Precision(options["precision"], options["precision_of"], options["max_time"])
+    return Precision(options.precision, options.precision_of or "median", options.max_time)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, Precision, RunPlan
+from pbench.plan.options import RunFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import check_unique, parameters, per_benchmark, run_counts
 from pbench.plan.values import parse_assignment, parse_exit_codes
@@ -17,10 +18,10 @@ from pbench.targets.command.shell import plan_invocation
 from pbench.targets.command.target import CommandIO, CommandOptions, CommandTarget, OutputKind
 
 
-def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
+def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     """Validate every option and build the plan; returns (plan, reference name)."""
     min_runs, max_runs, min_time = run_counts(options)
-    seed = options["seed"]
+    seed = options.seed
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     command_options = _command_options(options)
@@ -28,22 +29,22 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
         io=CommandIO(command_options),  # one resident launcher for every command
         shell=_shell(options),
         rng=random.Random(seed),
-        sampler_interval=None if options["no_sample"] else options["sample_interval"],
+        sampler_interval=None if options.no_sample else options.sample_interval,
     )
     specs = _specs(options, factory)
     reference_name = None
-    if options["reference"] is not None:
-        reference = options["reference"]
+    if options.reference is not None:
+        reference = options.reference
         match = next((s for s in specs if reference in (s.name, s.command)), None)
         if match is None:
             match = factory.make(reference, reference, {}, Hooks())
             specs.insert(0, match)
         reference_name = match.name
     check_unique([s.name for s in specs])
-    order, specs = _order(options["order"], specs)
+    order, specs = _order(options.order, specs)
     plan = RunPlan(
         benchmarks=specs,
-        warmup=options["warmup"],
+        warmup=options.warmup,
         min_runs=min_runs,
         max_runs=max_runs,
         min_time_s=min_time,
@@ -55,10 +56,10 @@ def plan_from_options(options: dict[str, Any]) -> tuple[RunPlan, str | None]:
     return plan, reference_name
 
 
-def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec]:
+def _specs(options: RunFlags, factory: _SpecFactory) -> list[BenchmarkSpec]:
     """One benchmark per command and parameter combination, with its hooks."""
-    commands = list(options["commands"])
-    names = list(options["names"])
+    commands = list(options.commands)
+    names = list(options.names)
     if len(names) > len(commands):
         raise UsageError(
             f"{len(names)} --command-name given for {len(commands)} commands",
@@ -66,7 +67,7 @@ def _specs(options: dict[str, Any], factory: _SpecFactory) -> list[BenchmarkSpec
         )
     params = parameters(options)
     hooks_by_kind = {
-        kind: per_benchmark(options[key], len(commands), flag)
+        kind: per_benchmark(getattr(options, key), len(commands), flag)
         for kind, key, flag in (
             ("setup", "setups", "--setup"),
             ("prepare", "prepares", "--prepare"),
@@ -120,13 +121,13 @@ def _hook_text(hook: Hook | None) -> str | None:
     return hook.command if isinstance(hook, CommandHook) else None
 
 
-def _precision(options: dict[str, Any]) -> Precision | None:
-    if options["precision"] is not None:
-        of: Literal["median", "mean"] = options["precision_of"] or "median"
-        return Precision(options["precision"], of, options["max_time"])
-    if options["max_time"] is not None:
+def _precision(options: RunFlags) -> Precision | None:
+    if options.precision is not None:
+        of: Literal["median", "mean"] = options.precision_of or "median"
+        return Precision(options.precision, of, options.max_time)
+    if options.max_time is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
-    if options["precision_of"] is not None:
+    if options.precision_of is not None:
         raise UsageError(
             "--precision-of says which statistic --precision applies to, but --precision "
             "was not given",
@@ -171,24 +172,24 @@ class _SpecFactory:
         return CommandHook(kind, substitute(command, values), self.io.options, self.shell)
 
 
-def _shell(options: dict[str, Any]) -> str:
-    shell = str(options["shell"])
-    if options["no_shell"]:
+def _shell(options: RunFlags) -> str:
+    shell = str(options.shell)
+    if options.no_shell:
         if shell not in ("auto", "none"):
             raise UsageError("-N and --shell contradict each other", "give one of them")
         return "none"
     return shell
 
 
-def _command_options(options: dict[str, Any]) -> CommandOptions:
+def _command_options(options: RunFlags) -> CommandOptions:
     env = dict(os.environ)
-    for pair in options["env_pairs"]:
+    for pair in options.env_pairs:
         name, value = parse_assignment(pair, "--env")
         env[name] = value
-    output = str(options["output"])
+    output = str(options.output)
     output_kind: OutputKind
     output_path = None
-    if options["show_output"]:
+    if options.show_output:
         if output not in ("null", "inherit"):
             raise UsageError("--show-output and --output contradict each other", "give one of them")
         output_kind = "inherit"
@@ -196,7 +197,7 @@ def _command_options(options: dict[str, Any]) -> CommandOptions:
         output_kind = output  # type: ignore[assignment]
     else:
         output_kind, output_path = "file", output
-    input_path = options["input_path"]
+    input_path = options.input_path
     if input_path is not None and input_path != "null" and not os.path.isfile(input_path):
         raise UsageError(f"--input: no such file {input_path!r}", "give an existing file, or null")
     return CommandOptions(
@@ -204,12 +205,12 @@ def _command_options(options: dict[str, Any]) -> CommandOptions:
         output=output_kind,
         output_path=output_path,
         input_path=None if input_path in (None, "null") else input_path,
-        timeout_s=options["timeout"],
+        timeout_s=options.timeout,
     )
 
 
-def _ignore_failure(options: dict[str, Any]) -> IgnoreFailure:
-    codes_text = options["ignore_failure_codes"]
+def _ignore_failure(options: RunFlags) -> IgnoreFailure:
+    codes_text = options.ignore_failure_codes
     if codes_text is not None:
         return IgnoreFailure(True, parse_exit_codes(codes_text))
-    return IgnoreFailure(bool(options["ignore_failure"]), None)
+    return IgnoreFailure(bool(options.ignore_failure), None)

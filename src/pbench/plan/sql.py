@@ -9,6 +9,7 @@ from typing import Any
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
+from pbench.plan.options import SqlFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import (
     DEFAULT_LOAD_DURATION_S,
@@ -38,20 +39,20 @@ class SqlPlan:
     notice: str | None = None
 
 
-def plan_from_options(options: dict[str, Any]) -> SqlPlan:
-    dsn = parse_dsn(options["dsn"])
-    queries = [read_sql(q, "QUERY") for q in options["queries"]]
-    for raw, text in zip(options["queries"], queries, strict=True):
+def plan_from_options(options: SqlFlags) -> SqlPlan:
+    dsn = parse_dsn(options.dsn)
+    queries = [read_sql(q, "QUERY") for q in options.queries]
+    for raw, text in zip(options.queries, queries, strict=True):
         if not text.strip():
             raise UsageError(f"the query {raw!r} is empty", "give a statement such as 'SELECT 1'")
-    names = list(options["names"])
+    names = list(options.names)
     if len(names) > len(queries):
         raise UsageError(
             f"{len(names)} --name given for {len(queries)} queries",
             "give at most one -n per query, in the same order",
         )
     scripts = {
-        flag: _per_query(options[key], len(queries), flag)
+        flag: _per_query(getattr(options, key), len(queries), flag)
         for key, flag in (
             ("setups", "--setup-sql"),
             ("prepares", "--prepare-sql"),
@@ -72,7 +73,7 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
             )
         ]  # fmt: skip
 
-    order = options["order"]
+    order = options.order
     share = isinstance(dsn, PostgresDsn) and not sql_options.connect_each and order != "sequential"
     specs = build(SharedConnection() if share else None)
     notice = None
@@ -84,7 +85,7 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
         )
         specs = build(None)  # and each on its own connection: setups change sessions
     check_unique([s.name for s in specs])
-    reference = options["reference"]
+    reference = options.reference
     if reference is not None:
         match = next((s for s in specs if reference in (s.name, s.command)), None)
         if match is None:
@@ -94,30 +95,28 @@ def plan_from_options(options: dict[str, Any]) -> SqlPlan:
             )
         reference = match.name
     min_runs, max_runs, min_time = _run_counts(options, load)
-    seed = (
-        options["seed"] if options["seed"] is not None else random.SystemRandom().randrange(2**32)
-    )
+    seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
     precision = None
-    if load is None and options["precision"] is not None:
-        precision = Precision(options["precision"], options["precision_of"], options["max_time"])
-    elif load is None and options["max_time"] is not None:
+    if load is None and options.precision is not None:
+        precision = Precision(options.precision, options.precision_of or "median", options.max_time)
+    elif load is None and options.max_time is not None:
         raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
     run = RunPlan(
         benchmarks=specs,
-        warmup=options["warmup"],
+        warmup=options.warmup,
         min_runs=min_runs,
         max_runs=max_runs,
         min_time_s=min_time,
         order=order,
         seed=seed,
         precision=precision,
-        slice_s=options["slice_s"],
+        slice_s=options.slice_s,
     )
     slices = None
     if load is not None:
         slices = SlicePlan(
             load=load,
-            slice_s=options["slice_s"],
+            slice_s=options.slice_s,
             order=order,
             precision=load_precision(options),
             seed=seed,
@@ -181,9 +180,9 @@ def _query_specs(
 
 
 def _sql_options(
-    options: dict[str, Any], dsn: Dsn, load: LoadPlan | None, has_prepare: bool
+    options: SqlFlags, dsn: Dsn, load: LoadPlan | None, has_prepare: bool
 ) -> SqlOptions:
-    loops = options["loops"]
+    loops = options.loops
     if has_prepare or load is not None:
         why = (
             "--prepare-sql runs before every query"
@@ -196,35 +195,35 @@ def _sql_options(
     if loops is None and isinstance(dsn, PostgresDsn):
         loops = 1  # a round trip dwarfs the timing overhead; keep per-query latencies
     return SqlOptions(
-        connect_each=options["connect_each"],
-        prepared=options["prepared"],
-        transaction=options["transaction"],
-        expect_rows=options["expect_rows"],
-        timeout_s=options["timeout"],
+        connect_each=options.connect_each,
+        prepared=options.prepared,
+        transaction=options.transaction,
+        expect_rows=options.expect_rows,
+        timeout_s=options.timeout,
         loops=loops,
     )
 
 
-def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
-    clients, duration, rate = options["clients"], options["duration"], options["rate"]
+def _load_plan(options: SqlFlags) -> LoadPlan | None:
+    clients, duration, rate = options.clients, options.duration, options.rate
     if clients == 1 and duration is None and rate is None:
         return None
     for key, flag in (("min_runs", "--min-runs"), ("max_runs", "--max-runs")):
-        if options[key] is not None:
+        if getattr(options, key) is not None:
             raise UsageError(
                 f"{flag} does not apply to a load run (--clients, --duration, --rate)",
                 "use -r/--runs N for a number of queries, or -d/--duration",
             )
-    if any(options["prepares"]):
+    if any(options.prepares):
         raise UsageError(
             "--prepare-sql cannot be combined with --clients, --duration or --rate",
             "a load run sends queries back to back; put the preparation in --setup-sql",
         )
-    runs = options["runs"]
+    runs = options.runs
     runs_or_duration(runs, duration, "queries")
-    if options["precision"] is not None:
+    if options.precision is not None:
         load_precision(options)  # -r/-d conflict
-        duration = options["max_time"] or DEFAULT_PRECISION_BUDGET_S
+        duration = options.max_time or DEFAULT_PRECISION_BUDGET_S
     elif runs is None and duration is None:
         duration = DEFAULT_LOAD_DURATION_S
     return LoadPlan(
@@ -232,15 +231,15 @@ def _load_plan(options: dict[str, Any]) -> LoadPlan | None:
         runs=runs,
         duration_s=duration,
         rate=rate,
-        warmup=options["warmup"],
-        timeout_s=options["timeout"] or 30.0,
-        seed=options["seed"] or 0,
+        warmup=options.warmup,
+        timeout_s=options.timeout or 30.0,
+        seed=options.seed or 0,
     )
 
 
-def _run_counts(options: dict[str, Any], load: LoadPlan | None) -> tuple[int, int | None, float]:
+def _run_counts(options: SqlFlags, load: LoadPlan | None) -> tuple[int, int | None, float]:
     if load is not None:
-        return 1, options["runs"], 0.0  # unused: the load plan decides
+        return 1, options.runs, 0.0  # unused: the load plan decides
     return run_counts(options)
 
 

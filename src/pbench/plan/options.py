@@ -1,0 +1,134 @@
+"""The flags of each subcommand, typed and frozen: what ``cli/`` hands to ``plan/``.
+
+``cli/`` builds one of these from click's keyword arguments in one place
+(:func:`pbench.cli.common.flags_from`); nothing below it sees click or a
+``dict[str, Any]``. Field names are click's parameter names. Groups of flags that
+several subcommands share are bases, so the rules that check them
+(:mod:`pbench.plan.rules`) take the group, not the subcommand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from pbench.models import Order, TimeUnit
+
+Statistic = Literal["median", "mean"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrecisionFlags:
+    """--precision, --precision-of, --max-time."""
+
+    precision: float | None
+    precision_of: Statistic | None
+    max_time: float | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CountFlags(PrecisionFlags):
+    """-w, -m, -M, -r, --min-time (run and sql)."""
+
+    warmup: int
+    min_runs: int | None
+    max_runs: int | None
+    runs: int | None
+    min_time: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ParameterFlags:
+    """-P/-D and -L."""
+
+    scans: tuple[tuple[str, str, str], ...]
+    step: str | None
+    lists: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class BenchmarkFlags:
+    """Names, the reference, the order and its seed (every subcommand)."""
+
+    names: tuple[str, ...]
+    reference: str | None
+    seed: int | None
+    order: Order
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
+    """``pbench run``."""
+
+    commands: tuple[str, ...]
+    setups: tuple[str, ...]
+    prepares: tuple[str, ...]
+    concludes: tuple[str, ...]
+    cleanups: tuple[str, ...]
+    shell: str
+    no_shell: bool
+    ignore_failure: bool
+    ignore_failure_codes: str | None
+    show_output: bool
+    output: str
+    input_path: str | None
+    timeout: float | None
+    env_pairs: tuple[str, ...]
+    no_sample: bool
+    sample_interval: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class SqlFlags(CountFlags, ParameterFlags, BenchmarkFlags):
+    """``pbench sql``."""
+
+    queries: tuple[str, ...]
+    dsn: str
+    setups: tuple[str, ...]
+    prepares: tuple[str, ...]
+    teardowns: tuple[str, ...]
+    expect_rows: int | None
+    timeout: float | None
+    connect_each: bool
+    prepared: bool
+    transaction: bool
+    loops: int | None
+    clients: int
+    duration: float | None
+    rate: float | None
+    slice_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpFlags(PrecisionFlags, BenchmarkFlags):
+    """``pbench http``."""
+
+    urls: tuple[str, ...]
+    method: str
+    headers: tuple[str, ...]
+    body: str | None
+    timeout: float
+    no_keepalive: bool
+    insecure: bool
+    expect_status: tuple[str, ...]
+    warmup: int
+    concurrency: int
+    runs: int | None
+    duration: float | None
+    rate: float | None
+    workers: int
+    keep_samples: int
+    slice_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportFlags:
+    """What the end of a run needs: the report's unit and order, the comparisons'
+    settings, and whether failed requests or queries of a load run still exit 0."""
+
+    time_unit: TimeUnit | None
+    sort: Literal["auto", "command", "mean-time"]
+    alpha: float
+    threshold: float
+    seed: int | None
+    ignore_failure: bool
