@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +23,9 @@ from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.run.session import load_failure
+
+if TYPE_CHECKING:
+    from pbench.plan.sql import SqlPlan
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,28 +168,35 @@ def sql(**options: Any) -> int:
     session = Session(specs, display, flags_from(ReportFlags, options), plan.reference)
     if plan.load is not None:
         return _execute_load(plan, session)
+    from pbench.targets.sql.target import add_sql_section
+
     results, status, failure = session.run(
-        plan.run, finished=lambda result: add_sql_section(result, plan)
+        plan.run, finished=lambda result: add_sql_section(result)
     )
     for result in results:
         if "sql" not in result.sections and result.measurements:
-            add_sql_section(result, plan)
+            add_sql_section(result)
     return session.finish(results, status, failure)
 
 
-def _execute_load(plan: Any, session: Session) -> int:
+def _execute_load(plan: SqlPlan, session: Session) -> int:
     from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.sql.pool import BOTTLENECK_HINT, SqlPool, sql_section
+    from pbench.targets.sql.target import SqlTarget
 
     specs = plan.run.benchmarks
-    pool = SqlPool([spec.target for spec in specs], plan.load)
+    load, slices = plan.load, plan.slices
+    assert load is not None and slices is not None  # a load run has both
+    targets = [spec.target for spec in specs if isinstance(spec.target, SqlTarget)]
+    assert len(targets) == len(specs)  # the SQL plan makes SQL targets only
+    pool = SqlPool(targets, load)
     benchmarks = [
         LoadBenchmark(spec.name, spec.command, spec.info, spec.parameters, spec.hooks)
         for spec in specs
     ]
-    runner = LoadRunner(pool, benchmarks, plan.slices, bottleneck_hint=BOTTLENECK_HINT)
+    runner = LoadRunner(pool, benchmarks, slices, bottleneck_hint=BOTTLENECK_HINT)
     if session.display.progress:
-        click.echo(loading_line(len(specs), plan.slices), err=True)
+        click.echo(loading_line(len(specs), slices), err=True)
 
     def failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
         failure = load_failure(name, result.sections["load"], "queries")
@@ -195,17 +205,3 @@ def _execute_load(plan: Any, session: Session) -> int:
 
     status = finish_load(runner, session, "queries", failed, sections=sql_section)
     return status
-
-
-def add_sql_section(result: BenchmarkResult, plan: Any) -> None:
-    """Rows and bytes per query, and the batch size, into ``result.sections["sql"]``."""
-    good = [m for m in result.measurements if not m.failed]
-    rows = [m.metrics["rows"] for m in good if "rows" in m.metrics]
-    nbytes = [m.metrics["bytes"] for m in good if "bytes" in m.metrics]
-    loops = sorted({m.loops for m in result.measurements})
-    result.sections["sql"] = {
-        "rows_per_query": sum(rows) / len(rows) if rows else None,
-        "bytes_per_query": sum(nbytes) / len(nbytes) if nbytes else None,
-        "loops": loops[0] if len(loops) == 1 else loops,
-        "queries": sum(m.loops for m in result.measurements),
-    }

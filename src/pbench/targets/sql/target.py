@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 
 from pbench.errors import HookFailed, UsageError
-from pbench.models import Outcome
+from pbench.models import BenchmarkResult, Outcome
 from pbench.targets.sql.base import (
     BATCH_NS,
     HINTS,
@@ -176,3 +176,17 @@ def _failed(exc: QueryFailed) -> Outcome:
     return Outcome(
         exit_code=None, timed_out=exc.kind == "timeout", error=exc.message, hint=HINTS[exc.kind]
     )
+
+
+def add_sql_section(result: BenchmarkResult) -> None:
+    """Rows and bytes per query, and the batch size, into ``result.sections["sql"]``."""
+    good = [m for m in result.measurements if not m.failed]
+    rows = [m.metrics["rows"] for m in good if "rows" in m.metrics]
+    nbytes = [m.metrics["bytes"] for m in good if "bytes" in m.metrics]
+    loops = sorted({m.loops for m in result.measurements})
+    result.sections["sql"] = {
+        "rows_per_query": sum(rows) / len(rows) if rows else None,
+        "bytes_per_query": sum(nbytes) / len(nbytes) if nbytes else None,
+        "loops": loops[0] if len(loops) == 1 else loops,
+        "queries": sum(m.loops for m in result.measurements),
+    }
