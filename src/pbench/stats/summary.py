@@ -18,6 +18,11 @@ Sources of the formulas:
   is used instead, M = (x − median)/(1.253314·MeanAD) (IBM SPSS's variant of the same
   rule); and Tukey's fences Q1 − 1.5·IQR, Q3 + 1.5·IQR (Tukey, *Exploratory Data
   Analysis*, 1977).
+- Severe outliers (what findings warn about; not exported): hyperfine's rule,
+  |x − median| > 14.826·MAD, i.e. a modified z-score above 10, about ten standard
+  deviations (hyperfine's ``OUTLIER_THRESHOLD``, src/outlier_detection.rs). Where more
+  than half the runs are identical (MAD 0) the MAD is taken as 0.1% of the median, where
+  hyperfine takes machine epsilon and flags every run that differs.
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ from statistics import NormalDist
 CONFIDENCE = 0.95
 MODIFIED_Z_LIMIT = 3.5
 TUKEY_K = 1.5
+SEVERE_MAD_MULTIPLE = 14.826  # hyperfine's bar: 10 × 1.4826·MAD, a modified z-score of 10
+MAD_FLOOR = 0.001  # of the median, for the severe rule when MAD is 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +270,21 @@ def outliers(values: Sequence[float]) -> Outliers:
         tukey=tuple(int(i) for i in np.flatnonzero(outside)),
         tukey_severe=tuple(int(i) for i in np.flatnonzero(severe)),
     )
+
+
+def severe_outliers(values: Sequence[float]) -> tuple[int, ...]:
+    """Indices of the runs beyond hyperfine's bar, |x − median| > 14.826·MAD (about ten
+    standard deviations), the MAD floored at 0.1% of the median; none below 3 runs."""
+    import numpy as np
+
+    x = np.asarray(values, dtype=np.float64)
+    if x.size < 3:
+        return ()
+    median = float(np.median(x))
+    mad = max(float(np.median(np.abs(x - median))), MAD_FLOOR * abs(median))
+    if mad == 0:
+        return ()
+    return tuple(int(i) for i in np.flatnonzero(np.abs(x - median) > SEVERE_MAD_MULTIPLE * mad))
 
 
 def precision_reached(
