@@ -1,1 +1,2 @@
-"""Human-readable reports: terminal text."""
+"""Text for people: the terminal report (:mod:`pbench.report.terminal`), the figures of
+load runs (:mod:`pbench.report.load`), and units (:mod:`pbench.report.units`)."""

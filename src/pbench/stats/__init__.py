@@ -1,0 +1,10 @@
+"""Pure statistics: functions on numbers, no result or plan types (numpy and scipy are
+imported lazily where they are used).
+
+- :mod:`pbench.stats.summary`: location, spread, percentiles, intervals, outliers.
+- :mod:`pbench.stats.resampling`: bootstrap, Mann-Whitney U, Holm's adjustment.
+- :mod:`pbench.stats.comparison`: ratios with intervals; :mod:`pbench.stats.verdict`
+  decides from their plain values; :mod:`pbench.stats.hierarchy` for several runs per
+  side; :mod:`pbench.stats.gate` for ``--fail-if``.
+- :mod:`pbench.stats.advice`: which flags advice may name for a kind of result.
+"""
