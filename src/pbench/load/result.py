@@ -18,7 +18,14 @@ from pbench.load.histogram import LatencyHistogram
 from pbench.load.recorder import LoadRun
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkResult, Measurement, StopReason
-from pbench.stats.summary import CONFIDENCE, Interval, Summary, median_ci_ranks
+from pbench.stats.summary import (
+    CONFIDENCE,
+    QUANTILES,
+    Interval,
+    Summary,
+    assemble,
+    median_ci_ranks,
+)
 
 CLIENT_BOUND_SHARE = 0.9  # of one core per worker: above this the client is the bottleneck
 EXACT_RANKS_UP_TO = 2000  # beyond, the median CI ranks use the normal approximation
@@ -29,37 +36,24 @@ def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONF
     """A :class:`Summary` in seconds of every value in a (non-empty) histogram."""
     import numpy as np
 
-    from pbench.stats.summary import mean_interval
-
     n = histogram.total
     ns = 1e-9
-    p5, p25, median, p75, p90, p95, p99 = (
-        v * ns for v in histogram.quantiles([0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99])
-    )
+    quantiles = [v * ns for v in histogram.quantiles(list(QUANTILES))]
+    median = quantiles[2]
     values, counts = histogram.buckets()
     deviations = np.abs(values * ns - median)
     order = np.argsort(deviations, kind="stable")
     cumulative = np.cumsum(counts[order])
     mad = float(deviations[order][int(np.searchsorted(cumulative, math.ceil(n / 2)))])
-    mean, stddev = histogram.mean * ns, histogram.stddev * ns
     low_rank, high_rank = _median_ranks(n, confidence)
-    return Summary(
+    return assemble(
         n=n,
-        mean=mean,
-        stddev=stddev,
-        median=median,
-        min=histogram.min * ns,
-        max=histogram.max * ns,
-        p5=p5,
-        p25=p25,
-        p75=p75,
-        p90=p90,
-        p95=p95,
-        p99=p99,
+        mean=histogram.mean * ns,
+        stddev=histogram.stddev * ns,
+        minimum=histogram.min * ns,
+        maximum=histogram.max * ns,
+        quantiles=quantiles,
         mad=mad,
-        iqr=p75 - p25,
-        cv=stddev / mean if mean else 0.0,
-        mean_ci=mean_interval(mean, stddev, n, confidence),
         median_ci=Interval(
             histogram.value_at_rank(low_rank) * ns, histogram.value_at_rank(high_rank) * ns
         ),

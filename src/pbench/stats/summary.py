@@ -128,13 +128,47 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
         float(v) for v in np.percentile(ordered, [5, 25, 50, 75, 90, 95, 99])
     )
     mad = float(np.median(np.abs(x - median)))
+    return assemble(
+        n=n,
+        mean=mean,
+        stddev=stddev,
+        minimum=float(ordered[0]),
+        maximum=float(ordered[-1]),
+        quantiles=(p5, p25, median, p75, p90, p95, p99),
+        mad=mad,
+        median_ci=median_interval(ordered.tolist(), confidence),
+        confidence=confidence,
+    )
+
+
+# The quantiles every summary carries, in the order :func:`assemble` takes them.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99)
+
+
+def assemble(
+    *,
+    n: int,
+    mean: float,
+    stddev: float,
+    minimum: float,
+    maximum: float,
+    quantiles: Sequence[float],
+    mad: float,
+    median_ci: Interval,
+    confidence: float = CONFIDENCE,
+) -> Summary:
+    """The one place a :class:`Summary` is put together, from a sample
+    (:func:`summarize`) or from a histogram (:mod:`pbench.load.result`): the figures
+    that follow from the others (IQR, CV, the mean's t interval) are derived here.
+    ``quantiles`` are the values at :data:`QUANTILES`."""
+    p5, p25, median, p75, p90, p95, p99 = quantiles
     return Summary(
         n=n,
         mean=mean,
         stddev=stddev,
         median=median,
-        min=float(ordered[0]),
-        max=float(ordered[-1]),
+        min=minimum,
+        max=maximum,
         p5=p5,
         p25=p25,
         p75=p75,
@@ -145,7 +179,7 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
         iqr=p75 - p25,
         cv=stddev / mean if mean else 0.0,
         mean_ci=mean_interval(mean, stddev, n, confidence),
-        median_ci=median_interval(ordered.tolist(), confidence),
+        median_ci=median_ci,
         confidence=confidence,
     )
 
