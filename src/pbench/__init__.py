@@ -8,27 +8,30 @@ down it too (a layers contract in ``pyproject.toml``, checked by
 ``tests/test_architecture.py``, keeps it so)::
 
     __main__.py   the entry point: ``main()`` returns the exit status
-    cli/          click only: parse flags, build plans, hand them to run/, print
-    plan/         flags turned once into frozen plans: values (durations,
-                  percentages), parameters (-P/-L), run, http and sql plans, DSNs
+    cli/          click only: parse flags into typed flags, hand them to plan/ and
+                  the plans to run/, print
+    plan/         typed flags (options) turned once into frozen plans: values
+                  (durations, percentages), parameters (-P/-L), rules every plan
+                  checks, and the run, http and sql plans
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP and SQL share, the session (report,
-                  comparisons, checkpoints; no click) and findings
-    targets/      one execution, the same shape each:
+                  comparisons; no click) and findings
+    targets/      one execution, the same shape each, independent of one another:
                   command/ (target, shell, hooks, launcher, process-tree sampler)
                   http/    (request spec, connection, worker, pool)
-                  sql/     (base, target, sqlite, postgres, cancel, pool)
+                  sql/     (base, target, sqlite, postgres, cancel, dsn, pool)
     load/         what load runs share: schedule, recorder, histogram, threads, result
     export/       files for machines: json, csv, markdown, compare; atomic writes
-    report/       text for people: terminal, load figures, units
+    report/       text for people: terminal, compare table, load figures, units
     results/      the result file: schema version, read, pairing, metadata, redaction
     models.py     plain data: outcomes, measurements, plans, results, the run report
     stats/        pure: summary, resampling, comparison, verdict, hierarchy, gate,
                   advice
     errors.py     errors that own their exit code
 
-``models`` carries statistics (``Summary``, ``Comparison``), so it sits above
-``stats``; nothing in ``stats`` knows a result or a plan.
+``models`` carries statistics (``Summary``, ``Comparison``, imported for types only),
+so it sits above ``stats``; nothing in ``stats`` knows a result or a plan. ``results``
+sits below ``export`` and ``report``, which write and show it, and above ``models``.
 """
 
 __version__ = "0.1.0"

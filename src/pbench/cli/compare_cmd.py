@@ -130,6 +130,7 @@ def compare(
     get no verdict: the machine changes between two runs.
     """
     from pbench.export import compare as compare_export
+    from pbench.report import compare as compare_report
     from pbench.results.pairing import Settings, compare_result_files
     from pbench.results.read import read_side
     from pbench.stats.gate import parse_fail_if
@@ -159,11 +160,11 @@ def compare(
         if path is not None
     ]
     to_stdout = any(path == "-" for path, _ in exports)
-    for line in compare_export.warnings(result):
+    for line in compare_report.warnings(result):
         click.echo(f"pbench: warning: {line}", err=True)
     # With an export on stdout, the human-readable report moves to stderr.
-    click.echo(compare_export.render_table(result), err=to_stdout)
-    for line in compare_export.notes(result):
+    click.echo(compare_report.render_table(result), err=to_stdout)
+    for line in compare_report.notes(result):
         click.echo(line, err=to_stdout)
     for path, render in exports:
         _write(path, render(result))
