@@ -12,10 +12,11 @@ imported only when used.
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable, Sequence
+import importlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, get_args
+from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from pbench.errors import ExportError, UsageError
 from pbench.export.atomic import destination, probe_writable, write_atomic, write_stream
@@ -80,18 +81,24 @@ def render(format: ExportFormat, report: RunReport, memo: ResultMemo | None = No
     return _renderer(format)(report, memo)
 
 
-def _renderer(format: ExportFormat) -> Callable[[RunReport, ResultMemo | None], str]:
-    if format == "json":
-        from pbench.export.json import render as render_json
+class Exporter(Protocol):
+    """One export format: a pure function from a run report to text."""
 
-        return render_json
-    if format == "csv":
-        from pbench.export.csv import render as render_csv
+    def __call__(self, report: RunReport, memo: ResultMemo | None = None) -> str: ...
 
-        return render_csv
-    from pbench.export.markdown import render as render_markdown
 
-    return render_markdown
+# The registry: format -> the module whose ``render`` is its :class:`Exporter`, imported
+# on first use. A new format is one module and one line here (and in ExportFormat).
+EXPORTERS: dict[ExportFormat, str] = {
+    "json": "pbench.export.json",
+    "csv": "pbench.export.csv",
+    "markdown": "pbench.export.markdown",
+}
+
+
+def _renderer(format: ExportFormat) -> Exporter:
+    renderer: Exporter = importlib.import_module(EXPORTERS[format]).render
+    return renderer
 
 
 def check_writable(specs: Sequence[ExportSpec]) -> None:
