@@ -15,7 +15,7 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   checks, and the run, http and sql plans
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP and SQL share, the session (report,
-                  comparisons; no click) and findings
+                  comparisons; no click) and warnings
     targets/      one execution, the same shape each, independent of one another:
                   command/ (target, shell, hooks, launcher, process-tree sampler)
                   http/    (request spec, connection, worker, pool)

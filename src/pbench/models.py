@@ -236,7 +236,8 @@ TimeUnit = Literal["second", "millisecond", "microsecond", "nanosecond"]
 class RunReport:
     """Everything an exporter or report needs about one pbench invocation.
 
-    ``warnings`` maps a benchmark name to its findings (actionable text);
+    ``warnings`` maps a benchmark name to its warnings (actionable text, see
+    :mod:`pbench.run.warnings`);
     ``comparisons`` holds :class:`pbench.stats.comparison.Comparison` objects against the
     reference; ``reference`` names the benchmark others are compared with.
     """

@@ -8,8 +8,8 @@ from typing import Any
 from pbench.models import BenchmarkResult, Measurement
 from pbench.report.load import load_lines
 from pbench.report.terminal import Style, printable, render_report, render_result
-from pbench.run.findings import findings
 from pbench.run.session import build_report
+from pbench.run.warnings import warnings_for
 from pbench.stats.summary import summarize
 
 PLAIN = Style(color=False)
@@ -68,7 +68,7 @@ def test_a_benchmark_cut_short_by_another_failure_says_it_is_incomplete() -> Non
 def test_ignored_signals_are_named() -> None:
     runs = [_m(0.01, i, exit_code=None, signal=11) for i in range(3)]
     result = _result("segv", runs, stop_reason="runs")
-    text = " ".join(findings(result, summarize(result.times)))
+    text = " ".join(warnings_for(result, summarize(result.times)))
     assert "3 of 3 runs failed (killed by SIGSEGV (3x))" in text
     assert "None" not in text
 

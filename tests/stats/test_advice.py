@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from pbench.models import BenchmarkResult, Measurement
-from pbench.run.findings import findings
 from pbench.run.session import build_report
+from pbench.run.warnings import warnings_for
 from pbench.stats.advice import remedies_for
 from pbench.stats.comparison import Comparison, verdict_for
 from pbench.stats.summary import summarize
@@ -122,7 +122,7 @@ def test_first_run_advice_names_the_hook_of_each_subcommand() -> None:
 
     def text(info: dict[str, Any]) -> str:
         result = _result("q", times, info)
-        return " ".join(findings(result, summarize(times)))
+        return " ".join(warnings_for(result, summarize(times)))
 
     assert "--prepare to clear them" in text({"type": "command"})
     assert "--prepare-sql to clear them" in text({"type": "sql"})
@@ -131,9 +131,9 @@ def test_first_run_advice_names_the_hook_of_each_subcommand() -> None:
 
 def test_noisy_runs_are_told_to_use_precision_where_it_exists() -> None:
     times = [0.1, 0.2, 0.1, 0.3, 0.1, 0.25, 0.12, 0.1, 0.2, 0.15]
-    sql = " ".join(findings(_result("q", times, {"type": "sql"}), summarize(times)))
-    command = " ".join(findings(_result("c", times, {"type": "command"}), summarize(times)))
-    other = " ".join(findings(_result("x", times, {"type": "future"}), summarize(times)))
+    sql = " ".join(warnings_for(_result("q", times, {"type": "sql"}), summarize(times)))
+    command = " ".join(warnings_for(_result("c", times, {"type": "command"}), summarize(times)))
+    other = " ".join(warnings_for(_result("x", times, {"type": "future"}), summarize(times)))
     assert "vary a lot" in sql and "--precision" in sql
     assert "--precision" in command
     assert "vary a lot" in other and "--precision" not in other

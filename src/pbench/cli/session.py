@@ -1,4 +1,4 @@
-"""From finished results to what the user gets: findings and comparisons, the terminal
+"""From finished results to what the user gets: warnings and comparisons, the terminal
 report, export files, and the exit status of one invocation."""
 
 from __future__ import annotations

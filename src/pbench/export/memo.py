@@ -1,7 +1,7 @@
 """What was computed from each result, kept until the result changes.
 
 Exports are rewritten after every finished benchmark. Rebuilding every result's
-summary, findings and export text each time made a run of n benchmarks cost O(n²)
+summary, warnings and export text each time made a run of n benchmarks cost O(n²)
 (100 benchmarks: 22 s instead of 1.6 s). With a :class:`ResultMemo` a rewrite computes
 only what changed since the previous one and joins the rest.
 

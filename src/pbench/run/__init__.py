@@ -5,6 +5,6 @@
 - :mod:`pbench.run.load`: the one load runner HTTP and SQL share (slices of a pool
   of connections, interleaved in random rounds, precision-driven stopping).
 - :mod:`pbench.run.session`: from finished results to a :class:`pbench.models.RunReport`
-  (summaries, findings, comparisons with fitting advice) and load-failure errors.
-- :mod:`pbench.run.findings`: the warnings about a finished benchmark, with advice.
+  (summaries, warnings, comparisons with fitting advice) and load-failure errors.
+- :mod:`pbench.run.warnings`: the warnings about a finished benchmark, with advice.
 """

@@ -1,4 +1,4 @@
-"""From finished results to a run report, without click: summaries, findings and
+"""From finished results to a run report, without click: summaries, warnings and
 comparisons (with advice that names only the flags of the subcommand that measured),
 and what a failed load run's error says."""
 
@@ -12,7 +12,7 @@ from typing import Any
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport, TimeUnit, summary_of
-from pbench.run.findings import findings
+from pbench.run.warnings import warnings_for
 
 
 def build_report(
@@ -27,17 +27,17 @@ def build_report(
     seed: int | None = None,
     memo: ResultMemo | None = None,
 ) -> RunReport:
-    """Findings and (optionally, since bootstraps cost time) comparisons for ``results``.
+    """Warnings and (optionally, since bootstraps cost time) comparisons for ``results``.
 
-    With ``memo`` (checkpoints), summaries and findings of unchanged results are reused.
+    With ``memo`` (checkpoints), summaries and warnings of unchanged results are reused.
     """
     if memo is None:
         summaries = {r.name: summary_of(r) for r in results}
-        warnings = {r.name: findings(r, summaries[r.name]) for r in results}
+        warnings = {r.name: warnings_for(r, summaries[r.name]) for r in results}
     else:
         summaries = {r.name: memo.get(r, "summary", partial(summary_of, r)) for r in results}
         warnings = {
-            r.name: memo.get(r, "findings", partial(findings, r, summaries[r.name]))
+            r.name: memo.get(r, "warnings", partial(warnings_for, r, summaries[r.name]))
             for r in results
         }
     means = {name: s.mean for name, s in summaries.items() if s is not None}

@@ -18,7 +18,7 @@ Sources of the formulas:
   is used instead, M = (x − median)/(1.253314·MeanAD) (IBM SPSS's variant of the same
   rule); and Tukey's fences Q1 − 1.5·IQR, Q3 + 1.5·IQR (Tukey, *Exploratory Data
   Analysis*, 1977).
-- Severe outliers (what findings warn about; not exported): hyperfine's rule,
+- Severe outliers (what the warnings are about; not exported): hyperfine's rule,
   |x − median| > 14.826·MAD, i.e. a modified z-score above 10, about ten standard
   deviations (hyperfine's ``OUTLIER_THRESHOLD``, src/outlier_detection.rs). Where more
   than half the runs are identical (MAD 0) the MAD is taken as 0.1% of the median, where

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from pbench.models import BenchmarkResult, Measurement
-from pbench.run.findings import findings
+from pbench.run.warnings import warnings_for as warnings_of
 from pbench.stats.summary import outliers, severe_outliers, summarize
 
 
@@ -24,7 +24,7 @@ def result(times: list[float], shell: bool = False, codes: list[int] | None = No
 
 
 def warnings_for(r: BenchmarkResult) -> str:
-    return "\n".join(findings(r, summarize(r.times)))
+    return "\n".join(warnings_of(r, summarize(r.times)))
 
 
 def test_quiet_result_has_no_findings() -> None:

@@ -1,4 +1,5 @@
-"""Findings about a finished benchmark, each with advice on what to do about it."""
+"""Warnings about a finished benchmark, each with advice on what to do about it: the
+``warnings`` of the run report, the JSON export and the terminal (one name for one idea)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,11 @@ SEVERE_Z = SEVERE_MAD_MULTIPLE / 1.4826  # 10 on the scale of the exported modif
 HIGH_ROBUST_CV = 0.10
 
 
-def findings(result: BenchmarkResult, summary: Summary | None) -> list[str]:
+def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     """Warnings with actionable advice, in a stable order; advice names only flags the
     subcommand that measured ``result`` has."""
     if "load" in result.sections:
-        # A load run's runs are thousands of requests: its findings (the client is the
+        # A load run's runs are thousands of requests: its warnings (the client is the
         # bottleneck, the target did not keep up) come with its figures; first-run and
         # outlier rules are meant for repeated whole executions.
         return list(result.sections["load"].get("warnings", ()))
