@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from pbench.cli import run_cli
+from support.cli import run_pbench
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "compare"
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = run_cli(["compare", *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    result = run_pbench("compare", *args)
+    return result.code, result.out, result.err
 
 
 def data(name: str) -> str:

@@ -10,13 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pbench.cli import run_cli
+from support.cli import run_pbench
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = run_cli(["compare", *args])
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
+    result = run_pbench("compare", *args)
+    return result.code, result.out, result.err
 
 
 def verdicts(out: str) -> dict[str, str]:

@@ -14,8 +14,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from pbench.cli import run_cli
 from pgserver import TEST_PASSWORD, PostgresServer
+from support.cli import run_pbench
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -40,10 +40,9 @@ def run_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, dict[str, Any], str, str]:
     out = tmp_path / "out.json"
-    status = run_cli(["sql", "--style", "basic", "--export-json", str(out), *args])
-    captured = capsys.readouterr()
+    result = run_pbench("sql", "--style", "basic", "--export-json", str(out), *args)
     data = json.loads(out.read_text()) if out.exists() else {}
-    return status, data, captured.out, captured.err
+    return result.code, data, result.out, result.err
 
 
 def test_sqlite_file_with_parameters_and_expect_rows(
@@ -157,8 +156,8 @@ def test_missing_psycopg_names_the_extra(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg → ImportError
-    status = run_cli(["sql", "--db", "postgresql://127.0.0.1:1/x", "SELECT 1"])
-    err = capsys.readouterr().err
+    result = run_pbench("sql", "--db", "postgresql://127.0.0.1:1/x", "SELECT 1")
+    status, err = result.code, result.err
     assert status == 2
     assert "psycopg 3, which is not installed" in err
     assert "pip install 'pbench[postgres]'" in err
@@ -233,8 +232,8 @@ def test_postgres_timeout_exits_1_and_cancels_on_the_server(pg_dsn: str) -> None
 
 
 def test_postgres_syntax_error(pg_dsn: str, capsys: pytest.CaptureFixture[str]) -> None:
-    status = run_cli(["sql", "--db", pg_dsn, "-r", "2", "SELEC v FROM kv"])
-    err = capsys.readouterr().err
+    result = run_pbench("sql", "--db", pg_dsn, "-r", "2", "SELEC v FROM kv")
+    status, err = result.code, result.err
     assert status == 1
     assert 'query failed: syntax error at or near "SELEC" (SQLSTATE 42601)' in err
     assert TEST_PASSWORD not in err

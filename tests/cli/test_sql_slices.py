@@ -9,17 +9,16 @@ from typing import Any
 import psycopg
 import pytest
 
-from pbench.cli import run_cli
+from support.cli import run_pbench
 
 
 def run_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str
 ) -> tuple[int, dict[str, Any], str, str]:
     out = tmp_path / "out.json"
-    status = run_cli(["sql", "--style", "basic", "--export-json", str(out), *args])
-    captured = capsys.readouterr()
+    result = run_pbench("sql", "--style", "basic", "--export-json", str(out), *args)
     data = json.loads(out.read_text()) if out.exists() else {}
-    return status, data, captured.out, captured.err
+    return result.code, data, result.out, result.err
 
 
 def test_interleaved_postgres_queries_take_turns_on_one_connection(
