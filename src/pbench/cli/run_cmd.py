@@ -16,7 +16,6 @@ from pbench.cli.options import (
     run_count_options,
 )
 from pbench.cli.session import Session, export_specs
-from pbench.models import BenchmarkResult
 from pbench.plan.options import ReportFlags, RunFlags
 
 
@@ -191,17 +190,10 @@ def run(**options: Any) -> int:
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
     session = Session(specs, display, flags_from(ReportFlags, options), reference)
-    results, status, failure = session.run(plan, finished=_attach_process_tree)
+    from pbench.targets.command.sampler import add_process_tree_section
+
+    results, status, failure = session.run(plan, finished=add_process_tree_section)
     for result in results:
         if result.stop_reason in (None, "interrupted", "failed"):
-            _attach_process_tree(result)
+            add_process_tree_section(result)
     return session.finish(results, status, failure)
-
-
-def _attach_process_tree(result: BenchmarkResult) -> None:
-    """Per-benchmark summary of the sampler's per-run figures (JSON and terminal)."""
-    from pbench.targets.command.sampler import summarize_runs
-
-    per_run = [m.metrics for m in result.measurements if m.metrics]
-    if per_run:
-        result.sections["process_tree"] = summarize_runs(per_run)

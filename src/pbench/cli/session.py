@@ -14,7 +14,7 @@ from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport
 from pbench.plan.options import ReportFlags
-from pbench.run.session import build_report, load_failure
+from pbench.run.session import build_report, load_outcome
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
@@ -231,15 +231,6 @@ def finish_load(
             if "load" in result.sections:
                 result.sections["sql"] = sections(result.sections["load"])
     if status == ExitCode.OK:
-        for result in results:
-            if result.stop_reason == "failed":
-                failure, status = all_failed(result.name, result), ExitCode.BENCHMARK_FAILED
-                break
-            load = result.sections.get("load")
-            some_failed = (
-                None if load is None else load_failure(result.name, load, noun, result.info)
-            )
-            if some_failed is not None and not session.options.ignore_failure:
-                failure, status = some_failed, ExitCode.BENCHMARK_FAILED
-                break
+        failure = load_outcome(results, noun, all_failed, session.options.ignore_failure)
+        status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
     return session.finish(results, status, failure)

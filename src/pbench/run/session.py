@@ -5,7 +5,7 @@ and what a failed load run's error says."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -145,3 +145,22 @@ def error_kinds(load: Mapping[str, Any], info: Mapping[str, Any] | None = None) 
         listed = ", ".join(f"{code} ×{n:,}" for code, n in sorted(bad.items()))
         parts.append(f"status: {listed}" if bad else f"status: {count:,}")
     return ", ".join(parts)
+
+
+def load_outcome(
+    results: Sequence[BenchmarkResult],
+    noun: str,
+    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
+    ignore_failure: bool,
+) -> BenchmarkFailed | None:
+    """What went wrong in a finished load run, if anything: the first benchmark whose
+    every ``noun`` (request, query) failed (``all_failed`` words it), else the first
+    with some failed unless ``ignore_failure``."""
+    for result in results:
+        if result.stop_reason == "failed":
+            return all_failed(result.name, result)
+        load = result.sections.get("load")
+        some_failed = None if load is None else load_failure(result.name, load, noun, result.info)
+        if some_failed is not None and not ignore_failure:
+            return some_failed
+    return None

@@ -78,6 +78,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Literal, Protocol
 
+from pbench.models import BenchmarkResult
 from pbench.targets.command.procfs import supported
 from pbench.targets.command.sampling import TreeRun, run_metrics, sample_tree, take_baseline
 
@@ -244,3 +245,11 @@ class TreeSampler:
                     # A tree so big that sampling it would take more than _DUTY of a
                     # core stretches the interval instead of loading the machine.
                     deadline = max(deadline, time.monotonic() + cost * (1 / _DUTY - 1))
+
+
+def add_process_tree_section(result: BenchmarkResult) -> None:
+    """Per-benchmark summary of the sampler's per-run figures (JSON and terminal), into
+    ``result.sections["process_tree"]``."""
+    per_run = [m.metrics for m in result.measurements if m.metrics]
+    if per_run:
+        result.sections["process_tree"] = summarize_runs(per_run)
