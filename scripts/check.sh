@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Lint, format check and type check: the same commands CI's reviewers run.
+# Lint, format check, type check and the import layers: the same commands CI's reviewers run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ruff check src tests scripts
 ruff format --check src tests scripts
 mypy
-lint-imports --no-cache
+PYTHONPATH="src${PYTHONPATH:+:$PYTHONPATH}" lint-imports --no-cache --no-logo
