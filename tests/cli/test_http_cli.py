@@ -168,9 +168,12 @@ def test_several_urls_are_interleaved_in_slices_or_run_in_a_row(
         "-r", "400", "--seed", "7", "--style", "basic", "--export-json", str(out), *urls
     )
     assert status == 0, stderr
-    a, b = json.loads(out.read_text())["results"]
+    data = json.loads(out.read_text())
+    a, b = data["results"]
     assert [m["round"] for m in a["measurements"]] == list(range(20))
     assert [m["round"] for m in b["measurements"]] == list(range(20))
+    (comparison,) = data["comparisons"]
+    assert comparison["method"]["interval"] == "bootstrap percentile, rounds resampled in pairs"
     positions = [m["position"] for m in a["measurements"]]
     assert set(positions) == {0, 1}
     assert [m["position"] for m in b["measurements"]] == [1 - p for p in positions]
@@ -181,9 +184,11 @@ def test_several_urls_are_interleaved_in_slices_or_run_in_a_row(
         "-r", "400", "--order", "sequential", "--style", "none", "--export-json", str(out), *urls
     )
     assert status == 0, stderr
-    a, b = json.loads(out.read_text())["results"]
+    data = json.loads(out.read_text())
+    a, b = data["results"]
     assert [m["round"] for m in a["measurements"]] == list(range(20))
     assert [m["round"] for m in b["measurements"]] == list(range(20, 40))
+    assert "Mann-Whitney" in data["comparisons"][0]["method"]["test"]
 
 
 def test_precision_stops_on_the_interval_of_slices(server: HttpTestServer, tmp_path: Path) -> None:

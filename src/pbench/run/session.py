@@ -56,7 +56,12 @@ def build_report(
             comparisons = [
                 dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
                 for c in compare_many(
-                    ref_name, samples, alpha=alpha, threshold=threshold, seed=seed or 0
+                    ref_name,
+                    samples,
+                    alpha=alpha,
+                    threshold=threshold,
+                    seed=seed or 0,
+                    rounds={name: by_round(by_name[name]) for name in samples},
                 )
             ]
             comparisons = _fitting_advice(comparisons, by_name)
@@ -77,6 +82,16 @@ def observations(result: BenchmarkResult) -> list[float]:
     from pbench.stats.summary import slice_values
 
     return slice_values(result.times, [m.round for m in result.measurements])
+
+
+def by_round(result: BenchmarkResult) -> dict[int, float]:
+    """Each round's observation of a result (its slice's median), keyed by round."""
+    groups: dict[int, list[float]] = {}
+    for m in result.measurements:
+        groups.setdefault(m.round, []).append(m.wall_s)
+    from pbench.stats.summary import slice_values
+
+    return {key: slice_values(values, [0] * len(values))[0] for key, values in groups.items()}
 
 
 def _unit(*pair: BenchmarkResult) -> str:

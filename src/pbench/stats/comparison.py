@@ -47,6 +47,7 @@ __all__ = [
     "Verdict",
     "adjust_family",
     "compare_many",
+    "compare_paired",
     "compare_runs",
     "compare_samples",
     "contrast_replicates",
@@ -89,6 +90,9 @@ class Comparison:
     runs_reference: int = 1
     runs_candidate: int = 1
     hierarchical: bool = False
+    # Rounds of an interleaved run: each round's reference and candidate values are a
+    # pair, resampled together and tested with Wilcoxon's signed-rank test.
+    paired: bool = False
     # One load run against one other: run-to-run variation is not in the interval.
     run_to_run_missing: bool = False
     interval_confidence: float | None = None  # the expanded percentile level used
@@ -148,6 +152,15 @@ class Comparison:
         }
 
     def _method(self) -> dict[str, Any]:
+        if self.paired:
+            return {
+                "interval": "bootstrap percentile, rounds resampled in pairs",
+                "resamples": self.resamples,
+                "seed": self.seed,
+                "test": "Wilcoxon signed-rank on the paired differences, two-sided, normal "
+                "approximation with tie and continuity corrections",
+                "adjustment": "Holm",
+            }
         if not self.hierarchical:
             interval = "bootstrap percentile, samples resampled independently"
             if self.run_to_run_missing:
@@ -222,6 +235,77 @@ def compare_samples(
     return _decide(comparison)
 
 
+PAIRED_SHARE = 0.8  # pairs must cover this share of both samples to be used
+
+
+def compare_paired(
+    reference: Mapping[int, float],
+    candidate: Mapping[int, float],
+    *,
+    name: str,
+    reference_name: str,
+    alpha: float = 0.05,
+    threshold: float = 0.01,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    statistic: str = "median",
+    unit: str = "runs",
+) -> Comparison:
+    """Compare two benchmarks measured in the same interleaved rounds (round → value).
+
+    In interleaved order each round holds one run (or one slice) of every benchmark,
+    close together in time and in random order: whatever the machine did during that
+    round (a CPU frequency step, a loopback round trip at 14 µs or 100 µs) touched
+    both. Pairing by round takes that out of the comparison instead of letting it
+    widen both samples: the bootstrap resamples rounds (both values together) and the
+    test is Wilcoxon's signed-rank on the per-round differences. The point estimates
+    are those of :func:`compare_samples`. When the rounds do not pair up (sequential
+    order, a benchmark stopped early), this is :func:`compare_samples`.
+    """
+    import numpy as np
+
+    from pbench.stats.resampling import paired_ratio_replicates, signed_rank_p
+
+    rounds = sorted(set(reference) & set(candidate))
+    enough = len(rounds) >= PAIRED_SHARE * max(len(reference), len(candidate))
+    if not enough or len(rounds) < MIN_RUNS:
+        return compare_samples(
+            list(reference.values()), list(candidate.values()), name=name,
+            reference_name=reference_name, alpha=alpha, threshold=threshold,
+            resamples=resamples, seed=seed, statistic=statistic, unit=unit,
+        )  # fmt: skip
+    _check_options(alpha, threshold, resamples, statistic)
+    ref = [reference[k] for k in rounds]
+    cand = [candidate[k] for k in rounds]
+    _check_sample(ref, reference_name)
+    _check_sample(cand, name)
+    confidence = 1.0 - alpha
+    ratios = paired_ratio_replicates(ref, cand, resamples, np.random.default_rng(seed))
+    p_value = signed_rank_p([c - r for r, c in zip(ref, cand, strict=True)])
+    comparison = Comparison(
+        name=name,
+        reference=reference_name,
+        ratio_median=_point_ratio(ref, cand, "median"),
+        ratio_median_ci=percentile_interval(ratios["median"], confidence),
+        ratio_mean=_point_ratio(ref, cand, "mean"),
+        ratio_mean_ci=percentile_interval(ratios["mean"], confidence),
+        p_value=p_value,
+        p_adjusted=p_value,
+        verdict="inconclusive",
+        statistic="mean" if statistic == "mean" else "median",
+        threshold=threshold,
+        alpha=alpha,
+        n_reference=len(ref),
+        n_candidate=len(cand),
+        advice=None,
+        resamples=resamples,
+        seed=seed,
+        unit=unit,
+        paired=True,
+    )
+    return _decide(comparison)
+
+
 def compare_many(
     reference_name: str,
     samples: Mapping[str, Sequence[float]],
@@ -232,12 +316,34 @@ def compare_many(
     seed: int = 0,
     statistic: str = "median",
     unit: str = "runs",
+    rounds: Mapping[str, Mapping[int, float]] | None = None,
 ) -> list[Comparison]:
     """Every other sample against ``samples[reference_name]``, in mapping order.
 
-    With more than one comparison the p-values are Holm-adjusted (Holm 1979), so the
-    chance of any false *slower*/*faster* among them stays at most alpha.
+    With ``rounds`` (each benchmark's value per interleaved round), benchmarks measured
+    in the same rounds are compared as pairs (:func:`compare_paired`). With more than
+    one comparison the p-values are Holm-adjusted (Holm 1979), so the chance of any
+    false *slower*/*faster* among them stays at most alpha.
     """
+    if rounds is not None and reference_name in rounds:
+        return adjust_family(
+            [
+                compare_paired(
+                    rounds[reference_name],
+                    by_round,
+                    name=name,
+                    reference_name=reference_name,
+                    alpha=alpha,
+                    threshold=threshold,
+                    resamples=resamples,
+                    seed=seed,
+                    statistic=statistic,
+                    unit=unit,
+                )
+                for name, by_round in rounds.items()
+                if name != reference_name and name in samples
+            ]
+        )
     if reference_name not in samples:
         raise UsageError(
             f"reference '{reference_name}' is not among the benchmarks",
