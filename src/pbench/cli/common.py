@@ -23,6 +23,8 @@ from pbench.plan.values import parse_duration, parse_fraction
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
+    from pbench.run.runner import Progress
+
 P = ParamSpec("P")
 R = TypeVar("R")
 F = TypeVar("F", bound="DataclassInstance")
@@ -113,7 +115,7 @@ class ProgressBar:
         self._last = 0.0
         self._shown = False
 
-    def update(self, progress: Any) -> None:
+    def update(self, progress: Progress) -> None:
         if not self.enabled:
             return
         now = time.monotonic()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -27,6 +27,10 @@ from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+
+if TYPE_CHECKING:
+    from pbench.run.load import SlicePlan
+    from pbench.targets.http.spec import HttpRequestSpec
 
 HINTS = {
     "dns": "check the host name in the URL",
@@ -160,7 +164,9 @@ def http(**options: Any) -> int:
     return _execute(plan.benchmarks, plan.slices, session)
 
 
-def _execute(benchmarks: Sequence[tuple[str, Any]], plan: Any, session: Session) -> int:
+def _execute(
+    benchmarks: Sequence[tuple[str, HttpRequestSpec]], plan: SlicePlan, session: Session
+) -> int:
     from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.http.pool import HttpPool
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,12 @@ from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport
 from pbench.plan.options import ReportFlags
 from pbench.run.session import build_report, load_outcome
+
+if TYPE_CHECKING:
+    from pbench.export import ExportSpec
+    from pbench.models import RunPlan
+    from pbench.run.load import LoadRunner, SlicePlan
+    from pbench.run.runner import Progress
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
@@ -26,7 +32,7 @@ def export_specs(
     export_csv: str | None,
     export_markdown: str | None,
     exports: Sequence[str],
-) -> list[Any]:
+) -> list[ExportSpec]:
     from pbench.export import check_writable, parse_export_spec
 
     specs = [
@@ -41,7 +47,9 @@ def export_specs(
     return specs
 
 
-def write_all(specs: Sequence[Any], report: RunReport, memo: ResultMemo | None = None) -> None:
+def write_all(
+    specs: Sequence[ExportSpec], report: RunReport, memo: ResultMemo | None = None
+) -> None:
     """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
     if not specs:
         return
@@ -60,7 +68,11 @@ class Session:
     """
 
     def __init__(
-        self, specs: Sequence[Any], display: Display, options: ReportFlags, reference: str | None
+        self,
+        specs: Sequence[ExportSpec],
+        display: Display,
+        options: ReportFlags,
+        reference: str | None,
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
@@ -117,14 +129,14 @@ class Session:
         self._checkpoints += 1
 
     def run(
-        self, plan: Any, finished: Callable[[BenchmarkResult], None] | None = None
+        self, plan: RunPlan, finished: Callable[[BenchmarkResult], None] | None = None
     ) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
         """Measure ``plan`` with the runner and a progress bar; failures become a status."""
         from pbench.run.runner import Runner
 
         bar = ProgressBar(self.display.progress, self.options.time_unit)
 
-        def on_progress(progress: Any) -> None:
+        def on_progress(progress: Progress) -> None:
             bar.update(progress)
             self.flush()
 
@@ -194,7 +206,7 @@ def _is_stdout(path: str) -> bool:
     return (out.st_dev, out.st_ino) == (there.st_dev, there.st_ino)
 
 
-def loading_line(count: int, plan: Any) -> str:
+def loading_line(count: int, plan: SlicePlan) -> str:
     from pbench.report.units import format_time, unit_for
 
     length = format_time(plan.slice_s, unit_for(plan.slice_s)).replace(".000 ", " ")
@@ -209,7 +221,7 @@ def loading_line(count: int, plan: Any) -> str:
 
 
 def finish_load(
-    runner: Any,
+    runner: LoadRunner,
     session: Session,
     noun: str,
     all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],

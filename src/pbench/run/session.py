@@ -7,12 +7,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunReport, TimeUnit, summary_of
 from pbench.run.warnings import warnings_for
+
+if TYPE_CHECKING:
+    from pbench.stats.comparison import Comparison
 
 
 def build_report(
@@ -45,7 +48,7 @@ def build_report(
     ref_name = reference
     if ref_name is None and len(measured) > 1:
         ref_name = min(measured, key=lambda r: means[r.name]).name
-    comparisons: list[Any] = []
+    comparisons: list[Comparison] = []
     if compare and ref_name is not None and len(measured) > 1:
         from pbench.stats.comparison import compare_many
 
@@ -104,7 +107,9 @@ def _sliced(result: BenchmarkResult) -> bool:
     return "load" in result.sections or len(set(rounds)) < len(rounds)
 
 
-def _fitting_advice(comparisons: Sequence[Any], by_name: dict[str, BenchmarkResult]) -> list[Any]:
+def _fitting_advice(
+    comparisons: Sequence[Comparison], by_name: dict[str, BenchmarkResult]
+) -> list[Comparison]:
     """Advice that names only flags of the subcommand that measured the pair, and asks
     for more --max-time when --precision ran out of it."""
     import dataclasses
