@@ -1,4 +1,4 @@
-"""Load findings and failed statuses reach the user (issue 8), against 127.0.0.1."""
+"""Load warnings and failed statuses reach the user (issue 8), against 127.0.0.1."""
 
 from __future__ import annotations
 
