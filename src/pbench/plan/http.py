@@ -21,7 +21,7 @@ from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse
 class HttpPlan:
     """What ``pbench http`` measures: (name, request) pairs sharing one load."""
 
-    benchmarks: list[tuple[str, HttpRequestSpec]]
+    benchmarks: tuple[tuple[str, HttpRequestSpec], ...]
     slices: SlicePlan
     reference: str | None
 
@@ -38,7 +38,7 @@ def plan_from_options(options: HttpFlags) -> HttpPlan:
             f"--reference {reference!r} names no benchmark", f"use one of: {', '.join(names)}"
         )
     return HttpPlan(
-        benchmarks=list(zip(names, specs, strict=True)),
+        benchmarks=tuple(zip(names, specs, strict=True)),
         slices=slice_plan(options, plan, precision),
         reference=reference,
     )
