@@ -311,7 +311,32 @@ def summary_of(result: BenchmarkResult) -> Summary | None:
         return override
     if not result.measurements:
         return None
-    return summarize(result.times)
+    summary = summarize(result.times)
+    rounds = [m.round for m in result.measurements]
+    if len(set(rounds)) == len(rounds):
+        return summary
+    # Runs in slices (SQL): the median is that of the slices' medians (the unit that
+    # comparisons and --precision count) and the intervals count slices: runs in one
+    # slice are not independent observations.
+    import dataclasses
+
+    medians = sorted(slice_values(result.times, rounds))
+    groups: dict[int, list[float]] = {}
+    for value, key in zip(result.times, rounds, strict=True):
+        groups.setdefault(key, []).append(value)
+    means = [sum(g) / len(g) for g in groups.values()]
+    n = len(means)
+    average = sum(means) / n
+    spread = math.sqrt(sum((v - average) ** 2 for v in means) / (n - 1)) if n > 1 else 0.0
+    half = mean_interval(average, spread, n, summary.confidence)
+    middle = len(medians) // 2
+    median = medians[middle] if len(medians) % 2 else (medians[middle - 1] + medians[middle]) / 2.0
+    return dataclasses.replace(
+        summary,
+        median=median,
+        median_ci=median_interval(medians, summary.confidence),
+        mean_ci=Interval(summary.mean - (average - half.low), summary.mean + (half.high - average)),
+    )
 
 
 def slice_values(values: Sequence[float], slices: Sequence[int]) -> list[float]:

@@ -70,11 +70,13 @@ def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONF
 def summary_from_slices(
     histogram: LatencyHistogram, slices: Sequence[Measurement], confidence: float = CONFIDENCE
 ) -> Summary:
-    """The histogram's summary, with intervals that count slices, not requests.
+    """The histogram's summary, with a median and intervals that count slices.
 
     Requests in one slice are not independent observations, so an interval computed
-    as if they were is far too narrow. The median's interval is the distribution-free
-    one of the slices' medians, the mean's the t interval of the slices' means.
+    as if they were is far too narrow. The median is that of the slices' medians (the
+    unit of comparisons and --precision, and the median of ``times``) with their
+    distribution-free interval; the mean is that of every request with the t interval
+    of the slices' means. Every request's percentiles stay in the load section.
     """
     import dataclasses
 
@@ -87,8 +89,11 @@ def summary_from_slices(
     average = sum(means) / n
     spread = math.sqrt(sum((v - average) ** 2 for v in means) / (n - 1)) if n > 1 else 0.0
     half = mean_interval(average, spread, n, confidence)
+    middle = len(medians) // 2
+    median = medians[middle] if len(medians) % 2 else (medians[middle - 1] + medians[middle]) / 2.0
     return dataclasses.replace(
         summary,
+        median=median,
         median_ci=median_interval(medians, confidence),
         mean_ci=Interval(summary.mean - (average - half.low), summary.mean + (half.high - average)),
     )
