@@ -260,11 +260,12 @@ class RunReport:
 
 def summary_of(result: BenchmarkResult) -> Summary | None:
     """A result's statistics: ``summary_override`` when its runs are only a sample of
-    a load run's histogram, else the summary of its times; None before any run."""
+    a load run's histogram, else the summary of its times (by slice when its runs came
+    in slices, as SQL runs do); None before any run."""
     if result.summary_override is not None:
         return result.summary_override
     if not result.measurements:
         return None
-    from pbench.stats.summary import summarize
+    from pbench.stats.summary import summarize_in_slices
 
-    return summarize(result.times)
+    return summarize_in_slices(result.times, [m.round for m in result.measurements])

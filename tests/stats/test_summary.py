@@ -99,3 +99,21 @@ def test_slice_values_take_one_median_per_slice_in_order() -> None:
     assert slice_values([], []) == []
     with pytest.raises(ValueError):
         slice_values([1.0], [])
+
+
+def test_runs_in_slices_are_summarised_by_their_slices() -> None:
+    from pbench.models import BenchmarkResult, Measurement, summary_of
+
+    def run(value: float, round_no: int) -> Measurement:
+        return Measurement(value, None, None, None, 0, None, False, None, round_no, 0, 0)
+
+    # 10 slices of 50 runs; the runs inside a slice share its level.
+    measurements = [run(1.0 + 0.01 * s + 0.0001 * i, s) for s in range(10) for i in range(50)]
+    result = BenchmarkResult("q", "q", {}, {}, measurements=measurements)
+    summary = summary_of(result)
+    assert summary is not None and summary.n == 500
+    slice_medians = [1.0 + 0.01 * s + 0.00245 for s in range(10)]
+    assert summary.median == pytest.approx((slice_medians[4] + slice_medians[5]) / 2)
+    # The interval is that of 10 slice medians (ranks 1 and 8), not of 500 runs.
+    assert summary.median_ci.low == pytest.approx(slice_medians[1])
+    assert summary.median_ci.high == pytest.approx(slice_medians[8])

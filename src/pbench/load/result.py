@@ -25,6 +25,7 @@ from pbench.stats.summary import (
     Summary,
     assemble,
     median_ci_ranks,
+    with_slices,
 )
 
 CLIENT_BOUND_SHARE = 0.9  # of one core per worker: above this the client is the bottleneck
@@ -64,27 +65,18 @@ def summary_from_histogram(histogram: LatencyHistogram, confidence: float = CONF
 def summary_from_slices(
     histogram: LatencyHistogram, slices: Sequence[Measurement], confidence: float = CONFIDENCE
 ) -> Summary:
-    """The histogram's summary, with intervals that count slices, not requests.
+    """The histogram's summary, with a median and intervals that count slices.
 
     Requests in one slice are not independent observations, so an interval computed
-    as if they were is far too narrow. The median's interval is the distribution-free
-    one of the slices' medians, the mean's the t interval of the slices' means.
+    as if they were is far too narrow. The median is that of the slices' medians (the
+    unit of comparisons and --precision, and the median of ``times``) with their
+    distribution-free interval; the mean is that of every request with the t interval
+    of the slices' means. Every request's percentiles stay in the load section.
     """
-    import dataclasses
-
-    from pbench.stats.summary import mean_interval, median_interval
-
-    summary = summary_from_histogram(histogram, confidence)
-    medians = sorted(m.wall_s for m in slices)
-    means = [m.metrics.get("mean_s", m.wall_s) for m in slices]
-    n = len(means)
-    average = sum(means) / n
-    spread = math.sqrt(sum((v - average) ** 2 for v in means) / (n - 1)) if n > 1 else 0.0
-    half = mean_interval(average, spread, n, confidence)
-    return dataclasses.replace(
-        summary,
-        median_ci=median_interval(medians, confidence),
-        mean_ci=Interval(summary.mean - (average - half.low), summary.mean + (half.high - average)),
+    return with_slices(
+        summary_from_histogram(histogram, confidence),
+        [m.wall_s for m in slices],
+        [m.metrics.get("mean_s", m.wall_s) for m in slices],
     )
 
 

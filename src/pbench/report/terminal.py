@@ -227,7 +227,7 @@ def render_summary(
                 "than the shell spawn time that was subtracted; try -N)"
             )
             continue
-        if comparison is not None and "load" in result.sections:
+        if comparison is not None and getattr(comparison, "unit", "runs") == "slices":
             text = _load_ratio_text(comparison)
         else:
             ratio = summary.mean / ref_summary.mean
@@ -248,8 +248,9 @@ def render_summary(
 
 
 def _load_ratio_text(comparison: Any) -> str:
-    """Under load the spread of single requests says nothing about a ratio: the
-    median ratio over slices and its interval do (reference / other, as above)."""
+    """Under load, or with runs in slices, the spread of single requests or runs says
+    nothing about a ratio: the median ratio over slices and its interval do
+    (reference / other, as above)."""
     ratio = comparison.ratio_median
     low, high = comparison.ratio_median_ci
     if ratio >= 1:

@@ -333,6 +333,46 @@ def precision_reached(
     return summary.median_ci.relative_width(summary.median) <= fraction
 
 
+def summarize_in_slices(
+    values: Sequence[float], slices: Sequence[int], confidence: float = CONFIDENCE
+) -> Summary:
+    """Summarise runs that may come in slices (one id per value, as for
+    :func:`slice_values`). Runs in slices (SQL) are summarised by their slices, see
+    :func:`with_slices`; one run per slice is a plain :func:`summarize`."""
+    summary = summarize(values, confidence)
+    if len(set(slices)) == len(slices):
+        return summary
+    groups: dict[int, list[float]] = {}
+    for value, key in zip(values, slices, strict=True):
+        groups.setdefault(key, []).append(value)
+    means = [sum(g) / len(g) for g in groups.values()]
+    return with_slices(summary, slice_values(values, slices), means)
+
+
+def with_slices(summary: Summary, medians: Sequence[float], means: Sequence[float]) -> Summary:
+    """``summary`` with a median and intervals that count slices, given each slice's
+    median and mean (in slice order): runs in one slice are not independent
+    observations, so intervals that counted runs would be far too narrow. The median is
+    that of the slices' medians (the unit that comparisons and --precision count) with
+    their distribution-free interval; the mean stays that of every run, with the t
+    interval of the slices' means. Used for runs in slices and for load runs."""
+    import dataclasses
+
+    ordered = sorted(medians)
+    n = len(means)
+    average = sum(means) / n
+    spread = math.sqrt(sum((v - average) ** 2 for v in means) / (n - 1)) if n > 1 else 0.0
+    half = mean_interval(average, spread, n, summary.confidence)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+    return dataclasses.replace(
+        summary,
+        median=median,
+        median_ci=median_interval(ordered, summary.confidence),
+        mean_ci=Interval(summary.mean - (average - half.low), summary.mean + (half.high - average)),
+    )
+
+
 def slice_values(values: Sequence[float], slices: Sequence[int]) -> list[float]:
     """One value per slice: the median of the values that share a slice id.
 
