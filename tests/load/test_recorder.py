@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pbench.load.recorder import FOLD_EVERY, Recorder, merge_runs
-from pbench.load.result import summary_from_histogram, to_benchmark_result
+from pbench.load.result import load_section, summary_from_histogram
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets
 
 
@@ -100,25 +100,28 @@ def test_plan_rejects_nonsense() -> None:
         LoadPlan(runs=1, rate=0)
 
 
-def test_benchmark_result_carries_sample_summary_and_load_section() -> None:
+def test_load_section_carries_figures_and_a_sample_of_requests() -> None:
     rec = Recorder(open_loop=False, sample_cap=50, seed=0)
     for i in range(1, 1001):
         rec.ok(i * 10**6, i * 10**6, i * 10**6 + i * 1000, 200, 100)
     rec.fail(0, 0, 5, "refused")
     run = rec.finish(0, 10**9, cpu_s=0.95)
-    plan = LoadPlan(runs=1001)
-    result = to_benchmark_result(run, plan, "api", "GET http://x/", {"method": "GET"})
-    assert len(result.measurements) == 50
-    assert result.summary_override.n == 1000
-    assert result.summary_override.median == pytest.approx(500e-6, rel=1e-3)
-    assert result.summary_override.mean == pytest.approx(500.5e-6)
-    load = result.sections["load"]
+    load = load_section(run, LoadPlan(runs=1001), "run with more --workers")
+    summary = summary_from_histogram(run.latency)
+    assert summary.n == 1000
+    assert summary.median == pytest.approx(500e-6, rel=1e-3)
+    assert summary.mean == pytest.approx(500.5e-6)
     assert load["errors"] == {"refused": 1}
     assert load["status_codes"] == {"200": 1000}
     assert load["throughput"]["requests_per_s"] == pytest.approx(1001)
     assert load["latency"]["p99_9"] == pytest.approx(999e-6, rel=1e-3)
     assert any("bottleneck" in w for w in load["warnings"])
-    assert result.stop_reason == "runs"
+    sample = load["sample"]
+    assert sample["kept"] == 50 and sample["of"] == 1001 and len(sample["rows"]) == 50
+    assert sample["columns"] == ["start_s", "latency_s", "service_s", "status", "error"]
+    starts = [row[0] for row in sample["rows"]]
+    assert starts == sorted(starts)
+    assert all(row[1] == pytest.approx(row[2]) for row in sample["rows"])  # closed loop
 
 
 def test_summary_from_histogram_matches_exact_summary_closely() -> None:

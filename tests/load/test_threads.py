@@ -1,4 +1,4 @@
-"""The blocking-client thread driver with real threads and a sleeping client."""
+"""The pool of blocking clients with real threads and sleeping fake targets."""
 
 from __future__ import annotations
 
@@ -9,46 +9,72 @@ import pytest
 
 from pbench.errors import BenchmarkFailed
 from pbench.load.schedule import LoadPlan
-from pbench.load.threads import run_threads
+from pbench.load.threads import ThreadPool
 from pbench.models import Outcome
 
 
-class SleepyClient:
-    """Answers in ~1 ms; one call in ``stall_at`` stalls for ``stall_s`` (once)."""
+class SleepyTarget:
+    """Answers in ~1 ms; every 5th call fails; call ``stall_at`` stalls for ``stall_s``."""
 
-    def __init__(self, index: int, stall_at: int = -1, stall_s: float = 0.0) -> None:
+    def __init__(self, stall_at: int = -1, stall_s: float = 0.0, fail_client: int = -1) -> None:
         self.calls = 0
         self.stall_at, self.stall_s = stall_at, stall_s
+        self.fail_client = fail_client
+        self.clients: list[SleepyTarget] = []
+        self.shared: list[object | None] = []
+        self.opened = self.closed = 0
+
+    def open(self) -> None:
+        self.opened += 1
+
+    def client(self, shared: object | None = None) -> SleepyTarget:
+        if len(self.clients) + 1 == self.fail_client:
+            raise BenchmarkFailed("cannot connect", "start the database")
+        other = SleepyTarget(self.stall_at, self.stall_s)
+        self.clients.append(other)
+        self.shared.append(shared)
+        return other
 
     def run_once(self) -> Outcome:
         self.calls += 1
-        if self.calls == self.stall_at:
-            time.sleep(self.stall_s)
-        else:
-            time.sleep(0.001)
+        time.sleep(self.stall_s if self.calls == self.stall_at else 0.001)
         if self.calls % 5 == 0:
             return Outcome(error="query")
         return Outcome(metrics={"bytes": 3})
 
     def close(self) -> None:
-        pass
+        self.closed += 1
 
 
-def test_closed_loop_runs_exactly_n_requests_over_threads() -> None:
-    run = run_threads(SleepyClient, LoadPlan(concurrency=3, runs=60, warmup=6))
+def test_slices_run_over_every_client_and_count_every_request() -> None:
+    a, b = SleepyTarget(), SleepyTarget()
+    pool = ThreadPool([a, b], LoadPlan(concurrency=3, runs=60), share=object)
+    pool.open()
+    pool.warm_up(0, 6)
+    run = pool.run_slice(1, LoadPlan(concurrency=3, runs=60), None)
+    pool.close()
+    assert a.opened == b.opened == 1 and a.closed == b.closed == 1
+    assert len(b.clients) == 2 and all(c.closed == 1 for c in b.clients)
+    # One token per further client, the same for both targets: their sessions share it.
+    assert a.shared == b.shared and len(set(map(id, a.shared))) == 2
+    assert a.calls + sum(c.calls for c in a.clients) == 6  # the warm-up, unrecorded
     assert run.requests == 60
-    assert run.errors["query"] >= 9  # every client's 5th call fails
-    assert run.succeeded + run.failed == 60
+    assert b.calls + sum(c.calls for c in b.clients) == 60
+    assert run.errors["query"] >= 9
     assert run.bytes_received == 3 * run.succeeded
     assert run.latency.min >= 1_000_000  # each call sleeps at least 1 ms
 
 
 def test_open_loop_charges_a_stall_to_the_requests_queued_behind_it() -> None:
-    # One thread, 100 req/s for 1 s; the 20th call stalls 300 ms. About 30 requests
+    # One client, 100 req/s for 1 s; the 20th call stalls 300 ms. About 30 requests
     # fall due during the stall: they are sent late and their latency counts from
     # their due time, so well over 3% of requests exceed 100 ms.
+    target = SleepyTarget(stall_at=20, stall_s=0.3)
     plan = LoadPlan(concurrency=1, duration_s=1.0, rate=100)
-    run = run_threads(lambda i: SleepyClient(i, stall_at=20, stall_s=0.3), plan)
+    pool = ThreadPool([target], plan)
+    pool.open()
+    run = pool.run_slice(0, plan, None)
+    pool.close()
     assert run.requests == 100
     latency_ms = [v / 1e6 for v in run.latency.quantiles([0.5, 0.97, 1.0])]
     assert latency_ms[0] < 50
@@ -58,22 +84,33 @@ def test_open_loop_charges_a_stall_to_the_requests_queued_behind_it() -> None:
     assert run.service.quantiles([0.97])[0] / 1e6 < 50  # service time stays short
 
 
-def test_open_failure_is_raised_after_all_threads_stop() -> None:
-    def open_client(index: int) -> SleepyClient:
-        if index == 1:
-            raise BenchmarkFailed("cannot connect", "start the database")
-        return SleepyClient(index)
+def test_a_hard_limit_stops_sending() -> None:
+    plan = LoadPlan(concurrency=2, duration_s=30.0)
+    pool = ThreadPool([SleepyTarget()], plan)
+    pool.open()
+    began = time.monotonic()
+    run = pool.run_slice(0, plan, 0.2)
+    pool.close()
+    assert time.monotonic() - began < 2
+    assert 0 < run.requests < 2 * 0.2 / 0.001 + 10
 
+
+def test_a_client_that_cannot_open_fails_the_pool() -> None:
+    pool = ThreadPool([SleepyTarget(fail_client=2)], LoadPlan(concurrency=3, runs=10))
     with pytest.raises(BenchmarkFailed):
-        run_threads(open_client, LoadPlan(concurrency=3, runs=10))
+        pool.open()
+    pool.close()
 
 
-def test_stop_event_ends_the_run_early_as_interrupted() -> None:
-    stop = threading.Event()
-    timer = threading.Timer(0.2, stop.set)
+def test_stop_ends_a_slice_early_as_interrupted() -> None:
+    plan = LoadPlan(concurrency=2, duration_s=30, rate=50)
+    pool = ThreadPool([SleepyTarget()], plan)
+    pool.open()
+    timer = threading.Timer(0.2, pool.stop.set)
     timer.start()
     began = time.monotonic()
-    run = run_threads(SleepyClient, LoadPlan(concurrency=2, duration_s=30, rate=50), stop)
+    run = pool.run_slice(0, plan, None)
+    pool.close()
     assert time.monotonic() - began < 10
     assert run.interrupted
     assert run.requests < 100

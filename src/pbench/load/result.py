@@ -11,13 +11,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pbench.load.histogram import LatencyHistogram
 from pbench.load.recorder import LoadRun
 from pbench.load.schedule import LoadPlan
-from pbench.models import BenchmarkResult, Measurement, StopReason
+from pbench.models import Measurement
 from pbench.stats.summary import (
     CONFIDENCE,
     QUANTILES,
@@ -128,7 +128,7 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
         "errors": dict(sorted(run.errors.items())),
         "status_codes": {str(code): n for code, n in run.statuses.items()},
         "client_cpu": {"cpu_s": run.cpu_s, "cores": cores, "per_worker": per_worker},
-        "sample": {"kept": len(run.sample), "of": run.requests},
+        "sample": request_sample(run),
         "interrupted": run.interrupted,
     }
     if run.open_loop:
@@ -158,69 +158,24 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
     return section
 
 
-def stop_reason(run: LoadRun, plan: LoadPlan) -> StopReason:
-    if run.interrupted:
-        return "interrupted"
-    if run.requests and run.succeeded == 0:
-        return "failed"
-    return "runs" if plan.runs is not None else "time"
-
-
-def to_benchmark_result(
-    run: LoadRun,
-    plan: LoadPlan,
-    name: str,
-    command: str,
-    info: Mapping[str, Any],
-    parameters: Mapping[str, str] | None = None,
-    bottleneck_hint: str = "run with more --workers",
-) -> BenchmarkResult:
-    """Convert a finished (or interrupted) load run; see the module docstring."""
-    section = load_section(run, plan, bottleneck_hint)
-    result = BenchmarkResult(
-        name=name,
-        command=command,
-        parameters=dict(parameters or {}),
-        info=dict(info),
-        # Nothing succeeded (a DNS failure, a refused port): there is no latency to
-        # show; the errors by kind in the load section say what happened.
-        measurements=sample_measurements(run) if run.succeeded else [],
-        warmups=plan.warmup,
-        stop_reason=stop_reason(run, plan),
-        notes=list(section["warnings"]),
-        sections={"load": section},
-    )
-    if run.latency.total and run.succeeded:
-        result.summary_override = summary_from_histogram(run.latency)
-    return result
-
-
-def sample_measurements(run: LoadRun) -> list[Measurement]:
-    """The kept sample of requests as measurements, in start order."""
-    names: Sequence[str] = run.error_names
-    out: list[Measurement] = []
-    for i, row in enumerate(run.sample.tolist()):
-        scheduled, sent, done, status, code, _ = row
-        error = names[code] if code else None
-        metrics: dict[str, float] = {"service_s": (done - sent) / 1e9}
-        if run.open_loop:
-            metrics["wait_s"] = (sent - scheduled) / 1e9
-        if status:
-            metrics["status"] = float(status)
-        out.append(
-            Measurement(
-                wall_s=(done - scheduled) / 1e9,
-                user_s=None,
-                system_s=None,
-                peak_rss_bytes=None,
-                exit_code=0 if error is None else None,
-                signal=None,
-                timed_out=error == "timeout",
-                error=error,
-                round=0,
-                position=0,
-                iteration=i,
-                metrics=metrics,
-            )
-        )
-    return out
+def request_sample(run: LoadRun) -> dict[str, Any]:
+    """A uniform sample of the run's requests (every request is in the histograms):
+    ``rows`` of ``columns``, in start order, times in seconds from the first start."""
+    rows = run.sample.tolist()
+    first = rows[0][0] if rows else 0
+    names = run.error_names
+    return {
+        "kept": len(rows),
+        "of": run.requests,
+        "columns": ["start_s", "latency_s", "service_s", "status", "error"],
+        "rows": [
+            [
+                (scheduled - first) / 1e9,
+                (done - scheduled) / 1e9,
+                (done - sent) / 1e9,
+                status or None,
+                names[code] if code else None,
+            ]
+            for scheduled, sent, done, status, code, _ in rows
+        ],
+    }

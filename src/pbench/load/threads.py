@@ -1,20 +1,21 @@
-"""Load from BLOCKING clients, one thread each (the SQL target's driver).
+"""Load from BLOCKING clients, one thread each: the pool behind ``pbench sql`` load runs.
 
-``run_threads(open_client, plan)`` starts ``plan.concurrency`` threads; thread i calls
-``open_client(i)`` to get its own client (its own connection), runs ``plan.warmup``
-unrecorded requests shared among all threads, then requests paced by
-:class:`pbench.load.schedule.Tickets`: closed loop for ``plan.runs`` requests or
-``plan.duration_s`` seconds, or open loop at ``plan.rate`` requests per second (a
-thread sleeps until its request is due; when all are busy, due requests are sent late
-and charged from their due time). Each request is one ``client.run_once()`` call that
-returns a :class:`pbench.models.Outcome`; a failed outcome counts under its error
-kind (``outcome.error``, ``"timeout"``, or ``"exit N"``), ``outcome.metrics["bytes"]``
-adds to the bytes received.
+A :class:`ThreadPool` is a :class:`pbench.run.load.LoadPool`. Client 0 runs on the
+benchmarks' own targets (opened by the pool, so their setup ran on that connection);
+every further client asks each target for a ``client(shared)`` of its own, one
+``shared`` token per client (PostgreSQL sessions given the same token take turns on
+one connection). A phase starts one thread per client: warm-ups share
+``requests`` unrecorded calls; a slice takes tickets
+(:class:`pbench.load.schedule.Tickets`) and times one ``run_once()`` per ticket, from
+its scheduled start in open loop (a thread sleeps until its request is due; when all
+are busy, due requests are sent late and charged from their due time). A failed
+outcome counts under its error kind (``outcome.error``, ``"timeout"``, or ``"exit
+N"``); ``outcome.metrics["bytes"]`` adds to the bytes received.
 
-Clients that cannot be opened: the first error raised by ``open_client`` is raised
-again after every thread stopped. Ctrl-C (KeyboardInterrupt in the calling thread) or
-``stop.set()`` ends the run early; the partial :class:`LoadRun` is returned with
-``interrupted=True``.
+A blocking call cannot be abandoned: at a slice's hard time limit no new request is
+sent and the running ones finish. An error raised by a client (or while opening one)
+is raised again after every thread stopped. Ctrl-C (KeyboardInterrupt in the calling
+thread) ends the phase early, returned with ``interrupted=True``, and every later one.
 
 Worker processes are not used here: the GIL is released while a client waits on its
 database, and a pure-Python client that needs more than one core is the bottleneck
@@ -26,20 +27,24 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from pbench.load.recorder import LoadRun, Recorder
-from pbench.load.schedule import CLOSED, LoadPlan, Tickets
+from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
 from pbench.models import Outcome
 
-Clock = Callable[[], int]
+now = time.perf_counter_ns
 
 
-class BlockingClient(Protocol):
-    """One connection to the target, used by one thread only."""
+class PooledTarget(Protocol):
+    """A benchmark's target as a thread pool drives it."""
+
+    def open(self) -> None: ...
 
     def run_once(self) -> Outcome: ...
+
+    def client(self, shared: object | None = None) -> PooledTarget: ...
 
     def close(self) -> None: ...
 
@@ -61,139 +66,126 @@ def outcome_error(outcome: Outcome) -> str:
     return f"exit {outcome.exit_code}"
 
 
-class _Shared:
-    def __init__(self, plan: LoadPlan, recorder: Recorder, stop: threading.Event) -> None:
+class ThreadPool:
+    """``plan.concurrency`` blocking clients over a load run's benchmarks."""
+
+    def __init__(
+        self,
+        targets: Sequence[PooledTarget],
+        plan: LoadPlan,
+        share: Callable[[], object] | None = None,
+    ) -> None:
+        self.targets = list(targets)
         self.plan = plan
-        self.recorder = recorder
-        self.stop = stop
-        self.lock = recorder.lock
-        self.warmup_left = plan.warmup
-        self.failures: list[BaseException] = []
-        self.tickets: Tickets | None = None
-        self.started_ns = 0
-        self.barriers: list[threading.Barrier] = []
+        self.share = share
+        self.clients: list[list[PooledTarget]] = []
+        self._opened: list[PooledTarget] = []
+        self.stop = threading.Event()
 
+    def open(self) -> None:
+        for target in self.targets:
+            target.open()
+            self._opened.append(target)
+        self.clients = [self.targets]
+        for _ in range(1, self.plan.concurrency):
+            shared = self.share() if self.share is not None else None
+            clients: list[PooledTarget] = []
+            self.clients.append(clients)
+            for target in self.targets:
+                clients.append(target.client(shared))
 
-def run_threads(
-    open_client: Callable[[int], BlockingClient],
-    plan: LoadPlan,
-    stop: threading.Event | None = None,
-    clock: Clock = time.perf_counter_ns,
-) -> LoadRun:
-    """Run ``plan`` over ``plan.concurrency`` threads; see the module docstring."""
-    stop = stop if stop is not None else threading.Event()
-    recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed)
-    shared = _Shared(plan, recorder, stop)
-    count = plan.concurrency
+    def warm_up(self, target: int, requests: int) -> None:
+        left = [requests]
+        lock = threading.Lock()
 
-    def begin() -> None:  # runs once, when every thread finished its warmup
-        shared.started_ns = clock()
-        shared.tickets = Tickets(plan, shared.started_ns)
+        def work(client: PooledTarget) -> None:
+            while not self.stop.is_set():
+                with lock:
+                    if left[0] <= 0:
+                        return
+                    left[0] -= 1
+                client.run_once()
 
-    opened = threading.Barrier(count)
-    warmed = threading.Barrier(count, action=begin)
-    shared.barriers = [opened, warmed]
-    threads = [
-        threading.Thread(
-            target=_worker,
-            args=(i, open_client, shared, opened, warmed, clock),
-            name=f"pbench-load-{i}",
-            daemon=True,
+        self._threads([clients[target] for clients in self.clients], work)
+
+    def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun:
+        cpu_before = cpu_seconds()
+        recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed)
+        start = now()
+        tickets = Tickets(plan, start)
+        hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
+        lock = recorder.lock
+        stop = self.stop
+
+        def work(client: PooledTarget) -> None:
+            while True:
+                with lock:
+                    t = now()
+                    scheduled = None if hard_end is not None and t >= hard_end else tickets.take(t)
+                if scheduled is None:
+                    return
+                if scheduled != CLOSED:
+                    delay = scheduled - now()
+                    if delay > 0 and stop.wait(delay / 1e9):
+                        return
+                sent = now()
+                outcome = client.run_once()
+                done = now()
+                start_ns = sent if scheduled == CLOSED else scheduled
+                nbytes = int(outcome.metrics.get("bytes", 0))
+                with lock:
+                    if outcome.failed:
+                        recorder.fail(start_ns, sent, done, outcome_error(outcome), 0, nbytes)
+                    else:
+                        recorder.ok(start_ns, sent, done, 0, nbytes)
+
+        interrupted = self._threads([clients[target] for clients in self.clients], work, tickets)
+        return recorder.finish(
+            start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
         )
-        for i in range(count)
-    ]
-    cpu_before = cpu_seconds()
-    for thread in threads:
-        thread.start()
-    interrupted = False
-    try:
+
+    def _threads(
+        self,
+        clients: Sequence[PooledTarget],
+        work: Callable[[PooledTarget], None],
+        tickets: Tickets | None = None,
+    ) -> bool:
+        """Run ``work(client)`` in one thread per client; True when stopped early."""
+        failures: list[BaseException] = []
+
+        def body(client: PooledTarget) -> None:
+            try:
+                work(client)
+            except BaseException as exc:  # reported below, in the calling thread
+                failures.append(exc)
+                self.stop.set()
+
+        threads = [
+            threading.Thread(target=body, args=(client,), name=f"pbench-load-{i}", daemon=True)
+            for i, client in enumerate(clients)
+        ]
         for thread in threads:
-            while thread.is_alive():
-                thread.join(0.1)
-    except KeyboardInterrupt:
-        interrupted = True
-        _halt(shared)
-        for thread in threads:
-            thread.join()
-    if shared.failures:
-        raise shared.failures[0]
-    interrupted = interrupted or stop.is_set()
-    finished = clock()
-    return recorder.finish(
-        shared.started_ns or finished, finished, cpu_seconds() - cpu_before, interrupted
-    )
+            thread.start()
+        interrupted = False
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.1)
+        except KeyboardInterrupt:
+            interrupted = True
+            self.stop.set()
+            if tickets is not None:
+                tickets.stop()
+            for thread in threads:
+                thread.join()
+        if failures:
+            raise failures[0]
+        return interrupted or self.stop.is_set()
 
-
-def _halt(shared: _Shared) -> None:
-    shared.stop.set()
-    for barrier in shared.barriers:
-        barrier.abort()  # threads still waiting give up (BrokenBarrierError)
-    with shared.lock:
-        if shared.tickets is not None:
-            shared.tickets.stop()
-
-
-def _worker(
-    index: int,
-    open_client: Callable[[int], BlockingClient],
-    shared: _Shared,
-    opened: threading.Barrier,
-    warmed: threading.Barrier,
-    clock: Clock,
-) -> None:
-    client: BlockingClient | None = None
-    try:
-        client = open_client(index)
-    except BaseException as exc:  # reported by run_threads, in the calling thread
-        with shared.lock:
-            shared.failures.append(exc)
-    try:
-        opened.wait()
-        if shared.failures or client is None:
-            warmed.wait()
-            return
-        _warm_up(client, shared)
-        warmed.wait()
-        _measure(client, shared, clock)
-    except threading.BrokenBarrierError:
-        return  # another thread failed or the run was interrupted
-    except BaseException as exc:
-        with shared.lock:
-            shared.failures.append(exc)
-        _halt(shared)
-    finally:
-        if client is not None:
-            client.close()
-
-
-def _warm_up(client: BlockingClient, shared: _Shared) -> None:
-    while not shared.stop.is_set():
-        with shared.lock:
-            if shared.warmup_left <= 0:
-                return
-            shared.warmup_left -= 1
-        client.run_once()
-
-
-def _measure(client: BlockingClient, shared: _Shared, clock: Clock) -> None:
-    tickets, recorder, stop, lock = shared.tickets, shared.recorder, shared.stop, shared.lock
-    assert tickets is not None
-    while True:
-        with lock:
-            scheduled = tickets.take(clock())
-        if scheduled is None:
-            return
-        if scheduled != CLOSED:
-            delay = scheduled - clock()
-            if delay > 0 and stop.wait(delay / 1e9):
-                return
-        sent = clock()
-        outcome = client.run_once()
-        done = clock()
-        start = sent if scheduled == CLOSED else scheduled
-        nbytes = int(outcome.metrics.get("bytes", 0))
-        with lock:
-            if outcome.failed:
-                recorder.fail(start, sent, done, outcome_error(outcome), 0, nbytes)
-            else:
-                recorder.ok(start, sent, done, 0, nbytes)
+    def close(self) -> None:
+        for clients in self.clients[1:]:
+            for client in clients:
+                client.close()
+        for target in self._opened:
+            target.close()
+        self.clients, self._opened = [], []
