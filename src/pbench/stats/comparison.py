@@ -207,11 +207,35 @@ def compare_samples(
     _check_options(alpha, threshold, resamples, statistic)
     _check_sample(reference, reference_name)
     _check_sample(candidate, name)
-    confidence = 1.0 - alpha
     ratios = contrast_replicates(
         reference, candidate, ("median", "mean"), "ratio", resamples=resamples, seed=seed
     )
     p_value = mann_whitney_p(reference, candidate)
+    return _judged(
+        reference, candidate, ratios, p_value, name=name, reference_name=reference_name,
+        alpha=alpha, threshold=threshold, resamples=resamples, seed=seed,
+        statistic=statistic, unit=unit, paired=False,
+    )  # fmt: skip
+
+
+def _judged(
+    reference: Sequence[float],
+    candidate: Sequence[float],
+    ratios: Mapping[str, Any],
+    p_value: float,
+    *,
+    name: str,
+    reference_name: str,
+    alpha: float,
+    threshold: float,
+    resamples: int,
+    seed: int,
+    statistic: str,
+    unit: str,
+    paired: bool,
+) -> Comparison:
+    """The comparison of two samples from their ratio replicates and p-value."""
+    confidence = 1.0 - alpha
     comparison = Comparison(
         name=name,
         reference=reference_name,
@@ -231,6 +255,7 @@ def compare_samples(
         resamples=resamples,
         seed=seed,
         unit=unit,
+        paired=paired,
     )
     return _decide(comparison)
 
@@ -279,31 +304,13 @@ def compare_paired(
     cand = [candidate[k] for k in rounds]
     _check_sample(ref, reference_name)
     _check_sample(cand, name)
-    confidence = 1.0 - alpha
     ratios = paired_ratio_replicates(ref, cand, resamples, np.random.default_rng(seed))
     p_value = signed_rank_p([c - r for r, c in zip(ref, cand, strict=True)])
-    comparison = Comparison(
-        name=name,
-        reference=reference_name,
-        ratio_median=_point_ratio(ref, cand, "median"),
-        ratio_median_ci=percentile_interval(ratios["median"], confidence),
-        ratio_mean=_point_ratio(ref, cand, "mean"),
-        ratio_mean_ci=percentile_interval(ratios["mean"], confidence),
-        p_value=p_value,
-        p_adjusted=p_value,
-        verdict="inconclusive",
-        statistic="mean" if statistic == "mean" else "median",
-        threshold=threshold,
-        alpha=alpha,
-        n_reference=len(ref),
-        n_candidate=len(cand),
-        advice=None,
-        resamples=resamples,
-        seed=seed,
-        unit=unit,
+    return _judged(
+        ref, cand, ratios, p_value, name=name, reference_name=reference_name, alpha=alpha,
+        threshold=threshold, resamples=resamples, seed=seed, statistic=statistic, unit=unit,
         paired=True,
-    )
-    return _decide(comparison)
+    )  # fmt: skip
 
 
 def compare_many(
