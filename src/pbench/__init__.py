@@ -24,7 +24,7 @@ down it too (a layers contract in ``pyproject.toml``, checked by
     export/       files for machines: json, csv, markdown, compare; atomic writes
     report/       text for people: terminal, compare table, load figures, units
     results/      the result file: schema version, read, pairing, metadata, redaction
-    models.py     plain data: outcomes, measurements, plans, results, the run report
+    models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: summary, resampling, comparison, verdict, hierarchy, gate,
                   advice
     errors.py     errors that own their exit code

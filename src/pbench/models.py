@@ -233,7 +233,7 @@ TimeUnit = Literal["second", "millisecond", "microsecond", "nanosecond"]
 
 
 @dataclass(frozen=True)
-class RunReport:
+class RunResults:
     """Everything an exporter or report needs about one pbench invocation.
 
     ``warnings`` maps a benchmark name to its warnings (actionable text, see

@@ -1,4 +1,4 @@
-"""A fixed, hand-made RunReport that exercises every corner the exporters handle."""
+"""A fixed, hand-made RunResults that exercises every corner the exporters handle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pbench.models import BenchmarkResult, Measurement, RunReport
+from pbench.models import BenchmarkResult, Measurement, RunResults
 from pbench.stats.summary import Interval, Summary
 
 FIXED_METADATA: dict[str, Any] = {
@@ -93,7 +93,7 @@ def http_summary() -> Summary:
     )
 
 
-def build_report() -> RunReport:
+def build_results() -> RunResults:
     fast = BenchmarkResult(
         name="sleep 0.1",
         command="sleep 0.1",
@@ -156,7 +156,7 @@ def build_report() -> RunReport:
         info={},
         stop_reason="interrupted",
     )
-    return RunReport(
+    return RunResults(
         results=[fast, tricky, scanned, http, partial, empty],
         metadata=FIXED_METADATA,
         reference="sleep 0.1",
@@ -166,8 +166,8 @@ def build_report() -> RunReport:
 
 
 @pytest.fixture
-def report() -> RunReport:
-    return build_report()
+def report() -> RunResults:
+    return build_results()
 
 
 RunsFactory = Any  # the signature of runs(); fixtures cannot carry a better type

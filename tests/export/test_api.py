@@ -10,7 +10,7 @@ import pytest
 
 from pbench.errors import ExitCode, ExportError, UsageError
 from pbench.export import ExportSpec, check_writable, parse_export_spec, render, write_exports
-from pbench.models import RunReport
+from pbench.models import RunResults
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_two_formats_into_one_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_write_exports_writes_files_and_returns_stdout_texts(
-    tmp_path: Path, report: RunReport
+    tmp_path: Path, report: RunResults
 ) -> None:
     specs = [
         ExportSpec("json", str(tmp_path / "out.json")),
@@ -130,17 +130,17 @@ def test_write_exports_writes_files_and_returns_stdout_texts(
 
 
 def test_rewriting_after_each_benchmark_replaces_the_file(
-    tmp_path: Path, report: RunReport
+    tmp_path: Path, report: RunResults
 ) -> None:
     spec = ExportSpec("json", str(tmp_path / "out.json"))
     for done in range(len(report.results) + 1):
-        partial = RunReport(results=report.results[:done], metadata=report.metadata)
+        partial = RunResults(results=report.results[:done], metadata=report.metadata)
         write_exports([spec], partial)
         assert len(json.loads(Path(spec.path).read_text())["results"]) == done
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
-def test_write_exports_writes_what_it_can_then_raises(tmp_path: Path, report: RunReport) -> None:
+def test_write_exports_writes_what_it_can_then_raises(tmp_path: Path, report: RunResults) -> None:
     bad = ExportSpec("csv", str(tmp_path / "missing" / "out.csv"))
     good = ExportSpec("markdown", str(tmp_path / "out.md"))
     with pytest.raises(ExportError) as caught:

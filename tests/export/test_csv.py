@@ -13,14 +13,14 @@ import pytest
 
 from pbench.export import render
 from pbench.export.csv import HYPERFINE_COLUMNS, PBENCH_COLUMNS
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 
 
 def _rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_header_order(report: RunReport) -> None:
+def test_header_order(report: RunResults) -> None:
     header = render("csv", report).splitlines()[0].split(",")
     assert header == [
         *HYPERFINE_COLUMNS,
@@ -31,7 +31,7 @@ def test_header_order(report: RunReport) -> None:
     assert header[:8] == ["command", "mean", "stddev", "median", "user", "system", "min", "max"]
 
 
-def test_values_round_trip_through_a_csv_reader(report: RunReport) -> None:
+def test_values_round_trip_through_a_csv_reader(report: RunResults) -> None:
     rows = _rows(render("csv", report))
     assert [r["name"] for r in rows] == [r.name for r in report.results]
     fast, tricky, scanned, http, partial, empty = rows
@@ -59,7 +59,7 @@ def test_newlines_in_a_command_stay_in_one_record(make_runs: Any) -> None:
         info={},
         measurements=make_runs([1.0]),
     )
-    rows = _rows(render("csv", RunReport(results=[result], metadata={})))
+    rows = _rows(render("csv", RunResults(results=[result], metadata={})))
     assert len(rows) == 1 and rows[0]["command_line"] == "echo a\necho b"
 
 
@@ -67,14 +67,14 @@ def test_nan_is_an_empty_cell(make_runs: Any) -> None:
     result = BenchmarkResult(
         name="bad", command="x", parameters={}, info={}, measurements=make_runs([float("nan"), 1.0])
     )
-    text = render("csv", RunReport(results=[result], metadata={}))
+    text = render("csv", RunResults(results=[result], metadata={}))
     row = _rows(text)[0]
     assert row["mean"] == "" and row["median"] == ""
     assert "nan" not in text.lower() and "inf" not in text.lower()
 
 
 def test_empty_report_has_only_the_header() -> None:
-    text = render("csv", RunReport(results=[], metadata={}))
+    text = render("csv", RunResults(results=[], metadata={}))
     assert text == ",".join([*HYPERFINE_COLUMNS, *PBENCH_COLUMNS]) + "\n"
 
 
@@ -95,5 +95,5 @@ def test_hyperfine_header_is_our_prefix(tmp_path: Path, make_runs: Any) -> None:
         info={},
         measurements=make_runs([0.001, 0.002]),
     )
-    ours = render("csv", RunReport(results=[result], metadata={})).splitlines()[0]
+    ours = render("csv", RunResults(results=[result], metadata={})).splitlines()[0]
     assert ours.startswith(theirs + ",")

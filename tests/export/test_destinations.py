@@ -21,7 +21,7 @@ import pytest
 from pbench.errors import ExportError
 from pbench.export import ExportSpec, check_writable, rewritable, write_exports
 from pbench.export.atomic import destination, probe_writable, write_to
-from pbench.models import RunReport
+from pbench.models import RunResults
 
 ROOT = os.geteuid() == 0
 
@@ -125,7 +125,7 @@ def test_full_device_raises_enospc(full_device: Path) -> None:
     assert caught.value.errno == errno.ENOSPC
 
 
-def test_full_device_is_one_export_error(full_device: Path, report: RunReport) -> None:
+def test_full_device_is_one_export_error(full_device: Path, report: RunResults) -> None:
     spec = ExportSpec("json", str(full_device))
     check_writable([spec])  # /dev/full accepts opening; only writing fails
     with pytest.raises(ExportError) as caught:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pbench.export import ExportFormat, render
-from pbench.models import RunReport
+from pbench.models import RunResults
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 FILES: dict[ExportFormat, str] = {
@@ -25,7 +25,7 @@ FILES: dict[ExportFormat, str] = {
 
 
 @pytest.mark.parametrize("format", list(FILES))
-def test_matches_golden_file(format: ExportFormat, report: RunReport) -> None:
+def test_matches_golden_file(format: ExportFormat, report: RunResults) -> None:
     path = GOLDEN / FILES[format]
     text = render(format, report)
     if os.environ.get("PBENCH_REGEN_GOLDEN") == "1":
@@ -43,6 +43,6 @@ def _normalised(text: str) -> str:
     return _FLOAT.sub(lambda m: f"{float(m[0]):.12g}", text)
 
 
-def test_rendering_is_deterministic(report: RunReport) -> None:
+def test_rendering_is_deterministic(report: RunResults) -> None:
     for format in FILES:
         assert render(format, report) == render(format, report)

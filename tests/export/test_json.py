@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pbench.export import render
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 from pbench.results.schema import SCHEMA_VERSION
 
 HYPERFINE_KEYS = (
@@ -46,7 +46,7 @@ def _result(name: str, runs: Any, **kwargs: Any) -> BenchmarkResult:
     )
 
 
-def test_every_result_has_hyperfine_keys_with_hyperfine_types(report: RunReport) -> None:
+def test_every_result_has_hyperfine_keys_with_hyperfine_types(report: RunResults) -> None:
     doc = _strict_loads(render("json", report))
     assert [r["name"] for r in doc["results"]] == [r.name for r in report.results]
     for entry in doc["results"]:
@@ -63,7 +63,7 @@ def test_every_result_has_hyperfine_keys_with_hyperfine_types(report: RunReport)
         assert all(m is None or isinstance(m, int) for m in entry["memory_usage_byte"])
 
 
-def test_values_of_a_plain_benchmark(report: RunReport) -> None:
+def test_values_of_a_plain_benchmark(report: RunResults) -> None:
     entry = _strict_loads(render("json", report))["results"][0]
     assert entry["times"] == [0.1012, 0.1009, 0.1021, 0.1011, 0.1015]  # execution order
     assert entry["mean"] == pytest.approx(0.10136)
@@ -82,7 +82,7 @@ def test_values_of_a_plain_benchmark(report: RunReport) -> None:
     assert entry["info"] == {"shell": "none"}
 
 
-def test_top_level_shape(report: RunReport) -> None:
+def test_top_level_shape(report: RunResults) -> None:
     doc = _strict_loads(render("json", report))
     assert list(doc) == ["schema_version", "metadata", "reference", "results", "comparisons"]
     assert doc["schema_version"] == SCHEMA_VERSION == 1
@@ -91,7 +91,7 @@ def test_top_level_shape(report: RunReport) -> None:
     assert doc["comparisons"] == [{"name": "GET /", "ratio": 0.004, "ci": [0.0039, None]}]
 
 
-def test_outliers_failures_warnings_and_notes(report: RunReport) -> None:
+def test_outliers_failures_warnings_and_notes(report: RunResults) -> None:
     entry = _strict_loads(render("json", report))["results"][1]
     assert entry["statistics"]["outliers"]["modified_z"] == [3]
     assert entry["statistics"]["outliers"]["tukey"] == [3]
@@ -102,7 +102,7 @@ def test_outliers_failures_warnings_and_notes(report: RunReport) -> None:
     assert entry["notes"] == ["shell spawn time 0.8 ms subtracted"]
 
 
-def test_parameters_are_strings_and_only_present_when_used(report: RunReport) -> None:
+def test_parameters_are_strings_and_only_present_when_used(report: RunResults) -> None:
     results = _strict_loads(render("json", report))["results"]
     with_parameters = {r["name"]: r["parameters"] for r in results if "parameters" in r}
     assert with_parameters == {
@@ -111,7 +111,7 @@ def test_parameters_are_strings_and_only_present_when_used(report: RunReport) ->
     }
 
 
-def test_summary_override_supplies_statistics(report: RunReport) -> None:
+def test_summary_override_supplies_statistics(report: RunResults) -> None:
     entry = _strict_loads(render("json", report))["results"][3]
     # The three sampled times would give mean 0.0004 too, but n, median and max only
     # come from the override.
@@ -127,14 +127,14 @@ def test_summary_override_supplies_statistics(report: RunReport) -> None:
     assert first["wall"] == 0.0004
 
 
-def test_nan_and_infinity_become_null(report: RunReport, make_runs: Any) -> None:
+def test_nan_and_infinity_become_null(report: RunResults, make_runs: Any) -> None:
     text = render("json", report)
     assert "NaN" not in text and "Infinity" not in text
     doc = _strict_loads(text)
     assert doc["results"][3]["info"]["limit"] is None
     assert doc["results"][3]["measurements"][0]["ratio"] is None
 
-    weird = RunReport(
+    weird = RunResults(
         results=[_result("nan", make_runs([math.nan, 0.1, 0.2]))],
         metadata={"load": math.inf},
     )
@@ -144,7 +144,7 @@ def test_nan_and_infinity_become_null(report: RunReport, make_runs: Any) -> None
     assert doc["results"][0]["mean"] is None
 
 
-def test_partial_and_empty_results(report: RunReport) -> None:
+def test_partial_and_empty_results(report: RunResults) -> None:
     results = _strict_loads(render("json", report))["results"]
     partial, empty = results[4], results[5]
     assert partial["stop_reason"] is None
@@ -156,7 +156,7 @@ def test_partial_and_empty_results(report: RunReport) -> None:
 
 
 def test_empty_report_is_valid() -> None:
-    doc = _strict_loads(render("json", RunReport(results=[], metadata={})))
+    doc = _strict_loads(render("json", RunResults(results=[], metadata={})))
     assert doc["results"] == [] and doc["comparisons"] == []
 
 
@@ -164,7 +164,7 @@ def test_other_value_types_are_made_json_safe(make_runs: Any) -> None:
     result = _result("x", make_runs([0.1]))
     result.sections["odd"] = {"path": Path("/tmp/a"), "set": {"b", "a"}, "tuple": (1, 2)}
     result.sections["keys"] = {(1, 2): "tuple key"}
-    doc = _strict_loads(render("json", RunReport(results=[result], metadata={})))
+    doc = _strict_loads(render("json", RunResults(results=[result], metadata={})))
     assert doc["results"][0]["odd"] == {"path": "/tmp/a", "set": ["a", "b"], "tuple": [1, 2]}
     assert doc["results"][0]["keys"] == {"(1, 2)": "tuple key"}
 
@@ -174,7 +174,7 @@ def test_ten_benchmarks_of_a_thousand_runs_render_quickly(make_runs: Any) -> Non
         _result(f"b{i}", make_runs([0.01 + 1e-6 * (j % 97) for j in range(1000)]))
         for i in range(10)
     ]
-    report = RunReport(results=results, metadata={})
+    report = RunResults(results=results, metadata={})
     render("json", report)  # warm caches (t quantiles)
     start = time.perf_counter()
     text = render("json", report)
@@ -194,7 +194,7 @@ def test_reads_like_real_hyperfine_output(tmp_path: Path, make_runs: Any) -> Non
         timeout=60,
     )
     theirs = json.loads(exported.read_text())["results"][0]
-    ours_report = RunReport(
+    ours_report = RunResults(
         results=[
             BenchmarkResult(
                 name="true 1",

@@ -8,7 +8,7 @@ import pytest
 
 from pbench.export import render
 from pbench.export.markdown import code_span
-from pbench.models import BenchmarkResult, RunReport, TimeUnit
+from pbench.models import BenchmarkResult, RunResults, TimeUnit
 
 
 def _result(name: str, times: list[float], make_runs: Any) -> BenchmarkResult:
@@ -17,7 +17,7 @@ def _result(name: str, times: list[float], make_runs: Any) -> BenchmarkResult:
     )
 
 
-def _table(report: RunReport) -> list[list[str]]:
+def _table(report: RunResults) -> list[list[str]]:
     """Cells of each body row (splitting on unescaped pipes, as GitHub does)."""
     lines = render("markdown", report).splitlines()
     rows = []
@@ -48,7 +48,7 @@ def two(make_runs: Any) -> list[BenchmarkResult]:
 
 
 def test_header_and_relative_to_fastest(two: list[BenchmarkResult]) -> None:
-    text = render("markdown", RunReport(results=list(reversed(two)), metadata={}))
+    text = render("markdown", RunResults(results=list(reversed(two)), metadata={}))
     lines = text.splitlines()
     assert lines[0] == "| Command | Mean [ms] | Median [ms] | Min [ms] | Max [ms] | Relative |"
     assert lines[1] == "|:---|---:|---:|---:|---:|---:|"
@@ -58,7 +58,7 @@ def test_header_and_relative_to_fastest(two: list[BenchmarkResult]) -> None:
 
 
 def test_relative_to_the_reference(two: list[BenchmarkResult]) -> None:
-    rows = _table(RunReport(results=two, metadata={}, reference="slow"))
+    rows = _table(RunResults(results=two, metadata={}, reference="slow"))
     assert [r[-1] for r in rows] == ["0.67 ± 0.08", "1.00"]
 
 
@@ -66,16 +66,16 @@ def test_unknown_or_empty_reference_falls_back_to_fastest(
     two: list[BenchmarkResult], make_runs: Any
 ) -> None:
     empty = BenchmarkResult(name="empty", command="e", parameters={}, info={})
-    rows = _table(RunReport(results=[*two, empty], metadata={}, reference="empty"))
+    rows = _table(RunResults(results=[*two, empty], metadata={}, reference="empty"))
     assert [r[-1] for r in rows] == ["1.00", "1.50 ± 0.18", "n/a"]
     assert rows[2][1:] == ["n/a"] * 5
-    rows = _table(RunReport(results=two, metadata={}, reference="no such name"))
+    rows = _table(RunResults(results=two, metadata={}, reference="no such name"))
     assert [r[-1] for r in rows] == ["1.00", "1.50 ± 0.18"]
 
 
 def test_single_run_has_no_spread(make_runs: Any, two: list[BenchmarkResult]) -> None:
     one = _result("once", [0.2], make_runs)
-    rows = _table(RunReport(results=[two[0], one], metadata={}))
+    rows = _table(RunResults(results=[two[0], one], metadata={}))
     assert rows[1][1] == "200.0"
     assert rows[1][-1] == "2.00"
 
@@ -85,7 +85,7 @@ def test_single_run_has_no_spread(make_runs: Any, two: list[BenchmarkResult]) ->
     [(2.5, "s", "2.500"), (0.0025, "ms", "2.5"), (0.0000025, "µs", "2.5"), (2.5e-9, "ns", "2.5")],
 )
 def test_unit_follows_the_smallest_mean(mean: float, unit: str, cell: str, make_runs: Any) -> None:
-    report = RunReport(
+    report = RunResults(
         results=[
             _result("small", [mean, mean], make_runs),
             _result("large", [mean * 1000, mean * 1000], make_runs),
@@ -104,14 +104,14 @@ def test_unit_follows_the_smallest_mean(mean: float, unit: str, cell: str, make_
 def test_time_unit_can_be_forced(
     unit: TimeUnit, header: str, cell: str, two: list[BenchmarkResult]
 ) -> None:
-    lines = render("markdown", RunReport(results=two, metadata={}, time_unit=unit)).splitlines()
+    lines = render("markdown", RunResults(results=two, metadata={}, time_unit=unit)).splitlines()
     assert f"Mean [{header}]" in lines[0]
-    assert _table(RunReport(results=two, metadata={}, time_unit=unit))[0][2] == cell
+    assert _table(RunResults(results=two, metadata={}, time_unit=unit))[0][2] == cell
 
 
 def test_user_text_cannot_break_the_table(make_runs: Any) -> None:
     names = ["a | b", "echo `date`", "``", "line\nbreak", "back\\|slash", " padded "]
-    report = RunReport(results=[_result(n, [0.1, 0.1], make_runs) for n in names], metadata={})
+    report = RunResults(results=[_result(n, [0.1, 0.1], make_runs) for n in names], metadata={})
     rows = _table(report)
     assert all(len(row) == 6 for row in rows)
     assert render("markdown", report).count("\n") == 2 + len(names)
@@ -135,5 +135,5 @@ def test_code_span(text: str, span: str) -> None:
 
 
 def test_empty_report_is_just_the_header() -> None:
-    text = render("markdown", RunReport(results=[], metadata={}))
+    text = render("markdown", RunResults(results=[], metadata={}))
     assert text.count("\n") == 2 and "Mean [s]" in text

@@ -10,12 +10,12 @@ import pytest
 
 from pbench.export import FORMATS, ExportFormat, render
 from pbench.export.memo import ResultMemo, revision
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 
 from .conftest import runs
 
 
-def test_memoised_render_equals_a_fresh_one(report: RunReport) -> None:
+def test_memoised_render_equals_a_fresh_one(report: RunResults) -> None:
     memo = ResultMemo()
     for _ in range(2):  # first computed, then reused
         memo.refresh(report.results)
@@ -69,7 +69,7 @@ def test_every_kind_of_growth_is_a_new_revision(
     assert revision(result) != before
 
 
-def test_a_result_growing_run_by_run_renders_like_a_fresh_one(report: RunReport) -> None:
+def test_a_result_growing_run_by_run_renders_like_a_fresh_one(report: RunResults) -> None:
     """As in a checkpoint of an interleaved run: benchmarks grow between rewrites."""
     growing = [
         dataclasses.replace(r, measurements=[], stop_reason=None, notes=[], sections={})

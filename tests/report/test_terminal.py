@@ -8,7 +8,7 @@ from typing import Any
 from pbench.models import BenchmarkResult, Measurement
 from pbench.report.load import load_lines
 from pbench.report.terminal import Style, printable, render_report, render_result
-from pbench.run.session import build_report
+from pbench.run.session import build_results
 from pbench.run.warnings import warnings_for
 from pbench.stats.summary import summarize
 
@@ -32,7 +32,7 @@ def _result(name: str, measurements: list[Measurement], **kw: Any) -> BenchmarkR
 
 
 def _render(*results: BenchmarkResult) -> str:
-    report = build_report(list(results), {}, reference=None, time_unit=None, compare=False)
+    report = build_results(list(results), {}, reference=None, time_unit=None, compare=False)
     return render_report(report, PLAIN)
 
 
@@ -83,7 +83,7 @@ def test_load_findings_are_warnings_in_the_terminal_and_the_report() -> None:
         "client_cpu": {"cpu_s": 1.0, "cores": 0.1, "per_worker": 0.1}, "warnings": [behind],
     }  # fmt: skip
     result = _result("GET /", [_m(4.8, 0)], stop_reason="time", sections={"load": section})
-    report = build_report([result], {}, reference=None, time_unit=None, compare=False)
+    report = build_results([result], {}, reference=None, time_unit=None, compare=False)
     assert report.warnings["GET /"] == [behind]
     assert f"Warning: {behind}" in render_report(report, PLAIN)
 

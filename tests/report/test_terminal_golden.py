@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from export.conftest import FIXED_METADATA, runs
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 from pbench.report.terminal import Style, render_report
-from pbench.run.session import build_report
+from pbench.run.session import build_results
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "terminal.txt"
 PLAIN = Style(color=False)
@@ -84,8 +84,8 @@ def fixed_results() -> list[BenchmarkResult]:
     return [fast, noisy, wide, http, failed, skipped]
 
 
-def fixed_report() -> RunReport:
-    return build_report(
+def fixed_report() -> RunResults:
+    return build_results(
         fixed_results(), FIXED_METADATA, reference="sleep 0.1", time_unit=None, compare=True,
         seed=1,
     )  # fmt: skip

@@ -10,7 +10,7 @@ from pbench.errors import BenchmarkFailed, HookFailed
 from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Outcome, Precision, RunPlan
 from pbench.report.terminal import Style, render_report
 from pbench.run.runner import Runner
-from pbench.run.session import build_report
+from pbench.run.session import build_results
 
 
 class FakeClock:
@@ -75,7 +75,7 @@ def test_two_to_one_ratio_is_reported_exactly() -> None:
     plan = RunPlan([spec("fast", fast), spec("slow", slow)], min_runs=10, max_runs=10, seed=1)
     results = Runner(plan, clock=clock).run()
     assert [r.times for r in results] == [[0.001] * 10, [0.002] * 10]
-    report = build_report(results, {}, reference=None, time_unit=None, compare=True)
+    report = build_results(results, {}, reference=None, time_unit=None, compare=True)
     text = render_report(report, Style(color=False))
     assert "'fast' ran\n    2.00 ± 0.00 times faster than 'slow'" in text
     assert "Time (mean ± σ):" in text and "1.000 ms" in text
@@ -88,7 +88,7 @@ def test_reference_slower_than_other_says_slower() -> None:
     b = FakeTarget(clock, [1_500_000], log, "b")
     plan = RunPlan([spec("a", a), spec("b", b)], min_runs=5, max_runs=5, seed=1)
     results = Runner(plan, clock=clock).run()
-    report = build_report(results, {}, reference="a", time_unit=None, compare=False)
+    report = build_results(results, {}, reference="a", time_unit=None, compare=False)
     text = render_report(report, Style(color=False))
     assert "'a' ran\n    2.00 ± 0.00 times slower than 'b'" in text
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from pbench.models import BenchmarkResult, Measurement
-from pbench.run.session import build_report
+from pbench.run.session import build_results
 from pbench.run.warnings import warnings_for
 from pbench.stats.advice import remedies_for
 from pbench.stats.comparison import Comparison, verdict_for
@@ -89,7 +89,7 @@ def _inconclusive_pair(info: dict[str, Any], **kw: Any) -> list[BenchmarkResult]
 
 
 def _advice(results: list[BenchmarkResult]) -> str:
-    report = build_report(results, {}, reference="a", time_unit=None, compare=True)
+    report = build_results(results, {}, reference="a", time_unit=None, compare=True)
     (c,) = report.comparisons
     assert c.verdict == "inconclusive" and c.advice is not None
     return str(c.advice)

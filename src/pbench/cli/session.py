@@ -12,9 +12,9 @@ import click
 from pbench.cli.common import Display, ProgressBar
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
-from pbench.run.session import build_report, load_outcome
+from pbench.run.session import build_results, load_outcome
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -48,14 +48,14 @@ def export_specs(
 
 
 def write_all(
-    specs: Sequence[ExportSpec], report: RunReport, memo: ResultMemo | None = None
+    specs: Sequence[ExportSpec], run_results: RunResults, memo: ResultMemo | None = None
 ) -> None:
     """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
     if not specs:
         return
     from pbench.export import write_exports
 
-    for text in write_exports(specs, report, memo):
+    for text in write_exports(specs, run_results, memo):
         click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -114,7 +114,7 @@ class Session:
         results, self._pending = self._pending, None
         started = time.monotonic()
         self._memo.refresh(results)
-        report = build_report(
+        run_results = build_results(
             results,
             self.metadata,
             reference=self.reference,
@@ -122,7 +122,7 @@ class Session:
             compare=False,
             memo=self._memo,
         )
-        write_all(self._files, report, self._memo)
+        write_all(self._files, run_results, self._memo)
         finished = time.monotonic()
         if self._checkpoints:  # the first one pays once: imports, every result new
             self._next_checkpoint = finished + (finished - started) * (1 / CHECKPOINT_SHARE - 1)
@@ -166,7 +166,7 @@ class Session:
         from pbench.report.terminal import Style, render_report
 
         options = self.options
-        report = build_report(
+        run_results = build_results(
             results,
             self.metadata,
             reference=self.reference,
@@ -179,11 +179,11 @@ class Session:
         self._pending = None  # the final export replaces any waiting checkpoint
         if not self.display.quiet and results:
             click.echo(
-                render_report(report, Style(color=self.display.color), options.sort),
+                render_report(run_results, Style(color=self.display.color), options.sort),
                 color=self.display.color,
                 err=self.to_stdout,
             )
-        write_all(self.specs, report)
+        write_all(self.specs, run_results)
         if failure is not None:
             click.echo(failure.render(), err=True)
         if status == ExitCode.INTERRUPTED:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, get_args
 
 from pbench.errors import ExportError, UsageError
 from pbench.export.atomic import destination, probe_writable, write_atomic, write_stream
-from pbench.models import RunReport
+from pbench.models import RunResults
 
 if TYPE_CHECKING:
     from pbench.export.memo import ResultMemo
@@ -75,16 +75,16 @@ def parse_export_spec(format: str | None, path: str) -> ExportSpec:
     return ExportSpec(by_extension, path)
 
 
-def render(format: ExportFormat, report: RunReport, memo: ResultMemo | None = None) -> str:
+def render(format: ExportFormat, results: RunResults, memo: ResultMemo | None = None) -> str:
     """The export's text. Pure; accepts partial results. With ``memo`` (checkpoints),
     the text of each result is reused while the result is unchanged."""
-    return _renderer(format)(report, memo)
+    return _renderer(format)(results, memo)
 
 
 class Exporter(Protocol):
-    """One export format: a pure function from a run report to text."""
+    """One export format: a pure function from RunResults to text."""
 
-    def __call__(self, report: RunReport, memo: ResultMemo | None = None) -> str: ...
+    def __call__(self, results: RunResults, memo: ResultMemo | None = None) -> str: ...
 
 
 # The registry: format -> the module whose ``render`` is its :class:`Exporter`, imported
@@ -142,7 +142,7 @@ def rewritable(specs: Sequence[ExportSpec]) -> list[ExportSpec]:
 
 
 def write_exports(
-    specs: Sequence[ExportSpec], report: RunReport, memo: ResultMemo | None = None
+    specs: Sequence[ExportSpec], results: RunResults, memo: ResultMemo | None = None
 ) -> list[str]:
     """Write every export; return the texts of ``-`` exports, in order.
 
@@ -161,7 +161,7 @@ def write_exports(
             target = None if spec.to_stdout else destination(spec.path)
             text = texts.get(spec.format)
             if text is None:
-                text = texts[spec.format] = render(spec.format, report, memo)
+                text = texts[spec.format] = render(spec.format, results, memo)
             if target is None:
                 to_print.append(text)
             elif target.stream:

@@ -13,7 +13,7 @@ from functools import partial
 
 from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
 from pbench.export.memo import ResultMemo, memoised
-from pbench.models import BenchmarkResult, RunReport
+from pbench.models import BenchmarkResult, RunResults
 from pbench.stats.summary import Summary
 
 HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
@@ -41,23 +41,23 @@ PBENCH_COLUMNS = (
 Cell = str | int | float | None
 
 
-def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     """The CSV text; with ``memo``, each row's text is reused while its result is unchanged."""
-    parameter_names = _parameter_names(report.results)
+    parameter_names = _parameter_names(results.results)
     columns = (
         *HYPERFINE_COLUMNS,
         *(f"parameter_{name}" for name in parameter_names),
         *PBENCH_COLUMNS,
     )
     lines = [_line(columns)]
-    for result in report.results:
-        make = partial(_result_line, columns, result, report)
+    for result in results.results:
+        make = partial(_result_line, columns, result, results)
         lines.append(memoised(memo, result, ("csv", columns), make))
     return "".join(lines)
 
 
-def _result_line(columns: tuple[str, ...], result: BenchmarkResult, report: RunReport) -> str:
-    row = _row(result, report.summary(result))
+def _result_line(columns: tuple[str, ...], result: BenchmarkResult, results: RunResults) -> str:
+    row = _row(result, results.summary(result))
     return _line([_cell(row.get(column)) for column in columns])
 
 

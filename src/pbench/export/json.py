@@ -18,7 +18,7 @@ from typing import Any
 from pbench.export.figures import mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, Measurement, RunReport
+from pbench.models import BenchmarkResult, Measurement, RunResults
 from pbench.results.schema import SCHEMA_VERSION
 from pbench.stats.summary import Summary
 
@@ -26,35 +26,35 @@ _HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
 _RESULT_LEVEL = 2  # document → "results" list → one result
 
 
-def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+def render(run_results: RunResults, memo: ResultMemo | None = None) -> str:
     """The JSON text; with ``memo``, each result's text is reused while it is unchanged."""
     if memo is None:
-        return dumps(document(report))
+        return dumps(document(run_results))
 
     def text_of(result: BenchmarkResult) -> str:
-        return pretty(_entry(report, result), _RESULT_LEVEL)
+        return pretty(_entry(run_results, result), _RESULT_LEVEL)
 
-    results = [Rendered(memo.get(r, "json", partial(text_of, r))) for r in report.results]
-    return dumps(_document(report, results))
+    results = [Rendered(memo.get(r, "json", partial(text_of, r))) for r in run_results.results]
+    return dumps(_document(run_results, results))
 
 
-def document(report: RunReport) -> dict[str, Any]:
+def document(run_results: RunResults) -> dict[str, Any]:
     """The export as plain Python data (serialised by :func:`render`)."""
-    return _document(report, [_entry(report, r) for r in report.results])
+    return _document(run_results, [_entry(run_results, r) for r in run_results.results])
 
 
-def _document(report: RunReport, results: list[Any]) -> dict[str, Any]:
+def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "metadata": report.metadata,
-        "reference": report.reference,
+        "metadata": run_results.metadata,
+        "reference": run_results.reference,
         "results": results,
-        "comparisons": [c.as_dict() for c in report.comparisons],
+        "comparisons": [c.as_dict() for c in run_results.comparisons],
     }
 
 
-def _entry(report: RunReport, result: BenchmarkResult) -> dict[str, Any]:
-    return _result(result, report.summary(result), report.warnings.get(result.name, ()))
+def _entry(run_results: RunResults, result: BenchmarkResult) -> dict[str, Any]:
+    return _result(result, run_results.summary(result), run_results.warnings.get(result.name, ()))
 
 
 def _result(

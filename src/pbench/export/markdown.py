@@ -19,7 +19,7 @@ from functools import partial
 
 from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.memo import ResultMemo, memoised
-from pbench.models import BenchmarkResult, RunReport, TimeUnit
+from pbench.models import BenchmarkResult, RunResults, TimeUnit
 from pbench.report.units import SYMBOL, common_unit, format_in
 from pbench.stats.summary import Summary
 
@@ -36,19 +36,21 @@ class _Row:
     max: float | None
 
 
-def render(report: RunReport, memo: ResultMemo | None = None) -> str:
+def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     """The Markdown table; with ``memo``, each row is reused while its result, the unit
     and the reference row are unchanged."""
-    rows = [memoised(memo, r, "markdown row", partial(_row_of, r, report)) for r in report.results]
-    unit = common_unit((r.mean for r in rows if r.mean is not None), report.time_unit)
+    rows = [
+        memoised(memo, r, "markdown row", partial(_row_of, r, results)) for r in results.results
+    ]
+    unit = common_unit((r.mean for r in rows if r.mean is not None), results.time_unit)
     symbol = SYMBOL[unit]
     lines = [
         f"| Command | Mean [{symbol}] | Median [{symbol}] | Min [{symbol}] "
         f"| Max [{symbol}] | Relative |\n",
         "|:---|---:|---:|---:|---:|---:|\n",
     ]
-    reference = _reference_row(rows, report.reference)
-    for result, row in zip(report.results, rows, strict=True):
+    reference = _reference_row(rows, results.reference)
+    for result, row in zip(results.results, rows, strict=True):
         make = partial(_line, row, reference, unit)
         lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
     return "".join(lines)
@@ -66,8 +68,8 @@ def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
     return "| " + " | ".join(cells) + " |\n"
 
 
-def _row_of(result: BenchmarkResult, report: RunReport) -> _Row:
-    summary: Summary | None = report.summary(result)
+def _row_of(result: BenchmarkResult, results: RunResults) -> _Row:
+    summary: Summary | None = results.summary(result)
     if summary is None:
         return _Row(result.name, None, None, None, None, None)
     return _Row(

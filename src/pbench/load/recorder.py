@@ -60,7 +60,7 @@ class LoadRun:
     cpu_s: float
     workers: int = 1
     interrupted: bool = False
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = field(default_factory=tuple)  # shown with the load figures
     # Requests still in flight at a hard time limit, abandoned: neither a latency nor
     # an error (the server may yet have answered them).
     unfinished: int = 0
@@ -181,7 +181,7 @@ class Recorder:
         finished_ns: int,
         cpu_s: float,
         interrupted: bool = False,
-        notes: Sequence[str] = (),
+        warnings: Sequence[str] = (),
         unfinished: int = 0,
     ) -> LoadRun:
         """Fold what is left and freeze the run."""
@@ -205,7 +205,7 @@ class Recorder:
             finished_ns=finished_ns,
             cpu_s=cpu_s,
             interrupted=interrupted,
-            notes=tuple(notes),
+            warnings=tuple(warnings),
             unfinished=unfinished,
         )
 
@@ -250,9 +250,9 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         parts.append(rows)
     sample = np.concatenate(parts) if parts else np.zeros((0, FIELDS), dtype=np.int64)
     sample = sample[np.argsort(sample[:, 1], kind="stable")]
-    notes: list[str] = []
+    warnings: list[str] = []
     for run in runs:
-        notes.extend(note for note in run.notes if note not in notes)
+        warnings.extend(w for w in run.warnings if w not in warnings)
     return LoadRun(
         latency=latency,
         service=service,
@@ -269,7 +269,7 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         cpu_s=sum(run.cpu_s for run in runs),
         workers=sum(run.workers for run in runs),
         interrupted=any(run.interrupted for run in runs),
-        notes=tuple(notes),
+        warnings=tuple(warnings),
         unfinished=sum(run.unfinished for run in runs),
     )
 

@@ -134,7 +134,7 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
     if run.open_loop:
         section["service"] = latency_figures(run.service)
         section["wait"] = latency_figures(run.wait)
-    warnings = list(run.notes)
+    warnings = list(run.warnings)
     if per_worker >= CLIENT_BOUND_SHARE and run.requests:
         warnings.append(
             f"pbench used {per_worker:.0%} of a core per worker: the client, not the target,"

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.models import BenchmarkResult, RunReport, TimeUnit
+from pbench.models import BenchmarkResult, RunResults, TimeUnit
 from pbench.report.units import format_bytes, format_times, unit_for
 from pbench.stats.summary import Summary
 
@@ -292,15 +292,15 @@ def _verdict_text(comparison: Any, name: str, reference: str) -> str:
     return text
 
 
-def render_report(report: RunReport, style: Style = PLAIN, sort: str = "auto") -> str:
+def render_report(run_results: RunResults, style: Style = PLAIN, sort: str = "auto") -> str:
     """The terminal text for a finished run: blocks, then the summary."""
-    summaries = {r.name: report.summary(r) for r in report.results}
+    summaries = {r.name: run_results.summary(r) for r in run_results.results}
 
     def mean(result: BenchmarkResult) -> float:
         summary = summaries[result.name]
         return math.inf if summary is None else summary.mean
 
-    results = list(report.results)
+    results = list(run_results.results)
     if sort == "mean-time":
         results.sort(key=mean)
     failed = next((r.name for r in results if r.stop_reason == "failed"), None)
@@ -309,8 +309,8 @@ def render_report(report: RunReport, style: Style = PLAIN, sort: str = "auto") -
             i + 1,
             r,
             summaries[r.name],
-            report.warnings.get(r.name, ()),
-            report.time_unit,
+            run_results.warnings.get(r.name, ()),
+            run_results.time_unit,
             style,
             failed,
         )
@@ -323,9 +323,9 @@ def render_report(report: RunReport, style: Style = PLAIN, sort: str = "auto") -
         for r in results
         if (s := summaries[r.name]) is not None and r.stop_reason != "failed"
     }
-    if report.reference in measured and len(measured) > 1:
-        ref, ref_summary = measured[report.reference]
-        comparisons = {c.name: c for c in report.comparisons}
+    if run_results.reference in measured and len(measured) > 1:
+        ref, ref_summary = measured[run_results.reference]
+        comparisons = {c.name: c for c in run_results.comparisons}
         others = [pair for name, pair in measured.items() if name != ref.name]
         if sort != "command":
             others.sort(key=lambda pair: pair[1].mean)

@@ -1,4 +1,4 @@
-"""From finished results to a run report, without click: summaries, warnings and
+"""From finished results to RunResults, without click: summaries, warnings and
 comparisons (with advice that names only the flags of the subcommand that measured),
 and what a failed load run's error says."""
 
@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, RunReport, TimeUnit, summary_of
+from pbench.models import BenchmarkResult, RunResults, TimeUnit, summary_of
 from pbench.run.warnings import warnings_for
 
 if TYPE_CHECKING:
     from pbench.stats.comparison import Comparison
 
 
-def build_report(
+def build_results(
     results: Sequence[BenchmarkResult],
     metadata: dict[str, Any],
     *,
@@ -29,7 +29,7 @@ def build_report(
     threshold: float = 0.01,
     seed: int | None = None,
     memo: ResultMemo | None = None,
-) -> RunReport:
+) -> RunResults:
     """Warnings and (optionally, since bootstraps cost time) comparisons for ``results``.
 
     With ``memo`` (checkpoints), summaries and warnings of unchanged results are reused.
@@ -68,7 +68,7 @@ def build_report(
                 )
             ]
             comparisons = _fitting_advice(comparisons, by_name)
-    return RunReport(
+    return RunResults(
         summaries=summaries,
         results=list(results),
         metadata=metadata,

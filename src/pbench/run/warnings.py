@@ -1,5 +1,5 @@
 """Warnings about a finished benchmark, each with advice on what to do about it: the
-``warnings`` of the run report, the JSON export and the terminal (one name for one idea)."""
+``warnings`` of RunResults, the JSON export and the terminal (one name for one idea)."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def test_refused_and_dns_failures(server: HttpTestServer, monkeypatch: pytest.Mo
     monkeypatch.setattr(socket, "getaddrinfo", resolve)
     run = run_http(HttpRequestSpec("http://no-such-host.invalid/"), LoadPlan(runs=4))
     assert run.errors == {"dns": 1}
-    assert "no-such-host.invalid" in run.notes[0]
+    assert "no-such-host.invalid" in run.warnings[0]
 
 
 def test_open_loop_shows_a_known_stall_in_the_high_percentiles(server: HttpTestServer) -> None:

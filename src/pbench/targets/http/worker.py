@@ -322,7 +322,7 @@ class HttpWorker:
         if origin.unresolved is not None:
             t = now()
             recorder.fail(t, t, t, "dns")
-            return recorder.finish(t, t, cpu_seconds() - cpu_before, notes=[origin.unresolved])
+            return recorder.finish(t, t, cpu_seconds() - cpu_before, warnings=[origin.unresolved])
         delay = start_ns - now()
         if delay > 0:
             await asyncio.sleep(delay / 1e9)
