@@ -21,14 +21,11 @@ from pbench.stats.hierarchy import side_statistic
 
 
 def render_markdown(result: FileComparison) -> str:
-    from tabulate import tabulate
+    from pbench.export.markdown import cell, table_head, table_row
 
     settings = result.settings
-    table: str = tabulate(
-        [[cell.replace("|", "\\|") for cell in row] for row in rows(result)],
-        headers=headers(result),
-        tablefmt="github",
-        disable_numparse=True,
+    table = table_head([cell(h) for h in headers(result)]) + "".join(
+        table_row([cell(c) for c in row]) for row in rows(result)
     )
     parts = [
         f"## pbench compare: `{result.baseline.path}` → `{result.candidate.path}`",
@@ -37,7 +34,7 @@ def render_markdown(result: FileComparison) -> str:
         f"{1 - settings.alpha:.0%} bootstrap interval; noise threshold "
         f"±{settings.threshold * 100:g}%, alpha {settings.alpha:g}.",
         "",
-        table,
+        table.rstrip("\n"),
     ]
     if any(c.hierarchical for c in result.comparisons):
         parts[3:3] = [

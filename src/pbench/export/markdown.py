@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -45,10 +46,12 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     unit = common_unit((r.mean for r in rows if r.mean is not None), results.time_unit)
     symbol = SYMBOL[unit]
     lines = [
-        f"| Command | Mean [{symbol}] | Median [{symbol}] | Min [{symbol}] "
-        f"| Max [{symbol}] | Relative |\n",
-        "|:---|---:|---:|---:|---:|---:|\n",
-    ]
+        table_head(
+            ["Command", f"Mean [{symbol}]", f"Median [{symbol}]", f"Min [{symbol}]",
+             f"Max [{symbol}]", "Relative"],
+            ":---", "---:",
+        )
+    ]  # fmt: skip
     reference = _reference_row(rows, results.reference)
     for result, row in zip(results.results, rows, strict=True):
         make = partial(_line, row, reference, unit)
@@ -65,7 +68,24 @@ def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
         _time(row.max, unit),
         _relative(row, reference),
     ]
+    return table_row(cells)
+
+
+def table_head(headers: Sequence[str], first: str = ":---", rest: str = "---") -> str:
+    """A GitHub-flavoured Markdown table's header and alignment lines (the one table
+    writer of pbench's Markdown: run exports and ``pbench compare`` alike)."""
+    aligns = [first] + [rest] * (len(headers) - 1)
+    return table_row(headers) + "|" + "|".join(aligns) + "|\n"
+
+
+def table_row(cells: Sequence[str]) -> str:
+    """One table line; cells must already be safe (see :func:`cell`)."""
     return "| " + " | ".join(cells) + " |\n"
+
+
+def cell(text: str) -> str:
+    """Plain text made safe for a table cell: one line, pipes escaped."""
+    return " ".join(text.splitlines()).replace("|", "\\|")
 
 
 def _row_of(result: BenchmarkResult, results: RunResults) -> _Row:
