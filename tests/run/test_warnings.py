@@ -103,12 +103,13 @@ def test_severe_outliers_that_barely_move_the_mean_are_only_labelled() -> None:
     assert "4 of 100 runs are severe outliers" in warnings_for(result(steady))
 
 
-def test_a_slow_first_run_is_not_told_twice() -> None:
+def test_a_slow_first_run_is_told_once_and_only_when_it_moved_the_mean() -> None:
     text = warnings_for(result([1.0] + [0.100, 0.101, 0.099, 0.1005] * 3))
     assert "first run was much slower" in text and "severe outlier" not in text
     assert "it raises the mean by 69% (from 100.1 ms to 169.3 ms)" in text
-    alone = warnings_for(result([1.0] + [0.100, 0.101, 0.099, 0.1005] * 300))  # +0.7%
-    assert "first run was much slower" in alone and "the mean" not in alone
+    # Among 1,200 runs the same first run moves the mean by 0.7%: it changed nothing,
+    # so nothing is said (it stays labelled in the JSON).
+    assert warnings_for(result([1.0] + [0.100, 0.101, 0.099, 0.1005] * 300)) == ""
     with_warmup = warnings_for(result([1.0] + [0.100, 0.101, 0.099, 0.1005] * 3, warmups=1))
     assert "1 of 13 runs is a severe outlier" in with_warmup and "first run" not in with_warmup
 

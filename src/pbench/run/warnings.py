@@ -53,10 +53,12 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
             # Said here, not again among the outliers (hyperfine says one or the other)
             severe.discard(0)
             moved = _moved(mean, sum(times[1:]) / len(rest))
+        else:
+            moved = ""
+        if moved:  # a slow first run among thousands changes nothing: no warning then
             notes.append(
                 f"The first run was much slower than the rest ({times[0] / middle:.1f}x the "
-                "median), probably because caches were cold"
-                + (f"; it {moved}" if moved else "")
+                f"median), probably because caches were cold; it {moved}"
                 + ". Use --warmup to fill them before measuring"
                 + (f", or {remedies.prepare} to clear them before every run." if remedies.prepare
                    else ".")
