@@ -159,6 +159,31 @@ def test_duration_bounds_the_run_even_when_the_server_never_answers(
     assert "Traceback" not in stderr
 
 
+def test_requests_cut_off_by_the_duration_are_counted_and_warned_of_when_many(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.json"
+    # Fast answers: at most one request per connection is cut off, as with wrk: no word.
+    status, stdout, stderr = pbench(
+        "-d", "500ms", "-c", "2", "--style", "basic", "--export-json", str(out),
+        server.base_url + "/fast",
+    )  # fmt: skip
+    assert status == 0, stderr
+    load = json.loads(out.read_text())["results"][0]["load"]
+    assert load["unfinished"] <= 2 and load["requests"] > 100
+    assert "were still in flight" not in stdout
+    # 300 ms answers for 1 s on 3 connections: 3 of about 12 requests are cut off.
+    status, stdout, stderr = pbench(
+        "-d", "1s", "-c", "3", "--slice", "1s", "--style", "basic", "--export-json", str(out),
+        server.base_url + "/slow?ms=300",
+    )  # fmt: skip
+    assert status == 0, stderr
+    load = json.loads(out.read_text())["results"][0]["load"]
+    assert load["unfinished"] == 3
+    assert "3 of 12 requests were still in flight when the time was up" in stdout
+    assert "Unfinished:          3 (in flight when time was up)" in stdout
+
+
 def test_several_urls_are_interleaved_in_slices_or_run_in_a_row(
     server: HttpTestServer, tmp_path: Path
 ) -> None:

@@ -28,6 +28,7 @@ from pbench.stats.summary import (
     with_slices,
 )
 
+UNFINISHED_SHARE = 0.01  # of all requests: above this, abandoned requests are a warning
 CLIENT_BOUND_SHARE = 0.9  # of one core per worker: above this the client is the bottleneck
 EXACT_RANKS_UP_TO = 2000  # beyond, the median CI ranks use the normal approximation
 PERCENTILES = (("p50", 0.5), ("p90", 0.9), ("p95", 0.95), ("p99", 0.99), ("p99_9", 0.999))
@@ -149,10 +150,13 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
                 f" {achieved:.6g} req/s; 1% of requests waited over {late * 1e3:.3g} ms to be"
                 " sent): their latency counts from their scheduled start"
             )
-    if run.unfinished:
+    # Each connection has at most one request in flight when -d is up (wrk drops them
+    # too): worth a word only when they are a noticeable share of the run.
+    if run.unfinished > UNFINISHED_SHARE * (run.requests + run.unfinished):
         warnings.append(
-            f"{run.unfinished} request(s) were still in flight when the time was up and were"
-            " abandoned: they count neither as latencies nor as errors"
+            f"{run.unfinished} of {run.requests + run.unfinished:,} requests were still in"
+            " flight when the time was up and were abandoned: they count neither as"
+            " latencies nor as errors; the slowest answers may be missing (raise -d)"
         )
     section["warnings"] = warnings
     return section

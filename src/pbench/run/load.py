@@ -193,7 +193,8 @@ class LoadRunner:
         if load.runs is not None:
             share = max(1, math.ceil(load.runs / MIN_SLICES))
             runs = max(1, min(share, load.runs - state.requests))
-        return replace(load, runs=runs, duration_s=length, warmup=0)
+        cap = min(load.sample_cap, SLICE_SAMPLE_CAP)
+        return replace(load, runs=runs, duration_s=length, warmup=0, sample_cap=cap)
 
     def _limit(self, state: _State) -> float | None:
         """A slice may not run past the benchmark's remaining time (drains included)."""

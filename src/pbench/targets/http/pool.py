@@ -61,13 +61,11 @@ class HttpPool:
         self._all(("warm", target, requests))
 
     def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun:
+        limit = None if hard_limit_s is None else int(hard_limit_s * 1e9)
         if self._local is not None:
-            start = now()
-            hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
-            return self._local.run_slice(target, plan, start, hard_end)
-        start = now() + START_DELAY_NS
-        hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
-        runs: list[LoadRun] = self._all(("slice", target, plan, start, hard_end))
+            return self._local.run_slice(target, plan, None, limit)
+        start = now() + START_DELAY_NS  # every worker process starts the slice together
+        runs: list[LoadRun] = self._all(("slice", target, plan, start, limit))
         return merge_runs(runs, plan.sample_cap, plan.seed)
 
     def close(self) -> None:
@@ -131,8 +129,8 @@ def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: A
                 local.warm_up(message[1], share)
                 pipe.send(("ok", None))
             elif kind == "slice":
-                _, target, slice_plan, start, hard_end = message
-                pipe.send(("ok", local.run_slice(target, slice_plan, start, hard_end)))
+                _, target, slice_plan, start, limit = message
+                pipe.send(("ok", local.run_slice(target, slice_plan, start, limit)))
     except (EOFError, OSError):
         pass
     except BaseException as exc:  # reported by the parent, which owns the terminal
