@@ -76,8 +76,17 @@ def test_alpha_and_threshold_defaults_print_as_percentages(invoke: Invoke, subco
     assert "0.05]" not in text and "0.01]" not in text
 
 
-def test_precision_of_without_precision_is_refused(invoke: Invoke) -> None:
-    result = invoke("run", "--precision-of", "mean", "-N", "true")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("run", "-N", "true"),
+        ("sql", "SELECT 1"),
+        ("sql", "-d", "1s", "SELECT 1"),
+        ("http", "http://127.0.0.1:9/"),
+    ],
+)
+def test_precision_of_without_precision_is_refused(invoke: Invoke, args: tuple[str, ...]) -> None:
+    result = invoke(args[0], "--precision-of", "mean", *args[1:])
     assert result.code == 2 and result.out == ""
     assert "--precision-of" in result.err and "--precision was not given" in result.err
     assert "hint: add --precision" in result.err

@@ -145,9 +145,9 @@ def precision_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--precision", type=FRACTION, default=None,
                      help="Run until the 95% CI of the median (over slices) is this narrow, "
                      "e.g. 2%."),
-        click.option("--precision-of", type=click.Choice(["median", "mean"]),
-                     default="median", show_default=True,
-                     help="Statistic --precision applies to."),
+        click.option("--precision-of", type=click.Choice(["median", "mean"]), default=None,
+                     help="Statistic --precision applies to (default: median)."),
         click.option("--max-time", type=DURATION, default=None,
-                     help="Time budget of --precision (load runs: default 60s)."),
+                     help="Time budget of --precision: of the measuring phase (of each "
+                     "benchmark in sequential order; load runs: of the run, default 60s)."),
     )(fn)  # fmt: skip

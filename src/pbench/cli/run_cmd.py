@@ -6,13 +6,14 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import DURATION, FRACTION, flags_from, guarded, resolve_display
+from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
     comparison_options,
     display_options,
     export_options,
     order_option_with,
     parameter_options,
+    precision_options,
     run_count_options,
 )
 from pbench.cli.session import Session, export_specs
@@ -140,25 +141,7 @@ class RunCommand(click.Command):
     "Setups and cleanups that differ between benchmarks ({VAR} in them, or one per command) "
     "need sequential order: pbench then uses it, and says so."
 )
-@click.option(
-    "--precision",
-    type=FRACTION,
-    default=None,
-    help="Run until the 95% CI of the median is this narrow, e.g. 2%.",
-)
-@click.option(
-    "--precision-of",
-    type=click.Choice(["median", "mean"]),
-    default=None,
-    help="Statistic --precision applies to (default: median).",
-)
-@click.option(
-    "--max-time",
-    type=DURATION,
-    default=None,
-    help="Time budget of --precision for the measuring phase (of each benchmark, in "
-    "sequential order).",
-)
+@precision_options
 @click.option("--no-sample", is_flag=True, help="Do not follow the process tree with psutil.")
 @click.option(
     "--sample-interval",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pbench.errors import UsageError
 from pbench.models import Precision
-from pbench.plan.options import CountFlags, HttpFlags, ParameterFlags, SqlFlags
+from pbench.plan.options import CountFlags, HttpFlags, ParameterFlags, PrecisionFlags, SqlFlags
 from pbench.plan.parameters import Parameter, listed, scan
 
 DEFAULT_MIN_RUNS = 10
@@ -81,11 +81,26 @@ def check_unique(names: list[str]) -> None:
         seen.add(name)
 
 
+def precision(options: PrecisionFlags) -> Precision | None:
+    """--precision with --precision-of and its --max-time budget; either of those two
+    without --precision is a usage error."""
+    if options.precision is not None:
+        return Precision(options.precision, options.precision_of or "median", options.max_time)
+    if options.max_time is not None:
+        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    if options.precision_of is not None:
+        raise UsageError(
+            "--precision-of says which statistic --precision applies to, but --precision "
+            "was not given",
+            "add --precision, e.g. --precision 2% --precision-of mean",
+        )
+    return None
+
+
 def load_precision(options: HttpFlags | SqlFlags) -> Precision | None:
-    """--precision of a load run, checked against -r/-d and --max-time."""
-    if options.precision is None:
-        if options.max_time is not None:
-            raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    """--precision of a load run, which replaces -r/-d."""
+    adaptive = precision(options)
+    if adaptive is None:
         return None
     for value, flag in ((options.runs, "-r/--requests"), (options.duration, "-d/--duration")):
         if value is not None:
@@ -93,4 +108,4 @@ def load_precision(options: HttpFlags | SqlFlags) -> Precision | None:
                 f"{flag} fixes how much to measure, --precision adapts it",
                 "give one of them",
             )
-    return Precision(options.precision, options.precision_of or "median", options.max_time)
+    return adaptive

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import random
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
 from pbench.errors import UsageError
-from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, Precision, RunPlan
+from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, RunPlan
 from pbench.plan.options import RunFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import check_unique, parameters, per_benchmark, run_counts
+from pbench.plan.rules import precision as precision_of_flags
 from pbench.plan.values import parse_assignment, parse_exit_codes
 from pbench.targets.command.hooks import CommandHook
 from pbench.targets.command.shell import plan_invocation
@@ -51,7 +52,7 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
         order=order,
         seed=seed,
         ignore_failure=_ignore_failure(options),
-        precision=_precision(options),
+        precision=precision_of_flags(options),
     )
     return plan, reference_name
 
@@ -119,21 +120,6 @@ def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[Be
 
 def _hook_text(hook: Hook | None) -> str | None:
     return hook.command if isinstance(hook, CommandHook) else None
-
-
-def _precision(options: RunFlags) -> Precision | None:
-    if options.precision is not None:
-        of: Literal["median", "mean"] = options.precision_of or "median"
-        return Precision(options.precision, of, options.max_time)
-    if options.max_time is not None:
-        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
-    if options.precision_of is not None:
-        raise UsageError(
-            "--precision-of says which statistic --precision applies to, but --precision "
-            "was not given",
-            "add --precision, e.g. --precision 2% --precision-of mean",
-        )
-    return None
 
 
 @dataclass(frozen=True)

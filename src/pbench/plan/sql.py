@@ -8,7 +8,7 @@ from typing import Any
 
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
-from pbench.models import BenchmarkSpec, Hooks, Precision, RunPlan
+from pbench.models import BenchmarkSpec, Hooks, RunPlan
 from pbench.plan.options import SqlFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import (
@@ -20,6 +20,7 @@ from pbench.plan.rules import (
     runs_or_duration,
 )
 from pbench.plan.rules import parameters as parameters_of
+from pbench.plan.rules import precision as precision_of_flags
 from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
 from pbench.targets.sql.base import SqlOptions, SqlQuery, read_sql
 from pbench.targets.sql.dsn import Dsn, PostgresDsn, parse_dsn
@@ -96,11 +97,7 @@ def plan_from_options(options: SqlFlags) -> SqlPlan:
         reference = match.name
     min_runs, max_runs, min_time = _run_counts(options, load)
     seed = options.seed if options.seed is not None else random.SystemRandom().randrange(2**32)
-    precision = None
-    if load is None and options.precision is not None:
-        precision = Precision(options.precision, options.precision_of or "median", options.max_time)
-    elif load is None and options.max_time is not None:
-        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
+    adaptive = precision_of_flags(options) if load is None else None
     run = RunPlan(
         benchmarks=specs,
         warmup=options.warmup,
@@ -109,7 +106,7 @@ def plan_from_options(options: SqlFlags) -> SqlPlan:
         min_time_s=min_time,
         order=order,
         seed=seed,
-        precision=precision,
+        precision=adaptive,
         slice_s=options.slice_s,
     )
     slices = None

@@ -332,47 +332,25 @@ def compare_many(
     one comparison the p-values are Holm-adjusted (Holm 1979), so the chance of any
     false *slower*/*faster* among them stays at most alpha.
     """
-    if rounds is not None and reference_name in rounds:
-        return adjust_family(
-            [
-                compare_paired(
-                    rounds[reference_name],
-                    by_round,
-                    name=name,
-                    reference_name=reference_name,
-                    alpha=alpha,
-                    threshold=threshold,
-                    resamples=resamples,
-                    seed=seed,
-                    statistic=statistic,
-                    unit=unit,
-                )
-                for name, by_round in rounds.items()
-                if name != reference_name and name in samples
-            ]
-        )
     if reference_name not in samples:
         raise UsageError(
             f"reference '{reference_name}' is not among the benchmarks",
             hint="name one of: " + ", ".join(f"'{n}'" for n in samples),
         )
-    comparisons = [
-        compare_samples(
-            samples[reference_name],
-            values,
-            name=name,
-            reference_name=reference_name,
-            alpha=alpha,
-            threshold=threshold,
-            resamples=resamples,
-            seed=seed,
-            statistic=statistic,
-            unit=unit,
-        )
-        for name, values in samples.items()
-        if name != reference_name
-    ]
-    return adjust_family(comparisons)
+    settings: dict[str, Any] = {
+        "reference_name": reference_name, "alpha": alpha, "threshold": threshold,
+        "resamples": resamples, "seed": seed, "statistic": statistic, "unit": unit,
+    }  # fmt: skip
+    paired = rounds is not None and reference_name in rounds
+
+    def one(name: str, values: Sequence[float]) -> Comparison:
+        if paired and rounds is not None and name in rounds:
+            return compare_paired(rounds[reference_name], rounds[name], name=name, **settings)
+        return compare_samples(samples[reference_name], values, name=name, **settings)
+
+    return adjust_family(
+        [one(name, values) for name, values in samples.items() if name != reference_name]
+    )
 
 
 def compare_runs(
