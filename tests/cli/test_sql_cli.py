@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -15,7 +14,7 @@ import psycopg
 import pytest
 
 from pgserver import TEST_PASSWORD, PostgresServer
-from support.cli import run_pbench
+from support.cli import run_pbench, sql_json
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -36,21 +35,11 @@ def pbench(
     )
 
 
-def run_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, dict[str, Any], str, str]:
-    out = tmp_path / "out.json"
-    result = run_pbench("sql", "--style", "basic", "--export-json", str(out), *args)
-    data = json.loads(out.read_text()) if out.exists() else {}
-    return result.code, data, result.out, result.err
-
-
 def test_sqlite_file_with_parameters_and_expect_rows(
     sqlite_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, out, err = run_json(
+    status, data, out, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         f"sqlite:///{sqlite_file}",
         "-r",
@@ -93,9 +82,8 @@ def test_files_setup_teardown_and_prepare(
     (tmp_path / "setup.sql").write_text("CREATE TABLE t(x INTEGER);\nINSERT INTO t VALUES (1);\n")
     (tmp_path / "count.sql").write_text("SELECT count(*) FROM t")
     db = tmp_path / "new.db"
-    status, data, _, err = run_json(
+    status, data, _, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         f"sqlite:///{db}",
         "-r",
@@ -169,9 +157,8 @@ def test_missing_psycopg_names_the_extra(
 def test_postgres_choices_are_recorded_and_password_never_shown(
     pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, out, err = run_json(
+    status, data, out, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         pg_dsn,
         "-r",
@@ -242,9 +229,8 @@ def test_postgres_syntax_error(pg_dsn: str, capsys: pytest.CaptureFixture[str]) 
 def test_postgres_load_closed_and_open_loop(
     pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, out, err = run_json(
+    status, data, out, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         pg_dsn,
         "-c",
@@ -265,9 +251,8 @@ def test_postgres_load_closed_and_open_loop(
     assert data["results"][0]["info"]["clients"] == 4
     assert "Load:" in out and "Latency (ms):" in out
 
-    status, data, _, err = run_json(
+    status, data, _, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         pg_dsn,
         "-c",
@@ -287,9 +272,8 @@ def test_postgres_load_closed_and_open_loop(
 def test_postgres_load_errors_by_kind_exit_1(
     pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, _, err = run_json(
+    status, data, _, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         pg_dsn,
         "-c",
@@ -316,9 +300,8 @@ def test_indexed_lookup_beats_a_full_scan(
         )
         conn.execute("CREATE INDEX people_id ON people (id)")  # code stays unindexed
         conn.execute("ANALYZE people")
-    status, data, out, err = run_json(
+    status, data, out, err = sql_json(
         tmp_path,
-        capsys,
         "--db",
         pg_dsn,
         "-r",

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
 
-from support.cli import run_pbench
-
-
-def run_json(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, dict[str, Any], str, str]:
-    out = tmp_path / "out.json"
-    result = run_pbench("sql", "--style", "basic", "--export-json", str(out), *args)
-    data = json.loads(out.read_text()) if out.exists() else {}
-    return result.code, data, result.out, result.err
+from support.cli import sql_json
 
 
 def test_interleaved_postgres_queries_take_turns_on_one_connection(
@@ -27,8 +16,8 @@ def test_interleaved_postgres_queries_take_turns_on_one_connection(
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS seen (pid int, q text)")
         conn.execute("TRUNCATE seen")
-    status, data, out, err = run_json(
-        tmp_path, capsys, "--db", pg_dsn, "-r", "40", "-n", "a", "-n", "b",
+    status, data, out, err = sql_json(
+        tmp_path, "--db", pg_dsn, "-r", "40", "-n", "a", "-n", "b",
         "INSERT INTO seen SELECT pg_backend_pid(), 'a'",
         "INSERT INTO seen SELECT pg_backend_pid(), 'b'",
     )  # fmt: skip
@@ -56,8 +45,8 @@ def test_sequential_postgres_queries_keep_their_own_connections(
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS seen2 (pid int)")
         conn.execute("TRUNCATE seen2")
-    status, _, _, err = run_json(
-        tmp_path, capsys, "--db", pg_dsn, "-r", "5", "--order", "sequential",
+    status, _, _, err = sql_json(
+        tmp_path, "--db", pg_dsn, "-r", "5", "--order", "sequential",
         "INSERT INTO seen2 SELECT pg_backend_pid() -- a",
         "INSERT INTO seen2 SELECT pg_backend_pid() -- b",
     )  # fmt: skip
@@ -69,8 +58,8 @@ def test_sequential_postgres_queries_keep_their_own_connections(
 def test_different_setups_switch_to_sequential_order_and_say_so(
     pg_dsn: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, _, err = run_json(
-        tmp_path, capsys, "--db", pg_dsn, "-r", "6",
+    status, data, _, err = sql_json(
+        tmp_path, "--db", pg_dsn, "-r", "6",
         "--setup-sql", "SET enable_seqscan = off", "--setup-sql", "SET enable_seqscan = on",
         "-n", "idx", "-n", "seq", "SELECT v FROM kv WHERE id = 5", "SELECT v FROM kv WHERE id = 6",
     )  # fmt: skip
@@ -83,8 +72,8 @@ def test_different_setups_switch_to_sequential_order_and_say_so(
 def test_sql_load_interleaves_queries_in_slices_over_one_pool(
     sqlite_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, _, err = run_json(
-        tmp_path, capsys, "--db", f"sqlite:///{sqlite_file}", "-c", "2", "-d", "600ms",
+    status, data, _, err = sql_json(
+        tmp_path, "--db", f"sqlite:///{sqlite_file}", "-c", "2", "-d", "600ms",
         "--slice", "50ms", "--seed", "3",
         "SELECT v FROM kv WHERE id = 5", "SELECT count(*) FROM kv",
     )  # fmt: skip
@@ -102,7 +91,7 @@ def test_sql_load_interleaves_queries_in_slices_over_one_pool(
 def test_an_open_loop_on_one_in_memory_sqlite_client_works(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    status, data, _, err = run_json(tmp_path, capsys, "--rate", "500", "-d", "400ms", "SELECT 1")
+    status, data, _, err = sql_json(tmp_path, "--rate", "500", "-d", "400ms", "SELECT 1")
     assert status == 0, err
     load = data["results"][0]["load"]
     assert load["model"] == "open" and load["requests"] == pytest.approx(200, abs=20)

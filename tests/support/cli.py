@@ -5,8 +5,11 @@ stderr captured apart. Tests use the ``invoke`` fixture of tests/conftest.py, or
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -29,3 +32,12 @@ def run_pbench(*args: str, env: dict[str, str] | None = None) -> Result:
     with runner.isolation(env=env) as (out, err, _):
         code = run_cli(list(args))
     return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def sql_json(folder: Path, *args: str) -> tuple[int, dict[str, Any], str, str]:
+    """``pbench sql --style basic --export-json FILE ARGS...``: status, the export (empty
+    when none was written), stdout, stderr."""
+    out = folder / "out.json"
+    result = run_pbench("sql", "--style", "basic", "--export-json", str(out), *args)
+    data: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
+    return result.code, data, result.out, result.err
