@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:  # statistics import lazily: `pbench --help` stays fast
+    from pbench.stats.budget import BudgetCheck
     from pbench.stats.comparison import Comparison
     from pbench.stats.summary import Summary
 
@@ -251,6 +252,8 @@ class RunResults:
     # The summary (or None) by benchmark name, computed once for everything that shows
     # the report; results missing here are summarised on demand.
     summaries: Mapping[str, Summary | None] = field(default_factory=dict)
+    # Budgets judged on the results, one check per level (see pbench.stats.budget).
+    budgets: Sequence[BudgetCheck] = ()
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:
