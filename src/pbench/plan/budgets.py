@@ -1,0 +1,218 @@
+"""Budgets as users write them: ``--budget METRIC:LIMIT[:warn]`` on the command line, and
+``budgets = { p95 = "250ms", rss = { warn = "150MB", error = "200MB" } }`` in a suite.
+
+Metric names are the JSON's. Limits take the units the CLI already accepts: durations
+(``250ms``, ``1.5s``, a bare number is seconds), sizes (``200MB``, ``1.5GiB``, a bare
+number is bytes), fractions (``1%``, ``0.01``) and rates (``1000/s``, ``1000``).
+A bare limit is an error-level limit; ``:warn`` (or a ``warn`` key) makes it a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pbench.errors import UsageError
+from pbench.plan.values import parse_duration, parse_fraction
+from pbench.stats.budget import Budget, Level, Quantity
+
+# Metric -> what its limit is. Percentiles (p50, p95, p99.9, ...) are times too.
+METRICS: dict[str, Quantity] = {
+    "mean": "time",
+    "median": "time",
+    "min": "time",
+    "max": "time",
+    "rss": "bytes",
+    "cpu": "time",
+    "cpu_util": "fraction",
+    "error_rate": "fraction",
+    "throughput": "rate",
+}
+BIGGER_IS_BETTER = frozenset({"throughput"})
+_PERCENTILE = re.compile(r"^p(\d{1,2})(?:[._](\d+))?$")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]i?b|b)?\s*$", re.IGNORECASE)
+_SIZE_UNITS = {
+    "b": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+_RATE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:/s)?\s*$")
+_EXAMPLES: dict[Quantity, str] = {
+    "time": 'a duration like "250ms"',
+    "bytes": 'a size like "200MB"',
+    "fraction": 'a fraction like "1%"',
+    "rate": 'a rate like "1000/s"',
+}
+
+
+@dataclass(frozen=True)
+class BudgetLimit:
+    """One ``--budget METRIC:LIMIT[:warn]``: a metric, a level and a limit."""
+
+    metric: str
+    level: Level
+    limit: float
+
+
+def metric_quantity(metric: str) -> Quantity:
+    """What the metric's limit is; a UsageError naming the known metrics otherwise."""
+    if metric in METRICS:
+        return METRICS[metric]
+    match = _PERCENTILE.match(metric)
+    if match and 0 < percentile_of(metric) < 100:
+        return "time"
+    from difflib import get_close_matches
+
+    close = get_close_matches(metric, [*METRICS, "p50", "p90", "p95", "p99", "p99.9"], n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise UsageError(
+        f"unknown budget metric {metric!r}",
+        f"{hint}use one of: {', '.join(METRICS)}, or a percentile such as p95 or p99.9",
+    )
+
+
+def percentile_of(metric: str) -> float:
+    """``"p95"`` → 95.0, ``"p99.9"`` (or ``"p99_9"``) → 99.9; -1 when not a percentile."""
+    match = _PERCENTILE.match(metric)
+    if not match:
+        return -1.0
+    whole, fraction = match.groups()
+    return float(f"{whole}.{fraction}" if fraction else whole)
+
+
+def canonical_metric(metric: str) -> str:
+    """The JSON's spelling of a metric name: ``p99_9`` → ``p99.9``."""
+    return metric.replace("_", ".") if _PERCENTILE.match(metric) else metric
+
+
+def parse_limit(metric: str, value: object) -> float:
+    """A limit for ``metric`` from text or a TOML number, in base units.
+
+    Raises UsageError whose message is ``expected a duration like "250ms", got "fast"``
+    (the caller says where).
+    """
+    quantity = metric_quantity(metric)
+    expected = _EXAMPLES[quantity]
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise UsageError(f"expected {expected}, got {_shown(value)}")
+    text = str(value)
+    try:
+        if quantity == "time":
+            limit = parse_duration(text, "budget")
+        elif quantity == "fraction":
+            limit = parse_fraction(text, "budget")
+        elif quantity == "bytes":
+            limit = _parse_size(text)
+        else:
+            limit = _parse_rate(text)
+    except (UsageError, ValueError):
+        raise UsageError(f"expected {expected}, got {_shown(value)}") from None
+    if limit <= 0:
+        raise UsageError(f"expected {expected} greater than 0, got {_shown(value)}")
+    return limit
+
+
+def _parse_size(text: str) -> float:
+    match = _SIZE.match(text)
+    if not match:
+        raise ValueError(text)
+    return float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()]
+
+
+def _parse_rate(text: str) -> float:
+    match = _RATE.match(text)
+    if not match:
+        raise ValueError(text)
+    return float(match.group(1))
+
+
+def _shown(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def parse_budget_option(text: str) -> BudgetLimit:
+    """``--budget METRIC:LIMIT[:warn|:error]``."""
+    parts = text.split(":")
+    hint = "write METRIC:LIMIT or METRIC:LIMIT:warn, e.g. p95:250ms or rss:200MB:warn"
+    if len(parts) not in (2, 3) or not all(parts):
+        raise UsageError(f"--budget {text!r} is not METRIC:LIMIT[:warn]", hint)
+    metric = canonical_metric(parts[0].strip())
+    level = parts[2].strip().lower() if len(parts) == 3 else "error"
+    if level not in ("warn", "error"):
+        raise UsageError(f"--budget {text!r}: the level must be warn or error", hint)
+    try:
+        limit = parse_limit(metric, parts[1].strip())
+    except UsageError as exc:
+        raise UsageError(f"--budget {text!r}: {exc.message}", exc.hint or hint) from None
+    return BudgetLimit(metric, "warn" if level == "warn" else "error", limit)
+
+
+def budgets_from_options(texts: Iterable[str]) -> tuple[Budget, ...]:
+    """Repeated ``--budget`` options as budgets, one per metric (a later option for the
+    same metric and level replaces an earlier one)."""
+    levels: dict[str, dict[Level, float]] = {}
+    for text in texts:
+        limit = parse_budget_option(text)
+        levels.setdefault(limit.metric, {})[limit.level] = limit.limit
+    budgets = tuple(
+        Budget(metric, warn=found.get("warn"), error=found.get("error"))
+        for metric, found in levels.items()
+    )
+    for budget in budgets:
+        check_levels(budget)
+    return budgets
+
+
+def budget_from_toml(metric: str, value: object) -> Budget:
+    """One entry of a suite's ``budgets`` table: a bare limit (error level) or a table
+    with ``warn`` and/or ``error``. Raises UsageError naming the bad part relative to
+    the entry (``warn: expected ...``); the suite prefixes the key path."""
+    metric = canonical_metric(metric)
+    metric_quantity(metric)
+    if isinstance(value, Mapping):
+        unknown = [key for key in value if key not in ("warn", "error")]
+        if unknown:
+            raise UsageError(
+                f"{unknown[0]}: unknown level", "a budget table has only warn and/or error"
+            )
+        if not value:
+            raise UsageError("an empty table sets no limit", "give warn and/or error")
+        found: dict[str, float] = {}
+        for level, raw in value.items():
+            try:
+                found[level] = parse_limit(metric, raw)
+            except UsageError as exc:
+                raise UsageError(f"{level}: {exc.message}", exc.hint) from None
+        budget = Budget(metric, warn=found.get("warn"), error=found.get("error"))
+    else:
+        budget = Budget(metric, error=parse_limit(metric, value))
+    check_levels(budget)
+    return budget
+
+
+def merge_budgets(lower: Iterable[Budget], upper: Iterable[Budget]) -> tuple[Budget, ...]:
+    """Budgets of two layers (defaults, tier, benchmark, command line): a metric in
+    ``upper`` replaces the same metric in ``lower``."""
+    merged = {budget.metric: budget for budget in lower}
+    merged.update({budget.metric: budget for budget in upper})
+    return tuple(merged.values())
+
+
+def check_levels(budget: Budget) -> None:
+    """A warning must come before the error: below it for ceilings, above for floors."""
+    if budget.warn is None or budget.error is None:
+        return
+    floor = budget.metric in BIGGER_IS_BETTER
+    if (budget.warn < budget.error) if floor else (budget.warn > budget.error):
+        side = "above" if floor else "below"
+        raise UsageError(
+            f"budget {budget.metric}: the warn level must be {side} the error level",
+            "a warning should come before the error",
+        )
