@@ -192,6 +192,9 @@ class RunPlan:
     ignore_failure: IgnoreFailure = field(default_factory=IgnoreFailure)
     precision: Precision | None = None
     slice_s: float | None = None  # None: one run per visit of a round
+    # --max-time: the longest the measuring phase may take (of each benchmark in
+    # sequential order), whatever run count or --precision asks for.
+    max_time_s: float | None = None
 
     @property
     def exact_runs(self) -> int | None:

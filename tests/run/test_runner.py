@@ -294,6 +294,25 @@ def test_precision_budget_is_per_benchmark_in_sequential_order() -> None:
         assert sum(result.times) == pytest.approx(0.1, abs=0.003)
 
 
+def test_max_time_caps_exact_runs_and_min_runs() -> None:
+    # --max-time without --precision: the measuring phase stops when it is spent,
+    # whatever -r or -m ask for (a suite tier's cap).
+    for counts in ({"min_runs": 10_000}, {"min_runs": 1000, "max_runs": 1000}):
+        clock, log = FakeClock(), []
+        target = FakeTarget(clock, [10_000_000], log, "x")
+        plan = RunPlan([spec("x", target)], max_time_s=0.1, **counts)  # type: ignore[arg-type]
+        [result] = Runner(plan, clock=clock).run()
+        assert result.stop_reason == "budget"
+        assert len(result.measurements) == 10
+
+
+def test_max_time_keeps_at_least_one_run() -> None:
+    clock, log = FakeClock(), []
+    target = FakeTarget(clock, [500_000_000], log, "x")
+    [result] = Runner(RunPlan([spec("x", target)], max_time_s=0.1), clock=clock).run()
+    assert len(result.measurements) == 1 and result.stop_reason == "budget"
+
+
 def test_failure_stops_with_message_and_keeps_runs() -> None:
     clock, log = FakeClock(), []
     target = FakeTarget(clock, [1000], log, "x", exit_codes=[0, 0, 3])

@@ -148,6 +148,8 @@ def precision_options(fn: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--precision-of", type=click.Choice(["median", "mean"]), default=None,
                      help="Statistic --precision applies to (default: median)."),
         click.option("--max-time", type=DURATION, default=None,
-                     help="Time budget of --precision: of the measuring phase (of each "
-                     "benchmark in sequential order; load runs: of the run, default 60s)."),
+                     help="The longest the measuring phase may take (of each benchmark in "
+                     "sequential order; load runs: per benchmark), whatever -r, -m, "
+                     "--min-time or -d ask for; the time budget of --precision (load "
+                     "runs: default 60s)."),
     )(fn)  # fmt: skip

@@ -12,8 +12,13 @@ from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
 from pbench.models import Precision
 from pbench.plan.options import HttpFlags
-from pbench.plan.rules import DEFAULT_LOAD_DURATION_S, load_precision, runs_or_duration
-from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
+from pbench.plan.rules import (
+    DEFAULT_LOAD_DURATION_S,
+    load_duration,
+    load_precision,
+    runs_or_duration,
+)
+from pbench.run.load import SlicePlan
 from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
 
 
@@ -96,10 +101,9 @@ def load_plan(
 ) -> LoadPlan:
     runs, duration = options.runs, options.duration
     runs_or_duration(runs, duration, "requests")
-    if precision is not None:
-        duration = precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
-    elif runs is None and duration is None:
+    if runs is None and duration is None and precision is None:
         duration = default_duration_s
+    duration = load_duration(runs, duration, precision, options.max_time)
     workers, concurrency = options.workers, options.concurrency
     if workers > concurrency:
         raise UsageError(

@@ -8,6 +8,7 @@ from pbench.errors import UsageError
 from pbench.models import Precision
 from pbench.plan.options import CountFlags, HttpFlags, ParameterFlags, PrecisionFlags, SqlFlags
 from pbench.plan.parameters import Parameter, listed, scan
+from pbench.run.load import DEFAULT_PRECISION_BUDGET_S
 
 DEFAULT_MIN_RUNS = 10
 # A load run (http, sql -c/--rate) without -r, -d or --precision lasts this long.
@@ -82,12 +83,11 @@ def check_unique(names: list[str]) -> None:
 
 
 def precision(options: PrecisionFlags) -> Precision | None:
-    """--precision with --precision-of and its --max-time budget; either of those two
-    without --precision is a usage error."""
+    """--precision with --precision-of and its --max-time budget; --precision-of without
+    --precision is a usage error. (--max-time alone is a cap: see :func:`load_duration`
+    and ``RunPlan.max_time_s``.)"""
     if options.precision is not None:
         return Precision(options.precision, options.precision_of or "median", options.max_time)
-    if options.max_time is not None:
-        raise UsageError("--max-time is the budget of --precision", "add --precision, e.g. 2%")
     if options.precision_of is not None:
         raise UsageError(
             "--precision-of says which statistic --precision applies to, but --precision "
@@ -95,6 +95,20 @@ def precision(options: PrecisionFlags) -> Precision | None:
             "add --precision, e.g. --precision 2% --precision-of mean",
         )
     return None
+
+
+def load_duration(
+    runs: int | None, duration: float | None, precision: Precision | None, max_time: float | None
+) -> float | None:
+    """How long each benchmark of a load run may take: -d, the --precision budget, or
+    the default without -r; --max-time caps it (also with -r: whichever comes first)."""
+    if precision is not None:
+        return precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
+    if runs is None and duration is None:
+        duration = DEFAULT_LOAD_DURATION_S
+    if max_time is not None:
+        duration = max_time if duration is None else min(duration, max_time)
+    return duration
 
 
 def load_precision(options: HttpFlags | SqlFlags) -> Precision | None:

@@ -53,6 +53,7 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
         seed=seed,
         ignore_failure=_ignore_failure(options),
         precision=precision_of_flags(options),
+        max_time_s=options.max_time,
     )
     return plan, reference_name
 

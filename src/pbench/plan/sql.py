@@ -12,8 +12,8 @@ from pbench.models import BenchmarkSpec, Hooks, RunPlan
 from pbench.plan.options import SqlFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import (
-    DEFAULT_LOAD_DURATION_S,
     check_unique,
+    load_duration,
     load_precision,
     per_benchmark,
     run_counts,
@@ -21,7 +21,7 @@ from pbench.plan.rules import (
 )
 from pbench.plan.rules import parameters as parameters_of
 from pbench.plan.rules import precision as precision_of_flags
-from pbench.run.load import DEFAULT_PRECISION_BUDGET_S, SlicePlan
+from pbench.run.load import SlicePlan
 from pbench.targets.sql.base import SqlOptions, SqlQuery, read_sql
 from pbench.targets.sql.dsn import Dsn, PostgresDsn, parse_dsn
 from pbench.targets.sql.postgres import SharedConnection
@@ -218,11 +218,7 @@ def _load_plan(options: SqlFlags) -> LoadPlan | None:
         )
     runs = options.runs
     runs_or_duration(runs, duration, "queries")
-    if options.precision is not None:
-        load_precision(options)  # -r/-d conflict
-        duration = options.max_time or DEFAULT_PRECISION_BUDGET_S
-    elif runs is None and duration is None:
-        duration = DEFAULT_LOAD_DURATION_S
+    duration = load_duration(runs, duration, load_precision(options), options.max_time)
     return LoadPlan(
         concurrency=clients,
         runs=runs,

@@ -308,6 +308,9 @@ class Runner:
         n = len(state.result.measurements)
         if plan.max_runs is not None and n >= plan.max_runs:
             return "runs" if plan.exact_runs is not None else "max-runs"
+        cap = plan.max_time_s
+        if cap is not None and n and self.clock() - self._started_ns >= cap * 1e9:
+            return "budget"
         if n < plan.min_runs:
             return None
         precision = plan.precision
