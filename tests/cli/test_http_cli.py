@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -228,3 +229,38 @@ def test_precision_stops_on_the_interval_of_slices(server: HttpTestServer, tmp_p
     assert len(result["times"]) >= 10
     status, _, stderr = pbench("--precision", "5%", "-d", "1s", server.base_url + "/fast")
     assert status == 2 and "--precision adapts it" in stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_setup_starts_the_server_and_cleanup_stops_it(tmp_path: Path) -> None:
+    fixture = Path(__file__).parents[2] / "scripts" / "http_fixture.py"
+    port, pidfile = _free_port(), tmp_path / "server.pid"
+    out = tmp_path / "out.json"
+    code, _, err = pbench(
+        "--setup",
+        f"{sys.executable} {fixture} start --port {port} --pidfile {pidfile}",
+        "--cleanup",
+        f"{sys.executable} {fixture} stop --pidfile {pidfile}",
+        "-r",
+        "200",
+        "--export-json",
+        str(out),
+        f"http://127.0.0.1:{port}/",
+    )
+    assert code == 0, err
+    assert json.loads(out.read_text())["results"][0]["load"]["succeeded"] == 200
+    assert not pidfile.exists()  # cleanup ran
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0  # and the server is gone
+
+
+def test_a_failing_setup_stops_before_any_request(server: HttpTestServer) -> None:
+    code, _, err = pbench("--setup", "exit 3", "-r", "10", server.base_url + "/fast")
+    assert code == 1
+    assert "setup command 'exit 3' exited with code 3" in err
+    assert "Traceback" not in err

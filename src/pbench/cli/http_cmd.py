@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -24,13 +23,12 @@ from pbench.cli.session import (
     loading_line,
 )
 from pbench.errors import BenchmarkFailed, shorten
-from pbench.models import BenchmarkResult
+from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 
 if TYPE_CHECKING:
-    from pbench.run.load import SlicePlan
-    from pbench.targets.http.spec import HttpRequestSpec
+    from pbench.plan.http import HttpPlan
 
 HINTS = {
     "dns": "check the host name in the URL",
@@ -54,6 +52,22 @@ HINTS = {
     multiple=True,
     metavar="NAME",
     help="Name a benchmark (once per URL, in order).",
+)
+@click.option(
+    "--setup",
+    "setups",
+    multiple=True,
+    metavar="CMD",
+    help="Shell command run once before the load (once, or once per URL), e.g. to start "
+    "the server; it must return (start a server in the background).",
+)
+@click.option(
+    "--cleanup",
+    "cleanups",
+    multiple=True,
+    metavar="CMD",
+    help="Shell command run once after the load (once, or once per URL), also after a "
+    "failure or Ctrl-C.",
 )
 @click.option("-X", "--method", default="GET", show_default=True, help="HTTP method.")
 @click.option(
@@ -161,19 +175,22 @@ def http(**options: Any) -> int:
         options["exports"],
     )
     session = Session(exports, display, flags_from(ReportFlags, options), plan.reference)
-    return _execute(plan.benchmarks, plan.slices, session)
+    return _execute(plan, session)
 
 
-def _execute(
-    benchmarks: Sequence[tuple[str, HttpRequestSpec]], plan: SlicePlan, session: Session
-) -> int:
+def _execute(http_plan: HttpPlan, session: Session) -> int:
     from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.http.pool import HttpPool
 
+    benchmarks, plan = http_plan.benchmarks, http_plan.slices
+    hooks = http_plan.hooks or tuple(Hooks() for _ in benchmarks)
     pool = HttpPool([spec for _, spec in benchmarks], plan.load)
     runner = LoadRunner(
         pool,
-        [LoadBenchmark(name, spec.display(), spec.info()) for name, spec in benchmarks],
+        [
+            LoadBenchmark(name, spec.display(), spec.info(), hooks=hook)
+            for (name, spec), hook in zip(benchmarks, hooks, strict=True)
+        ],
         plan,
         bottleneck_hint="run with more --workers, or fewer connections per worker",
     )

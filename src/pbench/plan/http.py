@@ -10,15 +10,18 @@ from pathlib import Path
 
 from pbench.errors import UsageError
 from pbench.load.schedule import LoadPlan
-from pbench.models import Precision
+from pbench.models import Hooks, Precision
 from pbench.plan.options import HttpFlags
 from pbench.plan.rules import (
     DEFAULT_LOAD_DURATION_S,
     load_duration,
     load_precision,
+    per_benchmark,
     runs_or_duration,
 )
 from pbench.run.load import SlicePlan
+from pbench.targets.command.hooks import CommandHook
+from pbench.targets.command.target import CommandOptions
 from pbench.targets.http.spec import HttpRequestSpec, parse_expect_status, parse_header
 
 
@@ -29,6 +32,7 @@ class HttpPlan:
     benchmarks: tuple[tuple[str, HttpRequestSpec], ...]
     slices: SlicePlan
     reference: str | None
+    hooks: tuple[Hooks, ...] = ()  # per benchmark: --setup and --cleanup commands
 
 
 def plan_from_options(options: HttpFlags) -> HttpPlan:
@@ -46,6 +50,24 @@ def plan_from_options(options: HttpFlags) -> HttpPlan:
         benchmarks=tuple(zip(names, specs, strict=True)),
         slices=slice_plan(options, plan, precision),
         reference=reference,
+        hooks=_hooks(options),
+    )
+
+
+def _hooks(options: HttpFlags) -> tuple[Hooks, ...]:
+    """--setup and --cleanup: shell commands run once before and after the load (once,
+    or once per URL), e.g. to start and stop the server under test."""
+    count = len(options.urls)
+    setups = per_benchmark(options.setups, count, "--setup")
+    cleanups = per_benchmark(options.cleanups, count, "--cleanup")
+    shell_options = CommandOptions(env={}, pad_environment=False, use_launcher=False)
+
+    def hook(kind: str, command: str | None) -> CommandHook | None:
+        return None if command is None else CommandHook(kind, command, shell_options, "auto")
+
+    return tuple(
+        Hooks(setup=hook("setup", setup), cleanup=hook("cleanup", cleanup))
+        for setup, cleanup in zip(setups, cleanups, strict=True)
     )
 
 

@@ -104,6 +104,8 @@ class HttpFlags(PrecisionFlags, BenchmarkFlags):
     """``pbench http``."""
 
     urls: tuple[str, ...]
+    setups: tuple[str, ...]
+    cleanups: tuple[str, ...]
     method: str
     headers: tuple[str, ...]
     body: str | None
