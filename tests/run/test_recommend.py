@@ -56,6 +56,13 @@ def test_a_quiet_result_without_cpu_times_gets_nothing() -> None:
     assert recommendations_for(result([]), None, []) == []
 
 
+def test_a_failed_benchmark_gets_nothing() -> None:
+    r = result([0.05] * 10, cpu=[0.002] * 10)
+    assert advice(r) != []
+    r.stop_reason = "failed"
+    assert advice(r) == []
+
+
 def test_cpu_bound_names_the_share_and_the_medians() -> None:
     walls = [0.0496] * 10
     found = text(result(walls, cpu=[0.0481] * 10))

@@ -47,7 +47,10 @@ HIGH_CV = 0.10
 def recommendations_for(
     result: BenchmarkResult, summary: Summary | None, checks: Sequence[BudgetCheck]
 ) -> list[str]:
-    """Recommendations for ``result`` (``checks`` may hold other benchmarks' checks)."""
+    """Recommendations for ``result`` (``checks`` may hold other benchmarks' checks);
+    none for a benchmark that failed, whose figures stop short."""
+    if result.stop_reason == "failed":
+        return []
     remedies = remedies_for(result)
     warned = warnings_for(result, summary) if summary is not None else []
     found = [*_cpu(result), *_memory(result, remedies)]
