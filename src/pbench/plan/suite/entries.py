@@ -54,7 +54,7 @@ def read_document(doc: Mapping[str, Any], reader: Reader) -> Document:
                 if close
                 else " (a suite has [[benchmark]] tables, [defaults] and [tier.NAME])"
             )
-            problems.add(Where((), key), f"unknown table `{key}`{guess}")
+            problems.add(Where((), "", (key,)), f"unknown table `{key}`{guess}")
     defaults = Layer(Where(("defaults",), "defaults"))
     reader.fill(defaults, _table(doc, "defaults", reader), None, ("tags", "tiers", "budgets",
                                                                   "parameters"))  # fmt: skip
@@ -72,10 +72,10 @@ def read_document(doc: Mapping[str, Any], reader: Reader) -> Document:
     document = Document(defaults, tiers, builtin)
     raw = doc.get("benchmark", [])
     if not isinstance(raw, list) or not all(isinstance(t, Mapping) for t in raw):
-        problems.add(Where((), "benchmark"), "expected [[benchmark]] tables")
+        problems.add(Where((), "", ("benchmark",)), "expected [[benchmark]] tables")
     elif not raw:
         problems.add(
-            Where((), "benchmark"),
+            Where((), "", ("benchmark",)),
             "no benchmarks: add a [[benchmark]] table with a name and a command",
         )
     else:
@@ -88,7 +88,7 @@ def _table(doc: Mapping[str, Any], key: str, reader: Reader) -> Mapping[str, obj
     value = doc.get(key, {})
     if isinstance(value, Mapping):
         return value
-    reader.problems.add(Where((), key), f"expected a table [{key}], got {shown(value)}")
+    reader.problems.add(Where((), "", (key,)), f"expected a table [{key}], got {shown(value)}")
     return {}
 
 

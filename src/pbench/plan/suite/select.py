@@ -59,4 +59,3 @@ def unknown_tier(name: str, known: Sequence[str]) -> str:
     close = get_close_matches(name, known, n=1)
     guess = f"did you mean {close[0]!r}? " if close else ""
     return f"unknown tier {name!r} ({guess}known tiers: {', '.join(known)})"
-

@@ -57,7 +57,7 @@ class Where:
         return Where(self.section, self.label, self.keys + keys)
 
     def text(self) -> str:
-        return ".".join((self.label, *self.keys))
+        return ".".join(part for part in (self.label, *self.keys) if part)
 
 
 class Locator:
@@ -92,6 +92,8 @@ class Locator:
             found = self._keys.get((where.section, where.keys[0]))
             if found is None and len(where.keys) > 1:  # [benchmark.budgets] p95 = ...
                 found = self._keys.get(((*where.section, where.keys[0]), where.keys[1]))
+            if found is None:  # a table of its own: [defaults], [benchmark.budgets]
+                found = self._lines.get((*where.section, where.keys[0]))
             if found is not None:
                 return found
         return self._lines.get(where.section)
@@ -110,7 +112,7 @@ class Problems:
         place = f"{self.file}:{line}" if line is not None else self.file
         text = redact(f"{place}: {where.text()}: {message}")
         if all(text != found for _, _, found in self._found):
-            self._found.append((line or 0, len(self._found), text))
+            self._found.append((1 << 29 if line is None else line, len(self._found), text))
 
     def add_plain(self, message: str) -> None:
         """A problem of the request rather than of a place in the file."""
