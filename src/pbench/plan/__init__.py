@@ -8,4 +8,6 @@
   --precision of a load run, hooks once or per benchmark, unique names).
 - :mod:`pbench.plan.run`, :mod:`pbench.plan.http`, :mod:`pbench.plan.sql`: the plan of
   each subcommand (benchmarks, targets, hooks, load and slices).
+- :mod:`pbench.plan.suite`: a suite file (``benchmarks.toml``) read, checked whole and
+  selected from, into each benchmark's flags; its keys come from ``cli.suite_keys``.
 """
