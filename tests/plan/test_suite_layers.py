@@ -134,7 +134,7 @@ def test_budgets_merge_per_metric() -> None:
     assert budgets["own-count"]["p95"] == Budget("p95", error=0.5)
 
 
-def test_time_cap_comes_from_the_tier_and_is_not_max_time_without_precision() -> None:
+def test_time_cap_comes_from_the_tier_and_is_the_benchmarks_max_time() -> None:
     text = """
 [tier.full]
 max_time = "2min"
@@ -149,7 +149,7 @@ command = "true"
 max_time = 7
 """
     caps = {b.name: (b.time_cap_s, b.flags.max_time) for b in load(text, tier="quick").benchmarks}
-    assert caps == {"a": (30.0, None), "b": (7.0, None)}
+    assert caps == {"a": (30.0, 30.0), "b": (7.0, 7.0)}
     caps = {b.name: b.time_cap_s for b in load(text, tier="full").benchmarks}
     assert caps == {"a": 120.0, "b": 7.0}
     assert {b.name: b.time_cap_s for b in load(text, tier="load").benchmarks}["a"] == 600.0

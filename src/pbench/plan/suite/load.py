@@ -187,8 +187,6 @@ def _breaks(layer: Layer, entry: Entry, message: str, schema: SuiteSchema) -> bo
 
 def _request(entry: Entry, kind: Kind, target: str, merged: Merged) -> BuildRequest:
     settings = {key: s.normal for key, s in merged.settings.items() if s.normal is not None}
-    if "precision" not in settings:  # max_time is then only the time cap
-        settings.pop(TIME_CAP_KEY, None)
     parameters = merged.parameters
     name = entry.name or ""
     if parameters is not None:

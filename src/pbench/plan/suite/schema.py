@@ -38,7 +38,8 @@ OWN_KEYS = ("name", "kind", "tags", "tiers", "budgets", "parameters")
 EXCLUSIVE = ("runs", "min_runs", "max_runs", "precision", "duration")
 # Dropped together with the exclusive keys of its layer: it only qualifies precision.
 COMPANIONS = ("precision_of",)
-# The time one benchmark may take; passed on as --max-time only with precision.
+# The time one benchmark may take: its --max-time (the cap of its measuring phase, and
+# the time budget of --precision).
 TIME_CAP_KEY = "max_time"
 # Built-in tiers: the time cap of one benchmark in each (a file's [tier.X] may add keys).
 BUILTIN_TIERS: dict[str, dict[str, object]] = {
