@@ -38,7 +38,6 @@ _BY_NAME: dict[str, ExportFormat] = {
     "markdown": "markdown",
     "md": "markdown",
     "junit": "junit",
-    "xml": "junit",
     "github-benchmark": "github-benchmark",
     "github-benchmark-bigger": "github-benchmark-bigger",
     "bmf": "bmf",

@@ -60,15 +60,19 @@ def _measured_s(result: BenchmarkResult) -> float:
 
 
 def _benchmark_case(results: RunResults, result: BenchmarkResult) -> Case:
-    case = Case(classname=f"pbench.{kind_of(result)}", name=result.name, time_s=_measured_s(result))
-    out = _statistics(results, result)
-    failure = _failure(result)
-    if failure is not None:
-        return replace(case, failure=failure, out=out)
-    if not result.measurements and result.summary_override is None:
-        why = "interrupted before any run" if result.stop_reason else "not measured yet"
-        return replace(case, skipped=why, out=out)
-    return replace(case, out=out)
+    case = Case(
+        classname=f"pbench.{kind_of(result)}",
+        name=result.name,
+        time_s=_measured_s(result),
+        failure=_failure(result),
+        out=_statistics(results, result),
+    )
+    if case.failure is None and not result.measurements and result.summary_override is None:
+        interrupted = result.stop_reason == "interrupted"
+        return replace(
+            case, skipped="interrupted before any run" if interrupted else "not measured yet"
+        )
+    return case
 
 
 def _failure(result: BenchmarkResult) -> str | None:
@@ -76,7 +80,8 @@ def _failure(result: BenchmarkResult) -> str | None:
     load = result.sections.get("load")
     if isinstance(load, dict) and load.get("failed"):
         errors = ", ".join(f"{k}: {v:,}" for k, v in (load.get("errors") or {}).items())
-        return f"{load['failed']:,} of {load['requests']:,} failed" + (
+        noun = "queries" if kind_of(result) == "sql" else "requests"
+        return f"{load['failed']:,} of {load['requests']:,} {noun} failed" + (
             f" ({errors})" if errors else ""
         )
     if failed:
