@@ -9,12 +9,14 @@ refused rather than silently put on the wrong side.
 
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Callable, Container
 from pathlib import Path
 
 import click
 
 from pbench.cli.common import FRACTION, guarded
+from pbench.cli.options import ci_export_options
+from pbench.cli.step_summary import append_step_summary
 from pbench.errors import UsageError
 
 EPILOG = """\b
@@ -101,6 +103,7 @@ Exit codes:
 @click.option(
     "--export-markdown", metavar="FILE", help="Write the comparison as Markdown ('-' = stdout)."
 )
+@ci_export_options
 @guarded
 def compare(
     files: tuple[str, ...],
@@ -115,6 +118,10 @@ def compare(
     fail_on_inconclusive: bool,
     export_json: str | None,
     export_markdown: str | None,
+    export_junit: str | None,
+    export_github_benchmark: str | None,
+    export_github_benchmark_bigger: str | None,
+    export_bmf: str | None,
 ) -> int:
     """Compare result files (pbench's or hyperfine's --export-json).
 
@@ -129,17 +136,27 @@ def compare(
     files per side. Load runs (pbench http, pbench sql -c) compared one file per side
     get no verdict: the machine changes between two runs.
     """
+    from pbench.export import bmf, github_benchmark, junit, step_summary
     from pbench.export import compare as compare_export
     from pbench.report import compare as compare_report
-    from pbench.results.pairing import Settings, compare_result_files
+    from pbench.results.pairing import FileComparison, Settings, compare_result_files
     from pbench.results.read import read_side
     from pbench.stats.gate import parse_fail_if
 
-    if export_json == "-" and export_markdown == "-":
-        raise UsageError("only one export can go to stdout ('-')", hint="write the other to a file")
+    renderers: list[tuple[str | None, Callable[[FileComparison], str]]] = [
+        (export_json, compare_export.render_json),
+        (export_markdown, compare_export.render_markdown),
+        (export_junit, junit.render_comparison),
+        (export_github_benchmark, github_benchmark.render_comparison),
+        (export_github_benchmark_bigger, github_benchmark.render_comparison_bigger),
+        (export_bmf, bmf.render_comparison),
+    ]
+    exports = [(path, render) for path, render in renderers if path is not None]
+    if sum(1 for path, _ in exports if path == "-") > 1:
+        raise UsageError("only one export can go to stdout ('-')", hint="write the others to files")
     gates = [parse_fail_if(text) for text in fail_if]
-    for path in (export_json, export_markdown):
-        if path is not None and path != "-":
+    for path, _ in exports:
+        if path != "-":
             _probe(path)
     base_paths, cand_paths = _sides(files, baselines, candidates)
     base = read_side(base_paths, "baseline")
@@ -151,14 +168,6 @@ def compare(
         gates=gates,
         settings=Settings(alpha=alpha, threshold=threshold, statistic=statistic, seed=seed),
     )
-    exports = [
-        (path, render)
-        for path, render in (
-            (export_json, compare_export.render_json),
-            (export_markdown, compare_export.render_markdown),
-        )
-        if path is not None
-    ]
     to_stdout = any(path == "-" for path, _ in exports)
     for line in compare_report.warnings(result):
         click.echo(f"pbench: warning: {line}", err=True)
@@ -168,6 +177,7 @@ def compare(
         click.echo(line, err=to_stdout)
     for path, render in exports:
         _write(path, render(result))
+    append_step_summary(lambda: step_summary.render_compare(result))
     return int(result.exit_code(fail_on_inconclusive))
 
 

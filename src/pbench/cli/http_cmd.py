@@ -173,6 +173,7 @@ def http(**options: Any) -> int:
         options["export_csv"],
         options["export_markdown"],
         options["exports"],
+        options,
     )
     session = Session(exports, display, flags_from(ReportFlags, options), plan.reference)
     return _execute(plan, session)

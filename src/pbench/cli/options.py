@@ -94,8 +94,36 @@ def order_option_with(rule: str) -> Decorator:
 order_option = order_option_with("")
 
 
+# The CI formats' flags: (format, option name), in the order --help lists them.
+CI_EXPORTS = (
+    ("junit", "export_junit"),
+    ("github-benchmark", "export_github_benchmark"),
+    ("github-benchmark-bigger", "export_github_benchmark_bigger"),
+    ("bmf", "export_bmf"),
+)
+
+
+def ci_export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--export-junit, --export-github-benchmark[-bigger] and --export-bmf FILE
+    (``run``, ``http``, ``sql`` and ``compare`` alike)."""
+    return _group(
+        click.option("--export-junit", metavar="FILE",
+                     help="Write JUnit XML: a test case per benchmark and budget check."),
+        click.option("--export-github-benchmark", metavar="FILE",
+                     help="Write github-action-benchmark JSON (customSmallerIsBetter: mean "
+                     "latency, peak memory)."),
+        click.option("--export-github-benchmark-bigger", metavar="FILE",
+                     help="Write github-action-benchmark JSON (customBiggerIsBetter: "
+                     "throughput)."),
+        click.option("--export-bmf", metavar="FILE",
+                     help="Write Bencher Metric Format JSON (latency, throughput, peak-memory)."),
+    )(fn)  # fmt: skip
+
+
 def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--export-json/--export-csv/--export-markdown FILE and --export FILE (repeatable)."""
+    """--export-json/--export-csv/--export-markdown FILE, the CI formats' flags
+    (:func:`ci_export_options`) and --export FILE (repeatable)."""
+    fn = ci_export_options(fn)
     for option in reversed(
         [
             click.option(
@@ -112,7 +140,7 @@ def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                 "exports",
                 metavar="FILE",
                 multiple=True,
-                help="Export, format from the extension (.json .csv .md); repeatable.",
+                help="Export, format from the extension (.json .csv .md .xml); repeatable.",
             ),
         ]
     ):

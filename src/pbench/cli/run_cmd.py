@@ -168,6 +168,7 @@ def run(**options: Any) -> int:
         options["export_csv"],
         options["export_markdown"],
         options["exports"],
+        options,
     )
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):

@@ -4,7 +4,7 @@ report, export files, and the exit status of one invocation."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -32,14 +32,16 @@ def export_specs(
     export_csv: str | None,
     export_markdown: str | None,
     exports: Sequence[str],
+    options: Mapping[str, Any] | None = None,
 ) -> list[ExportSpec]:
+    """The exports asked for; ``options`` (the parsed flags) supplies the CI formats'
+    flags of :data:`pbench.cli.options.CI_EXPORTS`."""
+    from pbench.cli.options import CI_EXPORTS
     from pbench.export import check_writable, parse_export_spec
 
-    specs = [
-        parse_export_spec(fmt, path)
-        for fmt, path in (("json", export_json), ("csv", export_csv), ("markdown", export_markdown))
-        if path is not None
-    ]
+    named = [("json", export_json), ("csv", export_csv), ("markdown", export_markdown)]
+    named += [(fmt, (options or {}).get(flag)) for fmt, flag in CI_EXPORTS]
+    specs = [parse_export_spec(fmt, path) for fmt, path in named if path is not None]
     specs += [parse_export_spec(None, path) for path in exports]
     if sum(1 for s in specs if s.path == "-") > 1:
         raise UsageError("only one export can go to stdout ('-')", "write the others to files")
@@ -184,12 +186,33 @@ class Session:
                 err=self.to_stdout,
             )
         write_all(self.specs, run_results)
+        _step_summary(run_results, status, failure)
         if failure is not None:
             click.echo(failure.render(), err=True)
         if status == ExitCode.INTERRUPTED:
             where = " and exported" if self.specs else ""
             click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
         return int(status)
+
+
+def _step_summary(
+    run_results: RunResults, status: ExitCode, failure: BenchmarkFailed | None
+) -> None:
+    """Append the job summary when $GITHUB_STEP_SUMMARY is set (see cli.step_summary)."""
+    from pbench.cli.step_summary import append_step_summary
+
+    command = click.get_current_context(silent=True)
+    name = command.info_name if command is not None and command.info_name else "run"
+    outcome = failure.message if failure is not None else None
+    if status == ExitCode.INTERRUPTED:
+        outcome = "interrupted (Ctrl-C): only what finished is shown"
+
+    def render() -> str:
+        from pbench.export.step_summary import render_run
+
+        return render_run(run_results, name, outcome)
+
+    append_step_summary(render)
 
 
 def _is_stdout(path: str) -> bool:

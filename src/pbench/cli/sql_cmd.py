@@ -161,6 +161,7 @@ def sql(**options: Any) -> int:
         options["export_csv"],
         options["export_markdown"],
         options["exports"],
+        options,
     )
     plan = plan_from_options(flags_from(SqlFlags, options))
     if plan.notice is not None and not display.quiet:

@@ -1,12 +1,13 @@
-"""Exports: a finished (or partial) run as JSON, CSV or Markdown text, written atomically.
+"""Exports: a finished (or partial) run as JSON, CSV or Markdown text, or for CI as JUnit
+XML, github-action-benchmark JSON or Bencher Metric Format, written atomically.
 
-The CLI turns ``--export-json FILE``, ``--export-csv FILE``, ``--export-markdown FILE``
-and ``--export FILE`` into :class:`ExportSpec` values once, checks them with
-:func:`check_writable` before measuring, and calls :func:`write_exports` after every
-finished benchmark (a checkpoint: files only, each result's text reused while it is
-unchanged) and once at the end, also on Ctrl-C (every export, stdout and streams such
-as FIFOs and devices included: they can be written only once). Renderers are pure and
-imported only when used.
+The CLI turns ``--export-json FILE``, ``--export-csv FILE``, ``--export-markdown FILE``,
+the CI formats' flags (``--export-junit`` ...) and ``--export FILE`` into
+:class:`ExportSpec` values once, checks them with :func:`check_writable` before
+measuring, and calls :func:`write_exports` after every finished benchmark (a checkpoint:
+files only, each result's text reused while it is unchanged) and once at the end, also
+on Ctrl-C (every export, stdout and streams such as FIFOs and devices included: they can
+be written only once). Renderers are pure and imported only when used.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from pbench.models import RunResults
 if TYPE_CHECKING:
     from pbench.export.memo import ResultMemo
 
-ExportFormat = Literal["json", "csv", "markdown"]
+ExportFormat = Literal[
+    "json", "csv", "markdown", "junit", "github-benchmark", "github-benchmark-bigger", "bmf"
+]
 FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 STDOUT = "-"
 
@@ -34,12 +37,17 @@ _BY_NAME: dict[str, ExportFormat] = {
     "csv": "csv",
     "markdown": "markdown",
     "md": "markdown",
+    "junit": "junit",
+    "github-benchmark": "github-benchmark",
+    "github-benchmark-bigger": "github-benchmark-bigger",
+    "bmf": "bmf",
 }
 _BY_EXTENSION: dict[str, ExportFormat] = {
     ".json": "json",
     ".csv": "csv",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".xml": "junit",  # the other CI formats are .json files too: their flags name them
 }
 
 
@@ -66,7 +74,10 @@ def parse_export_spec(format: str | None, path: str) -> ExportSpec:
                 f"unknown export format '{format}'", hint=f"use one of: {', '.join(FORMATS)}"
             )
         return ExportSpec(known, path)
-    hint = "name the file .json, .csv or .md, or use --export-json/--export-csv/--export-markdown"
+    hint = (
+        "name the file .json, .csv, .md or .xml (JUnit), or use --export-json/--export-csv/"
+        "--export-markdown/--export-junit"
+    )
     if path == STDOUT:
         raise UsageError("--export - cannot tell which format to print", hint=hint)
     by_extension = _BY_EXTENSION.get(Path(path).suffix.lower())
@@ -87,17 +98,23 @@ class Exporter(Protocol):
     def __call__(self, results: RunResults, memo: ResultMemo | None = None) -> str: ...
 
 
-# The registry: format -> the module whose ``render`` is its :class:`Exporter`, imported
-# on first use. A new format is one module and one line here (and in ExportFormat).
+# The registry: format -> the module whose ``render`` (or ``module:function``) is its
+# :class:`Exporter`, imported on first use. A new format is one module and one line
+# here (and in ExportFormat).
 EXPORTERS: dict[ExportFormat, str] = {
     "json": "pbench.export.json",
     "csv": "pbench.export.csv",
     "markdown": "pbench.export.markdown",
+    "junit": "pbench.export.junit",
+    "github-benchmark": "pbench.export.github_benchmark",
+    "github-benchmark-bigger": "pbench.export.github_benchmark:render_bigger",
+    "bmf": "pbench.export.bmf",
 }
 
 
 def _renderer(format: ExportFormat) -> Exporter:
-    renderer: Exporter = importlib.import_module(EXPORTERS[format]).render
+    module, _, function = EXPORTERS[format].partition(":")
+    renderer: Exporter = getattr(importlib.import_module(module), function or "render")
     return renderer
 
 
