@@ -130,3 +130,10 @@ def test_spread_is_judged_on_the_bulk_of_the_runs() -> None:
     # by 10% is the machine's noise, not the query's, and the advice is the same
     assert "vary a lot" in warnings_for(result(spread, loops=64))
     assert warnings_for(result([0.100, 0.104, 0.096, 0.102, 0.098] * 20)) == ""
+
+
+def test_runs_measured_as_zero_after_spawn_subtraction_do_not_crash() -> None:
+    # A command as fast as the shell's spawn time is measured as 0 s: the first run's
+    # ratio to a median of 0 has no meaning, and must not divide by it.
+    text = warnings_for(result([0.002] + [0.0] * 9))
+    assert "much slower" not in text

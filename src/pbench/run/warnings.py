@@ -49,7 +49,8 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     if len(times) >= 3 and result.warmups == 0:
         rest = sorted(times[1:])
         middle = rest[len(rest) // 2]
-        if 0 in severe and times[0] > SLOW_FIRST_FACTOR * middle:
+        # (middle is 0 when shell spawn subtraction leaves nothing: no ratio then)
+        if 0 in severe and middle > 0 and times[0] > SLOW_FIRST_FACTOR * middle:
             # Said here, not again among the outliers (hyperfine says one or the other)
             severe.discard(0)
             moved = _moved(mean, sum(times[1:]) / len(rest))
