@@ -39,7 +39,7 @@ def quantile_interval(
 ) -> Interval:
     """Distribution-free interval of the q-quantile of a sorted, non-empty sample.
 
-    Too few values for the quantile (fewer than 73 for p95 at 95%) give an interval
+    Too few values for the quantile (fewer than 72 for p95 at 95%) give an interval
     that ends at the sample's largest (or smallest) value, which then covers less than
     asked for (:func:`pbench.stats.summary.quantile_ci_reached` tells).
     """
