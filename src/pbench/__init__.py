@@ -15,18 +15,20 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   checks, and the run, http and sql plans
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP and SQL share, the session (report,
-                  comparisons; no click) and warnings
+                  comparisons; no click), warnings, and budgets (estimates of each
+                  metric with its interval, judged against --budget limits)
     targets/      one execution, the same shape each, independent of one another:
                   command/ (target, shell, hooks, launcher, process-tree sampler)
                   http/    (request spec, connection, worker, pool)
                   sql/     (base, target, sqlite, postgres, cancel, dsn, pool)
     load/         what load runs share: schedule, recorder, histogram, threads, result
     export/       files for machines: json, csv, markdown, compare; atomic writes
-    report/       text for people: terminal, compare table, load figures, units
+    report/       text for people: terminal, compare table, load figures, budgets
+                  table, units
     results/      the result file: schema version, read, pairing, metadata, redaction
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
-    stats/        pure: summary, resampling, comparison, verdict, hierarchy, gate,
-                  advice
+    stats/        pure: summary, intervals, resampling, comparison, verdict,
+                  hierarchy, gate, advice, budget (metrics, judging)
     errors.py     errors that own their exit code
 
 ``models`` carries statistics (``Summary``, ``Comparison``, imported for types only),

@@ -12,6 +12,16 @@ Exit codes (README "Exit codes" and ``pbench --help`` list the same table):
 5     inconclusive: too noisy to decide (only where a decision was asked)
 130   interrupted (Ctrl-C); partial results were written
 ====  ==================================================================
+
+When several apply, one invocation exits with the most severe (:func:`worst`):
+130 interrupted > 2 usage > 1 benchmark failed > 4 budget broken > 3 regression >
+5 inconclusive > 0. An interruption or a failure means the figures are incomplete, so
+nothing judged on them can be trusted, and saying why comes first. A broken budget is an
+absolute limit the team set for itself (an SLA): no baseline can excuse it. A
+regression is relative to a baseline and may be accepted by moving the baseline, so it
+comes after; an inconclusive comparison decided nothing, so it comes last. Warning
+levels of budgets, and budgets at risk (the limit inside the interval), never change
+the exit status.
 """
 
 from __future__ import annotations
@@ -27,6 +37,24 @@ class ExitCode(IntEnum):
     BUDGET = 4
     INCONCLUSIVE = 5
     INTERRUPTED = 130
+
+
+# Most severe first: see the module's docstring.
+SEVERITY = (
+    ExitCode.INTERRUPTED,
+    ExitCode.USAGE,
+    ExitCode.BENCHMARK_FAILED,
+    ExitCode.BUDGET,
+    ExitCode.REGRESSION,
+    ExitCode.INCONCLUSIVE,
+    ExitCode.OK,
+)
+
+
+def worst(*codes: ExitCode) -> ExitCode:
+    """The exit status of an invocation in which each of ``codes`` applies: the most
+    severe (``OK`` when none is given)."""
+    return min(codes, key=SEVERITY.index, default=ExitCode.OK)
 
 
 # Longer user input (a 100 KB URL, a generated query) is cut in messages to this many

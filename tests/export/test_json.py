@@ -85,7 +85,7 @@ def test_values_of_a_plain_benchmark(report: RunResults) -> None:
 def test_top_level_shape(report: RunResults) -> None:
     doc = _strict_loads(render("json", report))
     assert list(doc) == ["schema_version", "metadata", "reference", "results", "comparisons"]
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION == 2
     assert doc["reference"] == "sleep 0.1"
     assert doc["metadata"]["git"]["branch"] == "main"
     assert doc["comparisons"] == [{"name": "GET /", "ratio": 0.004, "ci": [0.0039, None]}]

@@ -8,6 +8,7 @@ import click
 
 from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
+    budget_option,
     comparison_options,
     display_options,
     export_options,
@@ -24,6 +25,7 @@ from pbench.cli.session import (
 )
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
+from pbench.plan.budgets import budgets_for
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 
@@ -151,6 +153,7 @@ HINTS = {
 @slice_option
 @precision_options
 @comparison_options
+@budget_option
 @guarded
 def http(**options: Any) -> int:
     """Load HTTP endpoints with an in-process HTTP/1.1 client; compare them.
@@ -175,7 +178,9 @@ def http(**options: Any) -> int:
         options["exports"],
         options,
     )
-    session = Session(exports, display, flags_from(ReportFlags, options), plan.reference)
+    report = flags_from(ReportFlags, options)
+    budgets = budgets_for("http", report.budgets)
+    session = Session(exports, display, report, plan.reference, budgets)
     return _execute(plan, session)
 
 

@@ -181,3 +181,14 @@ def precision_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      "--min-time or -d ask for; the time budget of --precision (load "
                      "runs: default 60s)."),
     )(fn)  # fmt: skip
+
+
+def budget_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--budget METRIC:LIMIT[:warn] (repeatable), applied to every benchmark of the run."""
+    return click.option(
+        "--budget", "budgets", multiple=True, metavar="METRIC:LIMIT[:warn]",
+        help="A limit on every benchmark, judged on its 95% interval, e.g. p95:250ms, "
+        "mean:1.5s, max:2s, error_rate:1%, throughput:1000/s (a floor), rss:200MB, cpu:1s, "
+        "cpu_util:80%; broken (the whole interval past it) exits 4, ':warn' only reports; "
+        "repeatable.",
+    )(fn)  # fmt: skip

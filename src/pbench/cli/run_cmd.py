@@ -8,6 +8,7 @@ import click
 
 from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
+    budget_option,
     comparison_options,
     display_options,
     export_options,
@@ -17,6 +18,7 @@ from pbench.cli.options import (
     run_count_options,
 )
 from pbench.cli.session import Session, export_specs
+from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, RunFlags
 
 
@@ -151,6 +153,7 @@ class RunCommand(click.Command):
     help="How often the process-tree sampler looks.",
 )
 @comparison_options
+@budget_option
 @guarded
 def run(**options: Any) -> int:
     """Benchmark shell commands, hyperfine style.
@@ -173,7 +176,9 @@ def run(**options: Any) -> int:
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
-    session = Session(specs, display, flags_from(ReportFlags, options), reference)
+    report = flags_from(ReportFlags, options)
+    budgets = budgets_for("run", report.budgets)
+    session = Session(specs, display, report, reference, budgets)
     from pbench.targets.command.sampler import add_process_tree_section
 
     results, status, failure = session.run(plan, finished=add_process_tree_section)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.common import Display, ProgressBar
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError
+from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pbench.models import RunPlan
     from pbench.run.load import LoadRunner, SlicePlan
     from pbench.run.runner import Progress
+    from pbench.stats.budget import Budget
 
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
@@ -75,6 +76,7 @@ class Session:
         display: Display,
         options: ReportFlags,
         reference: str | None,
+        budgets: Sequence[Budget] = (),
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
@@ -83,6 +85,7 @@ class Session:
         self.display = display
         self.options = options
         self.reference = reference
+        self.budgets = tuple(budgets)
         self.metadata = collect_metadata()
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
@@ -164,7 +167,9 @@ class Session:
         status: ExitCode,
         failure: BenchmarkFailed | None,
     ) -> int:
-        """Print the report, write the exports, say what went wrong; the exit status."""
+        """Print the report (and the budgets' table), write the exports, say what went
+        wrong; the exit status: the worst of ``status`` and a broken error-level budget
+        (see :func:`pbench.errors.worst`)."""
         from pbench.report.terminal import Style, render_report
 
         options = self.options
@@ -177,14 +182,17 @@ class Session:
             alpha=options.alpha,
             threshold=options.threshold,
             seed=options.seed,
+            budgets={r.name: self.budgets for r in results} if self.budgets else None,
         )
         self._pending = None  # the final export replaces any waiting checkpoint
+        style = Style(color=self.display.color)
         if not self.display.quiet and results:
-            click.echo(
-                render_report(run_results, Style(color=self.display.color), options.sort),
-                color=self.display.color,
-                err=self.to_stdout,
-            )
+            text = render_report(run_results, style, options.sort)
+            if run_results.budgets:
+                from pbench.report.budgets import render_budgets
+
+                text += "\n\n" + render_budgets(run_results.budgets, style)
+            click.echo(text, color=self.display.color, err=self.to_stdout)
         write_all(self.specs, run_results)
         _step_summary(run_results, status, failure)
         if failure is not None:
@@ -192,7 +200,13 @@ class Session:
         if status == ExitCode.INTERRUPTED:
             where = " and exported" if self.specs else ""
             click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
-        return int(status)
+        broken = [c for c in run_results.budgets if c.level == "error" and c.status == "broken"]
+        if broken:
+            from pbench.report.budgets import broken_line
+
+            for check in broken:
+                click.echo(f"pbench: {broken_line(check)}", err=True)
+        return int(worst(status, ExitCode.BUDGET if broken else ExitCode.OK))
 
 
 def _step_summary(

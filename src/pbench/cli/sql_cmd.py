@@ -8,6 +8,7 @@ import click
 
 from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
 from pbench.cli.options import (
+    budget_option,
     comparison_options,
     display_options,
     export_options,
@@ -21,6 +22,7 @@ from pbench.cli.options import (
 from pbench.cli.session import Session, export_specs, finish_load, loading_line
 from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
+from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.run.session import load_failure
 
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
 @slice_option
 @precision_options
 @comparison_options
+@budget_option
 @guarded
 def sql(**options: Any) -> int:
     """Benchmark SQL queries: SQLite (built in) or PostgreSQL (pip install 'pbench[postgres]').
@@ -166,7 +169,9 @@ def sql(**options: Any) -> int:
     plan = plan_from_options(flags_from(SqlFlags, options))
     if plan.notice is not None and not display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
-    session = Session(specs, display, flags_from(ReportFlags, options), plan.reference)
+    report = flags_from(ReportFlags, options)
+    budgets = budgets_for("sql", report.budgets)
+    session = Session(specs, display, report, plan.reference, budgets)
     if plan.load is not None:
         return _execute_load(plan, session)
     from pbench.targets.sql.target import add_sql_section

@@ -7,6 +7,11 @@ All times are in seconds. ``times``, ``memory_usage_byte``, ``exit_codes`` and
 ``measurements`` are in execution order. ``stddev`` is null for fewer than two runs
 (as in hyperfine); any figure that cannot be computed is null, never NaN. A result
 with no measurement yet (an interrupted first round) has null statistics.
+
+``budgets`` (only when budgets were set): one entry per level of each budget of each
+benchmark, the fields of :class:`pbench.stats.budget.BudgetCheck` in base units
+(seconds, bytes, a fraction, per second); ``measured``/``low``/``high`` are null
+without data.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from pbench.export.figures import mean_or_none, stddev_of
+from pbench.export.figures import finite_or_none, mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunResults
 from pbench.results.schema import SCHEMA_VERSION
+from pbench.stats.budget import BudgetCheck
 from pbench.stats.summary import Summary
 
 _HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
@@ -44,12 +50,32 @@ def document(run_results: RunResults) -> dict[str, Any]:
 
 
 def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
-    return {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "metadata": run_results.metadata,
         "reference": run_results.reference,
         "results": results,
         "comparisons": [c.as_dict() for c in run_results.comparisons],
+    }
+    if run_results.budgets:
+        document["budgets"] = [budget_check(c) for c in run_results.budgets]
+    return document
+
+
+def budget_check(check: BudgetCheck) -> dict[str, Any]:
+    """One budget check as JSON: every field, numbers in base units, null when absent."""
+    return {
+        "benchmark": check.benchmark,
+        "metric": check.metric,
+        "level": check.level,
+        "limit": check.limit,
+        "quantity": check.quantity,
+        "bigger_is_better": check.bigger_is_better,
+        "status": check.status,
+        "measured": finite_or_none(check.measured),
+        "low": finite_or_none(check.low),
+        "high": finite_or_none(check.high),
+        "note": check.note,
     }
 
 

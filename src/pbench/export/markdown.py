@@ -22,6 +22,7 @@ from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunResults, TimeUnit
 from pbench.report.units import SYMBOL, common_unit, format_in
+from pbench.stats.budget import BudgetCheck
 from pbench.stats.summary import Summary
 
 _MISSING = "n/a"
@@ -56,7 +57,23 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     for result, row in zip(results.results, rows, strict=True):
         make = partial(_line, row, reference, unit)
         lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
+    if results.budgets:
+        lines.append(budgets_section(results.budgets))
     return "".join(lines)
+
+
+def budgets_section(checks: Sequence[BudgetCheck]) -> str:
+    """The "Budgets" section: one row per check, intervals at 95%."""
+    from pbench.report.budgets import HEADERS, LEGEND, STATUS_TEXT, limit_text, measured_text
+
+    rows = [
+        table_row(
+            [code_span(c.benchmark), cell(c.metric), c.level, cell(limit_text(c)),
+             cell(measured_text(c)), STATUS_TEXT[c.status]]
+        )
+        for c in checks
+    ]  # fmt: skip
+    return "\n### Budgets\n\n" + table_head(HEADERS) + "".join(rows) + f"\n{'; '.join(LEGEND)}.\n"
 
 
 def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:

@@ -5,6 +5,8 @@ Metric names are the JSON's. Limits take the units the CLI already accepts: dura
 (``250ms``, ``1.5s``, a bare number is seconds), sizes (``200MB``, ``1.5GiB``, a bare
 number is bytes), fractions (``1%``, ``0.01``) and rates (``1000/s``, ``1000``).
 A bare limit is an error-level limit; ``:warn`` (or a ``warn`` key) makes it a warning.
+The metric names and what each one is (``METRICS``, ``BIGGER_IS_BETTER``) live in
+:mod:`pbench.stats.budget`, where the runner's side can reach them too.
 """
 
 from __future__ import annotations
@@ -15,22 +17,11 @@ from dataclasses import dataclass
 
 from pbench.errors import UsageError
 from pbench.plan.values import parse_duration, parse_fraction
-from pbench.stats.budget import Budget, Level, Quantity
+from pbench.stats.budget import BIGGER_IS_BETTER as BIGGER_IS_BETTER
+from pbench.stats.budget import METRICS as METRICS
+from pbench.stats.budget import PERCENTILE, Budget, Level, Quantity
+from pbench.stats.budget import percentile_of as percentile_of
 
-# Metric -> what its limit is. Percentiles (p50, p95, p99.9, ...) are times too.
-METRICS: dict[str, Quantity] = {
-    "mean": "time",
-    "median": "time",
-    "min": "time",
-    "max": "time",
-    "rss": "bytes",
-    "cpu": "time",
-    "cpu_util": "fraction",
-    "error_rate": "fraction",
-    "throughput": "rate",
-}
-BIGGER_IS_BETTER = frozenset({"throughput"})
-_PERCENTILE = re.compile(r"^p(\d{1,2})(?:[._](\d+))?$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([kmgt]i?b|b)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {
     "b": 1,
@@ -65,7 +56,7 @@ def metric_quantity(metric: str) -> Quantity:
     """What the metric's limit is; a UsageError naming the known metrics otherwise."""
     if metric in METRICS:
         return METRICS[metric]
-    match = _PERCENTILE.match(metric)
+    match = PERCENTILE.match(metric)
     if match and 0 < percentile_of(metric) < 100:
         return "time"
     from difflib import get_close_matches
@@ -78,18 +69,9 @@ def metric_quantity(metric: str) -> Quantity:
     )
 
 
-def percentile_of(metric: str) -> float:
-    """``"p95"`` → 95.0, ``"p99.9"`` (or ``"p99_9"``) → 99.9; -1 when not a percentile."""
-    match = _PERCENTILE.match(metric)
-    if not match:
-        return -1.0
-    whole, fraction = match.groups()
-    return float(f"{whole}.{fraction}" if fraction else whole)
-
-
 def canonical_metric(metric: str) -> str:
     """The JSON's spelling of a metric name: ``p99_9`` → ``p99.9``."""
-    return metric.replace("_", ".") if _PERCENTILE.match(metric) else metric
+    return metric.replace("_", ".") if PERCENTILE.match(metric) else metric
 
 
 def parse_limit(metric: str, value: object) -> float:
@@ -167,6 +149,28 @@ def budgets_from_options(texts: Iterable[str]) -> tuple[Budget, ...]:
     )
     for budget in budgets:
         check_levels(budget)
+    return budgets
+
+
+# Resource use is measured for commands only: pbench http and pbench sql run the client
+# inside pbench, so its figures would be pbench's own, not the server's or the database's.
+RESOURCE_METRICS = ("rss", "cpu", "cpu_util")
+
+
+def budgets_for(subcommand: str, texts: Iterable[str]) -> tuple[Budget, ...]:
+    """The ``--budget`` options of one ``pbench SUBCOMMAND`` invocation: parsed, and a
+    metric that subcommand never measures refused (resource use outside ``run``)."""
+    budgets = budgets_from_options(texts)
+    if subcommand == "run":
+        return budgets
+    for budget in budgets:
+        if budget.metric in RESOURCE_METRICS:
+            raise UsageError(
+                f"--budget {budget.metric}: pbench {subcommand} does not measure {budget.metric}"
+                " (the client runs inside pbench: its resource use would be pbench's own)",
+                "budget latency (p95, median, max), error_rate or throughput instead; "
+                "pbench run measures rss, cpu and cpu_util of commands",
+            )
     return budgets
 
 

@@ -126,7 +126,8 @@ class HttpFlags(PrecisionFlags, BenchmarkFlags):
 @dataclass(frozen=True, kw_only=True)
 class ReportFlags:
     """What the end of a run needs: the report's unit and order, the comparisons'
-    settings, and whether failed requests or queries of a load run still exit 0."""
+    settings, whether failed requests or queries of a load run still exit 0, and the
+    ``--budget`` texts (parsed by :func:`pbench.plan.budgets.budgets_for`)."""
 
     time_unit: TimeUnit | None
     sort: Literal["auto", "command", "mean-time"]
@@ -134,3 +135,4 @@ class ReportFlags:
     threshold: float
     seed: int | None
     ignore_failure: bool
+    budgets: tuple[str, ...] = ()

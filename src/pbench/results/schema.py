@@ -13,6 +13,10 @@ constants, so the version written is the version read.
    name, as in hyperfine), then pbench's: ``name, command_line,
    statistics, measurements, warmups, stop_reason, info, notes, warnings`` and one key
    per target-specific section.
+2  budgets (``--budget``): top-level ``budgets``, present when budgets were set, a list
+   of checks ``benchmark, metric, level, limit, quantity, bigger_is_better, status,
+   measured, low, high, note`` (base units; null without data). Load runs' slices
+   (``measurements``) gain ``p90_s``, ``p95_s`` and ``p99_9_s`` beside ``p99_s``.
 
 ``compare_schema_version``:
 
@@ -26,5 +30,5 @@ constants, so the version written is the version read.
    ``run_to_run_in_interval``; top-level ``warnings``.
 """
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 COMPARE_SCHEMA_VERSION = 2

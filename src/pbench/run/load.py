@@ -45,6 +45,10 @@ PRECISION_MIN_SLICES = 10
 DEFAULT_PRECISION_BUDGET_S = 60.0
 LATENCIES_PER_SLICE = 10  # a slice lasts at least this many median latencies
 SLICE_SAMPLE_CAP = 2_000  # raw requests kept per slice (the histogram has them all)
+# Each slice's own latency percentiles beside its median (wall_s), named as in its
+# metrics: the spread of a percentile over slices is the interval of the run's figure
+# of it (see run.budgets).
+SLICE_PERCENTILES = (("p90_s", 0.9), ("p95_s", 0.95), ("p99_s", 0.99), ("p99_9_s", 0.999))
 
 Clock = Callable[[], int]
 
@@ -211,7 +215,7 @@ class LoadRunner:
         if run.succeeded == 0 or run.latency.total == 0:
             state.empty_slices += 1
             return
-        median_ns = run.latency.quantiles([0.5])[0]
+        median_ns, *tail = run.latency.quantiles([0.5, *(q for _, q in SLICE_PERCENTILES)])
         state.median_ns = median_ns
         elapsed = max(run.finished_ns - run.started_ns, 1) / 1e9
         state.slices.append(
@@ -233,7 +237,7 @@ class LoadRunner:
                     "unfinished": float(run.unfinished),
                     "elapsed_s": elapsed,
                     "mean_s": run.latency.mean / 1e9,
-                    "p99_s": run.latency.quantiles([0.99])[0] / 1e9,
+                    **{name: v / 1e9 for (name, _), v in zip(SLICE_PERCENTILES, tail, strict=True)},
                     "requests_per_s": run.requests / elapsed,
                 },
             )

@@ -15,6 +15,7 @@ from pbench.models import BenchmarkResult, RunResults, TimeUnit, summary_of
 from pbench.run.warnings import warnings_for
 
 if TYPE_CHECKING:
+    from pbench.stats.budget import Budget, BudgetCheck
     from pbench.stats.comparison import Comparison
 
 
@@ -29,8 +30,11 @@ def build_results(
     threshold: float = 0.01,
     seed: int | None = None,
     memo: ResultMemo | None = None,
+    budgets: Mapping[str, Sequence[Budget]] | None = None,
 ) -> RunResults:
-    """Warnings and (optionally, since bootstraps cost time) comparisons for ``results``.
+    """Warnings, (optionally, since bootstraps cost time) comparisons, and the checks of
+    ``budgets`` (benchmark name → its budgets; checks in result order, then budget
+    order) for ``results``. Budgets are for finished results: checkpoints pass none.
 
     With ``memo`` (checkpoints), summaries and warnings of unchanged results are reused.
     """
@@ -68,7 +72,14 @@ def build_results(
                 )
             ]
             comparisons = _fitting_advice(comparisons, by_name)
+    checks: list[BudgetCheck] = []
+    if budgets:
+        from pbench.run.budgets import checks_for
+
+        for result in results:
+            checks += checks_for(result, summaries[result.name], budgets.get(result.name, ()))
     return RunResults(
+        budgets=checks,
         summaries=summaries,
         results=list(results),
         metadata=metadata,

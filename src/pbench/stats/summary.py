@@ -9,9 +9,10 @@ Sources of the formulas:
 - Percentiles: linear interpolation between order statistics (Hyndman & Fan 1996,
   definition 7; numpy's default), so p50 equals the median.
 - Confidence interval of the mean: Student's t interval, mean ± t(1-α/2, n-1)·s/√n.
-- Confidence interval of the median: distribution-free interval between two order
-  statistics chosen from the Binomial(n, 1/2) distribution (Conover, *Practical
-  Nonparametric Statistics*, 3rd ed., 1999, §3.2; also Hahn & Meeker 1991, §5.2).
+- Confidence interval of the median, and of any quantile: distribution-free interval
+  between two order statistics chosen from the Binomial(n, q) distribution (Conover,
+  *Practical Nonparametric Statistics*, 3rd ed., 1999, §3.2; also Hahn & Meeker 1991,
+  §5.2).
 - Outliers: the modified z-score M = 0.6745·(x − median)/MAD, flagged when |M| > 3.5
   (Iglewicz & Hoaglin, *How to Detect and Handle Outliers*, 1993); when MAD is 0 (more
   than half the runs identical, as with a coarse clock) the mean absolute deviation
@@ -203,30 +204,61 @@ def median_interval(ordered: Sequence[float], confidence: float = CONFIDENCE) ->
     return Interval(float(ordered[lo_rank]), float(ordered[hi_rank]))
 
 
-@lru_cache(maxsize=1024)
 def median_ci_ranks(n: int, confidence: float = CONFIDENCE) -> tuple[int, int]:
-    """0-based ranks (j, k) with P(X(j) <= median <= X(k)) >= confidence.
+    """0-based ranks (j, k) with P(X(j) <= median <= X(k)) >= confidence (symmetric:
+    k = n - 1 - j); :func:`quantile_ci_ranks` at q = 1/2."""
+    return quantile_ci_ranks(n, 0.5, confidence)
 
-    j is the largest rank with P(B <= j) <= α/2 for B ~ Binomial(n, 1/2); the
-    interval is symmetric: k = n - 1 - j.
+
+@lru_cache(maxsize=1024)
+def quantile_ci_ranks(n: int, q: float, confidence: float = CONFIDENCE) -> tuple[int, int]:
+    """0-based ranks (j, k) with P(X(j) <= ξ_q <= X(k)) >= confidence, ξ_q the q-quantile.
+
+    The number of values at or below ξ_q is B ~ Binomial(n, q), so
+    P(X(j) > ξ_q) = P(B <= j) and P(X(k) < ξ_q) = P(B >= k + 1). Equal tails: j is the
+    largest rank with P(B <= j) <= α/2, and k the smallest with P(B >= k + 1) <= α/2,
+    found as the same lower rank of n - B ~ Binomial(n, 1 - q), so that q = 1/2 is
+    exactly symmetric. Where a tail cannot be cut that finely (too few values for the
+    quantile, see :func:`quantile_ci_reached`) the rank is clamped to the sample's
+    first or last value, and the interval then covers less than asked for.
     """
     if n < 1:
         raise ValueError("empty sample")
-    alpha = 1.0 - confidence
+    if not 0.0 < q < 1.0:
+        raise ValueError("quantile must be in (0, 1)")
+    tail = (1.0 - confidence) / 2
+    low = _lower_rank(n, q, tail)
+    high = n - 1 - _lower_rank(n, 1.0 - q, tail)
+    return max(low, 0), min(high, n - 1)
+
+
+def quantile_ci_reached(n: int, q: float, confidence: float = CONFIDENCE) -> bool:
+    """True when n values are enough for :func:`quantile_ci_ranks` to reach the
+    confidence (neither rank had to be clamped)."""
+    tail = (1.0 - confidence) / 2
+    return _lower_rank(n, q, tail) >= 0 and _lower_rank(n, 1.0 - q, tail) >= 0
+
+
+@lru_cache(maxsize=1024)
+def _lower_rank(n: int, q: float, tail: float) -> int:
+    """The largest i with P(B <= i) <= tail for B ~ Binomial(n, q); -1 when none."""
     cumulative = 0.0
     rank = -1
-    for i in range(n // 2 + 1):
-        cumulative += _binomial_half_pmf(n, i)
-        if cumulative > alpha / 2:
+    for i in range(n):
+        cumulative += _binomial_pmf(n, i, q)
+        if cumulative > tail:
             break
         rank = i
-    low = max(rank, 0)
-    return low, n - 1 - low
+    return rank
 
 
-def _binomial_half_pmf(n: int, i: int) -> float:
+def _binomial_pmf(n: int, i: int, q: float) -> float:
     return math.exp(
-        math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2)
+        math.lgamma(n + 1)
+        - math.lgamma(i + 1)
+        - math.lgamma(n - i + 1)
+        + i * math.log(q)
+        + (n - i) * math.log1p(-q)
     )
 
 
