@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 if TYPE_CHECKING:  # statistics import lazily: `pbench --help` stays fast
     from pbench.stats.budget import BudgetCheck
     from pbench.stats.comparison import Comparison
+    from pbench.stats.score import Score
     from pbench.stats.summary import Summary
 
 Order = Literal["interleaved", "sequential"]
@@ -257,6 +258,10 @@ class RunResults:
     summaries: Mapping[str, Summary | None] = field(default_factory=dict)
     # Budgets judged on the results, one check per level (see pbench.stats.budget).
     budgets: Sequence[BudgetCheck] = ()
+    # With budgets: each benchmark's score (see pbench.stats.score), by name.
+    scores: Mapping[str, Score] = field(default_factory=dict)
+    # What follows from the measurements, by benchmark name (see pbench.run.recommend).
+    recommendations: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:

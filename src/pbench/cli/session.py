@@ -19,6 +19,7 @@ from pbench.run.session import build_results, load_outcome
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
     from pbench.models import RunPlan
+    from pbench.report.terminal import Style
     from pbench.run.load import LoadRunner, SlicePlan
     from pbench.run.runner import Progress
     from pbench.stats.budget import Budget
@@ -93,6 +94,9 @@ class Session:
         self._pending: Sequence[BenchmarkResult] | None = None
         self._next_checkpoint = 0.0
         self._checkpoints = 0
+        # Results of the parts measured before the current one (a suite's earlier
+        # benchmarks): every checkpoint writes them too.
+        self.earlier: list[BenchmarkResult] = []
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -109,7 +113,7 @@ class Session:
         once.
         """
         if self._files:
-            self._pending = results
+            self._pending = [*self.earlier, *results]
             self.flush()
 
     def flush(self) -> None:
@@ -170,8 +174,6 @@ class Session:
         """Print the report (and the budgets' table), write the exports, say what went
         wrong; the exit status: the worst of ``status`` and a broken error-level budget
         (see :func:`pbench.errors.worst`)."""
-        from pbench.report.terminal import Style, render_report
-
         options = self.options
         run_results = build_results(
             results,
@@ -183,19 +185,27 @@ class Session:
             threshold=options.threshold,
             seed=options.seed,
             budgets={r.name: self.budgets for r in results} if self.budgets else None,
+            recommend=True,
         )
+        return self.publish(run_results, status, [failure] if failure is not None else [])
+
+    def publish(
+        self, run_results: RunResults, status: ExitCode, failures: Sequence[BenchmarkFailed]
+    ) -> int:
+        """The end of an invocation: the report (with the budgets' table, the scores and
+        the recommendations), every export, the job summary, what went wrong; the exit
+        status: the worst of ``status`` and a broken error-level budget."""
+        from pbench.report.terminal import Style, render_report
+
         self._pending = None  # the final export replaces any waiting checkpoint
         style = Style(color=self.display.color)
-        if not self.display.quiet and results:
-            text = render_report(run_results, style, options.sort)
-            if run_results.budgets:
-                from pbench.report.budgets import render_budgets
-
-                text += "\n\n" + render_budgets(run_results.budgets, style)
+        if not self.display.quiet and run_results.results:
+            text = render_report(run_results, style, self.options.sort)
+            text += _closing_sections(run_results, style)
             click.echo(text, color=self.display.color, err=self.to_stdout)
         write_all(self.specs, run_results)
-        _step_summary(run_results, status, failure)
-        if failure is not None:
+        _step_summary(run_results, status, failures[0] if failures else None)
+        for failure in failures:
             click.echo(failure.render(), err=True)
         if status == ExitCode.INTERRUPTED:
             where = " and exported" if self.specs else ""
@@ -207,6 +217,23 @@ class Session:
             for check in broken:
                 click.echo(f"pbench: {broken_line(check)}", err=True)
         return int(worst(status, ExitCode.BUDGET if broken else ExitCode.OK))
+
+
+def _closing_sections(run_results: RunResults, style: Style) -> str:
+    """The budgets' table and the scores (when budgets were set), and the
+    recommendations, after the report."""
+    text = ""
+    if run_results.budgets:
+        from pbench.report.budgets import render_budgets
+        from pbench.report.score import render_scores
+
+        text += "\n\n" + render_budgets(run_results.budgets, style)
+        text += "\n\n" + render_scores(list(run_results.scores.values()))
+    if any(run_results.recommendations.values()):
+        from pbench.report.recommendations import render_recommendations
+
+        text += "\n\n" + render_recommendations(run_results.recommendations).rstrip("\n")
+    return text
 
 
 def _step_summary(
@@ -266,6 +293,19 @@ def finish_load(
 ) -> int:
     """Run a :class:`pbench.run.load.LoadRunner`; its report, exports and exit status.
     ``sections`` derives the target's own section (``sql``) from each load section."""
+    measured = measure_load(runner, noun, all_failed, session.options.ignore_failure, sections)
+    return session.finish(*measured)
+
+
+def measure_load(
+    runner: LoadRunner,
+    noun: str,
+    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
+    ignore_failure: bool,
+    sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
+    """Run a load runner: its results, status and failure (failed requests or queries
+    are one unless ``ignore_failure``)."""
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
@@ -280,6 +320,6 @@ def finish_load(
             if "load" in result.sections:
                 result.sections["sql"] = sections(result.sections["load"])
     if status == ExitCode.OK:
-        failure = load_outcome(results, noun, all_failed, session.options.ignore_failure)
+        failure = load_outcome(results, noun, all_failed, ignore_failure)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
-    return session.finish(results, status, failure)
+    return results, status, failure

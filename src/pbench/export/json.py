@@ -11,12 +11,14 @@ with no measurement yet (an interrupted first round) has null statistics.
 ``budgets`` (only when budgets were set): one entry per level of each budget of each
 benchmark, the fields of :class:`pbench.stats.budget.BudgetCheck` in base units
 (seconds, bytes, a fraction, per second); ``measured``/``low``/``high`` are null
-without data.
+without data. ``scores`` (with budgets): each benchmark's score from 0 to 100 and its
+band, and the suite's (see :mod:`pbench.stats.score`). ``recommendations`` (when any
+follow from the measurements): by benchmark name, each naming the figure it comes from.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -26,6 +28,7 @@ from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunResults
 from pbench.results.schema import SCHEMA_VERSION
 from pbench.stats.budget import BudgetCheck
+from pbench.stats.score import Score
 from pbench.stats.summary import Summary
 
 _HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
@@ -59,7 +62,34 @@ def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
     }
     if run_results.budgets:
         document["budgets"] = [budget_check(c) for c in run_results.budgets]
+    if run_results.scores:
+        document["scores"] = scores_document(run_results.scores.values())
+    if run_results.recommendations:
+        document["recommendations"] = {
+            name: list(found) for name, found in run_results.recommendations.items()
+        }
     return document
+
+
+def scores_document(scores: Iterable[Score]) -> dict[str, Any]:
+    """``{"benchmarks": {name: {score, band, weakest, reason}}, "suite": {score, band}}``:
+    scores as floats (0-100), the band of the rounded score, null without a score."""
+    from pbench.stats.score import band, suite_score
+
+    listed = list(scores)
+    suite = suite_score(listed)
+    return {
+        "benchmarks": {
+            s.benchmark: {
+                "score": s.value,
+                "band": s.band,
+                "weakest": s.weakest.metric if s.weakest is not None else None,
+                "reason": s.reason,
+            }
+            for s in listed
+        },
+        "suite": {"score": suite, "band": None if suite is None else band(suite)},
+    }
 
 
 def budget_check(check: BudgetCheck) -> dict[str, Any]:

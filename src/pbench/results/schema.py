@@ -17,6 +17,11 @@ constants, so the version written is the version read.
    of checks ``benchmark, metric, level, limit, quantity, bigger_is_better, status,
    measured, low, high, note`` (base units; null without data). Load runs' slices
    (``measurements``) gain ``p90_s``, ``p95_s`` and ``p99_9_s`` beside ``p99_s``.
+   With budgets, top-level ``scores`` (``benchmarks``: name → ``score, band, weakest,
+   reason``; ``suite``: ``score, band``); top-level ``recommendations`` (name → texts)
+   when any follow from the measurements. Suites (``pbench suite``): ``metadata``
+   gains ``suite`` (``file, tier, tags, pattern``) and each result's ``info`` gains
+   ``suite_benchmark`` (the ``[[benchmark]]`` it comes from).
 
 ``compare_schema_version``:
 

@@ -17,6 +17,7 @@ from pbench.run.warnings import warnings_for
 if TYPE_CHECKING:
     from pbench.stats.budget import Budget, BudgetCheck
     from pbench.stats.comparison import Comparison
+    from pbench.stats.score import Score
 
 
 def build_results(
@@ -31,12 +32,16 @@ def build_results(
     seed: int | None = None,
     memo: ResultMemo | None = None,
     budgets: Mapping[str, Sequence[Budget]] | None = None,
+    recommend: bool = False,
 ) -> RunResults:
     """Warnings, (optionally, since bootstraps cost time) comparisons, and the checks of
     ``budgets`` (benchmark name → its budgets; checks in result order, then budget
     order) for ``results``. Budgets are for finished results: checkpoints pass none.
 
-    With ``memo`` (checkpoints), summaries and warnings of unchanged results are reused.
+    With ``budgets``, every benchmark gets a score (None with a reason when it has no
+    budget); with ``recommend``, what follows from its measurements (final results
+    only: it costs a little time). With ``memo`` (checkpoints), summaries and warnings
+    of unchanged results are reused.
     """
     if memo is None:
         summaries = {r.name: summary_of(r) for r in results}
@@ -78,8 +83,24 @@ def build_results(
 
         for result in results:
             checks += checks_for(result, summaries[result.name], budgets.get(result.name, ()))
+    scores: dict[str, Score] = {}
+    if budgets is not None:
+        from pbench.stats.score import benchmark_score
+
+        scores = {r.name: benchmark_score(r.name, checks) for r in results}
+    recommendations: dict[str, list[str]] = {}
+    if recommend:
+        from pbench.run.recommend import recommendations_for
+
+        for result in results:
+            mine = [c for c in checks if c.benchmark == result.name]
+            found = recommendations_for(result, summaries[result.name], mine)
+            if found:
+                recommendations[result.name] = found
     return RunResults(
         budgets=checks,
+        scores=scores,
+        recommendations=recommendations,
         summaries=summaries,
         results=list(results),
         metadata=metadata,
