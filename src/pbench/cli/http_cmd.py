@@ -17,12 +17,7 @@ from pbench.cli.options import (
     precision_options,
     slice_option,
 )
-from pbench.cli.session import (
-    Session,
-    export_specs,
-    finish_load,
-    loading_line,
-)
+from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.budgets import budgets_for
@@ -181,10 +176,11 @@ def http(**options: Any) -> int:
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("http", report.budgets)
     session = Session(exports, display, report, plan.reference, budgets)
-    return _execute(plan, session)
+    return session.finish(*measure_http(plan, session, report.ignore_failure))
 
 
-def _execute(http_plan: HttpPlan, session: Session) -> int:
+def measure_http(http_plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
+    """Load the plan's URLs (their --setup first, their --cleanup after)."""
     from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.http.pool import HttpPool
 
@@ -202,7 +198,7 @@ def _execute(http_plan: HttpPlan, session: Session) -> int:
     )
     if session.display.progress:
         click.echo(loading_line(len(benchmarks), plan), err=True)
-    return finish_load(runner, session, "requests", _all_failed)
+    return measure_load(runner, "requests", _all_failed, ignore_failure)
 
 
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:

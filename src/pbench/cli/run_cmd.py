@@ -17,7 +17,8 @@ from pbench.cli.options import (
     precision_options,
     run_count_options,
 )
-from pbench.cli.session import Session, export_specs
+from pbench.cli.session import Measured, Session, export_specs
+from pbench.models import RunPlan
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, RunFlags
 
@@ -179,10 +180,16 @@ def run(**options: Any) -> int:
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("run", report.budgets)
     session = Session(specs, display, report, reference, budgets)
+    return session.finish(*measure_commands(plan, session))
+
+
+def measure_commands(plan: RunPlan, session: Session) -> Measured:
+    """Run a plan of commands with the session's progress and checkpoints; each result
+    gets its process tree section."""
     from pbench.targets.command.sampler import add_process_tree_section
 
     results, status, failure = session.run(plan, finished=add_process_tree_section)
     for result in results:
         if result.stop_reason in (None, "interrupted", "failed"):
             add_process_tree_section(result)
-    return session.finish(results, status, failure)
+    return results, status, failure

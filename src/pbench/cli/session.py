@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from pbench.run.runner import Progress
     from pbench.stats.budget import Budget
 
+# What measuring a plan gives: its results, the status so far, and what failed.
+Measured = tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]
+
 # Checkpoints (exports rewritten after a finished benchmark) take at most about this
 # share of the wall time; see Session.checkpoint.
 CHECKPOINT_SHARE = 0.1
@@ -139,7 +142,7 @@ class Session:
 
     def run(
         self, plan: RunPlan, finished: Callable[[BenchmarkResult], None] | None = None
-    ) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
+    ) -> Measured:
         """Measure ``plan`` with the runner and a progress bar; failures become a status."""
         from pbench.run.runner import Runner
 
@@ -284,26 +287,13 @@ def loading_line(count: int, plan: SlicePlan) -> str:
     return f"Loading {what}, {how} ..."
 
 
-def finish_load(
-    runner: LoadRunner,
-    session: Session,
-    noun: str,
-    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
-    sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-) -> int:
-    """Run a :class:`pbench.run.load.LoadRunner`; its report, exports and exit status.
-    ``sections`` derives the target's own section (``sql``) from each load section."""
-    measured = measure_load(runner, noun, all_failed, session.options.ignore_failure, sections)
-    return session.finish(*measured)
-
-
 def measure_load(
     runner: LoadRunner,
     noun: str,
     all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
     ignore_failure: bool,
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-) -> tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]:
+) -> Measured:
     """Run a load runner: its results, status and failure (failed requests or queries
     are one unless ``ignore_failure``)."""
     status = ExitCode.OK

@@ -19,7 +19,7 @@ from pbench.cli.options import (
     run_count_options,
     slice_option,
 )
-from pbench.cli.session import Session, export_specs, finish_load, loading_line
+from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
 from pbench.plan.budgets import budgets_for
@@ -172,8 +172,14 @@ def sql(**options: Any) -> int:
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("sql", report.budgets)
     session = Session(specs, display, report, plan.reference, budgets)
+    return session.finish(*measure_sql(plan, session, report.ignore_failure))
+
+
+def measure_sql(plan: SqlPlan, session: Session, ignore_failure: bool) -> Measured:
+    """Run a SQL plan (runs, or a load run) with the session's progress and checkpoints;
+    each result gets its ``sql`` section."""
     if plan.load is not None:
-        return _execute_load(plan, session)
+        return _measure_load(plan, session, ignore_failure)
     from pbench.targets.sql.target import add_sql_section
 
     results, status, failure = session.run(
@@ -182,10 +188,10 @@ def sql(**options: Any) -> int:
     for result in results:
         if "sql" not in result.sections and result.measurements:
             add_sql_section(result)
-    return session.finish(results, status, failure)
+    return results, status, failure
 
 
-def _execute_load(plan: SqlPlan, session: Session) -> int:
+def _measure_load(plan: SqlPlan, session: Session, ignore_failure: bool) -> Measured:
     from pbench.run.load import LoadBenchmark, LoadRunner
     from pbench.targets.sql.pool import BOTTLENECK_HINT, SqlPool, sql_section
     from pbench.targets.sql.target import SqlTarget
@@ -209,5 +215,4 @@ def _execute_load(plan: SqlPlan, session: Session) -> int:
         assert failure is not None  # nothing succeeded: something failed
         return failure
 
-    status = finish_load(runner, session, "queries", failed, sections=sql_section)
-    return status
+    return measure_load(runner, "queries", failed, ignore_failure, sections=sql_section)
