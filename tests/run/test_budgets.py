@@ -12,7 +12,7 @@ import pytest
 
 from pbench.load.schedule import LoadPlan
 from pbench.models import BenchmarkResult, Measurement, summary_of
-from pbench.run.budgets import checks_for, estimates_for, why_missing
+from pbench.run.budgets import checks_for, effective_count, estimates_for, why_missing
 from pbench.run.load import LoadBenchmark, LoadRunner, SlicePlan
 from pbench.stats.budget import Budget
 from pbench.stats.intervals import wilson_interval
@@ -150,14 +150,19 @@ def test_a_real_http_load_run(server: HttpTestServer) -> None:
     assert rate.value == load["throughput"]["requests_per_s"]
     assert rate.low < rate.value < rate.high
     assert found["error_rate"].value == 0.0
-    # Every 10th request to /flaky fails: 10% of requests, judged over the slices.
+    # No error in 400 requests: the interval is that of 400 requests (nothing clusters).
+    assert found["error_rate"].high == pytest.approx(wilson_interval(0.0, 400).high)
+    # Every 10th request to /flaky fails: 10% of requests, spread evenly over the
+    # slices, so they count nearly as independent requests.
     errors = estimates_for(flaky, summary_of(flaky), ["error_rate", "rss", "p75"])
-    slices = flaky.sections["load"]["slices"]
-    n = slices["count"] + slices["without_success"]
-    share = flaky.sections["load"]["failed"] / flaky.sections["load"]["requests"]
+    requests = flaky.sections["load"]["requests"]
+    share = flaky.sections["load"]["failed"] / requests
     assert share == pytest.approx(0.1, abs=0.02)
     assert errors["error_rate"].value == share
-    assert errors["error_rate"].high == pytest.approx(wilson_interval(share, n).high)
+    rows = [(m.metrics["requests"], m.metrics["failed"]) for m in flaky.measurements]
+    effective = effective_count(share, requests, rows, 0)
+    assert effective > requests / 3
+    assert errors["error_rate"].high == pytest.approx(wilson_interval(share, effective).high)
     assert "rss" not in errors and "p75" not in errors
     assert "pbench's own" in why_missing(flaky, None, "rss")
     assert "p75" in why_missing(flaky, None, "p75")
@@ -179,3 +184,17 @@ def test_single_client_sqlite_runs(tmp_path: Path) -> None:
     assert "slices" in p95["note"]
     assert rate["status"] == "met" and rate["bigger_is_better"]
     assert math.isclose(rate["measured"], 1 / data["results"][0]["mean"])
+
+
+def test_effective_count_of_clustered_errors() -> None:
+    # 20 slices of 100 requests. Errors spread evenly: about every request counts.
+    even = [(100.0, 5.0)] * 20
+    assert effective_count(0.05, 2000, even, 0) == 2000
+    # The same 100 errors in one slice that failed whole: worth about one per slice.
+    burst = [(100.0, 100.0)] + [(100.0, 0.0)] * 19
+    assert effective_count(0.05, 2000, burst, 0) == pytest.approx(19, rel=0.01)
+    # A slice without any success counts as one that failed whole.
+    assert effective_count(0.05, 2000, [(100.0, 0.0)] * 19, 1) == pytest.approx(19, rel=0.01)
+    # No error at all: every request; one slice only: no spread to estimate, 1.
+    assert effective_count(0.0, 2000, [(100.0, 0.0)] * 20, 0) == 2000
+    assert effective_count(0.05, 100, [(100.0, 5.0)], 0) == 1

@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "http": "pbench.cli.http_cmd:http",
     "sql": "pbench.cli.sql_cmd:sql",
     "compare": "pbench.cli.compare_cmd:compare",
+    "suite": "pbench.cli.suite_cmd:suite",
 }
 
 EXIT_CODES_HELP = """\b
@@ -90,6 +91,7 @@ def main_group() -> None:
     pbench http http://127.0.0.1:8000/api    time an endpoint
     pbench sql 'SELECT 1'                    time a query (SQLite in memory)
     pbench compare base.json new.json        gate CI on a regression
+    pbench suite --tier quick                run ./benchmarks.toml's quick tier
     """
 
 

@@ -193,17 +193,34 @@ class Session:
         return self.publish(run_results, status, [failure] if failure is not None else [])
 
     def publish(
-        self, run_results: RunResults, status: ExitCode, failures: Sequence[BenchmarkFailed]
+        self,
+        run_results: RunResults,
+        status: ExitCode,
+        failures: Sequence[BenchmarkFailed],
+        parts: Sequence[tuple[str, RunResults]] = (),
     ) -> int:
         """The end of an invocation: the report (with the budgets' table, the scores and
         the recommendations), every export, the job summary, what went wrong; the exit
-        status: the worst of ``status`` and a broken error-level budget."""
+        status: the worst of ``status`` and a broken error-level budget.
+
+        With ``parts`` (a suite: a heading and the results of each part, compared
+        apart), the report shows each part under its heading, with its own summary.
+        """
         from pbench.report.terminal import Style, render_report
 
         self._pending = None  # the final export replaces any waiting checkpoint
         style = Style(color=self.display.color)
         if not self.display.quiet and run_results.results:
-            text = render_report(run_results, style, self.options.sort)
+            if parts:
+                text = "\n\n".join(
+                    style.paint(heading, bold=True)
+                    + "\n"
+                    + render_report(part, style, self.options.sort)
+                    for heading, part in parts
+                    if part.results
+                )
+            else:
+                text = render_report(run_results, style, self.options.sort)
             text += _closing_sections(run_results, style)
             click.echo(text, color=self.display.color, err=self.to_stdout)
         write_all(self.specs, run_results)

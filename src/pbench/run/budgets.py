@@ -206,7 +206,7 @@ def _load_estimate(
     if metric in RESOURCES:
         return None
     if metric == "error_rate":
-        return _load_error_rate(load)
+        return _load_error_rate(load, slices)
     if metric == "throughput":
         return _load_throughput(load, slices)
     latency = load.get("latency")
@@ -242,19 +242,47 @@ def _load_estimate(
     return Estimate(value, ci.low, ci.high, "time", note)
 
 
-def _load_error_rate(load: Mapping[str, Any]) -> Estimate | None:
+def _load_error_rate(load: Mapping[str, Any], slices: Sequence[Measurement]) -> Estimate | None:
     requests = int(load.get("requests") or 0)
     if not requests:
         return None
     share = int(load.get("failed") or 0) / requests
-    counts = load.get("slices") or {}
-    slices = int(counts.get("count", 0)) + int(counts.get("without_success", 0))
-    ci = wilson_interval(share, max(slices, 1))
+    empty = int((load.get("slices") or {}).get("without_success", 0))
+    rows = [
+        (m.metrics["requests"], m.metrics.get("failed", 0.0))
+        for m in slices
+        if m.metrics.get("requests")
+    ]
+    effective = effective_count(share, requests, rows, empty)
+    ci = wilson_interval(share, effective)
     note = (
-        f"failed / {requests:,} requests; Wilson interval over {slices} slices "
-        "(requests in one slice are not independent)"
+        f"failed / {requests:,} requests; Wilson interval over {effective:,.0f} effective "
+        f"requests (requests in one slice are not independent: Kish's design effect from "
+        f"the spread of {len(rows) + empty} slices' error rates)"
     )
     return Estimate(share, ci.low, ci.high, "fraction", note)
+
+
+def effective_count(
+    share: float, requests: int, rows: Sequence[tuple[float, float]], empty: int
+) -> float:
+    """How many independent requests ``requests`` clustered in slices are worth for a
+    proportion: ``requests / deff``, with the design effect deff the variance of the
+    slices' error rates over the binomial variance one slice would have (at least 1).
+    ``rows`` are (requests, failed) per slice; ``empty`` slices had no success (counted
+    as all failed, of the mean size). Errors spread evenly give about every request;
+    errors in bursts (one slice failing whole) give about one per slice. Fewer than two
+    slices: nothing to estimate the spread from, so the slices count (at least 1)."""
+    size = requests / max(len(rows) + empty, 1)
+    rates = [failed / count for count, failed in rows] + [1.0] * empty
+    if len(rates) < 2:
+        return float(max(len(rates), 1))
+    binomial = share * (1 - share) / size
+    if binomial <= 0:
+        return float(requests)  # no error at all (or only errors): nothing clusters
+    mean = sum(rates) / len(rates)
+    spread = sum((r - mean) ** 2 for r in rates) / (len(rates) - 1)
+    return requests / max(1.0, spread / binomial)
 
 
 def _load_throughput(load: Mapping[str, Any], slices: Sequence[Measurement]) -> Estimate | None:

@@ -216,3 +216,21 @@ def load_outcome(
         if some_failed is not None and not ignore_failure:
             return some_failed
     return None
+
+
+def combine(parts: Sequence[RunResults], metadata: Mapping[str, Any]) -> RunResults:
+    """Several parts measured and compared apart (a suite's benchmarks, each with its
+    own variants, reference and settings) as one RunResults: results in order, and
+    each part's comparisons, budgets, scores and recommendations."""
+    return RunResults(
+        results=[r for part in parts for r in part.results],
+        metadata=metadata,
+        reference=None,
+        warnings={k: v for part in parts for k, v in part.warnings.items()},
+        comparisons=[c for part in parts for c in part.comparisons],
+        time_unit=parts[0].time_unit if parts else None,
+        summaries={k: v for part in parts for k, v in part.summaries.items()},
+        budgets=[c for part in parts for c in part.budgets],
+        scores={k: v for part in parts for k, v in part.scores.items()},
+        recommendations={k: v for part in parts for k, v in part.recommendations.items()},
+    )

@@ -1,0 +1,369 @@
+"""``pbench suite [FILE]``: run the benchmarks a suite file (``benchmarks.toml``) lists.
+
+Each ``[[benchmark]]`` is planned by its kind's own planner (exactly as its subcommand
+would plan the same options), measured in file order into one session (one report,
+one set of exports rewritten after each benchmark), and compared only with its own
+variants. Commands, hooks and relative paths in the file run from the file's folder;
+export paths are taken from where pbench was started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pbench.cli.common import guarded, resolve_display
+from pbench.cli.options import budget_option, display_options, export_options
+from pbench.cli.session import Measured, Session, export_specs
+from pbench.errors import ExitCode, UsageError, worst
+from pbench.plan.options import ReportFlags
+
+if TYPE_CHECKING:
+    from pbench.export import ExportSpec
+    from pbench.models import RunPlan, RunResults
+    from pbench.plan.http import HttpPlan
+    from pbench.plan.sql import SqlPlan
+    from pbench.plan.suite.load import Suite, SuiteBenchmark
+    from pbench.stats.budget import Budget
+
+EPILOG = """\b
+Examples:
+  pbench suite                       every benchmark of ./benchmarks.toml
+  pbench suite --tier quick          the quick tier (30 s per benchmark at most)
+  pbench suite --tag db -k select    benchmarks tagged db whose name has "select"
+  pbench suite --list                what would run, with the settings in effect
+  pbench suite ci/bench.toml --export-junit junit.xml --export-json results.json
+
+\b
+Exit codes:
+  0    every benchmark ran; no error-level budget broken
+  1    a benchmark failed (the others still ran)
+  2    malformed suite file, unknown tier, bad option (every problem listed)
+  4    an error-level budget was broken (after every benchmark ran and every
+       export was written)
+  130  interrupted (Ctrl-C): what finished was reported and exported
+"""
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One selected benchmark and its kind's plan."""
+
+    benchmark: SuiteBenchmark
+    plan: RunPlan | SqlPlan | HttpPlan
+    reference: str | None
+    notes: tuple[str, ...]
+
+
+@click.command("suite", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("file", required=False, default="benchmarks.toml", metavar="[FILE]")
+@click.option(
+    "--tier",
+    default=None,
+    metavar="NAME",
+    help="Run this tier: quick, full, load, or one the file defines ([tier.NAME]).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="Only benchmarks with this tag; repeatable."
+)
+@click.option(
+    "-k",
+    "pattern",
+    default=None,
+    metavar="PATTERN",
+    help="Only benchmarks whose name contains PATTERN (or matches it as a glob).",
+)
+@click.option(
+    "--list", "list_only", is_flag=True, help="Print what would run, with its settings, and exit."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Check the file and plan every benchmark; measure nothing."
+)
+@budget_option
+@display_options
+@export_options
+@guarded
+def suite(**options: Any) -> int:
+    """Run the benchmarks of a suite file (default: ./benchmarks.toml).
+
+    A suite lists benchmarks of every kind (commands, HTTP endpoints, SQL queries)
+    with the options of their subcommands, tiers (quick, full, load), tags and budgets;
+    see the README's "Suites" section for the format.
+    """
+    from pbench.cli.suite_keys import read_suite_file
+
+    path = Path(options["file"])
+    selected = read_suite_file(
+        path, tier=options["tier"], tags=options["tags"], pattern=options["pattern"]
+    )
+    display = resolve_display(options["style"])
+    if options["list_only"]:
+        click.echo(_listing(selected))
+        return int(ExitCode.OK)
+    specs = [_absolute(spec) for spec in _specs(options)]
+    extra = _cli_budgets(options["budgets"])
+    with _folder(path.parent):
+        planned = _plan_all(selected)
+        if options["dry_run"]:
+            click.echo(_dry_run(selected, planned))
+            return int(ExitCode.OK)
+        report = _report_flags(options)
+        session = Session(specs, display, report, None)
+        session.metadata["suite"] = {
+            "file": str(path),
+            "tier": selected.selection.tier,
+            "tags": list(selected.selection.tags),
+            "pattern": selected.selection.pattern,
+        }
+        return _measure_all(session, planned, extra)
+
+
+def _specs(options: dict[str, Any]) -> list[ExportSpec]:
+    return export_specs(
+        options["export_json"],
+        options["export_csv"],
+        options["export_markdown"],
+        options["exports"],
+        options,
+    )
+
+
+def _absolute(spec: ExportSpec) -> ExportSpec:
+    """An export path as given from where pbench started (the run changes folder)."""
+    if spec.to_stdout:
+        return spec
+    return replace(spec, path=os.path.abspath(spec.path))
+
+
+def _cli_budgets(texts: Sequence[str]) -> tuple[Budget, ...]:
+    from pbench.plan.budgets import budgets_from_options
+
+    return budgets_from_options(texts)
+
+
+def _report_flags(options: dict[str, Any]) -> ReportFlags:
+    """The invocation's report settings; each benchmark's alpha, threshold, seed and
+    ignore_failure come from the file."""
+    return ReportFlags(
+        time_unit=options["time_unit"],
+        sort=options["sort"],
+        alpha=0.05,
+        threshold=0.01,
+        seed=None,
+        ignore_failure=False,
+    )
+
+
+@contextlib.contextmanager
+def _folder(folder: Path) -> Iterator[None]:
+    """Run inside the suite file's folder (its relative paths are relative to it)."""
+    previous = os.getcwd()
+    os.chdir(folder if str(folder) else ".")
+    try:
+        yield
+    finally:
+        os.chdir(previous)
+
+
+def _plan_all(selected: Suite) -> list[_Planned]:
+    """Every selected benchmark planned by its kind's planner; every problem (a bad
+    DSN, an unreadable @file.sql or --input) reported at once, exit 2."""
+    planned: list[_Planned] = []
+    problems: list[str] = []
+    for benchmark in selected.benchmarks:
+        try:
+            planned.append(_plan(benchmark))
+        except UsageError as exc:
+            where = f"{selected.file}:{benchmark.line}" if benchmark.line else str(selected.file)
+            hint = f" ({exc.hint})" if exc.hint else ""
+            problems.append(f"{where}: benchmark {benchmark.name!r}: {exc.message}{hint}")
+    if problems:
+        raise UsageError("\n  ".join(problems) if len(problems) > 1 else problems[0])
+    return planned
+
+
+def _plan(benchmark: SuiteBenchmark) -> _Planned:
+    from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
+
+    flags = benchmark.flags
+    if isinstance(flags, RunFlags):
+        from pbench.plan.run import plan_from_options as plan_run
+
+        run_plan, reference = plan_run(flags)
+        notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
+        return _Planned(benchmark, run_plan, reference, notes)
+    if isinstance(flags, SqlFlags):
+        from pbench.plan.sql import plan_from_options as plan_sql
+
+        sql_plan = plan_sql(flags)
+        notice = (sql_plan.notice,) if sql_plan.notice else ()
+        return _Planned(benchmark, sql_plan, sql_plan.reference, notice)
+    assert isinstance(flags, HttpFlags)
+    from pbench.plan.http import plan_from_options as plan_http
+
+    http_plan = plan_http(flags)
+    return _Planned(benchmark, http_plan, http_plan.reference, ())
+
+
+def _measure(item: _Planned, session: Session) -> Measured:
+    from pbench.models import RunPlan
+    from pbench.plan.sql import SqlPlan
+
+    ignore = item.benchmark.report.ignore_failure
+    if isinstance(item.plan, RunPlan):
+        from pbench.cli.run_cmd import measure_commands
+
+        return measure_commands(item.plan, session)
+    if isinstance(item.plan, SqlPlan):
+        from pbench.cli.sql_cmd import measure_sql
+
+        return measure_sql(item.plan, session, ignore)
+    from pbench.cli.http_cmd import measure_http
+
+    return measure_http(item.plan, session, ignore)
+
+
+def _measure_all(session: Session, planned: Sequence[_Planned], extra: Sequence[Budget]) -> int:
+    """Measure the benchmarks in file order (a failed one does not stop the others;
+    Ctrl-C does), then one report, the exports and the exit status."""
+    from pbench.plan.budgets import merge_budgets
+    from pbench.run.session import build_results, combine
+
+    quiet = session.display.quiet
+    status = ExitCode.OK
+    failures = []
+    parts: list[tuple[str, RunResults]] = []
+    any_budgets = bool(extra) or any(item.benchmark.budgets for item in planned)
+    for index, item in enumerate(planned, start=1):
+        benchmark = item.benchmark
+        heading = f"[{index}/{len(planned)}] {benchmark.name} ({benchmark.kind})"
+        if not quiet:
+            click.echo(heading, err=True)
+            for note in item.notes:
+                click.echo(f"pbench: note: {note}", err=True)
+        results, part_status, failure = _measure(item, session)
+        for result in results:
+            result.info = {**result.info, "suite_benchmark": benchmark.name}
+        session.earlier += results
+        budgets = merge_budgets(benchmark.budgets, extra)
+        report = benchmark.report
+        parts.append(
+            (
+                heading.split("] ", 1)[1],
+                build_results(
+                    results,
+                    session.metadata,
+                    reference=item.reference,
+                    time_unit=session.options.time_unit,
+                    compare=part_status == ExitCode.OK,
+                    alpha=report.alpha,
+                    threshold=report.threshold,
+                    seed=report.seed,
+                    budgets={r.name: budgets for r in results} if any_budgets else None,
+                    recommend=True,
+                ),
+            )
+        )
+        status = worst(status, part_status)
+        if failure is not None:
+            failures.append(failure)
+        if part_status == ExitCode.INTERRUPTED:
+            break
+    run_results = combine([part for _, part in parts], session.metadata)
+    return session.publish(run_results, status, failures, parts)
+
+
+def _listing(selected: Suite) -> str:
+    """``--list``: each selected benchmark with its kind, tiers, tags, budgets and the
+    settings in effect (secrets masked)."""
+    from pbench.plan.budgets import BIGGER_IS_BETTER, metric_quantity
+    from pbench.report.budgets import format_values
+
+    tier = selected.selection.tier
+    count = len(selected.benchmarks)
+    title = f"{selected.file}: {count} benchmark{'s' if count != 1 else ''}"
+    lines = [title + (f" in tier {tier}" if tier else "")]
+    for benchmark in selected.benchmarks:
+        lines.append("")
+        lines.append(f"{benchmark.name}  ({benchmark.kind})")
+        if benchmark.tiers:
+            lines.append(f"  tiers: {', '.join(benchmark.tiers)}")
+        if benchmark.tags:
+            lines.append(f"  tags: {', '.join(benchmark.tags)}")
+        for key, value in benchmark.settings:
+            lines.append(f"  {key} = {_toml_value(value)}")
+        for budget in benchmark.budgets:
+            sign = "≥" if budget.metric in BIGGER_IS_BETTER else "≤"
+            quantity = metric_quantity(budget.metric)
+            levels = [
+                f"{level} {sign} {format_values([limit], quantity)[0]}"
+                for level, limit in (("warn", budget.warn), ("error", budget.error))
+                if limit is not None
+            ]
+            lines.append(f"  budget {budget.metric}: {', '.join(levels)}")
+    return "\n".join(lines)
+
+
+def _toml_value(value: object) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _dry_run(selected: Suite, planned: Sequence[_Planned]) -> str:
+    """``--dry-run``: what each benchmark would measure, after planning every one."""
+    lines = [f"{selected.file}: {len(planned)} benchmarks planned; nothing was measured"]
+    for item in planned:
+        names = _variant_names(item)
+        lines.append(f"  {item.benchmark.name} ({item.benchmark.kind}): {_how_much(item)}")
+        if len(names) > 1 or names[0] != item.benchmark.name:
+            lines += [f"    - {name}" for name in names]
+    return "\n".join(lines)
+
+
+def _variant_names(item: _Planned) -> list[str]:
+    from pbench.models import RunPlan
+    from pbench.plan.sql import SqlPlan
+
+    plan = item.plan
+    if isinstance(plan, RunPlan):
+        return [spec.name for spec in plan.benchmarks]
+    if isinstance(plan, SqlPlan):
+        return [spec.name for spec in plan.run.benchmarks]
+    return [name for name, _ in plan.benchmarks]
+
+
+def _how_much(item: _Planned) -> str:
+    from pbench.models import RunPlan
+    from pbench.plan.sql import SqlPlan
+
+    plan = item.plan
+    cap = item.benchmark.flags.max_time
+    capped = f", at most {cap:g} s" if cap is not None else ""
+    load = None
+    if isinstance(plan, RunPlan) or (isinstance(plan, SqlPlan) and plan.load is None):
+        run = plan if isinstance(plan, RunPlan) else plan.run
+        if run.precision is not None:
+            return f"until the 95% CI is within {run.precision.fraction:.1%}{capped}"
+        if run.exact_runs is not None:
+            return f"{run.exact_runs} runs{capped}"
+        return f"at least {run.min_runs} runs and {run.min_time_s:g} s{capped}"
+    load = plan.load if isinstance(plan, SqlPlan) else plan.slices.load
+    assert load is not None
+    if load.runs is not None:
+        return f"{load.runs} requests on {load.concurrency} connection(s){capped}"
+    return f"{load.duration_s:g} s on {load.concurrency} connection(s)"
