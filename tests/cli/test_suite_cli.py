@@ -225,8 +225,10 @@ db = "postgresql://me:${PGPW}@127.0.0.1:1/app"
 [[benchmark]]
 name = "touch"
 command = "touch marker"
+env = { PGPASSWORD = "${PGPW}", MODE = "fast" }
 """
     result = suite(tmp_path, text, "--list", env={"PGPW": "s3cret-pw"})
+    assert 'MODE = "fast"' in result.out and 'PGPASSWORD = "***"' in result.out
     assert result.code == 0, result.err
     assert "s3cret-pw" not in result.out + result.err
     assert "pg  (sql)" in result.out and "touch  (command)" in result.out

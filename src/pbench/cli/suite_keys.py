@@ -21,6 +21,7 @@ from typing import Any
 import click
 
 from pbench.cli.common import DurationType, FractionType, flags_from
+from pbench.cli.options import CI_EXPORTS
 from pbench.cli.http_cmd import http
 from pbench.cli.run_cmd import run
 from pbench.cli.sql_cmd import sql
@@ -53,6 +54,8 @@ REFUSED: dict[str, str] = {
     "export_csv": f"exports are {_SUITE_RUN}",
     "export_markdown": f"exports are {_SUITE_RUN}",
     "export": f"exports are {_SUITE_RUN}",
+    **{key: f"exports are {_SUITE_RUN}" for _, key in CI_EXPORTS},
+    "budget": 'write budgets = { p95 = "250ms", rss = { warn = "150MB" } }',
     "command_name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "show_output": 'write output = "inherit"',

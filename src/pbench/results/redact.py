@@ -27,6 +27,18 @@ _HEADER_SECRET = re.compile(
     re.IGNORECASE,
 )
 
+# Environment variables whose values are secrets, by name (PGPASSWORD, API_TOKEN, ...).
+_SECRET_NAME = re.compile(
+    r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|AUTH", re.IGNORECASE
+)
+# NAME=value where NAME is such a variable (--env PGPASSWORD=x, "TOKEN=x cmd").
+_ENV_SECRET = re.compile(r"\b(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>'[^']*'|\"[^\"]*\"|\S+)")
+
+
+def secret_name(name: str) -> bool:
+    """Does an environment variable of this name hold a secret (PGPASSWORD, GH_TOKEN)?"""
+    return _SECRET_NAME.search(name) is not None
+
 
 def scrub(text: str) -> str:
     """Mask credentials that look like ``scheme://user:pw@`` or ``password=pw``."""
@@ -35,8 +47,10 @@ def scrub(text: str) -> str:
 
 
 def redact(text: str) -> str:
-    """Mask credentials in URLs and DSNs and the values of secret-bearing headers."""
-    return _HEADER_SECRET.sub(lambda m: f"{m['key']}{MASK}", scrub(text))
+    """Mask credentials in URLs and DSNs, the values of secret-bearing headers, and
+    ``NAME=value`` where NAME is a secret's variable (:func:`secret_name`)."""
+    text = _HEADER_SECRET.sub(lambda m: f"{m['key']}{MASK}", scrub(text))
+    return _ENV_SECRET.sub(lambda m: f"{m['key']}={MASK}" if secret_name(m["key"]) else m[0], text)
 
 
 def redact_url(url: str) -> str:

@@ -29,7 +29,7 @@ from pbench.plan.suite.schema import (
 )
 from pbench.plan.suite.select import Selection, membership, unknown_tier
 from pbench.plan.suite.source import Locator, Problems, SuiteError, parse_toml
-from pbench.results.redact import redact
+from pbench.results.redact import MASK, redact, secret_name
 from pbench.stats.budget import Budget
 
 __all__ = ["Selection", "Suite", "SuiteBenchmark", "SuiteError", "load_suite", "read_suite"]
@@ -241,6 +241,6 @@ def _redacted(value: object) -> object:
         return redact(value)
     if isinstance(value, list):
         return [_redacted(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, dict):  # env = { PGPASSWORD = "..." }: masked by the name
+        return {key: MASK if secret_name(key) else _redacted(item) for key, item in value.items()}
     return value
