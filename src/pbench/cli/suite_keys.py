@@ -21,8 +21,8 @@ from typing import Any
 import click
 
 from pbench.cli.common import DurationType, FractionType, flags_from
-from pbench.cli.options import CI_EXPORTS
 from pbench.cli.http_cmd import http
+from pbench.cli.options import CI_EXPORTS
 from pbench.cli.run_cmd import run
 from pbench.cli.sql_cmd import sql
 from pbench.errors import UsageError
