@@ -278,3 +278,16 @@ def test_the_repository_suite_passes_its_budgets(tmp_path: Path) -> None:
     data = exported(out)
     assert len(data["results"]) == 4
     assert {b["status"] for b in data["budgets"] if b["level"] == "error"} == {"met"}
+
+
+def test_the_readme_example_is_a_valid_suite(tmp_path: Path) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    found = re.search(r"## Suites.*?```toml\n(.*?)```", readme, re.S)
+    assert found is not None
+    result = suite(tmp_path, found.group(1), "--list", env={"API_TOKEN": "t0ken-value"})
+    assert result.code == 0, result.err
+    assert "build index" in result.out and "t0ken-value" not in result.out
+    result = suite(tmp_path, found.group(1), "--tier", "load", "--list", env={"API_TOKEN": "x"})
+    assert result.code == 0 and "concurrency = 32" in result.out
