@@ -83,21 +83,21 @@ def test_budget_checks_fail_only_when_an_error_level_is_broken(report: RunResult
     ]  # fmt: skip
     root = validated(junit.render(dataclasses.replace(report, budgets=checks)))
     found = cases(root)
-    broken = found["sleep 0.1 budget p95 <= 250 ms (error)"]
+    broken = found["sleep 0.1 budget p95 ≤ 250.0 ms (error)"]
     assert broken.get("classname") == "pbench.budget"
     assert broken.find("failure").get("message") == (  # type: ignore[union-attr]
-        "p95 312 ms [298 ms, 330 ms], error limit <= 250 ms: broken"
+        "p95 312.0 ms [298.0 ms, 330.0 ms], error limit ≤ 250.0 ms: broken"
     )
-    warned = found["sleep 0.1 budget p95 <= 200 ms (warn)"]
+    warned = found["sleep 0.1 budget p95 ≤ 200.0 ms (warn)"]
     assert outcome(warned) == "passed"
-    assert "warn limit <= 200 ms: broken" in (warned.findtext("system-out") or "")
-    at_risk = found["sleep 0.1 budget max <= 300 ms (error)"]
+    assert "warn limit ≤ 200.0 ms: broken" in (warned.findtext("system-out") or "")
+    at_risk = found["sleep 0.1 budget max ≤ 300.0 ms (error)"]
     assert outcome(at_risk) == "passed"
     assert "at risk" in (at_risk.findtext("system-out") or "")
-    no_data = found["sleep 0.1 budget rss <= 1.0 MiB (error)"]
+    no_data = found["sleep 0.1 budget rss ≤ 1.0 MB (error)"]
     assert outcome(no_data) == "skipped"
     assert "memory was not measured" in no_data.find("skipped").get("message", "")  # type: ignore[union-attr]
-    assert outcome(found["sleep 0.1 budget throughput >= 1000/s (error)"]) == "passed"
+    assert outcome(found["sleep 0.1 budget throughput ≥ 1,000.0/s (error)"]) == "passed"
     suite = root.find("testsuite")
     assert suite is not None and suite.get("failures") == "2"  # the tricky benchmark, p95
 

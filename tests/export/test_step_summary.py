@@ -20,6 +20,9 @@ def test_budget_checks_get_a_table(report: RunResults) -> None:
     text = render_run(results, "run")
     assert markdown_table(results) in text  # the export's own table, not a copy
     table = text[text.index("#### Budgets") :]
-    assert "| `sleep 0.1` | p95 <= 250 ms | error | 312 ms [298 ms, 330 ms] | ❌ broken |" in table
-    assert "| `a\\|b` | rss <= 1.0 MiB | warn | no data | no data |" in table
+    assert (
+        "| `sleep 0.1` | p95 ≤ 250.0 ms | error | 312.0 ms [298.0 ms, 330.0 ms] | ❌ broken |"
+        in table
+    )
+    assert "| `a\\|b` | rss ≤ 1.0 MB | warn | n/a | no data |" in table
     assert text.endswith("\n\n")  # the next summary starts on a fresh paragraph
