@@ -190,11 +190,16 @@ def test_effective_count_of_clustered_errors() -> None:
     # 20 slices of 100 requests. Errors spread evenly: about every request counts.
     even = [(100.0, 5.0)] * 20
     assert effective_count(0.05, 2000, even, 0) == 2000
-    # The same 100 errors in one slice that failed whole: worth about one per slice.
+    # The same 100 errors in one slice that failed whole: worth about one per slice
+    # (19 by Kish's design effect, times (z / t with 19 degrees of freedom)^2, as the
+    # effect is itself estimated from 20 slices).
     burst = [(100.0, 100.0)] + [(100.0, 0.0)] * 19
-    assert effective_count(0.05, 2000, burst, 0) == pytest.approx(19, rel=0.01)
+    widen = (1.959964 / 2.093024) ** 2
+    assert effective_count(0.05, 2000, burst, 0) == pytest.approx(19 * widen, rel=0.01)
     # A slice without any success counts as one that failed whole.
-    assert effective_count(0.05, 2000, [(100.0, 0.0)] * 19, 1) == pytest.approx(19, rel=0.01)
+    assert effective_count(0.05, 2000, [(100.0, 0.0)] * 19, 1) == pytest.approx(
+        19 * widen, rel=0.01
+    )
     # No error at all: every request; one slice only: no spread to estimate, 1.
     assert effective_count(0.0, 2000, [(100.0, 0.0)] * 20, 0) == 2000
     assert effective_count(0.05, 100, [(100.0, 5.0)], 0) == 1

@@ -282,7 +282,17 @@ def effective_count(
         return float(requests)  # no error at all (or only errors): nothing clusters
     mean = sum(rates) / len(rates)
     spread = sum((r - mean) ** 2 for r in rates) / (len(rates) - 1)
-    return requests / max(1.0, spread / binomial)
+    deff = spread / binomial
+    if deff <= 1.0:
+        return float(requests)
+    # The design effect is itself estimated from len(rates) slices: widen the interval
+    # as a t interval with len(rates) - 1 degrees of freedom would, (z / t)^2.
+    from statistics import NormalDist
+
+    from pbench.stats.summary import t_quantile
+
+    z, t = NormalDist().inv_cdf(0.975), t_quantile(0.975, len(rates) - 1)
+    return requests / deff * (z / t) ** 2
 
 
 def _load_throughput(load: Mapping[str, Any], slices: Sequence[Measurement]) -> Estimate | None:
