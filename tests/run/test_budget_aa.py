@@ -84,7 +84,7 @@ def load_result(
                 "requests_per_s": 5000.0,
                 "elapsed_s": 0.1,
             },
-        )  # fmt: skip
+        )
         for i, f in enumerate(failed)
     ]
     total = slices * per_slice
