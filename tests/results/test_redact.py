@@ -26,3 +26,21 @@ def test_redact(text: str, expected: str) -> None:
 def test_secret_names() -> None:
     assert all(map(secret_name, ["PGPASSWORD", "API_KEY", "apikey", "AWS_SECRET_ACCESS_KEY"]))
     assert not any(map(secret_name, ["PATH", "MODE", "HOME", "LANG", "PORT"]))
+
+
+def test_a_secret_in_a_command_line_reaches_no_output(tmp_path: object) -> None:
+    import json
+    from pathlib import Path
+
+    from support.cli import run_pbench
+
+    out = Path(str(tmp_path)) / "r.json"
+    result = run_pbench(
+        "-r", "3", "--style", "basic", "--export-json", str(out), "--budget", "mean:1ms",
+        "PGPASSWORD=hunter2 sleep 0.01",
+    )  # fmt: skip
+    assert result.code == 4, result.err
+    assert "hunter2" not in result.out + result.err + out.read_text()
+    assert json.loads(out.read_text())["results"][0]["command"] == f"PGPASSWORD={MASK} sleep 0.01"
+    result = run_pbench("-N", "-r", "1", "PGPASSWORD=hunter2 sleep 0.01")
+    assert result.code == 1 and "hunter2" not in result.err

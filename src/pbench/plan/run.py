@@ -14,6 +14,7 @@ from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import check_unique, parameters, per_benchmark, run_counts
 from pbench.plan.rules import precision as precision_of_flags
 from pbench.plan.values import parse_assignment, parse_exit_codes
+from pbench.results.redact import redact
 from pbench.targets.command.hooks import CommandHook
 from pbench.targets.command.shell import plan_invocation
 from pbench.targets.command.target import CommandIO, CommandOptions, CommandTarget, OutputKind
@@ -36,7 +37,8 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     reference_name = None
     if options.reference is not None:
         reference = options.reference
-        match = next((s for s in specs if reference in (s.name, s.command)), None)
+        shown = {reference, redact(reference)}
+        match = next((s for s in specs if shown & {s.name, s.command}), None)
         if match is None:
             match = factory.make(reference, reference, {}, Hooks())
             specs.insert(0, match)
@@ -141,16 +143,23 @@ class _SpecFactory:
             sampler = TreeSampler(interval_s=self.sampler_interval)
         rng = random.Random(self.rng.random())
         target = CommandTarget(invocation, self.io.options, io=self.io, rng=rng, sampler=sampler)
+        # What is shown and exported never holds a secret (a PGPASSWORD=... prefix, an
+        # Authorization header given to curl); the target runs the command as given.
         info: dict[str, Any] = {
             "type": "command",
             "shell_mode": invocation.mode,
-            "argv": list(invocation.argv),
+            "argv": [redact(arg) for arg in invocation.argv],
             "peak_memory_exact": target.exact_memory,
         }
         if invocation.shell is not None:
             info["shell"] = invocation.shell
         return BenchmarkSpec(
-            name=name, command=command, target=target, hooks=hooks, parameters=values, info=info
+            name=redact(name),
+            command=redact(command),
+            target=target,
+            hooks=hooks,
+            parameters=values,
+            info=info,
         )
 
     def hook(self, kind: str, command: str | None, values: dict[str, str]) -> CommandHook | None:

@@ -173,7 +173,9 @@ class CommandTarget:
             else:
                 shell = "drop -N" if self.invocation.no_shell else "use -S sh"
                 hint = f"check the spelling and PATH; for a shell builtin or function, {shell}"
-            raise BenchmarkFailed(f"command not found: {shorten(program)!r}", hint)
+            from pbench.results.redact import redact
+
+            raise BenchmarkFailed(f"command not found: {shorten(redact(program))!r}", hint)
         self._program = found
         self.io.acquire()
 
