@@ -26,6 +26,7 @@ down it too (a layers contract in ``pyproject.toml``, checked by
     report/       text for people: terminal, compare table, load figures, budgets
                   table, units
     results/      the result file: schema version, read, pairing, metadata, redaction
+    system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: summary, intervals, resampling, comparison, verdict,
                   hierarchy, gate, advice, budget (metrics, judging)
