@@ -10,6 +10,8 @@ down it too (a layers contract in ``pyproject.toml``, checked by
     __main__.py   the entry point: ``main()`` returns the exit status
     cli/          click only: parse flags into typed flags, hand them to plan/ and
                   the plans to run/, print
+    notify/       webhooks (--notify): events (a budget broken, a regression, a change
+                  point) as one JSON payload with chat text, POSTed with retries
     plan/         typed flags (options) turned once into frozen plans: values
                   (durations, percentages), parameters (-P/-L), rules every plan
                   checks, and the run, http and sql plans
@@ -26,6 +28,7 @@ down it too (a layers contract in ``pyproject.toml``, checked by
     report/       text for people: terminal, compare table, load figures, budgets
                   table, units
     results/      the result file: schema version, read, pairing, metadata, redaction
+    system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: summary, intervals, resampling, comparison, verdict,
                   hierarchy, gate, advice, budget (metrics, judging)

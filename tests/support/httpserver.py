@@ -12,6 +12,11 @@ for the cases the HTTP target must handle.
 - ``/chunked``: a chunked 200.
 - ``/hang``: never answers (until the server stops).
 - ``/echo``: 200 whose body is the request's method, headers and body.
+- ``/fail-first?n=N&status=S``: the first N requests to it (counted per server) answer
+  S (default 500), later ones 200.
+
+Every POST is recorded in ``server.posts`` (path with query, body), in arrival order:
+a webhook's receiving end.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class HttpTestServer(ThreadingHTTPServer):
         if tls is not None:  # HTTPS: every accepted connection does the TLS handshake
             self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.hits: Counter[str] = Counter()
+        self.posts: list[tuple[str, bytes]] = []  # every POST: (path, body)
         self.freeze = threading.Lock()  # held during a stall; every answer waits on it
         self.count_lock = threading.Lock()
         self.stopping = threading.Event()
@@ -64,6 +70,7 @@ class HttpTestServer(ThreadingHTTPServer):
     def reset_counts(self) -> None:
         with self.count_lock:
             self.hits.clear()
+            self.posts.clear()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -93,6 +100,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = b""
         if "Content-Length" in self.headers:
             body = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.command == "POST":
+            with self.server.count_lock:
+                self.server.posts.append((self.path, body))
         if path == "/stall" and hit == int(query.get("after", "1")):
             with self.server.freeze:
                 time.sleep(int(query.get("ms", "300")) / 1000)
@@ -125,6 +135,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = 200
         if path.startswith("/status/"):
             status = int(path.rsplit("/", 1)[1])
+        if path == "/fail-first" and hit <= int(query.get("n", "1")):
+            status = int(query.get("status", "500"))
         if path == "/flaky" and hit % int(query.get("every", "4")) == 0:
             status = 500  # every Nth request fails
         if path == "/echo":

@@ -13,6 +13,7 @@ from pbench.cli.options import (
     display_options,
     export_options,
     ignore_failure_option,
+    notify_options,
     order_option,
     precision_options,
     slice_option,
@@ -149,6 +150,7 @@ HINTS = {
 @precision_options
 @comparison_options
 @budget_option
+@notify_options
 @guarded
 def http(**options: Any) -> int:
     """Load HTTP endpoints with an in-process HTTP/1.1 client; compare them.

@@ -192,3 +192,30 @@ def budget_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         "cpu_util:80%; broken (the whole interval past it) exits 4, ':warn' only reports; "
         "repeatable.",
     )(fn)  # fmt: skip
+
+
+def _webhook_urls(
+    ctx: click.Context, param: click.Parameter, urls: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Every --notify URL checked before anything is measured (a bad one exits 2)."""
+    from pbench.errors import UsageError
+    from pbench.notify.send import check_url
+
+    try:
+        return tuple(check_url(url) for url in urls)
+    except UsageError as exc:
+        message = exc.message.removeprefix("--notify: ")
+        raise click.BadParameter(f"{message} ({exc.hint})", ctx, param) from None
+
+
+def notify_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--notify URL (repeatable) and --notify-timeout: webhooks for broken budgets."""
+    return _group(
+        click.option("--notify", "notify", multiple=True, metavar="URL", callback=_webhook_urls,
+                     help="POST a JSON message (Slack/Mattermost 'text' and the events) to "
+                     "this webhook when an error-level budget is broken; retried on errors, "
+                     "never changes the exit status; repeatable."),
+        click.option("--notify-timeout", type=DURATION, default="5s", show_default=True,
+                     help="How long one attempt of --notify waits for an answer (3 attempts "
+                     "at most)."),
+    )(fn)  # fmt: skip

@@ -12,6 +12,7 @@ from pbench.cli.options import (
     comparison_options,
     display_options,
     export_options,
+    notify_options,
     order_option_with,
     parameter_options,
     precision_options,
@@ -155,6 +156,7 @@ class RunCommand(click.Command):
 )
 @comparison_options
 @budget_option
+@notify_options
 @guarded
 def run(**options: Any) -> int:
     """Benchmark shell commands, hyperfine style.

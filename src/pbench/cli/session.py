@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pbench.report.terminal import Style
     from pbench.run.load import LoadRunner, SlicePlan
     from pbench.run.runner import Progress
-    from pbench.stats.budget import Budget
+    from pbench.stats.budget import Budget, BudgetCheck
 
 # What measuring a plan gives: its results, the status so far, and what failed.
 Measured = tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]
@@ -236,7 +236,29 @@ class Session:
 
             for check in broken:
                 click.echo(f"pbench: {broken_line(check)}", err=True)
+        if broken and self.options.notify:
+            self._notify(broken)
         return int(worst(status, ExitCode.BUDGET if broken else ExitCode.OK))
+
+    def _notify(self, broken: Sequence[BudgetCheck]) -> None:
+        """POST the broken budgets to the --notify webhooks, after the exports: a hook
+        that fails (or Ctrl-C while waiting for it) is a warning, never the exit status."""
+        from pbench.notify.events import budget_events
+        from pbench.notify.send import notify
+
+        try:
+            deliveries = notify(
+                self.options.notify,
+                budget_events(broken, self.metadata),
+                self.metadata,
+                self.options.notify_timeout,
+            )
+        except KeyboardInterrupt:
+            click.echo("pbench: warning: notification interrupted", err=True)
+            return
+        for delivery in deliveries:
+            if not delivery.delivered:
+                click.echo(f"pbench: warning: {delivery.warning()}", err=True)
 
 
 def _closing_sections(run_results: RunResults, style: Style) -> str:

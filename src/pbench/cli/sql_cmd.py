@@ -13,6 +13,7 @@ from pbench.cli.options import (
     display_options,
     export_options,
     ignore_failure_option,
+    notify_options,
     order_option,
     parameter_options,
     precision_options,
@@ -142,6 +143,7 @@ if TYPE_CHECKING:
 @precision_options
 @comparison_options
 @budget_option
+@notify_options
 @guarded
 def sql(**options: Any) -> int:
     """Benchmark SQL queries: SQLite (built in) or PostgreSQL (pip install 'pbench[postgres]').

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.common import guarded, resolve_display
-from pbench.cli.options import budget_option, display_options, export_options
+from pbench.cli.options import budget_option, display_options, export_options, notify_options
 from pbench.cli.session import Measured, Session, export_specs
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
@@ -88,6 +88,7 @@ class _Planned:
 @budget_option
 @display_options
 @export_options
+@notify_options
 @guarded
 def suite(**options: Any) -> int:
     """Run the benchmarks of a suite file (default: ./benchmarks.toml).
@@ -157,6 +158,8 @@ def _report_flags(options: dict[str, Any]) -> ReportFlags:
         threshold=0.01,
         seed=None,
         ignore_failure=False,
+        notify=options["notify"],
+        notify_timeout=options["notify_timeout"],
     )
 
 

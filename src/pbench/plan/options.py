@@ -136,3 +136,6 @@ class ReportFlags:
     seed: int | None
     ignore_failure: bool
     budgets: tuple[str, ...] = ()
+    # --notify: webhook URLs (checked http(s) URLs) and the timeout of one attempt.
+    notify: tuple[str, ...] = ()
+    notify_timeout: float = 5.0
