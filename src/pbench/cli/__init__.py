@@ -22,6 +22,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sql": "pbench.cli.sql_cmd:sql",
     "compare": "pbench.cli.compare_cmd:compare",
     "suite": "pbench.cli.suite_cmd:suite",
+    "report": "pbench.cli.report_cmd:report",
 }
 
 EXIT_CODES_HELP = """\b
@@ -92,6 +93,7 @@ def main_group() -> None:
     pbench sql 'SELECT 1'                    time a query (SQLite in memory)
     pbench compare base.json new.json        gate CI on a regression
     pbench suite --tier quick                run ./benchmarks.toml's quick tier
+    pbench report results.json -o pr.md      a Markdown report for a PR comment
     """
 
 
