@@ -20,7 +20,7 @@ from typing import Any, cast, get_args
 from pbench.errors import UsageError
 from pbench.stats.budget import BudgetCheck, Level, Quantity, Status
 from pbench.stats.comparison import Comparison
-from pbench.stats.summary import Interval, Summary
+from pbench.stats.summary import CONFIDENCE, Interval, Summary
 from pbench.stats.verdict import Verdict
 
 DAMAGED = "the file is damaged; re-export it"
@@ -138,16 +138,19 @@ _SUMMARY_FIGURES = ("mean", "stddev", "median", "min", "max", "p5", "p25", "p75"
                     "p99", "mad", "iqr", "cv")  # fmt: skip
 
 
-def summary_of_record(value: Any, where: str) -> Summary:
-    """A result's ``statistics`` back as the :class:`Summary` it was written from."""
+def summary_of_record(value: Any, where: str) -> Summary | None:
+    """A result's ``statistics`` back as the :class:`Summary` it was written from; None
+    when some figure is missing (hand-made files), to be recomputed from the runs."""
     rec = record(value, where)
+    if any(key not in rec for key in (*_SUMMARY_FIGURES, "n", "mean_ci", "median_ci")):
+        return None
     figures = {key: number(rec, key, where, null=True) for key in _SUMMARY_FIGURES}
     mean_ci, median_ci = pair(rec, "mean_ci", where), pair(rec, "median_ci", where)
     return Summary(
         n=integer(rec, "n", where),
         mean_ci=Interval(*mean_ci),
         median_ci=Interval(*median_ci),
-        confidence=number(rec, "confidence", where),
+        confidence=number({"c": rec.get("confidence", CONFIDENCE)}, "c", where),
         **figures,
     )
 
