@@ -3,9 +3,10 @@ important parts go first, and the report ends by saying what was left out.
 
 A report is a list of :class:`Section` objects, each a title, text around an optional
 table or list, and rows. Each has a ``rank`` (0 most important). When the whole text is
-longer than the limit, rows are given out by rank, most important first, each section
-taking as many of its rows, in order, as still fit; a section that cannot show its
-fixed text and one row is left out whole. A cut section says under its rows how many
+longer than the limit, rows are given out by rank, most important first: each section
+first takes up to an equal share of the room (its first rows, in order), then the room
+still left goes to the sections by rank; a section that cannot show its fixed text and
+one row is left out whole. A cut section says under its rows how many
 were left out, and a closing "Not shown" part lists every cut.
 """
 
@@ -67,25 +68,41 @@ def fit(head: str, sections: Sequence[Section], limit: int = COMMENT_LIMIT) -> s
 
 
 def _allocate(head: str, sections: Sequence[Section], budget: int) -> list[int | None]:
-    """Rows to keep per section (None: leave the section out), by rank."""
+    """Rows to keep per section (None: leave the section out). By rank, each section
+    first gets a fair share of what is left (so that every table shows its first rows),
+    then, again by rank, the rest is filled."""
     keep: list[int | None] = [None] * len(sections)
     remaining = budget - len(head)
-    for index in sorted(range(len(sections)), key=lambda i: sections[i].rank):
+    order = sorted(range(len(sections)), key=lambda i: sections[i].rank)
+    share = remaining // max(len(order), 1)
+    for index in order:
         section = sections[index]
-        cost = len(section.fixed) + 2 + (len(section.cut_line(len(section.rows))) + 2)
-        if not section.rows:
-            if cost <= remaining:
-                keep[index], remaining = 0, remaining - cost
-            continue
-        taken = 0
-        for row in section.rows:
-            if cost + len(row) > remaining:
-                break
-            cost += len(row)
-            taken += 1
-        if taken:
-            keep[index], remaining = taken, remaining - cost
+        cost = len(section.fixed) + 4 + len(section.cut_line(len(section.rows)))
+        taken, spent = _take(section, 0, min(max(share, cost), remaining) - cost)
+        if taken or (not section.rows and cost <= remaining):
+            keep[index], remaining = taken, remaining - cost - spent
+    for index in order:
+        kept = keep[index]
+        if kept is None and sections[index].rows:
+            cost = len(sections[index].fixed) + 4 + len(sections[index].cut_line(0))
+            taken, spent = _take(sections[index], 0, remaining - cost)
+            if taken:
+                keep[index], remaining = taken, remaining - cost - spent
+        elif kept is not None:
+            taken, spent = _take(sections[index], kept, remaining)
+            keep[index], remaining = kept + taken, remaining - spent
     return keep
+
+
+def _take(section: Section, start: int, room: int) -> tuple[int, int]:
+    """How many rows from ``start`` fit in ``room`` characters, and their length."""
+    taken = spent = 0
+    for row in section.rows[start:]:
+        if spent + len(row) > room:
+            break
+        spent += len(row)
+        taken += 1
+    return taken, spent
 
 
 def _assemble(

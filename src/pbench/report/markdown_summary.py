@@ -51,7 +51,7 @@ def _part(title: str, rows: list[str], intro: str, empty: str) -> Section:
     if not rows:
         return Section(title, intro=(intro + " " if intro else "") + empty + "\n")
     if len(rows) > LISTED:
-        rows = [*rows[:LISTED], f"- … and {len(rows) - LISTED:,} more: see below\n"]
+        rows = [*rows[:LISTED], f"- … and {len(rows) - LISTED:,} more: see the tables below and the JSON export\n"]
     return Section(title, rows, intro=intro + "\n\n" if intro else "", noun="items")
 
 
