@@ -116,8 +116,8 @@ def test_hostile_names_stay_inside_their_cell_and_are_shown_verbatim(name: str) 
     shown = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     # Every table row has as many cells as its header.
     for table in re.findall(r"<table>.*?</table>", rendered, flags=re.S):
-        widths = {len(re.findall(r"<t[dh][ >]", row)) for row in re.findall(r"<tr>.*?</tr>",
-                                                                             table, re.S)}  # fmt: skip
+        lines = re.findall(r"<tr>.*?</tr>", table, re.S)
+        widths = {len(re.findall(r"<t[dh][ >]", row)) for row in lines}
         assert len(widths) == 1, table
     if "\\|" not in name:  # GitHub cannot show a backslash before a pipe in a code span
         assert f"<code>{shown}</code>" in rendered
@@ -131,8 +131,8 @@ def test_a_thousand_benchmarks_are_cut_to_a_comment_and_say_what_was_left_out() 
     results = [result(n, spread(0.010 + i * 1e-5, 12)) for i, n in enumerate(names)]
     comparisons = [compare_samples(base, r.times, name=r.name, reference_name=names[0],
                                    resamples=1000) for r in results[1:]]  # fmt: skip
-    checks = [c for n in names for c in judge(n, Budget("p95", warn=0.012, error=0.0135),
-                                              Estimate(0.0128, 0.0126, 0.0131, "time"))]  # fmt: skip
+    p95 = Budget("p95", warn=0.012, error=0.0135)
+    checks = [c for n in names for c in judge(n, p95, Estimate(0.0128, 0.0126, 0.0131, "time"))]
     history = {names[0]: BenchmarkHistory(
         [HistoryPoint(f"2026-01-{d:02d}", f"c{d:07d}", 0.01, 0.0099, 0.0101)
          for d in range(1, 29)], change_points=[14])}  # fmt: skip

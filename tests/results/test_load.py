@@ -148,5 +148,5 @@ def test_malformed_files_name_the_file(tmp_path: Path, content: str, message: st
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="nothing.json does not exist"):
+    with pytest.raises(UsageError, match=r"nothing\.json does not exist"):
         load([str(tmp_path / "nothing.json")])
