@@ -51,7 +51,8 @@ def _part(title: str, rows: list[str], intro: str, empty: str) -> Section:
     if not rows:
         return Section(title, intro=(intro + " " if intro else "") + empty + "\n")
     if len(rows) > LISTED:
-        rows = [*rows[:LISTED], f"- … and {len(rows) - LISTED:,} more: see the tables below and the JSON export\n"]
+        more = f"- … and {len(rows) - LISTED:,} more: see the tables below and the JSON export\n"
+        rows = [*rows[:LISTED], more]
     return Section(title, rows, intro=intro + "\n\n" if intro else "", noun="items")
 
 
