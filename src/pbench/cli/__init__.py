@@ -23,6 +23,7 @@ SUBCOMMANDS: dict[str, str] = {
     "compare": "pbench.cli.compare_cmd:compare",
     "suite": "pbench.cli.suite_cmd:suite",
     "system-check": "pbench.cli.system_check_cmd:system_check",
+    "report": "pbench.cli.report_cmd:report",
 }
 
 EXIT_CODES_HELP = """\b
@@ -94,6 +95,7 @@ def main_group() -> None:
     pbench compare base.json new.json        gate CI on a regression
     pbench suite --tier quick                run ./benchmarks.toml's quick tier
     pbench system-check                      is this machine fit to measure?
+    pbench report results.json -o pr.md      a Markdown report for a PR comment
     """
 
 

@@ -21,7 +21,7 @@ from pbench.stats.hierarchy import side_statistic
 
 
 def render_markdown(result: FileComparison) -> str:
-    from pbench.export.markdown import cell, table_head, table_row
+    from pbench.report.markdown_text import cell, table_head, table_row
 
     settings = result.settings
     table = table_head([cell(h) for h in headers(result)]) + "".join(

@@ -5,15 +5,13 @@ column compares means with the reference benchmark (``--reference``) or, without
 with the fastest; its uncertainty is propagated as hyperfine does:
 ratio · √((σ₁/μ₁)² + (σ₂/μ₂)²). Names are shown as code spans, made safe so that no
 user-supplied text can break the table: pipes are escaped, the fence is longer than
-any run of backticks inside, and line breaks become spaces. (GitHub's table syntax
-offers no way to show a backslash right before a pipe inside a code span; such a
-backslash is shown doubled rather than letting it end the cell.)
+any run of backticks inside, and line breaks become spaces (the table helpers of
+:mod:`pbench.report.markdown_text`, which the Markdown report shares).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -21,6 +19,7 @@ from functools import partial
 from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunResults, TimeUnit
+from pbench.report.markdown_text import cell, code_span, table_head, table_row
 from pbench.report.units import SYMBOL, common_unit, format_in
 from pbench.stats.budget import BudgetCheck
 from pbench.stats.summary import Summary
@@ -88,23 +87,6 @@ def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
     return table_row(cells)
 
 
-def table_head(headers: Sequence[str], first: str = ":---", rest: str = "---") -> str:
-    """A GitHub-flavoured Markdown table's header and alignment lines (the one table
-    writer of pbench's Markdown: run exports and ``pbench compare`` alike)."""
-    aligns = [first] + [rest] * (len(headers) - 1)
-    return table_row(headers) + "|" + "|".join(aligns) + "|\n"
-
-
-def table_row(cells: Sequence[str]) -> str:
-    """One table line; cells must already be safe (see :func:`cell`)."""
-    return "| " + " | ".join(cells) + " |\n"
-
-
-def cell(text: str) -> str:
-    """Plain text made safe for a table cell: one line, pipes escaped."""
-    return " ".join(text.splitlines()).replace("|", "\\|")
-
-
 def _row_of(result: BenchmarkResult, results: RunResults) -> _Row:
     summary: Summary | None = results.summary(result)
     if summary is None:
@@ -150,21 +132,3 @@ def _with_spread(mean: float | None, stddev: float | None, unit: TimeUnit) -> st
     if stddev is None:
         return format_in(mean, unit)
     return f"{format_in(mean, unit)} ± {format_in(stddev, unit)}"
-
-
-_BACKSLASHES_THEN_PIPE = re.compile(r"(\\*)\|")
-
-
-def code_span(text: str) -> str:
-    """``text`` as a Markdown code span that is safe inside a table cell."""
-    flat = " ".join(text.splitlines())
-    escaped = _BACKSLASHES_THEN_PIPE.sub(lambda m: m.group(1) * 2 + "\\|", flat)
-    longest = max((len(run) for run in re.findall(r"`+", escaped)), default=0)
-    fence = "`" * (longest + 1)
-    needs_pad = (
-        escaped[:1] == "`"
-        or escaped[-1:] == "`"
-        or (escaped[:1] == " " and escaped[-1:] == " " and escaped.strip() != "")
-    )
-    pad = " " if needs_pad else ""
-    return f"{fence}{pad}{escaped}{pad}{fence}"

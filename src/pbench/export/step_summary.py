@@ -12,10 +12,10 @@ another cleanly in the file.
 from __future__ import annotations
 
 from pbench.export.budget_text import limit_text, measured_text
-from pbench.export.markdown import cell, code_span, table_head, table_row
 from pbench.export.markdown import render as results_table
 from pbench.models import RunResults
 from pbench.report.compare import ratio_text
+from pbench.report.markdown_text import cell, code_span, table_head, table_row
 from pbench.results.pairing import FileComparison
 
 _STATUS = {"met": "✅ met", "at_risk": "⚠️ at risk", "broken": "❌ broken", "no_data": "no data"}

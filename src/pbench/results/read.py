@@ -118,6 +118,12 @@ def read_side(paths: Sequence[str], role: str) -> Side:
 
 def read_results(path: str, role: str) -> ResultFile:
     """Load ``path`` (``role`` is "baseline" or "candidate", for messages)."""
+    return parse_results(read_json(path, role), path, role)
+
+
+def read_json(path: str, role: str) -> Any:
+    """The decoded JSON of a result file; a :class:`UsageError` naming the file when it
+    is missing, unreadable or not JSON (``role`` names the file in messages)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -138,7 +144,7 @@ def read_results(path: str, role: str) -> ResultFile:
             f"{exc.msg})",
             hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
         ) from None
-    return parse_results(document, path, role)
+    return document
 
 
 def parse_results(document: Any, path: str, role: str) -> ResultFile:
