@@ -16,7 +16,9 @@ from pbench.cli.options import (
     parameter_options,
     precision_options,
     run_count_options,
+    store_options,
 )
+from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs
 from pbench.models import RunPlan
 from pbench.plan.budgets import budgets_for
@@ -155,6 +157,7 @@ class RunCommand(click.Command):
 )
 @comparison_options
 @budget_option
+@store_options
 @guarded
 def run(**options: Any) -> int:
     """Benchmark shell commands, hyperfine style.
@@ -179,7 +182,7 @@ def run(**options: Any) -> int:
         click.echo(f"pbench: note: {note}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("run", report.budgets)
-    session = Session(specs, display, report, reference, budgets)
+    session = Session(specs, display, report, reference, budgets, store=store_for(options))
     return session.finish(*measure_commands(plan, session))
 
 

@@ -55,6 +55,8 @@ REFUSED: dict[str, str] = {
     "export_markdown": f"exports are {_SUITE_RUN}",
     "export": f"exports are {_SUITE_RUN}",
     **{key: f"exports are {_SUITE_RUN}" for _, key in CI_EXPORTS},
+    "save": "saving is the suite run's own: write [history] save = true, or pass --save",
+    "store": 'the store is the suite run\'s own: write [history] store = "...", or pass --store',
     "budget": 'write budgets = { p95 = "250ms", rss = { warn = "150MB" } }',
     "command_name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
