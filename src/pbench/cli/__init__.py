@@ -22,13 +22,14 @@ SUBCOMMANDS: dict[str, str] = {
     "sql": "pbench.cli.sql_cmd:sql",
     "compare": "pbench.cli.compare_cmd:compare",
     "suite": "pbench.cli.suite_cmd:suite",
+    "history": "pbench.cli.history_cmd:history",
 }
 
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success; no budget broken, no regression
   1    a benchmark failed (non-zero exit without -i, timeout,
-       unreachable target, query error)
+       unreachable target, query error), or --save could not save
   2    usage or configuration error (bad flag, bad file, bad DSN/URL)
   3    a regression was detected against the baseline
   4    a budget was broken
@@ -92,6 +93,7 @@ def main_group() -> None:
     pbench sql 'SELECT 1'                    time a query (SQLite in memory)
     pbench compare base.json new.json        gate CI on a regression
     pbench suite --tier quick                run ./benchmarks.toml's quick tier
+    pbench history                           runs saved with --save, with trends
     """
 
 
