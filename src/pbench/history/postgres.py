@@ -18,7 +18,7 @@ from typing import Any
 
 from pbench.errors import UsageError
 from pbench.history.queries import Cursor, Dialect, SqlStore
-from pbench.history.schema import POSTGRES_TYPES
+from pbench.history.schema import POSTGRES_TYPES, SCHEMA_VERSION
 from pbench.history.store import StoreAddress, StoreError
 
 CONNECT_TIMEOUT_S = 10
@@ -63,15 +63,25 @@ class PostgresStore(SqlStore):
             raise self._error(exc, "connect to") from None
         try:
             self._conn.execute(f"SET lock_timeout = {max(1, round(timeout_s * 1000))}")
-            with self._transaction("open") as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
-                self._migrate(cursor)
+            if self._version() != SCHEMA_VERSION:  # else no lock just to open
+                with self._transaction("open") as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+                    self._migrate(cursor)
         except psycopg.Error as exc:
             self._conn.close()
             raise self._error(exc, "open") from None
         except BaseException:
             self._conn.close()
             raise
+
+    def _version(self) -> int:
+        with self._reading("open") as cursor:
+            cursor.execute("SELECT to_regclass('schema_version') IS NOT NULL")
+            if not cursor.fetchone()[0]:
+                return 0
+            cursor.execute("SELECT version FROM schema_version")
+            row = cursor.fetchone()
+        return 0 if row is None else int(row[0])
 
     @contextmanager
     def _transaction(self, doing: str) -> Iterator[Cursor]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pbench.history.queries import Cursor, Dialect, SqlStore
-from pbench.history.schema import SQLITE_TYPES
+from pbench.history.schema import SCHEMA_VERSION, SQLITE_TYPES
 from pbench.history.store import StoreAddress, StoreError
 
 if TYPE_CHECKING:
@@ -75,11 +75,21 @@ class SqliteStore(SqlStore):
             self._conn.close()
             raise self._error(exc, "open") from None
         try:
-            with self._transaction("open") as cursor:
-                self._migrate(cursor)
+            if self._version() != SCHEMA_VERSION:  # else no write lock just to open
+                with self._transaction("open") as cursor:
+                    self._migrate(cursor)
         except BaseException:
             self._conn.close()
             raise
+
+    def _version(self) -> int:
+        with self._reading("open") as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'")
+            if cursor.fetchone() is None:
+                return 0
+            cursor.execute("SELECT version FROM schema_version")
+            row = cursor.fetchone()
+        return 0 if row is None else int(row[0])
 
     @contextmanager
     def _transaction(self, doing: str) -> Iterator[Cursor]:
