@@ -114,7 +114,9 @@ def _check(check: Any) -> dict[str, Any]:
 
 def redacted(value: Any) -> Any:
     """``value`` (JSON-like data) with every text redacted, and the values of keys
-    that name a secret masked."""
+    that name a secret masked. A list of words that holds a secret only when joined
+    (a command's argv: ``Authorization:``, ``Bearer``, the token) is kept as one
+    redacted text."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, Mapping):
@@ -124,7 +126,12 @@ def redacted(value: Any) -> Any:
             for key, item in value.items()
         }  # fmt: skip
     if isinstance(value, list | tuple):
-        return [redacted(item) for item in value]
+        items = [redacted(item) for item in value]
+        if value and all(isinstance(item, str) for item in value):
+            joined = " ".join(value)  # a secret split over words: argv = [..., "Bearer", "x"]
+            if redact(joined) != " ".join(items):
+                return [redact(joined)]
+        return items
     if isinstance(value, float):
         return _finite(value)
     return value
