@@ -71,7 +71,7 @@ def measure(store: Store, label: str, benchmarks: int, runs: int) -> bool:
           f"results in {filled:.1f} s ({runs * benchmarks / filled:,.0f} results/s)")  # fmt: skip
     fingerprint = store.machines("ci-1")[0].fingerprint
     timings = []
-    for trial in range(20):
+    for _ in range(20):
         name = f"bench-{rng.randrange(benchmarks):03d}"
         started = time.perf_counter()
         points = store.series(name, machine=fingerprint, branch="main")
