@@ -24,13 +24,14 @@ SUBCOMMANDS: dict[str, str] = {
     "suite": "pbench.cli.suite_cmd:suite",
     "system-check": "pbench.cli.system_check_cmd:system_check",
     "report": "pbench.cli.report_cmd:report",
+    "history": "pbench.cli.history_cmd:history",
 }
 
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success; no budget broken, no regression
   1    a benchmark failed (non-zero exit without -i, timeout,
-       unreachable target, query error)
+       unreachable target, query error), or --save could not save
   2    usage or configuration error (bad flag, bad file, bad DSN/URL)
   3    a regression was detected against the baseline
   4    a budget was broken
@@ -96,6 +97,7 @@ def main_group() -> None:
     pbench suite --tier quick                run ./benchmarks.toml's quick tier
     pbench system-check                      is this machine fit to measure?
     pbench report results.json -o pr.md      a Markdown report for a PR comment
+    pbench history                           runs saved with --save, with trends
     """
 
 

@@ -17,7 +17,9 @@ from pbench.cli.options import (
     order_option,
     precision_options,
     slice_option,
+    store_options,
 )
+from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
@@ -151,6 +153,7 @@ HINTS = {
 @comparison_options
 @budget_option
 @notify_options
+@store_options
 @guarded
 def http(**options: Any) -> int:
     """Load HTTP endpoints with an in-process HTTP/1.1 client; compare them.
@@ -177,7 +180,7 @@ def http(**options: Any) -> int:
     )
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("http", report.budgets)
-    session = Session(exports, display, report, plan.reference, budgets)
+    session = Session(exports, display, report, plan.reference, budgets, store=store_for(options))
     return session.finish(*measure_http(plan, session, report.ignore_failure))
 
 

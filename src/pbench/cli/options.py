@@ -219,3 +219,17 @@ def notify_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="How long one attempt of --notify waits for an answer (3 attempts "
                      "at most)."),
     )(fn)  # fmt: skip
+
+
+def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--save and --store URL: save the run to the history store (``run``, ``http``,
+    ``sql`` and ``suite`` alike; see ``pbench history``)."""
+    return _group(
+        click.option("--save", is_flag=True,
+                     help="Save the run to the history store once it is reported and "
+                     "exported (default store: $PBENCH_STORE, else .pbench/history.db under "
+                     "the git top level); see pbench history."),
+        click.option("--store", metavar="URL", default=None,
+                     help="The history store to save to (implies --save): a file, "
+                     "sqlite:///path or postgresql://user@host/db."),
+    )(fn)  # fmt: skip

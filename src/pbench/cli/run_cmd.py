@@ -17,7 +17,9 @@ from pbench.cli.options import (
     parameter_options,
     precision_options,
     run_count_options,
+    store_options,
 )
+from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs
 from pbench.models import RunPlan
 from pbench.plan.budgets import budgets_for
@@ -157,6 +159,7 @@ class RunCommand(click.Command):
 @comparison_options
 @budget_option
 @notify_options
+@store_options
 @guarded
 def run(**options: Any) -> int:
     """Benchmark shell commands, hyperfine style.
@@ -181,7 +184,7 @@ def run(**options: Any) -> int:
         click.echo(f"pbench: note: {note}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("run", report.budgets)
-    session = Session(specs, display, report, reference, budgets)
+    session = Session(specs, display, report, reference, budgets, store=store_for(options))
     return session.finish(*measure_commands(plan, session))
 
 

@@ -18,6 +18,7 @@ from pbench.run.session import build_results, load_outcome
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
+    from pbench.history.store import StoreAddress
     from pbench.models import RunPlan
     from pbench.report.terminal import Style
     from pbench.run.load import LoadRunner, SlicePlan
@@ -81,6 +82,7 @@ class Session:
         options: ReportFlags,
         reference: str | None,
         budgets: Sequence[Budget] = (),
+        store: StoreAddress | None = None,
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
@@ -90,6 +92,8 @@ class Session:
         self.options = options
         self.reference = reference
         self.budgets = tuple(budgets)
+        # Where to save the run once it is reported and exported (None: not saved).
+        self.store = store
         self.metadata = collect_metadata()
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
@@ -205,6 +209,7 @@ class Session:
 
         With ``parts`` (a suite: a heading and the results of each part, compared
         apart), the report shows each part under its heading, with its own summary.
+        With a ``store``, the run is saved last (see :mod:`pbench.cli.saving`).
         """
         from pbench.report.terminal import Style, render_report
 
@@ -238,7 +243,12 @@ class Session:
                 click.echo(f"pbench: {broken_line(check)}", err=True)
         if broken and self.options.notify:
             self._notify(broken)
-        return int(worst(status, ExitCode.BUDGET if broken else ExitCode.OK))
+        final = worst(status, ExitCode.BUDGET if broken else ExitCode.OK)
+        if self.store is not None:
+            from pbench.cli.saving import save_run
+
+            final = worst(final, save_run(self.store, run_results, final, self.display))
+        return int(final)
 
     def _notify(self, broken: Sequence[BudgetCheck]) -> None:
         """POST the broken budgets to the --notify webhooks, after the exports: a hook

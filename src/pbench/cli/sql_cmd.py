@@ -19,7 +19,9 @@ from pbench.cli.options import (
     precision_options,
     run_count_options,
     slice_option,
+    store_options,
 )
+from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
@@ -144,6 +146,7 @@ if TYPE_CHECKING:
 @comparison_options
 @budget_option
 @notify_options
+@store_options
 @guarded
 def sql(**options: Any) -> int:
     """Benchmark SQL queries: SQLite (built in) or PostgreSQL (pip install 'pbench[postgres]').
@@ -173,7 +176,7 @@ def sql(**options: Any) -> int:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("sql", report.budgets)
-    session = Session(specs, display, report, plan.reference, budgets)
+    session = Session(specs, display, report, plan.reference, budgets, store=store_for(options))
     return session.finish(*measure_sql(plan, session, report.ignore_failure))
 
 

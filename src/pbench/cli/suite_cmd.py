@@ -19,13 +19,20 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.common import guarded, resolve_display
-from pbench.cli.options import budget_option, display_options, export_options, notify_options
+from pbench.cli.options import (
+    budget_option,
+    display_options,
+    export_options,
+    notify_options,
+    store_options,
+)
 from pbench.cli.session import Measured, Session, export_specs
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
+    from pbench.history.store import StoreAddress
     from pbench.models import RunPlan, RunResults
     from pbench.plan.http import HttpPlan
     from pbench.plan.sql import SqlPlan
@@ -43,7 +50,8 @@ Examples:
 \b
 Exit codes:
   0    every benchmark ran; no error-level budget broken
-  1    a benchmark failed (the others still ran)
+  1    a benchmark failed (the others still ran), or the history store
+       could not be saved to (after the report and the exports)
   2    malformed suite file, unknown tier, bad option (every problem listed)
   4    an error-level budget was broken (after every benchmark ran and every
        export was written)
@@ -89,6 +97,7 @@ class _Planned:
 @display_options
 @export_options
 @notify_options
+@store_options
 @guarded
 def suite(**options: Any) -> int:
     """Run the benchmarks of a suite file (default: ./benchmarks.toml).
@@ -109,13 +118,14 @@ def suite(**options: Any) -> int:
         return int(ExitCode.OK)
     specs = [_absolute(spec) for spec in _specs(options)]
     extra = _cli_budgets(options["budgets"])
+    store = _store(options, selected, path)
     with _folder(path.parent):
         planned = _plan_all(selected)
         if options["dry_run"]:
             click.echo(_dry_run(selected, planned))
             return int(ExitCode.OK)
         report = _report_flags(options)
-        session = Session(specs, display, report, None)
+        session = Session(specs, display, report, None, store=store)
         session.metadata["suite"] = {
             "file": str(path),
             "tier": selected.selection.tier,
@@ -133,6 +143,22 @@ def _specs(options: dict[str, Any]) -> list[ExportSpec]:
         options["exports"],
         options,
     )
+
+
+def _store(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress | None:
+    """Where the run is saved: --store, else the file's [history] store (relative to
+    the file's folder), else $PBENCH_STORE or the default; saved with --save, --store
+    or the file's save = true (None: not saved)."""
+    from pbench.plan.store import store_address
+
+    history = selected.history
+    if not (options["save"] or options["store"] is not None or history.save):
+        return None
+    if options["store"] is not None:
+        return store_address(options["store"])
+    if history.store is not None:
+        return store_address(history.store, cwd=path.parent.absolute(), option="[history] store")
+    return store_address(None)
 
 
 def _absolute(spec: ExportSpec) -> ExportSpec:

@@ -57,6 +57,8 @@ REFUSED: dict[str, str] = {
     **{key: f"exports are {_SUITE_RUN}" for _, key in CI_EXPORTS},
     "notify": f"webhooks are {_SUITE_RUN}",
     "notify_timeout": f"webhooks are {_SUITE_RUN}",
+    "save": "saving is the suite run's own: write [history] save = true, or pass --save",
+    "store": 'the store is the suite run\'s own: write [history] store = "...", or pass --store',
     "budget": 'write budgets = { p95 = "250ms", rss = { warn = "150MB" } }',
     "command_name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "name": "a benchmark's `name` names it ({VAR} placeholders allowed)",

@@ -114,6 +114,11 @@ def git_info(cwd: Path) -> dict[str, Any] | None:
     }
 
 
+def git_toplevel(cwd: Path) -> str | None:
+    """The top folder of the git work tree around ``cwd``; None outside one."""
+    return _git(cwd, "rev-parse", "--show-toplevel") or None
+
+
 def _git(cwd: Path, *args: str) -> str | None:
     """Output of one git command, or None if git is missing, fails or is too slow."""
     # Optional locks off: `git status` must not take the index lock of a repository

@@ -38,6 +38,8 @@ from pbench.stats.summary import slice_values
 
 Format = Literal["pbench", "hyperfine"]
 LoadKind = Literal["http", "sql"]
+# The target sections of a pbench result entry that Benchmark keeps.
+SECTIONS = ("load", "sql", "process_tree")
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,13 @@ class Benchmark:
     parameters: Mapping[str, str] = field(default_factory=dict)
     slices: tuple[float, ...] = ()
     load: LoadKind | None = None
+    # What pbench files add (for pbench history import): each time's round (empty
+    # when the file has no usable ``measurements``), the file's ``statistics`` and
+    # ``info`` of the result, and its target sections (load, sql, process_tree).
+    rounds: tuple[int, ...] = ()
+    statistics: Mapping[str, Any] | None = None
+    info: Mapping[str, Any] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -66,6 +75,8 @@ class ResultFile:
     path: str
     format: Format
     benchmarks: Mapping[str, Benchmark]  # by name, in file order
+    metadata: Mapping[str, Any] = field(default_factory=dict)  # pbench files' metadata
+    budgets: tuple[Mapping[str, Any], ...] = ()  # pbench files' budget checks
 
 
 @dataclass(frozen=True)
@@ -173,7 +184,17 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
         benchmarks[benchmark.name] = benchmark
     if not benchmarks:
         raise UsageError(f"{role} file {path} holds no benchmark results", hint="rerun and export")
-    return ResultFile(path=path, format=file_format, benchmarks=benchmarks)
+    metadata = document.get("metadata")
+    budgets = document.get("budgets")
+    return ResultFile(
+        path=path,
+        format=file_format,
+        benchmarks=benchmarks,
+        metadata=metadata if isinstance(metadata, dict) else {},
+        budgets=tuple(b for b in budgets if isinstance(b, dict))
+        if isinstance(budgets, list)
+        else (),
+    )
 
 
 def _newer(version: Any) -> bool:
@@ -211,14 +232,30 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
     load: LoadKind | None = None
     if isinstance(entry.get("load"), dict):
         load = "sql" if "sql" in entry else "http"
+    parsed = _times(times, where)
+    rounds = _rounds(entry.get("measurements"))
+    statistics, info = entry.get("statistics"), entry.get("info")
     return Benchmark(
         name=name,
         command=command,
-        times=_times(times, where),
+        times=parsed,
         parameters=_parameters(entry.get("parameters"), where),
         slices=_slices(entry.get("measurements")),
         load=load,
+        rounds=rounds if len(rounds) == len(parsed) else (),
+        statistics=statistics if isinstance(statistics, dict) else None,
+        info=info if isinstance(info, dict) else {},
+        sections={k: entry[k] for k in SECTIONS if isinstance(entry.get(k), dict)},
     )
+
+
+def _rounds(measurements: Any) -> tuple[int, ...]:
+    """Each measurement's ``round``; () when any is missing."""
+    if not isinstance(measurements, list):
+        return ()
+    found = [r.get("round") if isinstance(r, dict) else None for r in measurements]
+    ok = all(isinstance(r, int) and not isinstance(r, bool) for r in found)
+    return tuple(int(r) for r in found if isinstance(r, int)) if ok else ()
 
 
 def _slices(measurements: Any) -> tuple[float, ...]:

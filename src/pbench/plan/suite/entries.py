@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
 
+from pbench.plan.suite.history import TABLE as HISTORY
+from pbench.plan.suite.history import HistorySettings, read_history
 from pbench.plan.suite.layers import Layer, Reader, article
 from pbench.plan.suite.schema import BUILTIN_TIERS, KINDS, TARGET_KEY, Kind
 from pbench.plan.suite.source import Where
 from pbench.plan.suite.values import shown
 
-TOP_LEVEL = ("benchmark", "defaults", "tier")
+TOP_LEVEL = ("benchmark", "defaults", "tier", HISTORY)
 _TARGET_WHAT: dict[Kind, str] = {
     "command": "the command to run",
     "http": "the URL to load",
@@ -38,6 +40,7 @@ class Document:
     tiers: dict[str, Layer]  # the file's [tier.X] tables
     builtin: dict[str, Layer]  # the built-in tiers' own settings
     entries: list[Entry] = field(default_factory=list)
+    history: HistorySettings = field(default_factory=HistorySettings)
 
     @property
     def known_tiers(self) -> tuple[str, ...]:
@@ -52,7 +55,7 @@ def read_document(doc: Mapping[str, Any], reader: Reader) -> Document:
             guess = (
                 f", did you mean `{close[0]}`?"
                 if close
-                else " (a suite has [[benchmark]] tables, [defaults] and [tier.NAME])"
+                else " (a suite has [[benchmark]] tables, [defaults], [tier.NAME] and [history])"
             )
             problems.add(Where((), "", (key,)), f"unknown table `{key}`{guess}")
     defaults = Layer(Where(("defaults",), "defaults"))
@@ -70,6 +73,8 @@ def read_document(doc: Mapping[str, Any], reader: Reader) -> Document:
         for name, table in BUILTIN_TIERS.items()
     }
     document = Document(defaults, tiers, builtin)
+    if HISTORY in doc:
+        document.history = read_history(doc[HISTORY], reader)
     raw = doc.get("benchmark", [])
     if not isinstance(raw, list) or not all(isinstance(t, Mapping) for t in raw):
         problems.add(Where((), "", ("benchmark",)), "expected [[benchmark]] tables")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbench.errors import UsageError
@@ -17,6 +17,7 @@ from pbench.plan.options import ReportFlags
 from pbench.plan.suite.checks import check_flags
 from pbench.plan.suite.entries import Document, Entry, read_document
 from pbench.plan.suite.expand import missing_message
+from pbench.plan.suite.history import HistorySettings
 from pbench.plan.suite.layers import Layer, Reader
 from pbench.plan.suite.merge import Merged, merge
 from pbench.plan.suite.schema import (
@@ -64,6 +65,7 @@ class Suite:
     selection: Selection
     tiers: tuple[str, ...]  # every tier: built in, then the file's
     benchmarks: tuple[SuiteBenchmark, ...]  # selected, in file order
+    history: HistorySettings = field(default_factory=HistorySettings)  # [history]
 
 
 def load_suite(
@@ -133,7 +135,7 @@ def read_suite(
     benchmarks = tuple(
         _benchmark(entry, built[id(entry)], tags, tiers, locator) for entry, tags, tiers in chosen
     )
-    return Suite(file, selection, known, benchmarks)
+    return Suite(file, selection, known, benchmarks, doc.history)
 
 
 def _own_tiers(

@@ -1,0 +1,200 @@
+"""``pbench history``: list saved runs (the default), and ``pbench history import``.
+
+``pbench history [NAME...]`` is ``pbench history list [NAME...]``: a first word that
+is not a subcommand starts the listing's arguments. A benchmark named like a
+subcommand is listed after ``--``: ``pbench history -- import``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from pbench.cli.common import guarded
+from pbench.errors import ExitCode, UsageError
+
+HELP_WORDS = ("--help", "-h")
+
+STORE_HELP = (
+    "The history store to read (default: $PBENCH_STORE, else .pbench/history.db under the "
+    "git top level): a file, sqlite:///path or postgresql://user@host/db."
+)
+
+
+class HistoryGroup(click.Group):
+    """A group whose default subcommand is ``list``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in HELP_WORDS):
+            args = ["list", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    "history",
+    cls=HistoryGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+def history() -> None:
+    """Saved runs (pbench run/http/sql/suite --save): list them, or import result files.
+
+    \b
+    pbench history                       every benchmark's runs (same as: pbench history list)
+    pbench history parse --since 7d      one benchmark, the last week
+    pbench history --format json         for machines (also csv)
+    pbench history import out.json       load pbench or hyperfine JSON files
+    pbench history -- import             list a benchmark named "import"
+    """
+
+
+@history.command("list", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", nargs=-1)
+@click.option("--store", metavar="URL", default=None, help=STORE_HELP)
+@click.option(
+    "--since",
+    default=None,
+    metavar="WHEN",
+    help="Only runs since a date (2026-01-31), a time, or a duration ago (7d, 12h).",
+)
+@click.option("--branch", default=None, help="Only runs on this git branch.")
+@click.option(
+    "--machine",
+    default=None,
+    metavar="ID",
+    help="Only runs on this machine: a fingerprint (or its start) or a host name.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the most recent NUM runs of each benchmark.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people (with a sparkline); csv, json.",
+)
+@guarded
+def list_runs(**options: Any) -> int:  # fmt: skip
+    """List saved runs: one line per run of each benchmark (all benchmarks without NAME),
+    with the median, its 95% interval and the change from the run before on the same
+    machine."""
+    from pbench.history.backends import open_store
+    from pbench.history.listing import listing
+    from pbench.plan.history import HistoryQuery, parse_since
+    from pbench.plan.store import store_address
+
+    since = options["since"]
+    query = HistoryQuery(
+        names=tuple(options["names"]),
+        since=None if since is None else parse_since(since),
+        branch=options["branch"],
+        machine=options["machine"],
+        limit=options["limit"],
+        format=options["fmt"],
+    )
+    address = store_address(options["store"])
+    with open_store(address, create=False) as store:
+        machines = None
+        if query.machine is not None:
+            machines = [m.fingerprint for m in store.machines(query.machine)]
+            if not machines:
+                raise UsageError(
+                    f"--machine: no machine {query.machine!r} in {address.shown}",
+                    "give a fingerprint (or its first digits) or a host name that saved runs",
+                )
+        names = query.names or tuple(store.benchmarks())
+        listings = [
+            listing(
+                name,
+                store.series(
+                    name, machine=machines, branch=query.branch, since=query.since,
+                    limit=query.limit,
+                ),
+            )
+            for name in names
+        ]  # fmt: skip
+    _show(listings, query.format, address.shown)
+    return int(ExitCode.OK)
+
+
+def _show(listings: list[Any], fmt: str, store: str) -> None:
+    if fmt == "csv":
+        from pbench.export.history import history_csv
+
+        click.echo(history_csv(listings), nl=False)
+    elif fmt == "json":
+        from pbench.export.history import history_json
+
+        click.echo(history_json(listings, store), nl=False)
+    elif any(found.rows for found in listings):
+        from pbench.report.history import render_history
+
+        click.echo(render_history(listings))
+    else:
+        click.echo(f"pbench: no saved runs match in {store}", err=True)
+
+
+@history.command("import", context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option(
+    "--store",
+    metavar="URL",
+    default=None,
+    help="The history store to import into (default as for --save).",
+)
+@click.option(
+    "--commit",
+    default=None,
+    metavar="SHA",
+    help="The git commit of files whose metadata has none (hyperfine's).",
+)
+@click.option("--branch", default=None, help="The git branch of files whose metadata has none.")
+@click.option(
+    "--time",
+    "when",
+    default=None,
+    metavar="ISO",
+    help="When files without a start time ran (default: the file's modification "
+    "time), e.g. 2026-01-31T12:00Z.",
+)
+@click.option(
+    "--host", default=None, help="The host the files were measured on (result files leave it out)."
+)
+@guarded
+def import_files(**options: Any) -> int:  # fmt: skip
+    """Import pbench or hyperfine JSON result files, one saved run per file.
+
+    Commit, branch and time come from a pbench file's metadata; the flags give them for
+    files that do not say (a hyperfine file says none of them).
+    """
+    from pbench.history.backends import open_store
+    from pbench.history.importing import Given, import_record
+    from pbench.plan.history import parse_since
+    from pbench.plan.store import store_address
+    from pbench.results.read import read_results
+
+    when = None if options["when"] is None else parse_since(options["when"])
+    address = store_address(options["store"])
+    records = []
+    for path in options["files"]:
+        found = read_results(path, "imported")
+        modified = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
+        given = Given(modified, when, options["commit"], options["branch"], options["host"])
+        record, notes = import_record(found, given)
+        for note in notes:
+            click.echo(f"pbench: note: {note}", err=True)
+        records.append(record)
+    with open_store(address) as store:
+        ids = [store.save(record) for record in records]
+    count = sum(len(record.results) for record in records)
+    runs = f"{len(ids)} run{'s' * (len(ids) != 1)}"
+    first = f" (#{ids[0]}{f'-#{ids[-1]}' if len(ids) > 1 else ''})"
+    click.echo(f"imported {runs}{first}, {count} benchmark results, into {address.shown}")
+    return int(ExitCode.OK)

@@ -1,0 +1,15 @@
+"""History: saved runs, baselines and trends (SQLite by default, PostgreSQL for a fleet).
+
+- :mod:`~pbench.history.store`: the :class:`~pbench.history.store.Store` protocol (the
+  query API), where a store is (:class:`StoreAddress`) and :class:`StoreError`.
+- :mod:`~pbench.history.records`: what is saved (:class:`RunRecord`) and what queries
+  return (:class:`Point`, :class:`RunInfo`, :class:`StoredResult`).
+- :mod:`~pbench.history.fingerprint`: the machine a run was measured on, and its hash.
+- :mod:`~pbench.history.capture`: a finished invocation's results as a record, redacted.
+- :mod:`~pbench.history.importing`: pbench and hyperfine JSON files as records.
+- :mod:`~pbench.history.schema`: the one schema (DDL of both dialects) and migrations.
+- :mod:`~pbench.history.queries`: the store over any DB-API connection and dialect.
+- :mod:`~pbench.history.sqlite`, :mod:`~pbench.history.postgres`: the two backends.
+- :mod:`~pbench.history.backends`: the registry, :func:`open_store`.
+- :mod:`~pbench.history.listing`: the rows ``pbench history`` lists, with changes.
+"""

@@ -1,0 +1,162 @@
+"""The SQLite store (the default): one file, safe for many processes at once.
+
+- WAL journal: readers never block the writer, and a process killed mid-save leaves
+  its transaction out of the file (the next opener rolls the WAL back to the last
+  commit); ``synchronous = NORMAL``, which WAL keeps consistent through crashes.
+- Each save is one ``BEGIN IMMEDIATE`` ... ``COMMIT``: the write lock is taken at the
+  start, so concurrent savers queue on the busy timeout (``timeout_s``, 30 s) instead
+  of failing halfway; a store still locked after it is a :class:`StoreError`.
+- Foreign keys on; the schema is created or upgraded inside one such transaction.
+
+sqlite3 is imported here, when a store is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pbench.history.queries import Cursor, Dialect, SqlStore
+from pbench.history.schema import SCHEMA_VERSION, SQLITE_TYPES
+from pbench.history.store import StoreAddress, StoreError
+
+if TYPE_CHECKING:
+    import sqlite3
+
+BUSY_TIMEOUT_S = 30.0
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Written into a folder pbench creates for its default store, so git ignores it.
+GITIGNORE = "# pbench's history store (pbench run --save); not for version control\n*\n"
+
+
+def _time_in(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def _time_out(value: Any) -> datetime:
+    return datetime.strptime(str(value), TIME_FORMAT).replace(tzinfo=UTC)
+
+
+class SqliteStore(SqlStore):
+    """A store in one SQLite file (see the module docstring)."""
+
+    dialect = Dialect(SQLITE_TYPES, "?", _time_in, _time_out)
+
+    def __init__(
+        self, address: StoreAddress, *, create: bool = True, timeout_s: float = BUSY_TIMEOUT_S
+    ) -> None:
+        import sqlite3
+
+        super().__init__(address)
+        assert address.path is not None
+        path = Path(address.path)
+        self.timeout_s = timeout_s
+        if not path.exists():
+            if not create:
+                raise StoreError(
+                    f"no store at {address.shown}", "save a run there first (pbench run --save)"
+                )
+            _make_folder(path.parent, address)
+        try:
+            self._conn = sqlite3.connect(
+                path, timeout=timeout_s, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as exc:
+            raise self._error(exc, "open") from None
+        try:
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as exc:
+            self._conn.close()
+            raise self._error(exc, "open") from None
+        try:
+            if self._version() != SCHEMA_VERSION:  # else no write lock just to open
+                with self._transaction("open") as cursor:
+                    self._migrate(cursor)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _version(self) -> int:
+        with self._reading("open") as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'schema_version'")
+            if cursor.fetchone() is None:
+                return 0
+            cursor.execute("SELECT version FROM schema_version")
+            row = cursor.fetchone()
+        return 0 if row is None else int(row[0])
+
+    @contextmanager
+    def _transaction(self, doing: str) -> Iterator[Cursor]:
+        import sqlite3
+
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(exc, doing) from None
+        try:
+            yield self._conn.cursor()
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._error(exc, doing) from None
+        except BaseException:
+            self._rollback()
+            raise
+
+    @contextmanager
+    def _reading(self, doing: str) -> Iterator[Cursor]:
+        import sqlite3
+
+        try:
+            yield self._conn.cursor()
+        except sqlite3.Error as exc:
+            raise self._error(exc, doing) from None
+
+    def _rollback(self) -> None:
+        import sqlite3
+
+        # An error may have ended the transaction already: nothing left to roll back.
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def _error(self, exc: sqlite3.Error, doing: str) -> StoreError:
+        reason = str(exc)
+        where = f"the store {self.address.shown}"
+        if "locked" in reason or "busy" in reason:
+            return StoreError(
+                f"cannot {doing} {where}: it stayed locked for {self.timeout_s:g} s",
+                "another process holds it (a long save, or a crashed tool's lock); "
+                "try again, or save elsewhere with --store",
+            )
+        return StoreError(
+            f"cannot {doing} {where}: {reason}",
+            "check the file and its folder's permissions, or use another --store",
+        )
+
+
+def _make_folder(folder: Path, address: StoreAddress) -> None:
+    """Create the store's folder (with a .gitignore when pbench chose the folder)."""
+    if folder.is_dir():
+        return
+    if not address.create_folder:
+        raise StoreError(
+            f"cannot create the store {address.shown}: the folder {folder} does not exist",
+            "create it, or give another path with --store",
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the folder {folder} of the store: {exc.strerror}",
+            "give a writable path with --store or PBENCH_STORE",
+        ) from None
