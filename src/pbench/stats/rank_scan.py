@@ -1,0 +1,105 @@
+"""How surprising a split of a segment is, were the segment free of change: a
+permutation test of the largest standardised rank-sum over every split position.
+
+For a segment of L values with mid-ranks r (ties share their average rank), the rank
+sum of the first t values, centred, is S(t) = Σ_{i<t} (rᵢ − (L + 1)/2); under
+exchangeability (no change) its variance is proportional to t(L − t), so
+
+    Z(t) = |S(t)| / √(t(L − t))
+
+is the Mann-Whitney (Wilcoxon rank-sum) statistic of ``x[:t]`` against ``x[t:]`` on a
+common scale, up to a factor that is the same for every t and every permutation (which
+is why the tie correction can be left out). The p-value of a split at τ is the share of
+permutations of the segment whose *largest* Z(t), over min_size ≤ t ≤ L − min_size, is
+at least the observed Z(τ): (1 + #{max Z* ≥ Z(τ)}) / (R + 1) (Davison & Hinkley,
+*Bootstrap Methods and their Application*, 1997, §4.3). Comparing against the maximum
+pays for the search that chose τ, so a change-free segment is split with probability
+at most α whatever its length; ranks make the test distribution-free and deaf to a lone
+outlier's size (Pettitt, "A non-parametric approach to the change-point problem",
+Applied Statistics 28, 1979, uses the same statistic unstandardised).
+
+Without ties the ranks are a permutation of 1..L, so the null distribution depends
+only on (L, min_size, permutations, seed) and is cached; with ties the segment's own
+mid-ranks are permuted. Cost: O(R·L) (R = 999, L = 500: about 5 ms).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+
+
+def midranks(values: FloatArray) -> FloatArray:
+    """Ranks 1..n, ties given the average of the ranks they span."""
+    import numpy as np
+
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    average: FloatArray = (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]
+    return average
+
+
+def scan(ranks: FloatArray, min_size: int) -> FloatArray:
+    """Z(t) for t = min_size .. L − min_size, along the last axis (rows are series)."""
+    import numpy as np
+
+    length = ranks.shape[-1]
+    centred = np.cumsum(ranks - (length + 1) / 2.0, axis=-1)
+    t = np.arange(min_size, length - min_size + 1)
+    result: FloatArray = np.abs(centred[..., t - 1]) / np.sqrt(t * (length - t))
+    return result
+
+
+def split_p_value(
+    values: FloatArray,
+    index: int,
+    min_size: int,
+    permutations: int,
+    seed: int,
+    null_length: int | None = None,
+) -> float:
+    """Permutation p-value of splitting ``values`` before ``index`` (see the module).
+
+    ``null_length`` (at least ``values.size``) compares the split with the largest scan
+    of a longer change-free segment: for a split found by looking into part of a longer
+    segment, it pays for the larger search.
+    """
+    import numpy as np
+
+    length = values.size
+    if index < min_size or length - index < min_size:
+        raise ValueError("the split leaves a side shorter than min_size")
+    ranks = midranks(values)
+    observed = float(scan(ranks, min_size)[index - min_size])
+    if null_length is not None and null_length > length:
+        null = _untied_null(null_length, min_size, permutations, seed)
+    elif np.unique(ranks).size == length:
+        null = _untied_null(length, min_size, permutations, seed)
+    else:
+        null = _null(ranks, min_size, permutations, seed)
+    exceeding = permutations - int(np.searchsorted(null, observed * (1 - 1e-12), side="left"))
+    return (1 + exceeding) / (permutations + 1)
+
+
+@lru_cache(maxsize=512)
+def _untied_null(length: int, min_size: int, permutations: int, seed: int) -> FloatArray:
+    import numpy as np
+
+    null = _null(np.arange(1.0, length + 1.0), min_size, permutations, seed)
+    null.flags.writeable = False
+    return null
+
+
+def _null(ranks: FloatArray, min_size: int, permutations: int, seed: int) -> FloatArray:
+    """The sorted largest Z(t) of ``permutations`` shuffles of ``ranks``."""
+    import numpy as np
+
+    rng = np.random.default_rng([seed, ranks.size, min_size])
+    shuffled = rng.permuted(np.broadcast_to(ranks, (permutations, ranks.size)), axis=1)
+    null: FloatArray = np.sort(scan(shuffled, min_size).max(axis=1))
+    return null
