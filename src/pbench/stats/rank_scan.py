@@ -21,13 +21,16 @@ unstandardised).
 
 Without ties the ranks are a permutation of 1..L, so the null distribution depends
 only on (L, min_size, permutations, seed) and is cached; with ties the segment's own
-mid-ranks are permuted. Cost: O(R·L) (R = 499, L = 500: about 3 ms).
+mid-ranks are permuted. The shuffles of every length come from one draw of R random
+orders of 0..511 (:func:`_permutations`). Cost: O(R·L) (R = 499, L = 500: about 2 ms).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+BASE_LENGTH = 512  # the random orders are drawn for lengths rounded up to this
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,6 +82,21 @@ def split_p_value(
     return (1 + exceeding) / (permutations + 1)
 
 
+@lru_cache(maxsize=4)
+def _permutations(permutations: int, seed: int, length: int) -> npt.NDArray[np.int32]:
+    """``permutations`` rows, each a random order of 0..length − 1. Keeping only the
+    entries below L, in their order, leaves a random order of 0..L − 1 in each row, so
+    one draw serves every segment length up to ``length``."""
+    import numpy as np
+
+    rng = np.random.default_rng([seed, length])
+    order = rng.permuted(
+        np.broadcast_to(np.arange(length, dtype=np.int32), (permutations, length)), axis=1
+    )
+    order.flags.writeable = False
+    return order
+
+
 @lru_cache(maxsize=512)
 def _untied_null(length: int, min_size: int, permutations: int, seed: int) -> FloatArray:
     import numpy as np
@@ -89,10 +107,17 @@ def _untied_null(length: int, min_size: int, permutations: int, seed: int) -> Fl
 
 
 def _null(ranks: FloatArray, min_size: int, permutations: int, seed: int) -> FloatArray:
-    """The sorted largest Z(t) of ``permutations`` shuffles of ``ranks``."""
+    """The sorted largest Z(t) of ``permutations`` shuffles of ``ranks`` (twice the
+    centred mid-ranks are whole numbers, so their running sums are exact)."""
     import numpy as np
 
-    rng = np.random.default_rng([seed, ranks.size, min_size])
-    shuffled = rng.permuted(np.broadcast_to(ranks, (permutations, ranks.size)), axis=1)
-    null: FloatArray = np.sort(scan(shuffled, min_size).max(axis=1))
+    length = ranks.size
+    base = _permutations(permutations, seed, -(-length // BASE_LENGTH) * BASE_LENGTH)
+    order = base[base < length].reshape(permutations, length)
+    shuffled = (2 * ranks - (length + 1))[order]
+    np.cumsum(shuffled, axis=1, out=shuffled)
+    t = np.arange(min_size, length - min_size + 1)
+    weights = 0.5 / np.sqrt(t * (length - t) * (length + 1) / 12)
+    inner = np.abs(shuffled[:, min_size - 1 : length - min_size])
+    null: FloatArray = np.sort((inner * weights).max(axis=1))
     return null

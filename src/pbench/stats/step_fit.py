@@ -1,5 +1,5 @@
 """Whether a step stands out of a straight line: the check that keeps a slow drift from
-being cut into a cascade of change points (:mod:`pbench.stats.changepoint`, step 3).
+being cut into a cascade of change points (:mod:`pbench.stats.changepoint`, step 4).
 
 The segment's values are fitted by least squares on an intercept, the run index and a
 step at ``index`` (0 before, 1 from it on); the step's coefficient is tested with
