@@ -7,4 +7,8 @@ imported lazily where they are used).
   decides from their plain values; :mod:`pbench.stats.hierarchy` for several runs per
   side; :mod:`pbench.stats.gate` for ``--fail-if``.
 - :mod:`pbench.stats.advice`: which flags advice may name for a kind of result.
+- :mod:`pbench.stats.changepoint`: change points of a history (``pbench trend``), from
+  :mod:`pbench.stats.energy`, :mod:`pbench.stats.rank_scan` and
+  :mod:`pbench.stats.step_fit`; :mod:`pbench.stats.recent` for the recent slope and
+  whether the newest value is an anomaly.
 """
