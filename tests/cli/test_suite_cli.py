@@ -138,9 +138,9 @@ budgets = { mean = "1ms" }
 
 [[benchmark]]
 name = "fine"
-command = "true"
+command = "sleep 0.01"
 runs = 5
-budgets = { mean = { warn = "1us", error = "10s" } }
+budgets = { mean = { warn = "1ms", error = "10s" } }
 """
     junit, out = tmp_path / "junit.xml", tmp_path / "r.json"
     result = suite(tmp_path, text, "--export-junit", str(junit), "--export-json", str(out))

@@ -220,4 +220,7 @@ def test_real_cpu_loop_is_cpu_bound() -> None:
         assert not any("multithreaded" in line for line in found), found
         if any(line.startswith("CPU-bound: CPU time is ") for line in found):
             return
+    load = os.getloadavg()[0]
+    if load > (os.cpu_count() or 1):  # every try waited for a core: nothing to learn
+        pytest.skip(f"load average {load:.1f}: the loop waited for a core in all three tries")
     pytest.fail(f"not found CPU-bound in three tries: {found}")
