@@ -18,6 +18,7 @@ raises :class:`BrowserUnavailable` and the tests FAIL with what to do.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -232,10 +233,8 @@ class Browser:
         return page
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.command("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -152,7 +152,9 @@ def time_series(title: str, series: Sequence[Series], y_name: str) -> str:
 
 def trend(data: TrendData) -> str:
     """A figure over runs with its change points and baselines marked."""
-    series = [Series(data.title, [(float(i + 1), v) for i, v in enumerate(data.values)], data.quantity)]
+    series = [
+        Series(data.title, [(float(i + 1), v) for i, v in enumerate(data.values)], data.quantity)
+    ]
     axes = _axes(series, "run", "count", "value", [b.value for b in data.baselines])
     frame, x, y = axes.frame, axes.x, axes.y
     extra = []
@@ -174,7 +176,9 @@ def trend(data: TrendData) -> str:
                 "g",
                 {"class": "baseline"},
                 f"<title>baseline {esc(value_text(base.value, data.quantity))}</title>"
-                + line(x(base.start + 1), y(base.value), x(base.end + 1), y(base.value), "baseline"),
+                + line(
+                    x(base.start + 1), y(base.value), x(base.end + 1), y(base.value), "baseline"
+                ),
             )
         )
     step = max(1, len(data.values) // MAX_MARKED + (len(data.values) % MAX_MARKED > 0))
