@@ -2,7 +2,8 @@
 time against one parameter, the median with its 95% interval as an error bar.
 
 The parameter on the x axis is the one with the most distinct values (numeric ones
-preferred); each combination of the other parameters' values is one line.
+preferred); each combination of the other parameters' values is one line, and so is
+each command when several were scanned alike.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def _x_parameter(group: Sequence[BenchmarkResult]) -> str | None:
     return max(usable, key=lambda n: (all(_numeric(v) for v in distinct[n]), len(distinct[n])))
 
 
+def _label(others: str, points: Sequence[ScanPoint], lines: int) -> str:
+    """A line's legend: the other parameters' values, and its first benchmark's name
+    when several commands share them."""
+    if lines == 1:
+        return others or "median"
+    return f"{points[0].name} …" + (f" ({others})" if others else "")
+
+
 def scan_section(
     results: Sequence[BenchmarkResult], summaries: Mapping[str, Summary | None]
 ) -> str:
@@ -51,7 +60,7 @@ def scan_section(
         x_name = _x_parameter(group)
         if x_name is None:
             continue
-        lines: dict[str, list[ScanPoint]] = {}
+        lines: dict[str, list[list[ScanPoint]]] = {}
         rows: list[list[str | Markup | Cell]] = []
         for result in group:
             summary = summaries.get(result.name)
@@ -62,9 +71,15 @@ def scan_section(
             )
             value = str(result.parameters[x_name])
             low, high = summary.median_ci.low, summary.median_ci.high
-            lines.setdefault(others or "median", []).append(
-                ScanPoint(value, summary.median, low, high, result.name)
-            )
+            point = ScanPoint(value, summary.median, low, high, result.name)
+            # Several commands scanned alike: the k-th benchmark with a value of the
+            # parameter belongs to the k-th line (benchmarks come command by command).
+            group_lines = lines.setdefault(others, [])
+            line = next((ln for ln in group_lines if value not in {p.parameter for p in ln}), None)
+            if line is None:
+                line = []
+                group_lines.append(line)
+            line.append(point)
             rows.append(
                 [
                     result.name,
@@ -74,9 +89,13 @@ def scan_section(
                     Cell(f"{value_text(low, 'time')} … {value_text(high, 'time')}", low),
                 ]
             )
-        if sum(len(points) for points in lines.values()) < 2:
+        series = [
+            ScanSeries(_label(others, points, len(group_lines)), points)
+            for others, group_lines in lines.items()
+            for points in group_lines
+        ]
+        if sum(len(s.points) for s in series) < 2:
             continue
-        series = [ScanSeries(label, points) for label, points in lines.items()]
         chart = scan(f"Median time against {x_name}", x_name, series)
         parts.append(figure(chart, "error bars: the 95% interval of each median"))
         parts.append(
