@@ -3,6 +3,7 @@ from every value, axes in units."""
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -29,20 +30,40 @@ def every_chart(label: str) -> list[str]:
     points = [intervals.ScanPoint(str(n), 0.01 * n, 0.009 * n, 0.011 * n, label) for n in (1, 2)]
     return [
         distribution.box_plot(label, [box]),
-        distribution.histogram(label, distribution.histogram_bins(times), "time", 0.0115,
-                               (0.0112, 0.0118)),
+        distribution.histogram(
+            label, distribution.histogram_bins(times), "time", 0.0115, (0.0112, 0.0118)
+        ),
         lines.progression(label, times, 0.0115),
-        lines.time_series(label, [lines.Series(label, [(0.1, 10.0), (0.2, 12.0)], "rate"),
-                                  lines.Series("errors/s", [(0.1, 0.0), (0.2, 1.0)], "rate")],
-                          label),
-        lines.trend(lines.TrendData(label, [1.0, 1.1, 2.0, 2.1], [label, "b", "c", "d"], [2],
-                                    [lines.Baseline(0, 1, 1.05), lines.Baseline(2, 3, 2.05)])),
+        lines.time_series(
+            label,
+            [
+                lines.Series(label, [(0.1, 10.0), (0.2, 12.0)], "rate"),
+                lines.Series("errors/s", [(0.1, 0.0), (0.2, 1.0)], "rate"),
+            ],
+            label,
+        ),
+        lines.trend(
+            lines.TrendData(
+                label,
+                [1.0, 1.1, 2.0, 2.1],
+                [label, "b", "c", "d"],
+                [2],
+                [lines.Baseline(0, 1, 1.05), lines.Baseline(2, 3, 2.05)],
+            )
+        ),
         intervals.scan(label, label, [intervals.ScanSeries(label, points)]),
-        intervals.ratios(label, [intervals.RatioRow(label, 1.2, 1.1, math.inf, "slower", label)],
-                         0.01),
-        percentiles.percentile_chart(label, [percentiles.PercentileSeries(
-            label, [(0.0, 0.001), (0.5, 0.002), (0.99, 0.004), (0.9999, 0.01)])]),
-    ]  # fmt: skip
+        intervals.ratios(
+            label, [intervals.RatioRow(label, 1.2, 1.1, math.inf, "slower", label)], 0.01
+        ),
+        percentiles.percentile_chart(
+            label,
+            [
+                percentiles.PercentileSeries(
+                    label, [(0.0, 0.001), (0.5, 0.002), (0.99, 0.004), (0.9999, 0.01)]
+                )
+            ],
+        ),
+    ]
 
 
 def test_every_chart_is_well_formed_svg_with_user_text_escaped() -> None:
@@ -100,5 +121,5 @@ def test_ticks_are_nice_and_labelled_in_a_unit() -> None:
 
 def test_the_nines_axis_spaces_90_99_999_evenly() -> None:
     scale = Scale(0.0, 0.9999, 0.0, 400.0, "nines")
-    steps = [scale(b) - scale(a) for a, b in zip(NINES_TICKS, NINES_TICKS[1:4], strict=False)]
+    steps = [scale(b) - scale(a) for a, b in itertools.pairwise(NINES_TICKS)]
     assert steps == pytest.approx([steps[0]] * 3)

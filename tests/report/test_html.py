@@ -14,8 +14,10 @@ HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
 
 
 def _result(name: str, times: list[float], **parameters: str) -> BenchmarkResult:
-    runs = [Measurement(t, 0.001, 0.0005, 1_000_000, 0, None, False, None, i, 0, i)
-            for i, t in enumerate(times)]  # fmt: skip
+    runs = [
+        Measurement(t, 0.001, 0.0005, 1_000_000, 0, None, False, None, i, 0, i)
+        for i, t in enumerate(times)
+    ]
     return BenchmarkResult(name, f"echo {name}", parameters, {}, runs, stop_reason="runs")
 
 
@@ -25,7 +27,8 @@ def _results(**extra: object) -> RunResults:
         _result("b", [0.020, 0.021, 0.022, 0.021, 0.020], n="2"),
     ]
     metadata = {"pbench_version": "0.1.0", "git": {"commit": "abc", "branch": HOSTILE}}
-    return RunResults(results, metadata, warnings={HOSTILE: [HOSTILE]}, **extra)  # type: ignore[arg-type]
+    warnings = {HOSTILE: [HOSTILE]}
+    return RunResults(results, metadata, warnings=warnings, **extra)  # type: ignore[arg-type]
 
 
 def _ids(html: str) -> set[str]:
@@ -41,10 +44,20 @@ def test_sections_appear_only_with_data() -> None:
 
 
 def test_history_and_fitness_render_when_given() -> None:
-    trend = TrendData("p95 of " + HOSTILE, [1.0, 1.0, 2.0], ["c1", "c2", HOSTILE], [2],
-                      [Baseline(0, 1, 1.0), Baseline(2, 2, 2.0)])  # fmt: skip
-    fitness = {"fit": False, "summary": "unfit: load", "checks": [
-        {"name": "load", "status": "bad", "value": HOSTILE, "meaning": "m", "fix": None}]}  # fmt: skip
+    trend = TrendData(
+        "p95 of " + HOSTILE,
+        [1.0, 1.0, 2.0],
+        ["c1", "c2", HOSTILE],
+        [2],
+        [Baseline(0, 1, 1.0), Baseline(2, 2, 2.0)],
+    )
+    fitness = {
+        "fit": False,
+        "summary": "unfit: load",
+        "checks": [
+            {"name": "load", "status": "bad", "value": HOSTILE, "meaning": "m", "fix": None}
+        ],
+    }
     html = render_html(_results(), history=[trend], fitness=fitness)
     assert {"history", "fitness"} <= _ids(html)
     assert "chart-trend" in html and 'class="change-point"' in html

@@ -35,7 +35,8 @@ CHARTS_DRAWN = """
                                             + '.series line, .series path')]
       .filter(s => { const b = s.getBoundingClientRect(); return b.width > 0 || b.height > 0; });
     (found[section] = found[section] || []).push(
-      {kind: svg.getAttribute('class'), width: box.width, height: box.height, shapes: shapes.length});
+      {kind: svg.getAttribute('class'), width: box.width, height: box.height,
+       shapes: shapes.length});
   }
   return found;
 })()
@@ -57,8 +58,9 @@ def browser() -> Iterator[Browser]:
     try:
         chromium = Browser()
     except BrowserUnavailable as exc:
-        pytest.fail(f"headless Chromium is required for the HTML report tests: {exc}",
-                    pytrace=False)  # fmt: skip
+        pytest.fail(
+            f"headless Chromium is required for the HTML report tests: {exc}", pytrace=False
+        )
     yield chromium
     chromium.close()
 
@@ -91,15 +93,32 @@ def _check_page(
 def test_run_with_a_parameter_scan(browser: Browser, invoke: Invoke, tmp_path: Path) -> None:
     report = tmp_path / "run.html"
     result = invoke(
-        "run", "--style", "basic", "-r", "6", "-w", "1", "-L", "n", "1,2",
-        "-n", f"{SCRIPT_NAME} {{n}}", "sleep 0.00{n}",
-        "-n", f"{IMG_NAME} {{n}}", "sh -c 'sleep 0.00{n}; true'",
-        "--html", str(report),
-    )  # fmt: skip
+        "run",
+        "--style",
+        "basic",
+        "-r",
+        "6",
+        "-w",
+        "1",
+        "-L",
+        "n",
+        "1,2",
+        "-n",
+        f"{SCRIPT_NAME} {{n}}",
+        "sleep 0.00{n}",
+        "-n",
+        f"{IMG_NAME} {{n}}",
+        "sh -c 'sleep 0.00{n}; true'",
+        "--html",
+        str(report),
+    )
     assert result.code == 0, result.err
     page = _open(browser, report)
-    charts = _check_page(page, {"distributions", "scan", "comparisons", "benchmarks"},
-                         (f"{SCRIPT_NAME} 1", f"{IMG_NAME} 2", "sleep 0.001"))  # fmt: skip
+    charts = _check_page(
+        page,
+        {"distributions", "scan", "comparisons", "benchmarks"},
+        (f"{SCRIPT_NAME} 1", f"{IMG_NAME} 2", "sleep 0.001"),
+    )
     assert len(charts["benchmarks"]) == 4 * 2  # a histogram and a progression each
     scan = page.evaluate("document.querySelectorAll('svg.chart-scan .series').length")
     assert scan == 2  # one line per command
@@ -128,19 +147,34 @@ def test_run_with_a_parameter_scan(browser: Browser, invoke: Invoke, tmp_path: P
     assert medians == sorted(medians, reverse=True) and len(medians) == 4
 
 
-def test_http_load_run(browser: Browser, invoke: Invoke, server: HttpTestServer,
-                       tmp_path: Path) -> None:  # fmt: skip
+def test_http_load_run(
+    browser: Browser, invoke: Invoke, server: HttpTestServer, tmp_path: Path
+) -> None:
     report = tmp_path / "http.html"
     result = invoke(
-        "http", "--style", "basic", "-r", "600", "-c", "2",
-        "-n", SCRIPT_NAME, f"{server.base_url}/fast",
-        "-n", IMG_NAME, f"{server.base_url}/slow?ms=1",
-        "--export", str(report),
-    )  # fmt: skip
+        "http",
+        "--style",
+        "basic",
+        "-r",
+        "600",
+        "-c",
+        "2",
+        "-n",
+        SCRIPT_NAME,
+        f"{server.base_url}/fast",
+        "-n",
+        IMG_NAME,
+        f"{server.base_url}/slow?ms=1",
+        "--export",
+        str(report),
+    )
     assert result.code == 0, result.err
     page = _open(browser, report)
-    _check_page(page, {"distributions", "comparisons", "benchmarks"},
-                (SCRIPT_NAME, IMG_NAME, f"{server.base_url}/slow?ms=1"))  # fmt: skip
+    _check_page(
+        page,
+        {"distributions", "comparisons", "benchmarks"},
+        (SCRIPT_NAME, IMG_NAME, f"{server.base_url}/slow?ms=1"),
+    )
     kinds = page.evaluate(
         "[...document.querySelectorAll('#benchmarks svg.chart')].map(s => s.classList[1])"
     )
@@ -153,13 +187,25 @@ def test_http_load_run(browser: Browser, invoke: Invoke, server: HttpTestServer,
 def test_sql_with_budgets_and_scores(browser: Browser, invoke: Invoke, tmp_path: Path) -> None:
     report = tmp_path / "sql.html"
     result = invoke(
-        "sql", "--style", "basic", "-r", "40",
-        "-n", SCRIPT_NAME, "SELECT 1",
-        "-n", IMG_NAME, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "sql",
+        "--style",
+        "basic",
+        "-r",
+        "40",
+        "-n",
+        SCRIPT_NAME,
+        "SELECT 1",
+        "-n",
+        IMG_NAME,
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
         "WHERE i < 50) SELECT sum(i) FROM n",
-        "--budget", "p95:10s", "--budget", "mean:1ns:warn",
-        "--export-html", str(report),
-    )  # fmt: skip
+        "--budget",
+        "p95:10s",
+        "--budget",
+        "mean:1ns:warn",
+        "--export-html",
+        str(report),
+    )
     assert result.code == 0, result.err
     page = _open(browser, report)
     _check_page(page, {"distributions", "comparisons", "benchmarks"}, (SCRIPT_NAME, IMG_NAME))
@@ -176,8 +222,18 @@ def test_compare(browser: Browser, invoke: Invoke, tmp_path: Path) -> None:
     files = []
     for side in ("base", "new"):
         path = tmp_path / f"{side}.json"
-        result = invoke("run", "--style", "basic", "-r", "8", "-n", SCRIPT_NAME, "sleep 0.001",
-                        "--export-json", str(path))  # fmt: skip
+        result = invoke(
+            "run",
+            "--style",
+            "basic",
+            "-r",
+            "8",
+            "-n",
+            SCRIPT_NAME,
+            "sleep 0.001",
+            "--export-json",
+            str(path),
+        )
         assert result.code == 0, result.err
         files.append(str(path))
     report = tmp_path / "compare.html"
