@@ -11,4 +11,6 @@ fi
 python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 # PostgreSQL's server binaries, for the tests that start a private server.
 sh scripts/ensure_postgres.sh
+# Headless Chromium, for the tests that open the HTML report in a browser.
+sh scripts/ensure_chromium.sh
 python -m pytest "$@"

@@ -24,9 +24,10 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   http/    (request spec, connection, worker, pool)
                   sql/     (base, target, sqlite, postgres, cancel, dsn, pool)
     load/         what load runs share: schedule, recorder, histogram, threads, result
-    export/       files for machines: json, csv, markdown, compare; atomic writes
+    export/       files for machines: json, csv, markdown, html, compare; atomic writes
     report/       text for people: terminal, compare table, load figures, budgets
-                  table, units
+                  table, units; the self-contained HTML report (html/) and the SVG
+                  charts it draws (charts/)
     results/      the result file: schema version, read, pairing, metadata, redaction
     system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults

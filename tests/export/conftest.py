@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from pbench.models import BenchmarkResult, Measurement, RunResults
+from pbench.stats.comparison import Comparison
 from pbench.stats.summary import Interval, Summary
 
 FIXED_METADATA: dict[str, Any] = {
@@ -27,14 +29,25 @@ FIXED_METADATA: dict[str, Any] = {
 }
 
 
-class FakeComparison:
-    """Duck-types pbench.stats.comparison.Comparison: the exporters only call as_dict()."""
+@dataclass(frozen=True)
+class FakeComparison(Comparison):
+    """A real Comparison whose as_dict() is ``data`` (what the golden files hold); the
+    HTML report reads its fields."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.data = data
+    data: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return self.data
+
+
+def fake_comparison(data: dict[str, Any]) -> FakeComparison:
+    low, high = data["ci"]
+    return FakeComparison(
+        name=data["name"], reference="sleep 0.1", ratio_median=data["ratio"],
+        ratio_median_ci=(low, high), ratio_mean=data["ratio"], ratio_mean_ci=(low, high),
+        p_value=0.001, p_adjusted=0.002, verdict="faster", statistic="median", threshold=0.01,
+        alpha=0.05, n_reference=10, n_candidate=10, advice=None, data=data,
+    )  # fmt: skip
 
 
 def runs(
@@ -161,7 +174,7 @@ def build_results() -> RunResults:
         metadata=FIXED_METADATA,
         reference="sleep 0.1",
         warnings={'grep "a|b" `ls` | wc -l': ["1 run ignored with exit code 1 (-i)"]},
-        comparisons=[FakeComparison({"name": "GET /", "ratio": 0.004, "ci": [0.0039, math.inf]})],
+        comparisons=[fake_comparison({"name": "GET /", "ratio": 0.004, "ci": [0.0039, math.inf]})],
     )
 
 

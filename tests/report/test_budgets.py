@@ -24,12 +24,31 @@ def test_the_table_shows_every_check() -> None:
     text = render_budgets(checks, PLAIN)
     lines = text.splitlines()
     assert lines[0] == "Budgets"
-    assert lines[1].split() == ["Benchmark", "Metric", "Level", "Limit", "Measured", "[95%",
-                                "interval]", "Status"]  # fmt: skip
+    assert lines[1].split() == [
+        "Benchmark",
+        "Metric",
+        "Level",
+        "Limit",
+        "Measured",
+        "[95%",
+        "interval]",
+        "Status",
+    ]
     assert lines[2].split() == [
-        "fast", "p95", "warn", "≤", "10.00", "ms", "50.00", "ms", "[40.00", "ms,", "60.00",
-        "ms]", "broken",
-    ]  # fmt: skip
+        "fast",
+        "p95",
+        "warn",
+        "≤",
+        "10.00",
+        "ms",
+        "50.00",
+        "ms",
+        "[40.00",
+        "ms,",
+        "60.00",
+        "ms]",
+        "broken",
+    ]
     assert lines[3].endswith("met") and "≤ 100.0 ms" in lines[3]
     assert "≥ 100.0/s" in lines[4] and "90.0/s [80.0/s, 95.0/s]" in lines[4]
     assert lines[4].endswith("broken")

@@ -17,18 +17,30 @@ PLAIN = Style(color=False)
 
 def _m(wall: float, i: int, **kw: Any) -> Measurement:
     fields: dict[str, Any] = dict(
-        user_s=None, system_s=None, peak_rss_bytes=None, exit_code=0, signal=None,
-        timed_out=False, error=None, round=i, position=0, iteration=i,
-    )  # fmt: skip
+        user_s=None,
+        system_s=None,
+        peak_rss_bytes=None,
+        exit_code=0,
+        signal=None,
+        timed_out=False,
+        error=None,
+        round=i,
+        position=0,
+        iteration=i,
+    )
     fields.update(kw)
     return Measurement(wall_s=wall, **fields)
 
 
 def _result(name: str, measurements: list[Measurement], **kw: Any) -> BenchmarkResult:
     return BenchmarkResult(
-        name=name, command=name, parameters={}, info={"type": "command"},
-        measurements=measurements, **kw,
-    )  # fmt: skip
+        name=name,
+        command=name,
+        parameters={},
+        info={"type": "command"},
+        measurements=measurements,
+        **kw,
+    )
 
 
 def _render(*results: BenchmarkResult) -> str:
@@ -76,12 +88,21 @@ def test_ignored_signals_are_named() -> None:
 def test_load_findings_are_warnings_in_the_terminal_and_the_report() -> None:
     behind = "the target did not keep up with 5000 req/s (achieved 1700 req/s; ...)"
     section = {
-        "model": "open", "concurrency": 1, "workers": 1, "target_rate": 5000.0,
-        "elapsed_s": 13.0, "requests": 15000, "succeeded": 15000, "failed": 0,
+        "model": "open",
+        "concurrency": 1,
+        "workers": 1,
+        "target_rate": 5000.0,
+        "elapsed_s": 13.0,
+        "requests": 15000,
+        "succeeded": 15000,
+        "failed": 0,
         "throughput": {"requests_per_s": 1153.8, "succeeded_per_s": 1153.8, "bytes_per_s": 0},
-        "latency": None, "errors": {}, "status_codes": {"200": 15000},
-        "client_cpu": {"cpu_s": 1.0, "cores": 0.1, "per_worker": 0.1}, "warnings": [behind],
-    }  # fmt: skip
+        "latency": None,
+        "errors": {},
+        "status_codes": {"200": 15000},
+        "client_cpu": {"cpu_s": 1.0, "cores": 0.1, "per_worker": 0.1},
+        "warnings": [behind],
+    }
     result = _result("GET /", [_m(4.8, 0)], stop_reason="time", sections={"load": section})
     report = build_results([result], {}, reference=None, time_unit=None, compare=False)
     assert report.warnings["GET /"] == [behind]
@@ -90,8 +111,14 @@ def test_load_findings_are_warnings_in_the_terminal_and_the_report() -> None:
 
 def test_range_line_uses_one_unit_and_one_number_format() -> None:
     times = [27.53e-6] + [80e-6] * 98 + [14216.3e-6]  # mean 221 µs
-    text = render_result(1, _result("x", [_m(t, i) for i, t in enumerate(times)]),
-                         summarize(times), [], None, Style())  # fmt: skip
+    text = render_result(
+        1,
+        _result("x", [_m(t, i) for i, t in enumerate(times)]),
+        summarize(times),
+        [],
+        None,
+        Style(),
+    )
     (line,) = [ln for ln in text.splitlines() if "Range" in ln]
     assert "27.5 µs …  14216.3 µs" in line, line
     assert line.endswith("100 runs")
@@ -118,12 +145,20 @@ def test_threads_peak_is_singular_for_one_thread() -> None:
 
 def _load(**changes: Any) -> dict[str, Any]:
     section: dict[str, Any] = {
-        "model": "closed", "concurrency": 1, "workers": 1, "target_rate": None,
-        "elapsed_s": 1e-9, "requests": 1, "succeeded": 1, "failed": 0,
+        "model": "closed",
+        "concurrency": 1,
+        "workers": 1,
+        "target_rate": None,
+        "elapsed_s": 1e-9,
+        "requests": 1,
+        "succeeded": 1,
+        "failed": 0,
         "throughput": {"requests_per_s": 1.0, "succeeded_per_s": 1.0, "bytes_per_s": 0.0},
-        "latency": None, "errors": {}, "status_codes": {},
+        "latency": None,
+        "errors": {},
+        "status_codes": {},
         "client_cpu": {"cpu_s": 0.0, "cores": 0.0, "per_worker": 0.0},
-    }  # fmt: skip
+    }
     section.update(changes)
     return section
 
@@ -137,8 +172,9 @@ def test_load_line_counts_and_durations_read_well() -> None:
 
 
 def test_load_lines_name_the_statuses_when_every_request_failed() -> None:
-    section = _load(requests=1234, succeeded=0, failed=1234, errors={"status": 1234},
-                    status_codes={"503": 1234})  # fmt: skip
+    section = _load(
+        requests=1234, succeeded=0, failed=1234, errors={"status": 1234}, status_codes={"503": 1234}
+    )
     lines = load_lines(section)
     assert "Errors:              status: 1,234" in lines
     assert "Status codes:        503: 1,234" in lines

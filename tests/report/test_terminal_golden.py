@@ -32,11 +32,15 @@ def fixed_results() -> list[BenchmarkResult]:
         stop_reason="runs",
         sections={
             "process_tree": {
-                "cpu_mean_percent": 1.0, "cpu_peak_percent": 3.0, "rss_peak_bytes": 1_048_576,
-                "threads_peak": 1.0, "disk_read_bytes": 0.0, "disk_write_bytes": 4096.0,
+                "cpu_mean_percent": 1.0,
+                "cpu_peak_percent": 3.0,
+                "rss_peak_bytes": 1_048_576,
+                "threads_peak": 1.0,
+                "disk_read_bytes": 0.0,
+                "disk_write_bytes": 4096.0,
             }
         },
-    )  # fmt: skip
+    )
     noisy = BenchmarkResult(
         name="multi\nline name",
         command="sleep 0.12",
@@ -54,15 +58,31 @@ def fixed_results() -> list[BenchmarkResult]:
         stop_reason="runs",
     )
     load = {
-        "model": "open", "concurrency": 1, "workers": 1, "target_rate": 5000.0,
-        "elapsed_s": 13.2, "requests": 22_000, "succeeded": 22_000, "failed": 0,
+        "model": "open",
+        "concurrency": 1,
+        "workers": 1,
+        "target_rate": 5000.0,
+        "elapsed_s": 13.2,
+        "requests": 22_000,
+        "succeeded": 22_000,
+        "failed": 0,
         "throughput": {"requests_per_s": 1666.7, "succeeded_per_s": 1666.7, "bytes_per_s": 5000},
-        "latency": {"mean": 4.7, "stddev": 2.0, "min": 0.001, "p50": 4.8, "p90": 8.0,
-                    "p95": 8.5, "p99": 9.0, "p99_9": 9.1, "max": 9.2},
-        "errors": {}, "status_codes": {"200": 22_000},
+        "latency": {
+            "mean": 4.7,
+            "stddev": 2.0,
+            "min": 0.001,
+            "p50": 4.8,
+            "p90": 8.0,
+            "p95": 8.5,
+            "p99": 9.0,
+            "p99_9": 9.1,
+            "max": 9.2,
+        },
+        "errors": {},
+        "status_codes": {"200": 22_000},
         "client_cpu": {"cpu_s": 2.0, "cores": 0.15, "per_worker": 0.15},
         "warnings": ["the target did not keep up with 5000 req/s (achieved 1666.7 req/s)"],
-    }  # fmt: skip
+    }
     http = BenchmarkResult(
         name="GET /api",
         command="GET http://127.0.0.1:8080/api",
@@ -86,9 +106,13 @@ def fixed_results() -> list[BenchmarkResult]:
 
 def fixed_report() -> RunResults:
     return build_results(
-        fixed_results(), FIXED_METADATA, reference="sleep 0.1", time_unit=None, compare=True,
+        fixed_results(),
+        FIXED_METADATA,
+        reference="sleep 0.1",
+        time_unit=None,
+        compare=True,
         seed=1,
-    )  # fmt: skip
+    )
 
 
 def test_terminal_report_matches_golden_file() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from pbench.cli.common import FRACTION, guarded
-from pbench.cli.options import ci_export_options
+from pbench.cli.options import ci_export_options, html_export_option
 from pbench.cli.step_summary import append_step_summary
 from pbench.errors import UsageError
 
@@ -103,6 +103,7 @@ Exit codes:
 @click.option(
     "--export-markdown", metavar="FILE", help="Write the comparison as Markdown ('-' = stdout)."
 )
+@html_export_option()
 @ci_export_options
 @guarded
 def compare(
@@ -118,6 +119,7 @@ def compare(
     fail_on_inconclusive: bool,
     export_json: str | None,
     export_markdown: str | None,
+    export_html: str | None,
     export_junit: str | None,
     export_github_benchmark: str | None,
     export_github_benchmark_bigger: str | None,
@@ -138,6 +140,7 @@ def compare(
     """
     from pbench.export import bmf, github_benchmark, junit, step_summary
     from pbench.export import compare as compare_export
+    from pbench.export import html as html_export
     from pbench.report import compare as compare_report
     from pbench.results.pairing import FileComparison, Settings, compare_result_files
     from pbench.results.read import read_side
@@ -146,6 +149,7 @@ def compare(
     renderers: list[tuple[str | None, Callable[[FileComparison], str]]] = [
         (export_json, compare_export.render_json),
         (export_markdown, compare_export.render_markdown),
+        (export_html, html_export.render_comparison),
         (export_junit, junit.render_comparison),
         (export_github_benchmark, github_benchmark.render_comparison),
         (export_github_benchmark_bigger, github_benchmark.render_comparison_bigger),

@@ -120,30 +120,37 @@ def ci_export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)  # fmt: skip
 
 
+def html_export_option(*aliases: str) -> Decorator:
+    """--export-html FILE (and ``aliases``): the self-contained HTML report."""
+    return click.option(
+        "--export-html",
+        *aliases,
+        "export_html",
+        metavar="FILE",
+        help="Write a self-contained HTML report with charts (works offline; '-' = stdout).",
+    )
+
+
 def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--export-json/--export-csv/--export-markdown FILE, the CI formats' flags
-    (:func:`ci_export_options`) and --export FILE (repeatable)."""
+    """--export-json/--export-csv/--export-markdown/--export-html (--html) FILE, the CI
+    formats' flags (:func:`ci_export_options`) and --export FILE (repeatable)."""
     fn = ci_export_options(fn)
-    for option in reversed(
-        [
-            click.option(
-                "--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."
-            ),
-            click.option(
-                "--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."
-            ),
-            click.option(
-                "--export-markdown", metavar="FILE", help="Write a Markdown table ('-' = stdout)."
-            ),
-            click.option(
-                "--export",
-                "exports",
-                metavar="FILE",
-                multiple=True,
-                help="Export, format from the extension (.json .csv .md .xml); repeatable.",
-            ),
-        ]
-    ):
+    options: list[Decorator] = [
+        click.option("--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."),
+        click.option("--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."),
+        click.option(
+            "--export-markdown", metavar="FILE", help="Write a Markdown table ('-' = stdout)."
+        ),
+        html_export_option("--html"),
+        click.option(
+            "--export",
+            "exports",
+            metavar="FILE",
+            multiple=True,
+            help="Export, format from the extension (.json .csv .md .html .xml); repeatable.",
+        ),
+    ]
+    for option in reversed(options):
         fn = option(fn)
     return fn
 

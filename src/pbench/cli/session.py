@@ -40,13 +40,15 @@ def export_specs(
     exports: Sequence[str],
     options: Mapping[str, Any] | None = None,
 ) -> list[ExportSpec]:
-    """The exports asked for; ``options`` (the parsed flags) supplies the CI formats'
-    flags of :data:`pbench.cli.options.CI_EXPORTS`."""
+    """The exports asked for; ``options`` (the parsed flags) supplies ``export_html``
+    and the CI formats' flags of :data:`pbench.cli.options.CI_EXPORTS`."""
     from pbench.cli.options import CI_EXPORTS
     from pbench.export import check_writable, parse_export_spec
 
     named = [("json", export_json), ("csv", export_csv), ("markdown", export_markdown)]
-    named += [(fmt, (options or {}).get(flag)) for fmt, flag in CI_EXPORTS]
+    named += [
+        (fmt, (options or {}).get(flag)) for fmt, flag in (("html", "export_html"), *CI_EXPORTS)
+    ]
     specs = [parse_export_spec(fmt, path) for fmt, path in named if path is not None]
     specs += [parse_export_spec(None, path) for path in exports]
     if sum(1 for s in specs if s.path == "-") > 1:

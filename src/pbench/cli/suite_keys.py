@@ -53,6 +53,8 @@ REFUSED: dict[str, str] = {
     "export_json": f"exports are {_SUITE_RUN}",
     "export_csv": f"exports are {_SUITE_RUN}",
     "export_markdown": f"exports are {_SUITE_RUN}",
+    "export_html": f"exports are {_SUITE_RUN}",
+    "html": f"exports are {_SUITE_RUN}",
     "export": f"exports are {_SUITE_RUN}",
     **{key: f"exports are {_SUITE_RUN}" for _, key in CI_EXPORTS},
     "notify": f"webhooks are {_SUITE_RUN}",

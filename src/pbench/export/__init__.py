@@ -1,5 +1,6 @@
-"""Exports: a finished (or partial) run as JSON, CSV or Markdown text, or for CI as JUnit
-XML, github-action-benchmark JSON or Bencher Metric Format, written atomically.
+"""Exports: a finished (or partial) run as JSON, CSV or Markdown text, a self-contained
+HTML report, or for CI as JUnit XML, github-action-benchmark JSON or Bencher Metric
+Format, written atomically.
 
 The CLI turns ``--export-json FILE``, ``--export-csv FILE``, ``--export-markdown FILE``,
 the CI formats' flags (``--export-junit`` ...) and ``--export FILE`` into
@@ -27,7 +28,14 @@ if TYPE_CHECKING:
     from pbench.export.memo import ResultMemo
 
 ExportFormat = Literal[
-    "json", "csv", "markdown", "junit", "github-benchmark", "github-benchmark-bigger", "bmf"
+    "json",
+    "csv",
+    "markdown",
+    "html",
+    "junit",
+    "github-benchmark",
+    "github-benchmark-bigger",
+    "bmf",
 ]
 FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 STDOUT = "-"
@@ -37,6 +45,7 @@ _BY_NAME: dict[str, ExportFormat] = {
     "csv": "csv",
     "markdown": "markdown",
     "md": "markdown",
+    "html": "html",
     "junit": "junit",
     "github-benchmark": "github-benchmark",
     "github-benchmark-bigger": "github-benchmark-bigger",
@@ -47,6 +56,8 @@ _BY_EXTENSION: dict[str, ExportFormat] = {
     ".csv": "csv",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
     ".xml": "junit",  # the other CI formats are .json files too: their flags name them
 }
 
@@ -75,8 +86,8 @@ def parse_export_spec(format: str | None, path: str) -> ExportSpec:
             )
         return ExportSpec(known, path)
     hint = (
-        "name the file .json, .csv, .md or .xml (JUnit), or use --export-json/--export-csv/"
-        "--export-markdown/--export-junit"
+        "name the file .json, .csv, .md, .html or .xml (JUnit), or use --export-json/"
+        "--export-csv/--export-markdown/--export-html/--export-junit"
     )
     if path == STDOUT:
         raise UsageError("--export - cannot tell which format to print", hint=hint)
@@ -105,6 +116,7 @@ EXPORTERS: dict[ExportFormat, str] = {
     "json": "pbench.export.json",
     "csv": "pbench.export.csv",
     "markdown": "pbench.export.markdown",
+    "html": "pbench.export.html",
     "junit": "pbench.export.junit",
     "github-benchmark": "pbench.export.github_benchmark",
     "github-benchmark-bigger": "pbench.export.github_benchmark:render_bigger",
