@@ -121,3 +121,28 @@ def test_report_is_listed_in_help() -> None:
     assert "report" in done.out
     helped = run_pbench("report", "--help")
     assert helped.code == 0 and "65,536" in helped.out and "--chart" in helped.out
+
+
+def test_html_report_and_svg_charts_from_a_parameter_scan(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    data = _export(
+        tmp_path, "scan.json", "-N", "-r", "5", "-L", "n", "1,2,3", "sleep 0.00{n}",
+        "-n", "<b>sleep {n}</b>",
+    )  # fmt: skip
+    html = tmp_path / "r.html"
+    result = run_pbench("report", str(data), "-o", str(html))
+    assert result.code == 0, result.err
+    page = html.read_text()
+    assert page.startswith("<!DOCTYPE html>") and "&lt;b&gt;sleep 1&lt;/b&gt;" in page
+    assert 'id="scan"' in page and "<b>sleep" not in page
+    for chart in ("whisker", "histogram", "progression", "scan"):
+        svg = tmp_path / f"{chart}.svg"
+        result = run_pbench("report", str(data), "--chart", chart, "-o", str(svg))
+        assert result.code == 0, (chart, result.err)
+        root = ET.fromstring(svg.read_text())  # well-formed, one document
+        assert root.tag.endswith("svg")
+    stacked = ET.fromstring((tmp_path / "histogram.svg").read_text())
+    assert len([child for child in stacked if child.tag.endswith("svg")]) == 3  # one each
+    result = run_pbench("report", str(data), "--chart", "percentiles", "-o", str(svg))
+    assert result.code == 2 and "load runs" in result.err

@@ -79,15 +79,20 @@ def _markdown(plan: ReportPlan, loaded: Loaded) -> str:
 
 
 def _html(plan: ReportPlan, loaded: Loaded) -> str:
-    from pbench.report.html import render_html  # type: ignore[import-not-found]  # the html branch
+    import dataclasses
 
-    return str(render_html(loaded.results, comparisons=loaded.comparisons, history=None))
+    from pbench.report.html import render_html
+
+    # The comparisons of compare files join the run's own in the comparisons section.
+    results = dataclasses.replace(loaded.results, comparisons=list(loaded.comparisons))
+    return render_html(results)
 
 
 def _svg(plan: ReportPlan, loaded: Loaded) -> str:
-    from pbench.report.charts import render_chart  # type: ignore[import-not-found]  # the html branch
+    from pbench.report.chart_files import render_chart
 
-    return str(render_chart(plan.chart, loaded.results, history=None))
+    assert plan.chart is not None  # plan_report asks for --chart with svg
+    return render_chart(plan.chart, loaded.results)
 
 
 Renderer = Callable[[ReportPlan, Loaded], str]

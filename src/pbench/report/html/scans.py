@@ -56,6 +56,23 @@ def scan_section(
 ) -> str:
     """One chart and table per group of results that vary a parameter ("" if none)."""
     parts = []
+    for chart, x_name, rows in scan_charts(results, summaries):
+        parts.append(figure(chart, "error bars: the 95% interval of each median"))
+        parts.append(
+            table(["benchmark", "other parameters", x_name, "median", "95% interval"], rows)
+        )
+    return section("scan", "Parameter scan", "".join(parts)) if parts else ""
+
+
+ScanRows = list[list[str | Markup | Cell]]
+
+
+def scan_charts(
+    results: Sequence[BenchmarkResult], summaries: Mapping[str, Summary | None]
+) -> list[tuple[str, str, ScanRows]]:
+    """Per group of results that vary a parameter: its SVG chart, the parameter and the
+    table rows behind the chart."""
+    found: list[tuple[str, str, ScanRows]] = []
     for group in scan_groups(results):
         x_name = _x_parameter(group)
         if x_name is None:
@@ -96,9 +113,5 @@ def scan_section(
         ]
         if sum(len(s.points) for s in series) < 2:
             continue
-        chart = scan(f"Median time against {x_name}", x_name, series)
-        parts.append(figure(chart, "error bars: the 95% interval of each median"))
-        parts.append(
-            table(["benchmark", "other parameters", x_name, "median", "95% interval"], rows)
-        )
-    return section("scan", "Parameter scan", "".join(parts)) if parts else ""
+        found.append((scan(f"Median time against {x_name}", x_name, series), x_name, rows))
+    return found
