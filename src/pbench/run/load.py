@@ -218,12 +218,13 @@ class LoadRunner:
         median_ns, *tail = run.latency.quantiles([0.5, *(q for _, q in SLICE_PERCENTILES)])
         state.median_ns = median_ns
         elapsed = max(run.finished_ns - run.started_ns, 1) / 1e9
+        user_s, system_s, peak_rss = _slice_resources(run)
         state.slices.append(
             Measurement(
                 wall_s=median_ns / 1e9,
-                user_s=None,
-                system_s=None,
-                peak_rss_bytes=None,
+                user_s=user_s,
+                system_s=system_s,
+                peak_rss_bytes=peak_rss,
                 exit_code=0,
                 signal=None,
                 timed_out=False,
@@ -323,6 +324,18 @@ def _unreachable(total: LoadRun | None) -> bool:
     if total is None or not total.requests or total.succeeded:
         return False
     return set(total.errors) <= UNREACHABLE
+
+
+def _slice_resources(run: LoadRun) -> tuple[float | None, float | None, int | None]:
+    """A slice's mean user and system CPU time per run, and its median peak memory,
+    when its runs recorded them (commands)."""
+    from pbench.load.resources import PEAK_MEMORY, SYSTEM, USER
+
+    extras = run.extras
+    if USER not in extras or not extras[USER].total:
+        return None, None, None
+    peak = int(extras[PEAK_MEMORY].quantiles([0.5])[0])
+    return extras[USER].mean / 1e9, extras[SYSTEM].mean / 1e9, peak
 
 
 def _precise(state: _State, precision: Precision) -> bool:

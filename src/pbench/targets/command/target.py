@@ -158,6 +158,11 @@ class CommandTarget:
         self._program: str | None = None
 
     @property
+    def rng(self) -> random.Random:
+        """The source of this command's padding (copies of it draw their seeds here)."""
+        return self._rng
+
+    @property
     def exact_memory(self) -> bool:
         return self.io.launcher_program is not None
 
@@ -304,6 +309,7 @@ class CommandTarget:
             system_ns=reaped.system_ns,
             peak_rss_bytes=reaped.maxrss_bytes,
             metrics=metrics,
+            started_ns=reaped.started_ns,
         )
 
 
