@@ -146,6 +146,10 @@ class ThreadPool:
             start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
         )
 
+    def interrupt(self) -> None:
+        """Ctrl-C: cut short the calls the client threads are blocked in, if the
+        clients can be (the default cannot: the running calls finish)."""
+
     def record(
         self, recorder: Recorder, scheduled: int, sent: int, done: int, outcome: Outcome
     ) -> None:
@@ -188,6 +192,7 @@ class ThreadPool:
             self.stop.set()
             if tickets is not None:
                 tickets.stop()
+            self.interrupt()
             for thread in threads:
                 thread.join()
         if failures:

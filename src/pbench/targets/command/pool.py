@@ -92,9 +92,19 @@ class CommandPool(ThreadPool):
             [PooledCommand(t) for t in targets], plan, share=lambda: CommandIO(options)
         )
 
+    def interrupt(self) -> None:
+        """Ctrl-C: kill the running runs' trees (each in its own process group, so the
+        terminal's SIGINT reached pbench alone); they are not recorded."""
+        for clients in self.clients:
+            for client in clients:
+                if isinstance(client, PooledCommand):
+                    client.target.interrupt()
+
     def record(
         self, recorder: Recorder, scheduled: int, sent: int, done: int, outcome: Outcome
     ) -> None:
+        if self.stop.is_set():
+            return  # cut short by Ctrl-C (or another client's error): no measurement
         if outcome.started_ns is not None and outcome.elapsed_ns is not None:
             sent, done = outcome.started_ns, outcome.started_ns + outcome.elapsed_ns
             if not recorder.open_loop:

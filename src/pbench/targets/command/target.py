@@ -204,6 +204,15 @@ class CommandTarget:
         if self.sampler is not None:
             self.sampler.close()
 
+    def interrupt(self) -> None:
+        """From another thread: kill the tree of the run now going on, if any (through
+        the launcher; without it the run is let finish)."""
+        launcher = self.io.launcher
+        if launcher is not None:
+            child = launcher.running_child()
+            if child is not None:
+                kill_tree(child)
+
     def overhead_target(self) -> CommandTarget | None:
         """A target measuring what the runner must subtract: the shell's spawn time."""
         if self.invocation.mode != "shell":
