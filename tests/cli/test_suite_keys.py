@@ -35,9 +35,7 @@ def test_every_long_option_is_a_key_or_refused() -> None:
                 seen.add(key)
                 known = key in keys.keys or key in keys.aliases
                 refused = key in REFUSED or key in COMMAND_LINE_ONLY.get(kind, frozenset())
-                assert known != refused, (
-                    f"{kind}: --{key} is {'both' if known else 'neither'}"
-                )
+                assert known != refused, f"{kind}: --{key} is {'both' if known else 'neither'}"
     assert set(REFUSED) <= seen, f"refused keys that are no option: {set(REFUSED) - seen}"
     # Exports and --budget belong to the suite run (or to `budgets`), never to a key.
     assert {key for key in seen if key.startswith("export") or key == "budget"} <= set(REFUSED)
