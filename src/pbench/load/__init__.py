@@ -6,8 +6,8 @@ Modules, in the order data flows:
   or open loop at a global rate) and :class:`Tickets`, which pace the clients.
 - :mod:`pbench.load.threads`: :class:`ThreadPool`, the pool of BLOCKING clients
   (one thread and one connection each, ``run_once() -> Outcome``) behind the SQL
-  target's load runs and the command target's (one resident launcher each). The HTTP target drives its asyncio clients itself with the same
-  tickets.
+  target's load runs and the command target's (one resident launcher each). The
+  HTTP target drives its asyncio clients itself with the same tickets.
 - :mod:`pbench.load.recorder`: :class:`Recorder` (cheap per-request recording, folded
   into histograms off the hot path), :class:`LoadRun`, :func:`merge_runs`.
 - :mod:`pbench.load.histogram`: :class:`LatencyHistogram`, fixed-size and mergeable.

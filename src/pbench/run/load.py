@@ -1,8 +1,8 @@
 """The load runner: benchmarks under load, measured in short interleaved slices.
 
 A load run (``pbench http``, ``pbench sql -c/-d/--rate``, ``pbench run -j/-d/--rate``)
-puts one POOL of clients
-(connections, threads, worker processes) on its benchmarks in turn. Each turn is a
+puts one POOL of clients (connections, threads, worker processes) on its benchmarks in
+turn. Each turn is a
 SLICE: the whole pool on one benchmark for a short time (``slice_s``, 100 ms by
 default) or a share of its requests. In interleaved order (the default) every round
 gives each unfinished benchmark one slice, in a fresh random order (seeded); in
