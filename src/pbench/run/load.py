@@ -2,11 +2,11 @@
 
 A load run (``pbench http``, ``pbench sql -c/-d/--rate``, ``pbench run -j/-d/--rate``)
 puts one POOL of clients (connections, threads, worker processes) on its benchmarks in
-turn. Each turn is a
-SLICE: the whole pool on one benchmark for a short time (``slice_s``, 100 ms by
-default) or a share of its requests. In interleaved order (the default) every round
-gives each unfinished benchmark one slice, in a fresh random order (seeded); in
-sequential order all slices of one benchmark come before the next one's.
+turn. Each turn is a SLICE: the whole pool on one benchmark for a short time
+(``slice_s``, 100 ms by default) or a share of its requests. In interleaved order (the
+default) every round gives each unfinished benchmark one slice, in a fresh random
+order (seeded); in sequential order all slices of one benchmark come before the next
+one's.
 
 Why slices: anything that changes over a run (CPU frequency and idle states after a
 busy phase, where the scheduler places client and server, a connection's server
