@@ -16,14 +16,17 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   (durations, percentages), parameters (-P/-L), rules every plan
                   checks, and the run, http and sql plans
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
-                  the one load runner that HTTP and SQL share, the session (report,
+                  the one load runner that HTTP, SQL and command load runs share, the
+                  scaling table of a concurrency sweep, the session (report,
                   comparisons; no click), warnings, and budgets (estimates of each
                   metric with its interval, judged against --budget limits)
     targets/      one execution, the same shape each, independent of one another:
-                  command/ (target, shell, hooks, launcher, process-tree sampler)
+                  command/ (target, shell, hooks, launcher, process-tree sampler,
+                            pool of copies for load runs)
                   http/    (request spec, connection, worker, pool)
                   sql/     (base, target, sqlite, postgres, cancel, dsn, pool)
-    load/         what load runs share: schedule, recorder, histogram, threads, result
+    load/         what load runs share: schedule, recorder, histogram, threads, result,
+                  resources (a command run's CPU time and peak memory)
     export/       files for machines: json, csv, markdown, html, compare; atomic writes
     report/       text for people: terminal, compare table, load figures, budgets
                   table, units; the self-contained HTML report (html/) and the SVG

@@ -42,6 +42,10 @@ class Outcome:
     system_ns: int | None = None
     peak_rss_bytes: int | None = None
     metrics: Mapping[str, float] = field(default_factory=dict)
+    # The monotonic clock (``time.perf_counter_ns``) at the start, when the target's
+    # apparatus read it (the command launcher, right before fork): with ``elapsed_ns``
+    # it places the execution in time (a load run's start and end of each run).
+    started_ns: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -262,6 +266,9 @@ class RunResults:
     scores: Mapping[str, Score] = field(default_factory=dict)
     # What follows from the measurements, by benchmark name (see pbench.run.recommend).
     recommendations: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # A concurrency sweep's scaling tables, one per benchmark (see pbench.run.scaling),
+    # as exported: plain JSON data.
+    scaling: Sequence[Mapping[str, Any]] = ()
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:

@@ -11,6 +11,7 @@ import pytest
 
 from pbench.cli.common import flags_from
 from pbench.cli.suite_keys import (
+    COMMAND_LINE_ONLY,
     COMMANDS,
     FLAGS,
     REFUSED,
@@ -33,9 +34,8 @@ def test_every_long_option_is_a_key_or_refused() -> None:
             for key in option_keys(param):
                 seen.add(key)
                 known = key in keys.keys or key in keys.aliases
-                assert known != (key in REFUSED), (
-                    f"{kind}: --{key} is {'both' if known else 'neither'}"
-                )
+                refused = key in REFUSED or key in COMMAND_LINE_ONLY.get(kind, frozenset())
+                assert known != refused, f"{kind}: --{key} is {'both' if known else 'neither'}"
     assert set(REFUSED) <= seen, f"refused keys that are no option: {set(REFUSED) - seen}"
     # Exports and --budget belong to the suite run (or to `budgets`), never to a key.
     assert {key for key in seen if key.startswith("export") or key == "budget"} <= set(REFUSED)

@@ -78,6 +78,47 @@ DURATION = DurationType()
 FRACTION = FractionType()
 
 
+class LevelsType(click.IntRange):
+    """A concurrency, or several for a sweep: ``8`` or ``1,2,4,8`` (increasing, each at
+    least 1). One level converts to an int, so that the option keeps its meaning (and
+    its TOML shape, an int, in suite files); several to a tuple (see
+    :func:`concurrency_levels`)."""
+
+    name = "N[,N...]"
+
+    def __init__(self) -> None:
+        super().__init__(min=1)
+
+    def convert(  # type: ignore[override]  # several levels convert to a tuple
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | tuple[int, ...]:
+        if isinstance(value, int | tuple):
+            return value
+        levels: list[int] = []
+        for part in str(value).split(","):
+            try:
+                level = int(part.strip())
+            except ValueError:
+                self.fail(f"{part.strip()!r} is not a whole number (e.g. 8 or 1,2,4,8)", param, ctx)
+            if level < 1:
+                self.fail(f"{level} is below 1: each level is a number of copies", param, ctx)
+            if levels and level <= levels[-1]:
+                self.fail("give the levels once each, in increasing order (e.g. 1,2,4,8)",
+                          param, ctx)  # fmt: skip
+            levels.append(level)
+        return levels[0] if len(levels) == 1 else tuple(levels)
+
+
+LEVELS = LevelsType()
+
+
+def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    """The levels of a :class:`LevelsType` option: () when not given."""
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
 @dataclass(frozen=True)
 class Display:
     """What the terminal gets: colours, a live progress bar, or nothing at all."""

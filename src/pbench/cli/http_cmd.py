@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
+from pbench.cli.common import (
+    DURATION,
+    LEVELS,
+    concurrency_levels,
+    flags_from,
+    guarded,
+    resolve_display,
+)
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -100,10 +107,11 @@ HINTS = {
 @click.option(
     "-c",
     "--concurrency",
-    type=click.IntRange(min=1),
+    type=LEVELS,
     default=1,
     show_default=True,
-    help="Connections (each with one request in flight).",
+    help="Connections (each with one request in flight); 1,2,4,8 sweeps the levels (one "
+    "load run each) and ends with a scaling table.",
 )
 @click.option(
     "-r",
@@ -170,7 +178,12 @@ def http(**options: Any) -> int:
     from pbench.plan.http import plan_from_options
 
     display = resolve_display(options["style"])
-    plan = plan_from_options(flags_from(HttpFlags, options))
+    levels = concurrency_levels(options["concurrency"])
+    plans = {
+        level: plan_from_options(flags_from(HttpFlags, {**options, "concurrency": level}))
+        for level in levels
+    }
+    plan = plans[levels[0]]
     exports = export_specs(
         options["export_json"],
         options["export_csv"],
@@ -180,6 +193,18 @@ def http(**options: Any) -> int:
     )
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("http", report.budgets)
+    if len(plans) > 1:
+        from pbench.cli.sweep import measure_sweep
+
+        session = Session(exports, display, report, None, budgets, store=store_for(options))
+        return session.finish(
+            *measure_sweep(
+                levels,
+                lambda level: measure_http(plans[level], session, report.ignore_failure),
+                session,
+                "requests",
+            )
+        )
     session = Session(exports, display, report, plan.reference, budgets, store=store_for(options))
     return session.finish(*measure_http(plan, session, report.ignore_failure))
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
+from pbench.cli.common import (
+    DURATION,
+    LEVELS,
+    Display,
+    concurrency_levels,
+    flags_from,
+    guarded,
+    resolve_display,
+)
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -17,6 +25,7 @@ from pbench.cli.options import (
     parameter_options,
     precision_options,
     run_count_options,
+    slice_option,
     store_options,
 )
 from pbench.cli.saving import store_for
@@ -24,6 +33,9 @@ from pbench.cli.session import Measured, Session, export_specs
 from pbench.models import RunPlan
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, RunFlags
+
+if TYPE_CHECKING:
+    from pbench.export import ExportSpec
 
 
 class RunCommand(click.Command):
@@ -148,6 +160,31 @@ class RunCommand(click.Command):
     "need sequential order: pbench then uses it, and says so."
 )
 @precision_options
+@click.option(
+    "-j",
+    "--concurrency",
+    type=LEVELS,
+    default=None,
+    help="Run N copies of each command at once, each starting its next run when its last "
+    "ends: a load run (runs/s, latency percentiles, failures by exit code, exact CPU and "
+    "peak memory of every run; -r counts the runs of all copies). 1,2,4,8 sweeps the "
+    "levels and ends with a scaling table. --prepare/--conclude do not apply.",
+)
+@click.option(
+    "-d",
+    "--duration",
+    type=DURATION,
+    default=None,
+    help="Load run: load each command for this long (default 10s; not with -r).",
+)
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Load run, open loop: runs started per second on one schedule, latency counted "
+    "from each run's scheduled start (-j copies take the due runs).",
+)
+@slice_option
 @click.option("--no-sample", is_flag=True, help="Do not follow the process tree with psutil.")
 @click.option(
     "--sample-interval",
@@ -179,6 +216,9 @@ def run(**options: Any) -> int:
         options["exports"],
         options,
     )
+    levels = concurrency_levels(options["concurrency"])
+    if levels or options["duration"] is not None or options["rate"] is not None:
+        return _run_load(options, levels, display, specs)
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
@@ -186,6 +226,23 @@ def run(**options: Any) -> int:
     budgets = budgets_for("run", report.budgets)
     session = Session(specs, display, report, reference, budgets, store=store_for(options))
     return session.finish(*measure_commands(plan, session))
+
+
+def _run_load(
+    options: dict[str, Any], levels: tuple[int, ...], display: Display, specs: list[ExportSpec]
+) -> int:
+    """``pbench run -j N`` (or -d, --rate): a load run, or a sweep of levels."""
+    from pbench.cli.run_load import measure_levels, plan_levels
+
+    flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
+    plans = plan_levels(flags, levels)
+    # A sweep's levels are not compared with each other (its scaling table is the
+    # comparison): no reference.
+    reference = next(iter(plans.values())).reference if len(plans) == 1 else None
+    report = flags_from(ReportFlags, options)
+    budgets = budgets_for("run", report.budgets)
+    session = Session(specs, display, report, reference, budgets, store=store_for(options))
+    return session.finish(*measure_levels(plans, session))
 
 
 def measure_commands(plan: RunPlan, session: Session) -> Measured:

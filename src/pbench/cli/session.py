@@ -106,6 +106,9 @@ class Session:
         # Results of the parts measured before the current one (a suite's earlier
         # benchmarks): every checkpoint writes them too.
         self.earlier: list[BenchmarkResult] = []
+        # A concurrency sweep (see cli.sweep): what its throughput counts ("runs",
+        # "requests", "queries"). Its levels get a scaling table instead of comparisons.
+        self.sweep: str | None = None
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -189,7 +192,8 @@ class Session:
             self.metadata,
             reference=self.reference,
             time_unit=options.time_unit,
-            compare=status == ExitCode.OK,
+            compare=status == ExitCode.OK and self.sweep is None,
+            scaling=self.sweep is not None,
             alpha=options.alpha,
             threshold=options.threshold,
             seed=options.seed,
@@ -228,7 +232,7 @@ class Session:
                 )
             else:
                 text = render_report(run_results, style, self.options.sort)
-            text += _closing_sections(run_results, style)
+            text += _closing_sections(run_results, style, self.sweep or "runs")
             click.echo(text, color=self.display.color, err=self.to_stdout)
         write_all(self.specs, run_results)
         _step_summary(run_results, status, failures[0] if failures else None)
@@ -273,10 +277,14 @@ class Session:
                 click.echo(f"pbench: warning: {delivery.warning()}", err=True)
 
 
-def _closing_sections(run_results: RunResults, style: Style) -> str:
-    """The budgets' table and the scores (when budgets were set), and the
-    recommendations, after the report."""
+def _closing_sections(run_results: RunResults, style: Style, noun: str) -> str:
+    """A sweep's scaling tables, the budgets' table and the scores (when budgets were
+    set), and the recommendations, after the report."""
     text = ""
+    if run_results.scaling:
+        from pbench.report.scaling import render_scaling
+
+        text += "\n\n" + render_scaling(run_results.scaling, style, noun)
     if run_results.budgets:
         from pbench.report.budgets import render_budgets
         from pbench.report.score import render_scores
@@ -344,9 +352,11 @@ def measure_load(
     all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
     ignore_failure: bool,
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    key: str = "sql",
 ) -> Measured:
     """Run a load runner: its results, status and failure (failed requests or queries
-    are one unless ``ignore_failure``)."""
+    are one unless ``ignore_failure``); ``sections`` makes each result's section
+    ``key`` from its load section."""
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
@@ -359,7 +369,7 @@ def measure_load(
     if sections is not None:
         for result in results:
             if "load" in result.sections:
-                result.sections["sql"] = sections(result.sections["load"])
+                result.sections[key] = sections(result.sections["load"])
     if status == ExitCode.OK:
         failure = load_outcome(results, noun, all_failed, ignore_failure)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pbench.cli.common import DURATION, flags_from, guarded, resolve_display
+from pbench.cli.common import (
+    DURATION,
+    LEVELS,
+    concurrency_levels,
+    flags_from,
+    guarded,
+    resolve_display,
+)
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -23,10 +30,11 @@ from pbench.cli.options import (
 )
 from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
-from pbench.errors import BenchmarkFailed
+from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, SqlFlags
+from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 from pbench.run.session import load_failure
 
 if TYPE_CHECKING:
@@ -111,11 +119,12 @@ if TYPE_CHECKING:
 @click.option(
     "-c",
     "--clients",
-    type=click.IntRange(min=1),
+    type=LEVELS,
     default=1,
     show_default=True,
     help="Concurrent connections: a load run (latency per query, queries/s, errors by kind; "
-    "any failed query exits 1).",
+    "any failed query exits 1); 1,2,4,8 sweeps the levels (one load run each) and ends "
+    "with a scaling table.",
 )
 @click.option(
     "-d",
@@ -171,11 +180,38 @@ def sql(**options: Any) -> int:
         options["exports"],
         options,
     )
-    plan = plan_from_options(flags_from(SqlFlags, options))
+    levels = concurrency_levels(options["clients"])
+    if len(levels) > 1 and options["runs"] is None and options["precision"] is None:
+        # A sweep is a load run at every level, 1 client included: as long as one
+        # load run of several clients would be by default.
+        options["duration"] = options["duration"] or DEFAULT_LOAD_DURATION_S
+    plans = {
+        level: plan_from_options(flags_from(SqlFlags, {**options, "clients": level}))
+        for level in levels
+    }
+    plan = plans[levels[0]]
     if plan.notice is not None and not display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("sql", report.budgets)
+    if len(plans) > 1:
+        from pbench.cli.sweep import measure_sweep
+
+        if any(p.load is None for p in plans.values()):
+            raise UsageError(
+                "a sweep of --clients is a load run at every level, but at 1 client -r or "
+                "--precision without -d/--rate measures ordinary runs",
+                "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
+            )
+        session = Session(specs, display, report, None, budgets, store=store_for(options))
+        return session.finish(
+            *measure_sweep(
+                levels,
+                lambda level: measure_sql(plans[level], session, report.ignore_failure),
+                session,
+                "queries",
+            )
+        )
     session = Session(specs, display, report, plan.reference, budgets, store=store_for(options))
     return session.finish(*measure_sql(plan, session, report.ignore_failure))
 

@@ -71,6 +71,12 @@ REFUSED: dict[str, str] = {
     "parameter_step_size": _PARAMETERS,
     "parameter_list": _PARAMETERS,
 }
+# Options of one kind that suite files do not take: pbench run's load-run options
+# (--concurrency, --duration, --rate, --slice). A tier's `duration` or `concurrency`,
+# meant for URLs and queries, must not turn the command benchmarks into load runs.
+COMMAND_LINE_ONLY: dict[Kind, frozenset[str]] = {
+    "command": frozenset({"concurrency", "duration", "rate", "slice"}),
+}
 # Repeatable options whose TOML form is not a list of strings.
 SPECIAL_SHAPES: dict[str, Shape] = {"env": "assignments", "expect_status": "codes"}
 
@@ -118,6 +124,8 @@ def _keys() -> dict[Kind, dict[str, _Key]]:
                 continue  # the commands, URLs or queries: the benchmark's target key
             names = option_keys(param)
             if any(name in REFUSED for name in names):
+                continue
+            if names[0] in COMMAND_LINE_ONLY.get(kind, frozenset()):
                 continue
             long = next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
             keys[names[0]] = _Key(param, long)
@@ -196,4 +204,4 @@ def read_suite_file(
     return load_suite(path, suite_schema(), Selection(tier, tags, pattern), environ)
 
 
-__all__ = ["KINDS", "REFUSED", "read_suite_file", "suite_schema"]
+__all__ = ["COMMAND_LINE_ONLY", "KINDS", "REFUSED", "read_suite_file", "suite_schema"]

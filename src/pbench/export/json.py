@@ -14,6 +14,8 @@ benchmark, the fields of :class:`pbench.stats.budget.BudgetCheck` in base units
 without data. ``scores`` (with budgets): each benchmark's score from 0 to 100 and its
 band, and the suite's (see :mod:`pbench.stats.score`). ``recommendations`` (when any
 follow from the measurements): by benchmark name, each naming the figure it comes from.
+``scaling`` (a concurrency sweep only): one table per benchmark, see
+:mod:`pbench.run.scaling`.
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
         document["budgets"] = [budget_check(c) for c in run_results.budgets]
     if run_results.scores:
         document["scores"] = scores_document(run_results.scores.values())
+    if run_results.scaling:
+        document["scaling"] = [dict(t) for t in run_results.scaling]
     if run_results.recommendations:
         document["recommendations"] = {
             name: list(found) for name, found in run_results.recommendations.items()

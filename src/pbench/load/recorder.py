@@ -12,6 +12,11 @@ process). Per finished request the client calls :meth:`Recorder.ok` or
 - a capped uniform sample of raw rows (Vitter's Algorithm R over the whole run) for
   the JSON export.
 
+A recorder made with ``extra`` column names (a command load run's ``user_ns``,
+``system_ns``, ...) takes them per request through :meth:`Recorder.record`: they
+follow the six columns in every row and in the sample, and each is also folded into
+a histogram of its own over ALL requests, failed ones included (``LoadRun.extras``).
+
 Memory is therefore bounded by ``FOLD_EVERY`` rows plus the sample cap, whatever the
 number of requests. :meth:`Recorder.finish` returns a picklable :class:`LoadRun`;
 runs of several workers are combined with :func:`merge_runs`.
@@ -67,6 +72,10 @@ class LoadRun:
     # Time the pool was busy with this benchmark, when that is not simply
     # finished - started (slices of several benchmarks interleaved).
     active_ns: int = 0
+    # Names of the sample's columns after COLUMNS, and a histogram of each over every
+    # request (see Recorder.record).
+    extra_columns: tuple[str, ...] = ()
+    extras: Mapping[str, LatencyHistogram] = field(default_factory=dict)
 
     @property
     def failed(self) -> int:
@@ -87,13 +96,18 @@ class Recorder:
     """Collects one worker's requests; ``ok``/``fail`` are safe from several threads
     only when called under :attr:`lock` (the thread driver does so)."""
 
-    def __init__(self, open_loop: bool, sample_cap: int = 10_000, seed: int = 0) -> None:
+    def __init__(
+        self, open_loop: bool, sample_cap: int = 10_000, seed: int = 0, extra: Sequence[str] = ()
+    ) -> None:
         import numpy as np
 
         self.open_loop = open_loop
+        self.extra = tuple(extra)
+        self._width = FIELDS + len(self.extra)
+        self._extras = {name: LatencyHistogram() for name in self.extra}
         self.lock = threading.Lock()
         self._buffer: array[int] = array("q")
-        self._fold_at = FOLD_EVERY * FIELDS
+        self._fold_at = FOLD_EVERY * self._width
         self._latency = LatencyHistogram()
         self._service = LatencyHistogram()
         self._wait = LatencyHistogram()
@@ -104,7 +118,7 @@ class Recorder:
         self._bytes = 0
         self._requests = 0
         self._cap = sample_cap
-        self._sample = np.zeros((sample_cap, FIELDS), dtype=np.int64)
+        self._sample = np.zeros((sample_cap, self._width), dtype=np.int64)
         self._rng = np.random.default_rng(seed)
 
     # ----------------------------------------------------------------- hot path
@@ -133,6 +147,22 @@ class Recorder:
         if len(self._buffer) >= self._fold_at:
             self.fold()
 
+    def record(
+        self, scheduled_ns: int, sent_ns: int, done_ns: int, kind: str | None, extra: Sequence[int]
+    ) -> None:
+        """One request with its ``extra`` columns (in the recorder's order); ``kind``
+        None for a success, else its error kind."""
+        code = 0
+        if kind is not None:
+            code = self._codes.get(kind, 0)
+            if not code:
+                code = self._codes[kind] = len(self._names)
+                self._names.append(kind)
+        self._buffer.extend((scheduled_ns, sent_ns, done_ns, 0, code, 0))
+        self._buffer.extend(extra)
+        if len(self._buffer) >= self._fold_at:
+            self.fold()
+
     # ----------------------------------------------------------------- folding
     def fold(self) -> None:
         """Move buffered rows into the histograms, counters and sample."""
@@ -140,7 +170,7 @@ class Recorder:
 
         if not self._buffer:
             return
-        rows = np.frombuffer(self._buffer, dtype=np.int64).reshape(-1, FIELDS).copy()
+        rows = np.frombuffer(self._buffer, dtype=np.int64).reshape(-1, self._width).copy()
         self._buffer = array("q")
         good = rows[rows[:, 4] == 0]
         self._latency.record_many(good[:, 2] - good[:, 0])
@@ -157,6 +187,8 @@ class Recorder:
             if status:
                 self._statuses[status] = self._statuses.get(status, 0) + count
         self._bytes += int(rows[:, 5].sum())
+        for column, histogram in enumerate(self._extras.values(), start=FIELDS):
+            histogram.record_many(rows[:, column])
         self._reservoir(rows)
         self._requests += len(rows)
 
@@ -207,6 +239,8 @@ class Recorder:
             interrupted=interrupted,
             warnings=tuple(warnings),
             unfinished=unfinished,
+            extra_columns=self.extra,
+            extras=self._extras,
         )
 
 
@@ -224,6 +258,7 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
     if len(runs) == 1:
         return runs[0]
     latency, service, wait = LatencyHistogram(), LatencyHistogram(), LatencyHistogram()
+    extras = {name: LatencyHistogram() for name in runs[0].extra_columns}
     errors: dict[str, int] = {}
     statuses: dict[int, int] = {}
     names: list[str] = [""]
@@ -236,6 +271,8 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         latency += run.latency
         service += run.service
         wait += run.wait
+        for name, histogram in run.extras.items():
+            extras[name] += histogram
         for name, n in run.errors.items():
             errors[name] = errors.get(name, 0) + n
         for status, n in run.statuses.items():
@@ -248,7 +285,8 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
             remap[code] = names.index(name)
         rows[:, 4] = remap[rows[:, 4]]
         parts.append(rows)
-    sample = np.concatenate(parts) if parts else np.zeros((0, FIELDS), dtype=np.int64)
+    width = FIELDS + len(runs[0].extra_columns)
+    sample = np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
     sample = sample[np.argsort(sample[:, 1], kind="stable")]
     warnings: list[str] = []
     for run in runs:
@@ -271,6 +309,8 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         interrupted=any(run.interrupted for run in runs),
         warnings=tuple(warnings),
         unfinished=sum(run.unfinished for run in runs),
+        extra_columns=runs[0].extra_columns,
+        extras=extras,
     )
 
 

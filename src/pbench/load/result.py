@@ -132,6 +132,10 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
         "sample": request_sample(run),
         "interrupted": run.interrupted,
     }
+    if run.extras:
+        from pbench.load.resources import resource_figures
+
+        section["resources"] = resource_figures(run.extras, elapsed)
     if run.open_loop:
         section["service"] = latency_figures(run.service)
         section["wait"] = latency_figures(run.wait)
@@ -164,22 +168,28 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
 
 def request_sample(run: LoadRun) -> dict[str, Any]:
     """A uniform sample of the run's requests (every request is in the histograms):
-    ``rows`` of ``columns``, in start order, times in seconds from the first start."""
+    ``rows`` of ``columns``, in start order, times in seconds from the first start.
+    A run with extra columns (commands) adds ``end_s`` and those columns."""
+    from pbench.load.resources import column_value
+
     rows = run.sample.tolist()
     first = rows[0][0] if rows else 0
     names = run.error_names
-    return {
-        "kept": len(rows),
-        "of": run.requests,
-        "columns": ["start_s", "latency_s", "service_s", "status", "error"],
-        "rows": [
-            [
-                (scheduled - first) / 1e9,
-                (done - scheduled) / 1e9,
-                (done - sent) / 1e9,
-                status or None,
-                names[code] if code else None,
-            ]
-            for scheduled, sent, done, status, code, _ in rows
-        ],
-    }
+    extra = run.extra_columns
+    columns = ["start_s", "latency_s", "service_s", "status", "error"]
+    if extra:
+        columns += ["end_s", *(column_value(name, 0)[0] for name in extra)]
+    kept = []
+    for scheduled, sent, done, status, code, _, *more in rows:
+        row = [
+            (scheduled - first) / 1e9,
+            (done - scheduled) / 1e9,
+            (done - sent) / 1e9,
+            status or None,
+            names[code] if code else None,
+        ]
+        if extra:
+            row.append((done - first) / 1e9)
+            row += [column_value(name, v)[1] for name, v in zip(extra, more, strict=True)]
+        kept.append(row)
+    return {"kept": len(rows), "of": run.requests, "columns": columns, "rows": kept}

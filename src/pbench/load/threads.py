@@ -67,7 +67,13 @@ def outcome_error(outcome: Outcome) -> str:
 
 
 class ThreadPool:
-    """``plan.concurrency`` blocking clients over a load run's benchmarks."""
+    """``plan.concurrency`` blocking clients over a load run's benchmarks.
+
+    Subclasses may record more per request: :attr:`extra_columns` names them, and
+    :meth:`record` (called under the recorder's lock) passes them on.
+    """
+
+    extra_columns: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -110,7 +116,7 @@ class ThreadPool:
 
     def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun:
         cpu_before = cpu_seconds()
-        recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed)
+        recorder = Recorder(plan.open_loop, plan.sample_cap, plan.seed, self.extra_columns)
         start = now()
         tickets = Tickets(plan, start)
         hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
@@ -132,17 +138,27 @@ class ThreadPool:
                 outcome = client.run_once()
                 done = now()
                 start_ns = sent if scheduled == CLOSED else scheduled
-                nbytes = int(outcome.metrics.get("bytes", 0))
                 with lock:
-                    if outcome.failed:
-                        recorder.fail(start_ns, sent, done, outcome_error(outcome), 0, nbytes)
-                    else:
-                        recorder.ok(start_ns, sent, done, 0, nbytes)
+                    self.record(recorder, start_ns, sent, done, outcome)
 
         interrupted = self._threads([clients[target] for clients in self.clients], work, tickets)
         return recorder.finish(
             start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
         )
+
+    def interrupt(self) -> None:
+        """Ctrl-C: cut short the calls the client threads are blocked in, if the
+        clients can be (the default cannot: the running calls finish)."""
+
+    def record(
+        self, recorder: Recorder, scheduled: int, sent: int, done: int, outcome: Outcome
+    ) -> None:
+        """One finished request (closed loop: ``scheduled == sent``)."""
+        nbytes = int(outcome.metrics.get("bytes", 0))
+        if outcome.failed:
+            recorder.fail(scheduled, sent, done, outcome_error(outcome), 0, nbytes)
+        else:
+            recorder.ok(scheduled, sent, done, 0, nbytes)
 
     def _threads(
         self,
@@ -176,6 +192,7 @@ class ThreadPool:
             self.stop.set()
             if tickets is not None:
                 tickets.stop()
+            self.interrupt()
             for thread in threads:
                 thread.join()
         if failures:

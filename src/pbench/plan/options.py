@@ -76,6 +76,12 @@ class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     env_pairs: tuple[str, ...]
     no_sample: bool
     sample_interval: float
+    # A load run (pbench.plan.run_load): -j/--concurrency (one level; a sweep's levels
+    # are planned one at a time), -d/--duration, --rate, --slice.
+    concurrency: int | None = None
+    duration: float | None = None
+    rate: float | None = None
+    slice_s: float = 0.1
 
 
 @dataclass(frozen=True, kw_only=True)

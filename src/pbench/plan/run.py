@@ -31,7 +31,9 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
         io=CommandIO(command_options),  # one resident launcher for every command
         shell=_shell(options),
         rng=random.Random(seed),
-        sampler_interval=None if options.no_sample else options.sample_interval,
+        # A load run has the kernel's exact figures of every run; following N trees at
+        # once would take N sampler threads.
+        sampler_interval=None if options.no_sample or is_load(options) else options.sample_interval,
     )
     specs = _specs(options, factory)
     reference_name = None
@@ -58,6 +60,11 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
         max_time_s=options.max_time,
     )
     return plan, reference_name
+
+
+def is_load(options: RunFlags) -> bool:
+    """-j/--concurrency, -d/--duration or --rate: a load run (:mod:`pbench.plan.run_load`)."""
+    return options.concurrency is not None or options.duration is not None or bool(options.rate)
 
 
 def _specs(options: RunFlags, factory: _SpecFactory) -> list[BenchmarkSpec]:

@@ -27,11 +27,17 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     model = f"open loop at {rate:g}/s" if rate else "closed loop"
     workers = section.get("workers", 1)
     across = f" across {workers} worker processes" if workers > 1 else ""
-    plural = "" if section["concurrency"] == 1 else "s"
+    resources = section.get("resources")
+    # Command load runs (the only ones with resources) run copies of a command.
+    client, noun = ("cop", "run") if "resources" in section else ("connection", "request")
+    if client == "cop":
+        plural = "y" if section["concurrency"] == 1 else "ies"
+    else:
+        plural = "" if section["concurrency"] == 1 else "s"
     requests = section["requests"]
     lines = [
-        f"Load:                {model}, {section['concurrency']} connection{plural}{across}, "
-        f"{requests:,} request{'' if requests == 1 else 's'} in "
+        f"Load:                {model}, {section['concurrency']} {client}{plural}{across}, "
+        f"{requests:,} {noun}{'' if requests == 1 else 's'} in "
         f"{format_duration(section['elapsed_s'])}"
         + ("  (interrupted)" if section.get("interrupted") else "")
     ]
@@ -53,7 +59,7 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
             lines.append(f"Unfinished:          {unfinished:,} (in flight when time was up)")
         return lines
     throughput = section["throughput"]
-    per_s = f"{throughput['requests_per_s']:,.1f} requests/s"
+    per_s = f"{throughput['requests_per_s']:,.1f} {noun}s/s"
     if throughput.get("bytes_per_s"):
         per_s += f", {format_bytes(throughput['bytes_per_s'])}/s"
     lines.append(f"Throughput:          {per_s}")
@@ -71,10 +77,29 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
         lines.append(f"Errors:              {errors}")
     if unfinished:
         lines.append(f"Unfinished:          {unfinished:,} (in flight when time was up)")
+    if resources:
+        lines += resource_lines(resources)
     cpu = section.get("client_cpu")
     if cpu:
         lines.append(
             f"pbench CPU:          {cpu['cores']:.0%} of a core"
             + (f" ({cpu['per_worker']:.0%} per worker)" if workers > 1 else "")
         )
+    return lines
+
+
+def resource_lines(resources: Mapping[str, Any]) -> list[str]:
+    """Exact CPU time and peak memory per run (every run, from wait4), and utilisation."""
+    lines = []
+    cpu = resources.get("cpu")
+    if cpu:
+        figures = "  ".join(f"{k} {cpu[k] * 1e3:.3f}" for k in ("mean", "p50", "p99", "max"))
+        lines.append(
+            f"CPU per run (ms):    {figures}  (total {format_duration(cpu['total'])},"
+            f" {resources['cpu_utilisation']:.0%} of {resources['cores']} cores)"
+        )
+    memory = resources.get("peak_memory")
+    if memory:
+        figures = "  ".join(f"{k} {format_bytes(memory[k])}" for k in ("p50", "p99", "max"))
+        lines.append(f"Peak memory per run: {figures}")
     return lines

@@ -22,6 +22,12 @@ constants, so the version written is the version read.
    when any follow from the measurements. Suites (``pbench suite``): ``metadata``
    gains ``suite`` (``file, tier, tags, pattern``) and each result's ``info`` gains
    ``suite_benchmark`` (the ``[[benchmark]]`` it comes from).
+   Command load runs (``pbench run --concurrency``): a ``load`` section as HTTP and
+   SQL have, with ``resources`` (exact CPU and peak memory of every run) and sample
+   columns ``end_s, user_s, system_s, cpu_s, peak_memory_bytes``, and ``command_load``
+   section. Concurrency sweeps: top-level ``scaling`` (one table per benchmark:
+   ``benchmark, levels[], knee, knee_reason, scales_to, min_efficiency, min_gain,
+   rule``); each level's result is ``NAME (c=N)`` with ``parameters.concurrency``.
 
 ``compare_schema_version``:
 

@@ -1,11 +1,12 @@
 """The load runner: benchmarks under load, measured in short interleaved slices.
 
-A load run (``pbench http``, ``pbench sql -c/-d/--rate``) puts one POOL of clients
-(connections, threads, worker processes) on its benchmarks in turn. Each turn is a
-SLICE: the whole pool on one benchmark for a short time (``slice_s``, 100 ms by
-default) or a share of its requests. In interleaved order (the default) every round
-gives each unfinished benchmark one slice, in a fresh random order (seeded); in
-sequential order all slices of one benchmark come before the next one's.
+A load run (``pbench http``, ``pbench sql -c/-d/--rate``, ``pbench run -j/-d/--rate``)
+puts one POOL of clients (connections, threads, worker processes) on its benchmarks in
+turn. Each turn is a SLICE: the whole pool on one benchmark for a short time
+(``slice_s``, 100 ms by default) or a share of its requests. In interleaved order (the
+default) every round gives each unfinished benchmark one slice, in a fresh random
+order (seeded); in sequential order all slices of one benchmark come before the next
+one's.
 
 Why slices: anything that changes over a run (CPU frequency and idle states after a
 busy phase, where the scheduler places client and server, a connection's server
@@ -218,12 +219,13 @@ class LoadRunner:
         median_ns, *tail = run.latency.quantiles([0.5, *(q for _, q in SLICE_PERCENTILES)])
         state.median_ns = median_ns
         elapsed = max(run.finished_ns - run.started_ns, 1) / 1e9
+        user_s, system_s, peak_rss = _slice_resources(run)
         state.slices.append(
             Measurement(
                 wall_s=median_ns / 1e9,
-                user_s=None,
-                system_s=None,
-                peak_rss_bytes=None,
+                user_s=user_s,
+                system_s=system_s,
+                peak_rss_bytes=peak_rss,
                 exit_code=0,
                 signal=None,
                 timed_out=False,
@@ -323,6 +325,18 @@ def _unreachable(total: LoadRun | None) -> bool:
     if total is None or not total.requests or total.succeeded:
         return False
     return set(total.errors) <= UNREACHABLE
+
+
+def _slice_resources(run: LoadRun) -> tuple[float | None, float | None, int | None]:
+    """A slice's mean user and system CPU time per run, and its median peak memory,
+    when its runs recorded them (commands)."""
+    from pbench.load.resources import PEAK_MEMORY, SYSTEM, USER
+
+    extras = run.extras
+    if USER not in extras or not extras[USER].total:
+        return None, None, None
+    peak = int(extras[PEAK_MEMORY].quantiles([0.5])[0])
+    return extras[USER].mean / 1e9, extras[SYSTEM].mean / 1e9, peak
 
 
 def _precise(state: _State, precision: Precision) -> bool:

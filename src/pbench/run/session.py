@@ -33,6 +33,7 @@ def build_results(
     memo: ResultMemo | None = None,
     budgets: Mapping[str, Sequence[Budget]] | None = None,
     recommend: bool = False,
+    scaling: bool = False,
 ) -> RunResults:
     """Warnings, (optionally, since bootstraps cost time) comparisons, and the checks of
     ``budgets`` (benchmark name → its budgets; checks in result order, then budget
@@ -40,7 +41,8 @@ def build_results(
 
     With ``budgets``, every benchmark gets a score (None with a reason when it has no
     budget); with ``recommend``, what follows from its measurements (final results
-    only: it costs a little time). With ``memo`` (checkpoints), summaries and warnings
+    only: it costs a little time). With ``scaling`` (a concurrency sweep), the
+    scaling table of each swept benchmark. With ``memo`` (checkpoints), summaries and warnings
     of unchanged results are reused.
     """
     if memo is None:
@@ -55,7 +57,7 @@ def build_results(
     means = {name: s.mean for name, s in summaries.items() if s is not None}
     measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
     ref_name = reference
-    if ref_name is None and len(measured) > 1:
+    if ref_name is None and len(measured) > 1 and not scaling:  # a sweep: its table instead
         ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Comparison] = []
     if compare and ref_name is not None and len(measured) > 1:
@@ -97,7 +99,13 @@ def build_results(
             found = recommendations_for(result, summaries[result.name], mine)
             if found:
                 recommendations[result.name] = found
+    tables: list[dict[str, Any]] = []
+    if scaling:  # a concurrency sweep (pbench.run.scaling)
+        from pbench.run.scaling import scaling_tables
+
+        tables = scaling_tables(results)
     return RunResults(
+        scaling=tables,
         budgets=checks,
         scores=scores,
         recommendations=recommendations,

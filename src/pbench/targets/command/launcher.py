@@ -56,6 +56,7 @@ class Reaped:
     maxrss_bytes: int
     disk_read_bytes: int | None = None  # ru_inblock, ru_oublock: blocks of 512 bytes
     disk_write_bytes: int | None = None
+    started_ns: int | None = None  # CLOCK_MONOTONIC right before fork (perf_counter_ns)
 
     @property
     def exit_code(self) -> int | None:
@@ -160,6 +161,7 @@ class Launcher:
         deadline = None if timeout_s is None else time.monotonic() + timeout_s
         exec_errno: int | None = None
         pid = -1
+        started: int | None = None
         timed_out = False
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
@@ -176,14 +178,14 @@ class Launcher:
             if kind == KIND_EXEC_FAILED:
                 exec_errno = a
             elif kind == KIND_STARTED:
-                pid = a
+                pid, started = a, b
             elif kind == KIND_FORK_FAILED:
                 raise BenchmarkFailed(
                     f"cannot start a process: {os.strerror(a)}",
                     "the machine may be out of processes or memory",
                 )
             elif kind == KIND_FINISHED:
-                reaped = Reaped(a, b, c * 1000, d * 1000, e * 1024, f * 512, g * 512)
+                reaped = Reaped(a, b, c * 1000, d * 1000, e * 1024, f * 512, g * 512, started)
                 return pid, reaped, exec_errno, timed_out
 
     def abort(self, drain_fd: int | None) -> None:

@@ -158,6 +158,11 @@ class CommandTarget:
         self._program: str | None = None
 
     @property
+    def rng(self) -> random.Random:
+        """The source of this command's padding (copies of it draw their seeds here)."""
+        return self._rng
+
+    @property
     def exact_memory(self) -> bool:
         return self.io.launcher_program is not None
 
@@ -198,6 +203,15 @@ class CommandTarget:
             self.io.release()
         if self.sampler is not None:
             self.sampler.close()
+
+    def interrupt(self) -> None:
+        """From another thread: kill the tree of the run now going on, if any (through
+        the launcher; without it the run is let finish)."""
+        launcher = self.io.launcher
+        if launcher is not None:
+            child = launcher.running_child()
+            if child is not None:
+                kill_tree(child)
 
     def overhead_target(self) -> CommandTarget | None:
         """A target measuring what the runner must subtract: the shell's spawn time."""
@@ -304,6 +318,7 @@ class CommandTarget:
             system_ns=reaped.system_ns,
             peak_rss_bytes=reaped.maxrss_bytes,
             metrics=metrics,
+            started_ns=reaped.started_ns,
         )
 
 

@@ -1,0 +1,87 @@
+"""``pbench run`` as a load run: ``-j/--concurrency N`` (or a sweep of levels),
+``-d/--duration``, ``--rate``; see :mod:`pbench.plan.run_load` and
+:mod:`pbench.targets.command.pool`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from pbench.cli.session import Measured, Session, loading_line, measure_load
+from pbench.errors import BenchmarkFailed, ExitCode
+from pbench.models import BenchmarkResult, IgnoreFailure
+from pbench.plan.options import RunFlags
+from pbench.run.session import load_failure
+
+if TYPE_CHECKING:
+    from pbench.plan.run_load import CommandLoadPlan
+
+
+def plan_levels(flags: RunFlags, levels: Sequence[int]) -> dict[int, CommandLoadPlan]:
+    """The plan of each level (one, at ``flags.concurrency``, without ``levels``); every
+    level is checked before the first is measured, so a bad flag exits 2 at once."""
+    from pbench.plan.run_load import plan_load
+
+    if not levels:
+        return {flags.concurrency or 1: plan_load(flags)}
+    return {level: plan_load(dataclasses.replace(flags, concurrency=level)) for level in levels}
+
+
+def measure_levels(plans: dict[int, CommandLoadPlan], session: Session) -> Measured:
+    """One load run, or a sweep over the levels of ``plans``."""
+    if len(plans) == 1:
+        return measure_command_load(next(iter(plans.values())), session)
+    from pbench.cli.sweep import measure_sweep
+
+    return measure_sweep(list(plans), lambda level: measure_command_load(plans[level], session),
+                         session, "runs")  # fmt: skip
+
+
+def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
+    """Run a command load plan; each result gets its ``command_load`` section."""
+    from pbench.run.load import LoadBenchmark, LoadRunner
+    from pbench.targets.command.pool import BOTTLENECK_HINT, CommandPool, command_section
+
+    specs = plan.run.benchmarks
+    pool = CommandPool(plan.targets, plan.load, plan.options)
+    benchmarks = [
+        LoadBenchmark(s.name, s.command, {**s.info, "copies": plan.load.concurrency},
+                      s.parameters, s.hooks)
+        for s in specs
+    ]  # fmt: skip
+    runner = LoadRunner(pool, benchmarks, plan.slices, bottleneck_hint=BOTTLENECK_HINT)
+    if session.display.progress:
+        click.echo(loading_line(len(specs), plan.slices), err=True)
+    ignore = plan.run.ignore_failure
+    results, status, failure = measure_load(
+        runner, "runs", _all_failed, ignore.enabled, sections=command_section, key="command_load"
+    )
+    if status == ExitCode.OK and ignore.enabled and ignore.codes is not None:
+        failure = _not_ignored(results, ignore)
+        status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
+    return results, status, failure
+
+
+def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
+    failure = load_failure(name, result.sections["load"], "runs")
+    assert failure is not None  # nothing succeeded: something failed
+    return failure
+
+
+def _not_ignored(
+    results: Sequence[BenchmarkResult], ignore: IgnoreFailure
+) -> BenchmarkFailed | None:
+    """With ``-i=CODES``: the first result with failures other than those exit codes."""
+    allowed = {f"exit {code}" for code in ignore.codes or ()}
+    for result in results:
+        load = result.sections.get("load")
+        if load is None:
+            continue
+        others = {kind: n for kind, n in load["errors"].items() if kind not in allowed}
+        if others:
+            return load_failure(result.name, {**load, "errors": others,
+                                              "failed": sum(others.values())}, "runs")  # fmt: skip
+    return None
