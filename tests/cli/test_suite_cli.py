@@ -291,3 +291,41 @@ def test_the_readme_example_is_a_valid_suite(tmp_path: Path) -> None:
     assert "build index" in result.out and "t0ken-value" not in result.out
     result = suite(tmp_path, found.group(1), "--tier", "load", "--list", env={"API_TOKEN": "x"})
     assert result.code == 0 and "concurrency = 32" in result.out
+
+
+def test_load_runs_and_sweeps_in_a_suite(server: HttpTestServer, tmp_path: Path) -> None:
+    text = """
+[tier.quick]
+duration = "0.4s"   # for the load benchmarks: never makes `plain` a load run
+
+[[benchmark]]
+name = "plain"
+command = "sleep 0.01"
+runs = 3
+
+[[benchmark]]
+name = "copies"
+command = "sleep 0.02"
+concurrency = 2
+duration = "0.5s"
+
+[[benchmark]]
+name = "page"
+kind = "http"
+url = "${BASE_URL}/fast"
+concurrency = [1, 2]
+"""
+    out = tmp_path / "r.json"
+    result = suite(
+        tmp_path, text, "--tier", "quick", "--export-json", str(out),
+        env={"BASE_URL": server.base_url},
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    data = exported(out)
+    by_name = {r["name"]: r for r in data["results"]}
+    assert "load" not in by_name["plain"] and len(by_name["plain"]["times"]) == 3
+    assert by_name["copies"]["load"]["concurrency"] == 2
+    assert {"page (c=1)", "page (c=2)"} <= set(by_name)
+    [table] = data["scaling"]
+    assert [level["concurrency"] for level in table["levels"]] == [1, 2]
+    assert "Concurrency" in result.out or "scaling" in result.out.lower()

@@ -11,7 +11,6 @@ import pytest
 
 from pbench.cli.common import flags_from
 from pbench.cli.suite_keys import (
-    COMMAND_LINE_ONLY,
     COMMANDS,
     FLAGS,
     REFUSED,
@@ -34,7 +33,7 @@ def test_every_long_option_is_a_key_or_refused() -> None:
             for key in option_keys(param):
                 seen.add(key)
                 known = key in keys.keys or key in keys.aliases
-                refused = key in REFUSED or key in COMMAND_LINE_ONLY.get(kind, frozenset())
+                refused = key in REFUSED
                 assert known != refused, f"{kind}: --{key} is {'both' if known else 'neither'}"
     assert set(REFUSED) <= seen, f"refused keys that are no option: {set(REFUSED) - seen}"
     # Exports and --budget belong to the suite run (or to `budgets`), never to a key.

@@ -45,7 +45,7 @@ def test_toml_syntax_error_gives_line_and_column() -> None:
         ),
         ('budgets = { p42x = "1s" }', ':3: benchmark[1] ("a").budgets.p42x: unknown budget'),
         ('url = "http://x"', ':3: benchmark[1] ("a").url: a command benchmark has `command`, not'),
-        ("concurrency = 4", ':3: benchmark[1] ("a").concurrency: `concurrency` is an option of'),
+        ("workers = 4", ':3: benchmark[1] ("a").workers: `workers` is an option of'),
         ('style = "full"', ':3: benchmark[1] ("a").style: `style` cannot be set in a suite file'),
         ('tiers = ["quik"]', ":3: benchmark[1] (\"a\").tiers: unknown tier 'quik' (did you mean"),
         ('kind = "htp"', ':3: benchmark[1] ("a").kind: unknown kind "htp", did you mean "http"?'),

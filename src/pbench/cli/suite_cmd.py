@@ -10,6 +10,7 @@ export paths are taken from where pbench was started.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan, RunResults
     from pbench.plan.http import HttpPlan
+    from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
     from pbench.plan.suite.load import Suite, SuiteBenchmark
     from pbench.stats.budget import Budget
@@ -61,12 +63,21 @@ Exit codes:
 
 @dataclass(frozen=True)
 class _Planned:
-    """One selected benchmark and its kind's plan."""
+    """One selected benchmark and its kind's plan, or one plan per level of a
+    concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
 
     benchmark: SuiteBenchmark
-    plan: RunPlan | SqlPlan | HttpPlan
+    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
     reference: str | None
     notes: tuple[str, ...]
+
+    @property
+    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
+        return next(iter(self.levels.values()))
+
+    @property
+    def sweep(self) -> bool:
+        return len(self.levels) > 1
 
 
 @click.command("suite", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -218,44 +229,82 @@ def _plan_all(selected: Suite) -> list[_Planned]:
 
 
 def _plan(benchmark: SuiteBenchmark) -> _Planned:
+    from pbench.cli.common import concurrency_levels
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
 
     flags = benchmark.flags
     if isinstance(flags, RunFlags):
+        levels = concurrency_levels(flags.concurrency)
+        if levels or flags.duration is not None or flags.rate is not None:
+            from pbench.cli.run_load import plan_levels
+
+            first = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
+            loads = plan_levels(first, levels)
+            load = next(iter(loads.values()))
+            return _Planned(benchmark, dict(loads), load.reference, ())
         from pbench.plan.run import plan_from_options as plan_run
 
         run_plan, reference = plan_run(flags)
         notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
-        return _Planned(benchmark, run_plan, reference, notes)
+        return _Planned(benchmark, {1: run_plan}, reference, notes)
     if isinstance(flags, SqlFlags):
         from pbench.plan.sql import plan_from_options as plan_sql
 
-        sql_plan = plan_sql(flags)
+        sqls = {
+            level: plan_sql(dataclasses.replace(flags, clients=level))
+            for level in concurrency_levels(flags.clients) or (1,)
+        }
+        sql_plan = next(iter(sqls.values()))
         notice = (sql_plan.notice,) if sql_plan.notice else ()
-        return _Planned(benchmark, sql_plan, sql_plan.reference, notice)
+        return _Planned(benchmark, dict(sqls), sql_plan.reference, notice)
     assert isinstance(flags, HttpFlags)
     from pbench.plan.http import plan_from_options as plan_http
 
-    http_plan = plan_http(flags)
-    return _Planned(benchmark, http_plan, http_plan.reference, ())
+    https = {
+        level: plan_http(dataclasses.replace(flags, concurrency=level))
+        for level in concurrency_levels(flags.concurrency) or (1,)
+    }
+    return _Planned(benchmark, dict(https), next(iter(https.values())).reference, ())
 
 
 def _measure(item: _Planned, session: Session) -> Measured:
+    """One benchmark's plan measured, or each level of its sweep in turn."""
+    if not item.sweep:
+        return _measure_one(item.plan, session, item.benchmark.report.ignore_failure)
+    from pbench.cli.sweep import measure_sweep
+
+    noun = {"command": "runs", "http": "requests", "sql": "queries"}[item.benchmark.kind]
+    ignore = item.benchmark.report.ignore_failure
+    return measure_sweep(
+        list(item.levels),
+        lambda level: _measure_one(item.levels[level], session, ignore),
+        session,
+        noun,
+    )
+
+
+def _measure_one(
+    plan: RunPlan | CommandLoadPlan | SqlPlan | HttpPlan, session: Session, ignore: bool
+) -> Measured:
     from pbench.models import RunPlan
+    from pbench.plan.http import HttpPlan
     from pbench.plan.sql import SqlPlan
 
-    ignore = item.benchmark.report.ignore_failure
-    if isinstance(item.plan, RunPlan):
+    if isinstance(plan, RunPlan):
         from pbench.cli.run_cmd import measure_commands
 
-        return measure_commands(item.plan, session)
-    if isinstance(item.plan, SqlPlan):
+        return measure_commands(plan, session)
+    if isinstance(plan, SqlPlan):
         from pbench.cli.sql_cmd import measure_sql
 
-        return measure_sql(item.plan, session, ignore)
-    from pbench.cli.http_cmd import measure_http
+        return measure_sql(plan, session, ignore)
+    if isinstance(plan, HttpPlan):
+        from pbench.cli.http_cmd import measure_http
 
-    return measure_http(item.plan, session, ignore)
+        return measure_http(plan, session, ignore)
+    from pbench.cli.run_load import measure_command_load
+
+    return measure_command_load(plan, session)
 
 
 def _measure_all(session: Session, planned: Sequence[_Planned], extra: Sequence[Budget]) -> int:
@@ -290,12 +339,13 @@ def _measure_all(session: Session, planned: Sequence[_Planned], extra: Sequence[
                     session.metadata,
                     reference=item.reference,
                     time_unit=session.options.time_unit,
-                    compare=part_status == ExitCode.OK,
+                    compare=part_status == ExitCode.OK and not item.sweep,
                     alpha=report.alpha,
                     threshold=report.threshold,
                     seed=report.seed,
                     budgets={r.name: budgets for r in results} if any_budgets else None,
                     recommend=True,
+                    scaling=item.sweep,
                 ),
             )
         )
@@ -366,18 +416,26 @@ def _dry_run(selected: Suite, planned: Sequence[_Planned]) -> str:
 
 def _variant_names(item: _Planned) -> list[str]:
     from pbench.models import RunPlan
-    from pbench.plan.sql import SqlPlan
+    from pbench.plan.http import HttpPlan
 
     plan = item.plan
     if isinstance(plan, RunPlan):
         return [spec.name for spec in plan.benchmarks]
-    if isinstance(plan, SqlPlan):
-        return [spec.name for spec in plan.run.benchmarks]
-    return [name for name, _ in plan.benchmarks]
+    if isinstance(plan, HttpPlan):
+        return [name for name, _ in plan.benchmarks]
+    return [spec.name for spec in plan.run.benchmarks]  # SQL and command load plans
 
 
 def _how_much(item: _Planned) -> str:
+    text = _how_much_of(item)
+    if item.sweep:
+        text += f", at each concurrency of {', '.join(map(str, item.levels))}"
+    return text
+
+
+def _how_much_of(item: _Planned) -> str:
     from pbench.models import RunPlan
+    from pbench.plan.http import HttpPlan
     from pbench.plan.sql import SqlPlan
 
     plan = item.plan
@@ -393,6 +451,10 @@ def _how_much(item: _Planned) -> str:
         return f"at least {run.min_runs} runs and {run.min_time_s:g} s{capped}"
     load = plan.load if isinstance(plan, SqlPlan) else plan.slices.load
     assert load is not None
+    if not isinstance(plan, SqlPlan | HttpPlan):
+        noun = "runs"
+    else:
+        noun = "requests" if isinstance(plan, HttpPlan) else "queries"
     if load.runs is not None:
-        return f"{load.runs} requests on {load.concurrency} connection(s){capped}"
-    return f"{load.duration_s:g} s on {load.concurrency} connection(s)"
+        return f"{load.runs} {noun} on {load.concurrency} client(s){capped}"
+    return f"{load.duration_s:g} s on {load.concurrency} client(s)"

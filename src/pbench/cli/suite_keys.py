@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import DurationType, FractionType, flags_from
+from pbench.cli.common import DurationType, FractionType, LevelsType, flags_from
 from pbench.cli.http_cmd import http
 from pbench.cli.options import CI_EXPORTS
 from pbench.cli.run_cmd import run
@@ -71,10 +71,10 @@ REFUSED: dict[str, str] = {
     "parameter_step_size": _PARAMETERS,
     "parameter_list": _PARAMETERS,
 }
-# Options of one kind that suite files do not take: pbench run's load-run options
-# (--concurrency, --duration, --rate, --slice). A tier's `duration` or `concurrency`,
-# meant for URLs and queries, must not turn the command benchmarks into load runs.
-COMMAND_LINE_ONLY: dict[Kind, frozenset[str]] = {
+# Options of one kind that only a benchmark's own table may set: pbench run's load-run
+# options (--concurrency, --duration, --rate, --slice). A tier's `duration` or
+# `concurrency`, meant for URLs and queries, must not turn the commands into load runs.
+OWN_TABLE_ONLY: dict[Kind, frozenset[str]] = {
     "command": frozenset({"concurrency", "duration", "rate", "slice"}),
 }
 # Repeatable options whose TOML form is not a list of strings.
@@ -101,6 +101,8 @@ def _shape(option: click.Option, key: str) -> Shape:
     if option.multiple:
         return SPECIAL_SHAPES.get(key, "texts")
     kind = option.type
+    if isinstance(kind, LevelsType):
+        return "levels"
     if isinstance(kind, click.IntRange) or kind is click.INT:
         return "int"
     if isinstance(kind, click.FloatRange) or kind is click.FLOAT:
@@ -125,8 +127,6 @@ def _keys() -> dict[Kind, dict[str, _Key]]:
             names = option_keys(param)
             if any(name in REFUSED for name in names):
                 continue
-            if names[0] in COMMAND_LINE_ONLY.get(kind, frozenset()):
-                continue
             long = next((opt for opt in param.opts if opt.startswith("--")), param.opts[0])
             keys[names[0]] = _Key(param, long)
         found[kind] = keys
@@ -143,7 +143,8 @@ def suite_schema() -> SuiteSchema:
         }
         shapes = {key: _shape(found.option, key) for key, found in keys.items()}
         has_parameters = any(p.name == "lists" for p in COMMANDS[kind].params)
-        kinds[kind] = KindKeys(shapes, aliases, has_parameters)
+        own_only = OWN_TABLE_ONLY.get(kind, frozenset())
+        kinds[kind] = KindKeys(shapes, aliases, has_parameters, own_only)
     return SuiteSchema(kinds=kinds, refused=REFUSED, convert=convert, build=build)
 
 
@@ -204,4 +205,4 @@ def read_suite_file(
     return load_suite(path, suite_schema(), Selection(tier, tags, pattern), environ)
 
 
-__all__ = ["COMMAND_LINE_ONLY", "KINDS", "REFUSED", "read_suite_file", "suite_schema"]
+__all__ = ["KINDS", "OWN_TABLE_ONLY", "REFUSED", "read_suite_file", "suite_schema"]

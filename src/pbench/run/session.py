@@ -241,4 +241,5 @@ def combine(parts: Sequence[RunResults], metadata: Mapping[str, Any]) -> RunResu
         budgets=[c for part in parts for c in part.budgets],
         scores={k: v for part in parts for k, v in part.scores.items()},
         recommendations={k: v for part in parts for k, v in part.recommendations.items()},
+        scaling=[table for part in parts for table in part.scaling],
     )

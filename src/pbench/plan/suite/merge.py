@@ -5,7 +5,9 @@ the benchmark's own table. A higher layer's key replaces a lower one's, except t
 - the keys of "how much to measure" (runs, min_runs, max_runs, precision, duration) go
   together: a layer that sets any of them drops all of them (and precision_of) below it.
 
-Keys of another kind (a default ``concurrency`` seen by a command benchmark) are skipped.
+Keys of another kind (a default ``sleep`` that no kind has) are skipped, and so are
+keys that only a benchmark's own table may set (a tier's ``duration``, meant for the
+URLs, does not make the commands load runs; see ``KindKeys.own_only``).
 """
 
 from __future__ import annotations
@@ -37,8 +39,13 @@ def merge(layers: Sequence[Layer], keys: KindKeys) -> Merged:
     parameters: Parameters | None = None
     parameters_ok = True
     parameters_value: object = None
-    for layer in layers:
-        own = {key: s for key, s in layer.settings.items() if key in keys.keys}
+    last = len(layers) - 1  # the benchmark's own table
+    for index, layer in enumerate(layers):
+        own = {
+            key: s
+            for key, s in layer.settings.items()
+            if key in keys.keys and (index == last or key not in keys.own_only)
+        }
         if any(key in own for key in EXCLUSIVE):
             for key in (*EXCLUSIVE, *COMPANIONS):
                 settings.pop(key, None)

@@ -26,8 +26,9 @@ Flags = RunFlags | HttpFlags | SqlFlags
 #   texts        a string or a list of strings (a repeatable option)
 #   codes        like texts, integers allowed (``expect_status = [200, 204]``)
 #   assignments  a table { NAME = "value" } or a list of "NAME=value" strings
+#   levels       an integer, or a list of them (a concurrency sweep: [1, 2, 4, 8])
 Shape = Literal["flag", "int", "number", "duration", "fraction", "text", "texts", "codes",
-                "assignments"]  # fmt: skip
+                "assignments", "levels"]  # fmt: skip
 
 # The key of each kind that names what is measured; it is required.
 TARGET_KEY: dict[Kind, str] = {"command": "command", "http": "url", "sql": "query"}
@@ -52,11 +53,15 @@ BUILTIN_TIERS: dict[str, dict[str, object]] = {
 @dataclass(frozen=True)
 class KindKeys:
     """The option keys of one kind: canonical key -> shape, other spellings -> the
-    canonical key (``requests`` -> ``runs``), and whether it takes ``parameters``."""
+    canonical key (``requests`` -> ``runs``), whether it takes ``parameters``, and the
+    keys only a benchmark's own table may set (``own_only``: a command benchmark is a
+    load run only when it says so itself, not because a tier set ``duration`` for the
+    URLs)."""
 
     keys: Mapping[str, Shape]
     aliases: Mapping[str, str]
     parameters: bool
+    own_only: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

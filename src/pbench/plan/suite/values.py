@@ -28,6 +28,7 @@ _EXPECTED: dict[Shape, str] = {
     "texts": "a string or a list of strings",
     "codes": 'a status like 200 or "2xx", or a list of them',
     "assignments": 'a table like { NAME = "value" }',
+    "levels": "an integer, or a list of them like [1, 2, 4, 8]",
 }
 
 
@@ -69,6 +70,11 @@ def normalize(shape: Shape, value: object) -> Normal:
         if not isinstance(value, int) or isinstance(value, bool):
             raise fail
         return value
+    if shape == "levels":  # one concurrency, or a sweep's
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
+            raise fail
+        return value if isinstance(value, int) else ",".join(map(str, items))
     if shape == "number":
         if not _is_number(value):
             raise fail
