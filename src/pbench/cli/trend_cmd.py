@@ -127,8 +127,8 @@ def trend(**options: Any) -> int:  # fmt: skip
     query = _query(options)
     address = store_address(options["store"])
     with open_store(address, create=False) as store:
-        machines = _machines(store, query.machine, address.shown)
-        names = _names(store, query.names, address.shown)
+        machines = machines_matching(store, query.machine, address.shown)
+        names = benchmark_names(store, query.names, address.shown)
         trends = read_trends(
             store, names, machines, branch=query.branch, since=query.since, last=query.last,
             alpha=query.alpha, bands=query.bands, slope_runs=query.slope_runs,
@@ -160,7 +160,8 @@ def _query(options: dict[str, Any]) -> TrendQuery:
     )
 
 
-def _machines(store: Store, match: str | None, shown: str) -> list[Machine]:
+def machines_matching(store: Store, match: str | None, shown: str) -> list[Machine]:
+    """The machines ``--machine`` names (all without it); exit 2 for none."""
     machines = store.machines(match)
     if match is not None and not machines:
         raise UsageError(
@@ -170,7 +171,9 @@ def _machines(store: Store, match: str | None, shown: str) -> list[Machine]:
     return machines
 
 
-def _names(store: Store, names: tuple[str, ...], shown: str) -> list[str]:
+def benchmark_names(store: Store, names: tuple[str, ...], shown: str) -> list[str]:
+    """``names`` (every saved benchmark without any); exit 2 for one not saved, with
+    what is."""
     saved = store.benchmarks()
     unknown = [name for name in names if name not in set(saved)]
     if unknown:
