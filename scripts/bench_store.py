@@ -1,18 +1,24 @@
 #!/usr/bin/env python3
 """The history store at size: 100,000 saved results (200 benchmarks x 500 runs, 30
 samples each), then the time of one benchmark's series (what ``pbench trend`` reads
-before its change-point detection), one result's samples, and the SQLite file's size.
+before its change-point detection), one result's samples, the SQLite file's size, and
+``pbench trend NAME`` itself: in process (reading the series and analysing it:
+history.trend.read_trends) and as a whole command in a fresh Python (a subprocess:
+start-up, imports, the store, the analysis and the table).
 
 Usage: python3 scripts/bench_store.py [--postgres] [--benchmarks N] [--runs N]
-Target: series() of one benchmark on one machine (500 points) well under 1 s (PASS at
-100 ms). With --postgres the same on a throw-away PostgreSQL server (scripts/pgserver.py).
+Targets: series() of one benchmark on one machine (500 points) under 100 ms, and the
+whole ``pbench trend NAME`` command under 1 s (the exit code says whether both held).
+With --postgres the same on a throw-away PostgreSQL server (scripts/pgserver.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,9 +32,11 @@ from pbench.history.backends import open_store  # noqa: E402
 from pbench.history.fingerprint import machine_from  # noqa: E402
 from pbench.history.records import ResultRecord, RunRecord, Samples  # noqa: E402
 from pbench.history.store import Store  # noqa: E402
+from pbench.history.trend import read_trends  # noqa: E402
 from pbench.plan.store import store_address  # noqa: E402
 
 TARGET_S = 0.1
+TREND_TARGET_S = 1.0
 SAMPLES = 30
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 
@@ -94,6 +102,46 @@ def measure(store: Store, label: str, benchmarks: int, runs: int) -> bool:
     return ok
 
 
+def measure_trend(store: Store, url: str, label: str, benchmarks: int) -> bool:
+    """``pbench trend NAME``: the analysis in process, and the whole command."""
+    rng = random.Random(2)
+    machines = store.machines()
+    analysed = []
+    for _ in range(10):
+        name = f"bench-{rng.randrange(benchmarks):03d}"
+        started = time.perf_counter()
+        [trend] = read_trends(store, [name], machines)
+        analysed.append(time.perf_counter() - started)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    commands = []
+    for _ in range(5):
+        name = f"bench-{rng.randrange(benchmarks):03d}"
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pbench", "trend", "--store", url, name],
+            env=env, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        commands.append(time.perf_counter() - started)
+        if done.returncode != 0 or not done.stdout.startswith(name):
+            print(f"{label}: pbench trend failed ({done.returncode}): {done.stderr.strip()}")
+            return False
+    version = subprocess.run([sys.executable, "-m", "pbench", "--version"], env=env,
+                             capture_output=True, check=False)  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "pbench", "--version"], env=env, capture_output=True,
+                   check=version.returncode == 0)  # fmt: skip
+    startup = time.perf_counter() - started
+    whole = statistics.median(commands)
+    print(f"{label}: pbench trend NAME ({len(trend.points)} runs, {len(trend.changes)} change "
+          f"points): in process median {statistics.median(analysed) * 1e3:.1f} ms, max "
+          f"{max(analysed) * 1e3:.1f} ms; the whole command median {whole * 1e3:.0f} ms, max "
+          f"{max(commands) * 1e3:.0f} ms (pbench --version: {startup * 1e3:.0f} ms)")  # fmt: skip
+    ok = whole < TREND_TARGET_S
+    print(f"{label}: {'PASS' if ok else 'FAIL'} (target: pbench trend NAME under "
+          f"{TREND_TARGET_S:g} s)")  # fmt: skip
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--benchmarks", type=int, default=200)
@@ -105,6 +153,7 @@ def main() -> int:
         path = Path(folder) / "history.db"
         with open_store(store_address(str(path))) as store:
             ok &= measure(store, "SQLite", args.benchmarks, args.runs)
+            ok &= measure_trend(store, str(path), "SQLite", args.benchmarks)
         size = sum(p.stat().st_size for p in Path(folder).iterdir())
         print(f"SQLite: file size {size / 2**20:.1f} MiB (with its WAL)")
     if args.postgres:
@@ -113,6 +162,7 @@ def main() -> int:
 
         with PostgresServer.start() as server, open_store(store_address(server.dsn())) as store:
             ok &= measure(store, "PostgreSQL", args.benchmarks, args.runs)
+            ok &= measure_trend(store, server.dsn(), "PostgreSQL", args.benchmarks)
     return 0 if ok else 1
 
 

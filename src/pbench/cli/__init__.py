@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "system-check": "pbench.cli.system_check_cmd:system_check",
     "report": "pbench.cli.report_cmd:report",
     "history": "pbench.cli.history_cmd:history",
+    "trend": "pbench.cli.trend_cmd:trend",
 }
 
 EXIT_CODES_HELP = """\b
@@ -98,6 +99,7 @@ def main_group() -> None:
     pbench system-check                      is this machine fit to measure?
     pbench report results.json -o pr.md      a Markdown report for a PR comment
     pbench history                           runs saved with --save, with trends
+    pbench trend                             change points in the saved runs
     """
 
 

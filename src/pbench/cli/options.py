@@ -215,12 +215,15 @@ def _webhook_urls(
         raise click.BadParameter(f"{message} ({exc.hint})", ctx, param) from None
 
 
-def notify_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--notify URL (repeatable) and --notify-timeout: webhooks for broken budgets."""
+def notify_options(
+    fn: Callable[..., Any], when: str = "an error-level budget is broken"
+) -> Callable[..., Any]:
+    """--notify URL (repeatable) and --notify-timeout: webhooks for broken budgets (or
+    for what ``when`` says)."""
     return _group(
         click.option("--notify", "notify", multiple=True, metavar="URL", callback=_webhook_urls,
                      help="POST a JSON message (Slack/Mattermost 'text' and the events) to "
-                     "this webhook when an error-level budget is broken; retried on errors, "
+                     f"this webhook when {when}; retried on errors, "
                      "never changes the exit status; repeatable."),
         click.option("--notify-timeout", type=DURATION, default="5s", show_default=True,
                      help="How long one attempt of --notify waits for an answer (3 attempts "

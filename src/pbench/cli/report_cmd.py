@@ -1,21 +1,39 @@
 """``pbench report FILE...``: a report for people from saved results.
 
 Inputs are result files (pbench's or hyperfine's ``--export-json``) and ``pbench
-compare --export-json`` files, in any mix (:mod:`pbench.results.load`). The report is
-Markdown (:mod:`pbench.report.markdown_report`), HTML (``pbench.report.html``) or one
-SVG chart (``pbench.report.charts``), chosen by :mod:`pbench.plan.report`: one renderer
-per format in :data:`RENDERERS`.
+compare --export-json`` files, in any mix (:mod:`pbench.results.load`), and the
+history store's trends (``--store`` and its filters: :mod:`pbench.history.trend`,
+shown through :mod:`pbench.report.saved_trends`). The report is Markdown
+(:mod:`pbench.report.markdown_report`), HTML (``pbench.report.html``) or one SVG chart
+(``pbench.report.charts``), chosen by :mod:`pbench.plan.report`: one renderer per
+format in :data:`RENDERERS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pbench.cli.common import guarded
-from pbench.plan.report import CHARTS, FORMATS, ReportPlan
+from pbench.plan.report import CHARTS, FORMATS, LAST, HistorySource, ReportPlan
 from pbench.results.load import Loaded
+
+if TYPE_CHECKING:
+    from pbench.history.trend import Trend
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a report is made from: the files, and the store's trends with the names
+    of the stored baselines by run id."""
+
+    loaded: Loaded
+    trends: Sequence[Trend] = ()
+    baselines: Mapping[int, Sequence[str]] = field(default_factory=dict)
+
 
 EPILOG = """\b
 Examples:
@@ -24,6 +42,15 @@ Examples:
   pbench report compare.json -o comment.md      a 'pbench compare --export-json' file
   pbench report results.json -o report.html
   pbench report results.json --chart whisker -o times.svg
+  pbench report --store history.db -o trends.html  the saved runs alone
+  pbench report results.json --store h.db --since 30d -o pr.md
+  pbench report --store h.db -b parse --chart trend -o parse.svg
+
+\b
+History: --store, --since, --branch, --machine, --benchmark or --last read the
+history store (the default one without --store): the change points of the last
+--last runs of each benchmark (those of the files, else all) and machine, with the
+runs a stored baseline names.
 
 \b
 The Markdown report fits a pull-request comment (65,536 characters): when longer, the
@@ -32,7 +59,9 @@ least important rows and sections are left out, and its end says which.
 \b
 Exit codes:
   0  the report was written
-  2  an unreadable or malformed file, an unknown format or extension
+  1  the history store could not be read
+  2  an unreadable or malformed file, an unknown format or extension, a benchmark
+     or machine the store does not hold
 """
 
 
@@ -51,51 +80,151 @@ Exit codes:
     help="md, html or svg (default: from OUT's extension, else md).",
 )
 @click.option("--chart", type=click.Choice(CHARTS), help="The chart of an SVG report.")
+@click.option(
+    "--store",
+    metavar="URL",
+    default=None,
+    help="Add the history of saved runs from this store (a file, sqlite:///path "
+    "or postgresql://user@host/db).",
+)
+@click.option(
+    "--since",
+    default=None,
+    metavar="WHEN",
+    help="History: only runs since a date (2026-01-31), a time, or a duration ago (7d, 12h).",
+)
+@click.option("--branch", default=None, help="History: only runs on this git branch.")
+@click.option(
+    "--machine",
+    default=None,
+    metavar="ID",
+    help="History: only runs on this machine (a fingerprint, its start, or a host).",
+)
+@click.option(
+    "-b",
+    "--benchmark",
+    "benchmarks",
+    multiple=True,
+    metavar="NAME",
+    help="History: this benchmark (default: those of the files, else all); repeatable.",
+)
+@click.option(
+    "--last",
+    type=click.IntRange(min=2),
+    default=None,
+    metavar="N",
+    help=f"History: the last N runs of each benchmark and machine [default: {LAST}].",
+)
 @guarded
-def report(
-    files: tuple[str, ...], output: str | None, format_: str | None, chart: str | None
-) -> int:
-    """Make a report from result files and compare files.
+def report(**options: Any) -> int:  # fmt: skip
+    """Make a report from result files, compare files and saved runs.
 
     FILE is a JSON export of pbench or hyperfine, or of 'pbench compare'. Several
     result files make one report; a name found in several files is prefixed by its
-    file's name.
+    file's name. With --store (or another history option) the report shows the
+    history of saved runs too, or alone without files.
     """
     from pbench.plan.report import plan_report
     from pbench.results.load import load
 
-    plan = plan_report(files, output, format_, chart)
+    plan = plan_report(
+        options["files"], options["output"], options["format_"], options["chart"],
+        _history_source(options),
+    )  # fmt: skip
     if plan.output is not None:
         _probe(plan.output)
-    loaded = load(plan.files)
-    _write(plan.output, RENDERERS[plan.format](plan, loaded))
+    inputs = Inputs(load(plan.files))
+    if plan.history is not None:
+        inputs = _with_history(inputs, plan.history)
+    _write(plan.output, RENDERERS[plan.format](plan, inputs))
     return 0
 
 
-def _markdown(plan: ReportPlan, loaded: Loaded) -> str:
+def _history_source(options: Mapping[str, Any]) -> HistorySource | None:
+    keys = ("store", "since", "branch", "machine", "last")
+    if all(options[key] is None for key in keys) and not options["benchmarks"]:
+        return None
+    from pbench.plan.history import parse_since
+
+    since = options["since"]
+    return HistorySource(
+        store=options["store"],
+        names=tuple(options["benchmarks"]),
+        since=None if since is None else parse_since(since),
+        branch=options["branch"],
+        machine=options["machine"],
+        last=options["last"] or LAST,
+    )
+
+
+def _with_history(inputs: Inputs, source: HistorySource) -> Inputs:
+    """The store's trends of the benchmarks asked for (or the files', or all)."""
+    from pbench.cli.trend_cmd import benchmark_names, machines_matching
+    from pbench.history.backends import open_store
+    from pbench.history.trend import read_trends
+    from pbench.plan.store import store_address
+
+    address = store_address(source.store)
+    in_files = [r.name for r in inputs.loaded.results.results]
+    with open_store(address, create=False) as store:
+        machines = machines_matching(store, source.machine, address.shown)
+        if source.names or not in_files:
+            names = benchmark_names(store, source.names, address.shown)
+        else:
+            saved = set(store.benchmarks())
+            names = [name for name in in_files if name in saved]
+        trends = read_trends(
+            store, names, machines, branch=source.branch, since=source.since, last=source.last
+        )
+        named: dict[int, list[str]] = {}
+        for name, run_id in store.baselines().items():
+            named.setdefault(run_id, []).append(name)
+    if not trends:
+        click.echo(f"pbench: note: no saved runs match in {address.shown}", err=True)
+    return Inputs(inputs.loaded, trends, named)
+
+
+def _markdown(plan: ReportPlan, inputs: Inputs) -> str:
     from pbench.report.markdown_report import render_markdown_report
 
-    return render_markdown_report(loaded.results, comparisons=loaded.compares, sources=plan.files)
+    history = None
+    if inputs.trends:
+        from pbench.report.saved_trends import markdown_history
+
+        history = markdown_history(inputs.trends, inputs.baselines)
+    loaded = inputs.loaded
+    return render_markdown_report(
+        loaded.results, comparisons=loaded.compares, history=history, sources=plan.files
+    )
 
 
-def _html(plan: ReportPlan, loaded: Loaded) -> str:
+def _html(plan: ReportPlan, inputs: Inputs) -> str:
     import dataclasses
 
     from pbench.report.html import render_html
+    from pbench.report.saved_trends import trend_charts
 
+    loaded = inputs.loaded
     # The comparisons of compare files join the run's own in the comparisons section.
     results = dataclasses.replace(loaded.results, comparisons=list(loaded.comparisons))
-    return render_html(results)
+    fitness = results.metadata.get("fitness")
+    return render_html(
+        results if plan.files else None,
+        history=trend_charts(inputs.trends, inputs.baselines),
+        fitness=fitness if isinstance(fitness, Mapping) else None,
+    )
 
 
-def _svg(plan: ReportPlan, loaded: Loaded) -> str:
+def _svg(plan: ReportPlan, inputs: Inputs) -> str:
     from pbench.report.chart_files import render_chart
+    from pbench.report.saved_trends import trend_charts
 
     assert plan.chart is not None  # plan_report asks for --chart with svg
-    return render_chart(plan.chart, loaded.results)
+    history = trend_charts(inputs.trends, inputs.baselines)
+    return render_chart(plan.chart, inputs.loaded.results, history)
 
 
-Renderer = Callable[[ReportPlan, Loaded], str]
+Renderer = Callable[[ReportPlan, Inputs], str]
 # One renderer per format of pbench.plan.report.
 RENDERERS: dict[str, Renderer] = {"md": _markdown, "html": _html, "svg": _svg}
 

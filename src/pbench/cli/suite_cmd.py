@@ -135,7 +135,7 @@ def suite(**options: Any) -> int:
         if options["dry_run"]:
             click.echo(_dry_run(selected, planned))
             return int(ExitCode.OK)
-        report = _report_flags(options)
+        report = _report_flags(options, _webhooks(options["notify"], selected))
         session = Session(specs, display, report, None, store=store)
         session.metadata["suite"] = {
             "file": str(path),
@@ -143,7 +143,30 @@ def suite(**options: Any) -> int:
             "tags": list(selected.selection.tags),
             "pattern": selected.selection.pattern,
         }
+        if store is not None:
+            session.metadata["fitness"] = _fitness()
         return _measure_all(session, planned, extra)
+
+
+def _webhooks(given: tuple[str, ...], selected: Suite) -> tuple[str, ...]:
+    """--notify, else the file's [history] notify (each URL checked: exit 2)."""
+    if given or not selected.history.notify:
+        return given
+    from pbench.notify.send import check_url
+
+    try:
+        return tuple(check_url(url) for url in selected.history.notify)
+    except UsageError as exc:
+        message = exc.message.replace("--notify", f"{selected.file}: [history] notify", 1)
+        raise UsageError(message, exc.hint) from None
+
+
+def _fitness() -> dict[str, Any]:
+    """The machine fitness check, before anything is measured (the suite's own load
+    would count against it afterwards); saved with the run (about 0.5 s)."""
+    from pbench.system.fitness import fitness
+
+    return fitness().as_dict()
 
 
 def _specs(options: dict[str, Any]) -> list[ExportSpec]:
@@ -185,7 +208,7 @@ def _cli_budgets(texts: Sequence[str]) -> tuple[Budget, ...]:
     return budgets_from_options(texts)
 
 
-def _report_flags(options: dict[str, Any]) -> ReportFlags:
+def _report_flags(options: dict[str, Any], notify: tuple[str, ...]) -> ReportFlags:
     """The invocation's report settings; each benchmark's alpha, threshold, seed and
     ignore_failure come from the file."""
     return ReportFlags(
@@ -195,7 +218,7 @@ def _report_flags(options: dict[str, Any]) -> ReportFlags:
         threshold=0.01,
         seed=None,
         ignore_failure=False,
-        notify=options["notify"],
+        notify=notify,
         notify_timeout=options["notify_timeout"],
     )
 

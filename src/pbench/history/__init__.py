@@ -12,4 +12,7 @@
 - :mod:`~pbench.history.sqlite`, :mod:`~pbench.history.postgres`: the two backends.
 - :mod:`~pbench.history.backends`: the registry, :func:`open_store`.
 - :mod:`~pbench.history.listing`: the rows ``pbench history`` lists, with changes.
+- :mod:`~pbench.history.trend`: one benchmark's series on one machine analysed (change
+  points with their commits, recent slope, the newest run's anomaly): ``pbench trend``
+  and the reports' history.
 """

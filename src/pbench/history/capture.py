@@ -5,6 +5,9 @@ here (commands, names, settings, sections, budget notes, suite fields; a mapping
 that names a secret, such as ``PGPASSWORD``, has its value masked), so nothing a store
 keeps can hold a password or a token that the exports would not show.
 
+The machine fitness check (``metadata["fitness"]``, which ``pbench suite`` records
+when it saves) goes with the run.
+
 Saved: benchmarks that finished (a failed or interrupted benchmark's figures are
 incomplete and would mislead a trend). A load run's request sample is left out (up
 to ``--keep-samples`` rows a benchmark; the export files keep it): its slices and its
@@ -48,6 +51,7 @@ def record_run(run_results: RunResults, status: int = 0, host: str | None = None
         suite_tier=_text(suite.get("tier")),
         suite_tags=tuple(redact(str(tag)) for tag in tags),
         status=status,
+        fitness=fitness_of(metadata),
     )
 
 
@@ -81,6 +85,16 @@ def _result(result: BenchmarkResult, run_results: RunResults) -> ResultRecord:
         ),
         budgets=checks,
     )
+
+
+def fitness_of(metadata: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The machine fitness check in ``metadata["fitness"]`` (``pbench suite`` records it
+    when it saves), redacted; None when there is none or it says nothing of ``fit``."""
+    found = metadata.get("fitness")
+    if not isinstance(found, Mapping) or not isinstance(found.get("fit"), bool):
+        return None
+    result: dict[str, Any] = redacted(found)
+    return result
 
 
 def kind_of(info: Mapping[str, Any], found: Mapping[str, Any]) -> str:

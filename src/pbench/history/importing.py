@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pbench.history.capture import kind_of, parse_time, redacted, sections
+from pbench.history.capture import fitness_of, kind_of, parse_time, redacted, sections
 from pbench.history.fingerprint import machine_from
 from pbench.history.records import ResultRecord, RunRecord, Samples, Unit
 from pbench.results.read import Benchmark, ResultFile
@@ -67,6 +67,7 @@ def import_record(found: ResultFile, given: Given) -> tuple[RunRecord, list[str]
         machine=machine_from(metadata, given.host),
         results=[_result(b, found) for b in found.benchmarks.values()],
         source=f"{found.format}-file",
+        fitness=fitness_of(metadata),
     )
     return record, notes
 

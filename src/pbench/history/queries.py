@@ -142,11 +142,12 @@ class SqlStore(ABC):
         cursor.execute(
             self._sql(
                 "INSERT INTO runs (time, commit_sha, branch, dirty, machine, suite_file, "
-                "suite_tier, suite_tags, status, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id"
+                "suite_tier, suite_tags, status, source, fit, fitness) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
             ),
             (when, run.commit, run.branch, run.dirty, machine.fingerprint, run.suite_file,
-             run.suite_tier, self._json(list(run.suite_tags)), run.status, run.source),
+             run.suite_tier, self._json(list(run.suite_tags)), run.status, run.source,
+             run.fit, None if run.fitness is None else self._json(dict(run.fitness))),
         )  # fmt: skip
         run_id = int(cursor.fetchone()[0])
         for result in run.results:
@@ -202,6 +203,11 @@ class SqlStore(ABC):
             cursor.execute(self._sql("SELECT run_id FROM baselines WHERE name = ?"), (name,))
             row = cursor.fetchone()
         return None if row is None else int(row[0])
+
+    def baselines(self) -> dict[str, int]:
+        with self._reading("read") as cursor:
+            cursor.execute("SELECT name, run_id FROM baselines ORDER BY name")
+            return {str(row[0]): int(row[1]) for row in cursor.fetchall()}
 
     def benchmarks(self) -> list[str]:
         with self._reading("read") as cursor:
@@ -279,7 +285,7 @@ class SqlStore(ABC):
     ) -> list[Point]:
         query = (
             "SELECT x.run_id, x.id, x.benchmark, x.time, r.commit_sha, r.branch, x.machine, "
-            "x.median, x.median_low, x.median_high, x.n, x.unit "
+            "x.median, x.median_low, x.median_high, x.n, x.unit, r.fit "
             "FROM results x JOIN runs r ON r.id = x.run_id WHERE x.benchmark = ?"
         )
         params: list[object] = [benchmark]
@@ -315,6 +321,7 @@ class SqlStore(ABC):
                 median_high=row[9],
                 n=int(row[10]),
                 unit=row[11],
+                fit=None if row[12] is None else bool(row[12]),
             )
             for row in reversed(rows)
         ]

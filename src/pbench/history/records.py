@@ -76,8 +76,10 @@ class ResultRecord:
 @dataclass(frozen=True)
 class RunRecord:
     """One invocation to save: ``time`` (UTC) it started, git state, machine, suite
-    (file, tier, tags; None outside ``pbench suite``), its exit ``status`` and
-    ``source`` ("pbench" for a live run, "pbench-file"/"hyperfine-file" when imported)."""
+    (file, tier, tags; None outside ``pbench suite``), its exit ``status``,
+    ``source`` ("pbench" for a live run, "pbench-file"/"hyperfine-file" when imported)
+    and ``fitness``: the machine fitness check's JSON form (``{"fit": bool, "summary":
+    ..., "checks": [...]}``, see :mod:`pbench.system.fitness`), None when not checked."""
 
     time: datetime
     commit: str | None
@@ -90,6 +92,13 @@ class RunRecord:
     suite_tags: tuple[str, ...] = ()
     status: int = 0
     source: str = "pbench"
+    fitness: Mapping[str, Any] | None = None
+
+    @property
+    def fit(self) -> bool | None:
+        """Whether the machine was fit to measure (None: not checked)."""
+        found = None if self.fitness is None else self.fitness.get("fit")
+        return found if isinstance(found, bool) else None
 
 
 @dataclass(frozen=True)
@@ -130,6 +139,7 @@ class Point:
     median_high: float | None
     n: int
     unit: Unit
+    fit: bool | None = None
 
 
 @dataclass(frozen=True)

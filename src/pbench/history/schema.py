@@ -1,12 +1,12 @@
 """The one schema of a store, for SQLite and PostgreSQL alike, and its migrations.
 
-Tables (version 2)::
+Tables (version 3)::
 
     schema_version (version)                    one row: the schema's version
     machines  (fingerprint PK, host, cpu_model, cores, memory_bytes, kernel, python,
                pbench_version, first_seen)
     runs      (id PK, time, commit_sha, branch, dirty, machine -> machines, suite_file,
-               suite_tier, suite_tags, status, source)
+               suite_tier, suite_tags, status, source, fit, fitness)
     results   (id PK, run_id -> runs, benchmark, kind, command, settings, n, unit,
                median, median_low, median_high, mean, mean_low, mean_high, stddev,
                min, max, budgets, machine, time)         UNIQUE (run_id, benchmark)
@@ -25,6 +25,9 @@ running them all, so the upgrade path is the path every store takes):
    rows already there) and the index ``results_series (benchmark, machine, time)``
    that fetching one benchmark's series on one machine uses, so that ``series()``
    reads only that benchmark's rows in time order; the version-1 index is dropped.
+3. ``runs.fit`` (was the machine fit to measure: :func:`pbench.system.fitness.fitness`,
+   null when not checked) and ``runs.fitness`` (its JSON form: summary and checks),
+   recorded by ``pbench suite`` when it saves; older runs have nulls.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,13 @@ V2 = (
     "DROP INDEX results_benchmark",
 )
 
+V3 = (
+    "ALTER TABLE runs ADD COLUMN fit {bool}",
+    "ALTER TABLE runs ADD COLUMN fitness TEXT",
+)
+
 # version -> the statements that bring a store of the version before it up to it.
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2}
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
 

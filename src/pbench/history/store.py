@@ -20,12 +20,14 @@ Query API (what baselines and trends are built on)::
         store.latest(benchmark="parse", machine=fp, branch="main")  # -> RunInfo | None
         store.mark_baseline("release-1.2", run_id)  # names a run (moves the name if taken)
         store.baseline("release-1.2")               # -> run id | None
+        store.baselines()                           # -> {name: run id}, every baseline
 
 ``series`` returns points oldest first (with ``limit``: the most recent ``limit``
 points); with ``machine`` it reads the index ``results_series (benchmark, machine,
-time)`` and nothing else of the results table. Errors of the database (unreachable,
-locked beyond the timeout, a newer schema) are :class:`StoreError`, whose message
-names the store by its redacted address.
+time)`` and nothing else of the results table. A point's ``fit`` says whether its
+run's machine was fit to measure (``RunRecord.fitness``; None when not checked).
+Errors of the database (unreachable, locked beyond the timeout, a newer schema) are
+:class:`StoreError`, whose message names the store by its redacted address.
 """
 
 from __future__ import annotations
@@ -140,6 +142,10 @@ class Store(Protocol):
 
     def baseline(self, name: str) -> int | None:
         """The run id baseline ``name`` marks, or None."""
+        ...
+
+    def baselines(self) -> dict[str, int]:
+        """Every baseline name and the run id it marks, by name."""
         ...
 
     def close(self) -> None: ...

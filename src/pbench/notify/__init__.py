@@ -1,7 +1,8 @@
 """Webhooks (``--notify URL``): what went wrong in a run, as one JSON POST per run.
 
 :mod:`pbench.notify.events` turns findings (a broken budget now; a regression against a
-baseline and a change point found by ``pbench trend`` once they are wired) into
+baseline once it is wired, a change point found by ``pbench trend``:
+:mod:`pbench.notify.changes` says which are news) into
 :class:`~pbench.notify.events.Event` values, :mod:`pbench.notify.payload` makes the
 payload (the events, and a ``text`` that Slack and Mattermost incoming webhooks show as
 is), and :mod:`pbench.notify.send` POSTs it with a timeout and retries, and never

@@ -4,14 +4,20 @@ which format.
 The format is ``--format`` when given, else that of the output's extension (``.md``
 and ``.markdown``: Markdown, ``.html``/``.htm``: HTML, ``.svg``: an SVG chart), else
 Markdown on stdout. An SVG is one chart, named by ``--chart``; ``--chart`` asks for
-SVG. History input (``--store``, ``--since``, ``--branch``, benchmark names) will be
-fields of :class:`ReportPlan` beside ``files``; until then a report needs files.
+SVG.
+
+History input (:class:`HistorySource`): ``--store``, ``--since``, ``--branch``,
+``--machine``, ``--benchmark`` and ``--last``; any of them reads the store (the
+default one without ``--store``). Its trends join the result files' report (of the
+benchmarks in the files, unless ``--benchmark`` names others), or are the report when
+no file is given. A report needs files or history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Literal, cast, get_args
 
@@ -30,6 +36,23 @@ EXTENSIONS: dict[str, ReportFormat] = {
 }
 
 
+LAST = 100  # runs of each benchmark and machine a report shows by default
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """Which saved runs a report shows: ``store`` (None: ``$PBENCH_STORE`` or the
+    default), benchmark ``names`` (empty: those of the files, or all without files),
+    the filters of ``pbench history``, and the ``last`` runs of each series."""
+
+    store: str | None = None
+    names: tuple[str, ...] = ()
+    since: datetime | None = None
+    branch: str | None = None
+    machine: str | None = None
+    last: int = LAST
+
+
 @dataclass(frozen=True)
 class ReportPlan:
     """What to read, what to make, where to write it (``output`` None: stdout)."""
@@ -38,17 +61,22 @@ class ReportPlan:
     format: ReportFormat
     output: str | None = None
     chart: Chart | None = None
+    history: HistorySource | None = None
 
 
 def plan_report(
-    files: Sequence[str], output: str | None, format: str | None, chart: str | None
+    files: Sequence[str],
+    output: str | None,
+    format: str | None,
+    chart: str | None,
+    history: HistorySource | None = None,
 ) -> ReportPlan:
     """Check the options together; a :class:`UsageError` says what to change."""
-    if not files:
+    if not files and history is None:
         raise UsageError(
-            "report needs at least one file",
+            "report needs at least one file, or saved runs (--store)",
             hint="pass result files (pbench or hyperfine --export-json) or a 'pbench compare' "
-            "--export-json file",
+            "--export-json file, or read the history store with --store URL",
         )
     chosen = _format(output, format, chart)
     if chosen == "svg" and chart is None:
@@ -66,6 +94,7 @@ def plan_report(
         format=chosen,
         output=None if output in (None, "-") else output,
         chart=cast(Chart, chart) if chart is not None else None,
+        history=history,
     )
 
 

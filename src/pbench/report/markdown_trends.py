@@ -12,20 +12,28 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pbench.report.markdown_fit import Section
-from pbench.report.markdown_text import cell, name_span, prose, table_head, table_row
+from pbench.report.markdown_text import (
+    cell,
+    code_span,
+    name_span,
+    prose,
+    table_head,
+    table_row,
+)
 from pbench.report.units import format_times, unit_for
 
 
 @dataclass(frozen=True)
 class HistoryPoint:
     """One past result: when (ISO 8601 text), at which commit, its median and interval
-    (seconds)."""
+    (seconds), and the names of the stored baselines that point at it."""
 
     time: str
     commit: str | None
     median: float
     low: float
     high: float
+    baselines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,9 @@ def _section(name: str, history: BenchmarkHistory, rank: int) -> Section:
         if index in changes and index > 0:
             before = history.points[index - 1].median
             marker = f"change point ({_change(before, point.median)})"
+        if point.baselines:
+            named = ", ".join(code_span(name) for name in point.baselines)
+            marker = f"{marker}; baseline {named}" if marker else f"baseline {named}"
         rows.append(
             table_row(
                 [cell(point.time), _commit(point.commit), f"{median} [{low}, {high}]", marker]

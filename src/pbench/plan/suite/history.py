@@ -5,8 +5,9 @@ history store, and which store::
     save = true                          # as pbench suite --save
     store = "postgresql://bench@db/hist" # where; ${VAR} expands; relative paths are
                                          # taken from the file's folder
+    notify = "${BENCH_WEBHOOK}"          # as pbench suite --notify (one URL or a list)
 
-``pbench suite --save`` / ``--store`` win over the file. Each key is one entry of
+``pbench suite --save`` / ``--store`` / ``--notify`` win over the file. Each key is one entry of
 :data:`KEYS` (its reader and what it takes, for messages); a new key is a new entry
 and a new field of :class:`HistorySettings`.
 """
@@ -29,6 +30,7 @@ TABLE = "history"
 class HistorySettings:
     save: bool = False
     store: str | None = field(default=None, repr=False)  # may hold a password
+    notify: tuple[str, ...] = field(default=(), repr=False)  # a hook's path is its secret
 
 
 def _save(settings: HistorySettings, value: object) -> HistorySettings | str:
@@ -43,10 +45,22 @@ def _store(settings: HistorySettings, value: object) -> HistorySettings | str:
     return replace(settings, store=value)
 
 
+def _notify(settings: HistorySettings, value: object) -> HistorySettings | str:
+    urls = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(urls, list)
+        or not urls
+        or not all(isinstance(url, str) and url.strip() for url in urls)
+    ):
+        return f"expected a webhook URL or a list of them, got {shown(value)}"
+    return replace(settings, notify=tuple(str(url).strip() for url in urls))
+
+
 # key -> (reader: the settings with the key's value, or what is wrong; what it takes)
 KEYS: dict[str, tuple[Callable[[HistorySettings, object], HistorySettings | str], str]] = {
     "save": (_save, "true or false"),
     "store": (_store, "a path or a postgresql:// URL"),
+    "notify": (_notify, "a webhook URL or a list of them"),
 }
 
 

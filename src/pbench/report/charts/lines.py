@@ -5,8 +5,8 @@
 - :func:`time_series`: several series over time sharing one axis (a load run's
   requests/s and errors/s per slice); a legend entry toggles each series.
 - :func:`trend`: one figure over successive runs (from the history store, passed in as
-  plain lists), change points as dashed verticals and each segment's baseline as a
-  horizontal line.
+  plain lists), change points as dashed verticals, each segment's baseline as a
+  horizontal line, and runs a stored baseline names as dotted verticals with the name.
 
 Lines draw at most :data:`pbench.report.charts.sampling.MAX_POINTS` points per series;
 ``data-x``/``data-y`` attributes give the script the scales' ends so that it can show
@@ -35,6 +35,7 @@ from pbench.report.charts.svg import (
 )
 
 MAX_MARKED = 500  # trend points drawn as dots with their own tooltip
+NAMED_COLOR = "#cc79a7"  # runs a baseline names: dotted verticals with the name
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ class Baseline:
 @dataclass(frozen=True)
 class TrendData:
     """A figure over successive runs; ``labels`` name the runs (a commit, a date) and
-    ``change_points`` are indices into ``values`` where a new level starts."""
+    ``change_points`` are indices into ``values`` where a new level starts;
+    ``named`` marks runs that a name points at (a history store's baselines:
+    ``(index, "release-1.2")``)."""
 
     title: str
     values: Sequence[float]
@@ -66,6 +69,7 @@ class TrendData:
     change_points: Sequence[int] = ()
     baselines: Sequence[Baseline] = field(default_factory=tuple)
     quantity: Quantity = "time"
+    named: Sequence[tuple[int, str]] = ()
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,15 @@ def trend(data: TrendData) -> str:
                     "g",
                     {"class": "change-point"},
                     f"<title>change point: a new level from {esc(name)}</title>"
-                    + line(at, frame.y1, at, frame.y0, "change"),
+                    + line(
+                        at,
+                        frame.y1,
+                        at,
+                        frame.y0,
+                        "change",
+                        stroke="#d55e00",
+                        stroke_dasharray="5 3",
+                    ),
                 )
             )
     for base in data.baselines:
@@ -177,10 +189,30 @@ def trend(data: TrendData) -> str:
                 {"class": "baseline"},
                 f"<title>baseline {esc(value_text(base.value, data.quantity))}</title>"
                 + line(
-                    x(base.start + 1), y(base.value), x(base.end + 1), y(base.value), "baseline"
+                    x(base.start + 1),
+                    y(base.value),
+                    x(base.end + 1),
+                    y(base.value),
+                    "baseline",
+                    stroke="#009e73",
+                    stroke_width=2,
                 ),
             )
         )
+    for index, name in data.named:
+        if 0 <= index < len(data.values):
+            at = x(index + 1)
+            run = data.labels[index] if index < len(data.labels) else f"run {index + 1}"
+            extra.append(
+                element(
+                    "g",
+                    {"class": "named-run"},
+                    f"<title>baseline {esc(name)}: {esc(run)}</title>"
+                    + line(at, frame.y1, at, frame.y0, "named", stroke=NAMED_COLOR,
+                           stroke_dasharray="2 2")
+                    + text(at + 3, frame.y1 + 10, name, fill=NAMED_COLOR),
+                )
+            )  # fmt: skip
     step = max(1, len(data.values) // MAX_MARKED + (len(data.values) % MAX_MARKED > 0))
     dots = []
     for i in range(0, len(data.values), step):

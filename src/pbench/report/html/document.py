@@ -147,10 +147,16 @@ def _history(history: Sequence[TrendData]) -> str:
             [
                 data.labels[i] if i < len(data.labels) else f"run {i + 1}",
                 Cell(value_text(v, data.quantity), v),
-                "change point" if i in data.change_points else "",
+                "; ".join(
+                    (["change point"] if i in data.change_points else [])
+                    + [f"baseline {name}" for at, name in data.named if at == i]
+                ),
             ]
             for i, v in enumerate(data.values)
         ]
-        parts.append(figure(trend(data), "dashed: change points; green: each segment's baseline"))
+        caption = "dashed: change points; green: each segment's baseline"
+        if data.named:
+            caption += "; dotted: runs a stored baseline names"
+        parts.append(figure(trend(data), caption))
         parts.append(details(f"Values: {data.title}", table(["run", "value", ""], rows)))
     return section("history", "History", "".join(parts)) if parts else ""

@@ -1,0 +1,226 @@
+"""``pbench trend [NAME...]``: change points, recent slope and the newest run's verdict
+of each benchmark's saved runs, per machine (:mod:`pbench.history.trend`); optionally
+a webhook for news (:mod:`pbench.notify.changes`). Informational: exit 0 whatever it
+finds; 2 for a bad option or an unknown benchmark."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pbench.cli.common import guarded
+from pbench.cli.history_cmd import STORE_HELP
+from pbench.cli.options import notify_options
+from pbench.errors import ExitCode, UsageError
+from pbench.stats.changepoint import ALPHA, WINDOW
+from pbench.stats.recent import SLOPE_RUNS
+
+if TYPE_CHECKING:
+    from pbench.history.records import Machine
+    from pbench.history.store import Store
+    from pbench.history.trend import Trend
+    from pbench.plan.trend import TrendQuery
+
+EPILOG = """\b
+Examples:
+  pbench trend                          every benchmark of the default store
+  pbench trend parse --machine ci-7     one benchmark on one machine
+  pbench trend --since 30d --bands 3%,10% --format json
+  pbench trend --notify https://hooks.slack.com/services/...
+
+\b
+A change point splits a series where its level changed (e-divisive with a permutation
+test at --alpha); its severity is the size of the change: minor below the first of
+--bands, major up to the second, critical beyond. --notify posts the newest change
+point while its new level is at most --notify-within runs long, else a newest run
+that is an anomaly (so run it after each saved run).
+
+\b
+Exit codes:
+  0  the trends were shown (whatever they show)
+  1  the store could not be read
+  2  a bad option, or a benchmark or machine the store does not hold
+"""
+
+
+def _notify(fn: Any) -> Any:
+    return notify_options(fn, when="a new change point or an anomalous newest run is found")
+
+
+@click.command("trend", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("names", nargs=-1)
+@click.option("--store", metavar="URL", default=None, help=STORE_HELP)
+@click.option(
+    "--since",
+    default=None,
+    metavar="WHEN",
+    help="Only runs since a date (2026-01-31), a time, or a duration ago (7d, 12h).",
+)
+@click.option("--branch", default=None, help="Only runs on this git branch.")
+@click.option(
+    "--machine",
+    default=None,
+    metavar="ID",
+    help="Only runs on this machine: a fingerprint (or its start) or a host name.",
+)
+@click.option(
+    "--last",
+    type=click.IntRange(min=2),
+    default=WINDOW,
+    show_default=True,
+    metavar="N",
+    help="Analyse the most recent N runs of each benchmark and machine.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table: for people (with a sparkline); json.",
+)
+@click.option(
+    "--bands",
+    default="5%,15%",
+    show_default=True,
+    metavar="MAJOR,CRITICAL",
+    help="Severity of a change by its size: minor below MAJOR, critical above CRITICAL.",
+)
+@click.option(
+    "--alpha",
+    type=float,
+    default=ALPHA,
+    show_default=True,
+    help="Significance level of a change point's permutation test.",
+)
+@click.option(
+    "--slope-runs",
+    type=click.IntRange(min=3),
+    default=SLOPE_RUNS,
+    show_default=True,
+    metavar="K",
+    help="The slope is fitted to the last K runs since the last change point.",
+)
+@_notify
+@click.option(
+    "--notify-within",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    metavar="K",
+    help="--notify: a change point is news while its level holds at most K runs.",
+)
+@guarded
+def trend(**options: Any) -> int:  # fmt: skip
+    """Change points and recent trends of saved runs (pbench run/http/sql/suite --save).
+
+    For each benchmark (all without NAME) and each machine it ran on: where its median
+    changed level (between which commits, by how much with a 95% interval, p-value,
+    severity), the slope of its recent runs, and whether its newest run is an anomaly.
+    Runs whose machine was not fit to measure (recorded by pbench suite) are marked !.
+    """
+    from pbench.history.backends import open_store
+    from pbench.history.trend import read_trends
+    from pbench.plan.store import store_address
+
+    query = _query(options)
+    address = store_address(options["store"])
+    with open_store(address, create=False) as store:
+        machines = machines_matching(store, query.machine, address.shown)
+        names = benchmark_names(store, query.names, address.shown)
+        trends = read_trends(
+            store, names, machines, branch=query.branch, since=query.since, last=query.last,
+            alpha=query.alpha, bands=query.bands, slope_runs=query.slope_runs,
+        )  # fmt: skip
+    _show(trends, query, address.shown)
+    if query.notify:
+        _send(trends, query)
+    return int(ExitCode.OK)
+
+
+def _query(options: dict[str, Any]) -> TrendQuery:
+    from pbench.plan.history import parse_since
+    from pbench.plan.trend import TrendQuery, parse_alpha, parse_bands
+
+    since = options["since"]
+    return TrendQuery(
+        names=tuple(options["names"]),
+        since=None if since is None else parse_since(since),
+        branch=options["branch"],
+        machine=options["machine"],
+        last=options["last"],
+        format=options["fmt"],
+        bands=parse_bands(options["bands"]),
+        alpha=parse_alpha(options["alpha"]),
+        slope_runs=options["slope_runs"],
+        notify=options["notify"],
+        notify_within=options["notify_within"],
+        notify_timeout=options["notify_timeout"],
+    )
+
+
+def machines_matching(store: Store, match: str | None, shown: str) -> list[Machine]:
+    """The machines ``--machine`` names (all without it); exit 2 for none."""
+    machines = store.machines(match)
+    if match is not None and not machines:
+        raise UsageError(
+            f"--machine: no machine {match!r} in {shown}",
+            "give a fingerprint (or its first digits) or a host name that saved runs",
+        )
+    return machines
+
+
+def benchmark_names(store: Store, names: tuple[str, ...], shown: str) -> list[str]:
+    """``names`` (every saved benchmark without any); exit 2 for one not saved, with
+    what is."""
+    saved = store.benchmarks()
+    unknown = [name for name in names if name not in set(saved)]
+    if unknown:
+        from difflib import get_close_matches
+
+        more = f" (and {len(saved) - 10} more)" if len(saved) > 10 else ""
+        listed = ", ".join(saved[:10]) + more
+        close = [m for name in unknown for m in get_close_matches(name, saved, n=1)]
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        which = ", ".join(repr(name) for name in unknown)
+        raise UsageError(
+            f"no benchmark {which} in {shown}",
+            hint + (f"saved: {listed}" if saved else "the store holds no saved run yet"),
+        )
+    return list(names) or saved
+
+
+def _show(trends: list[Trend], query: TrendQuery, store: str) -> None:
+    if query.format == "json":
+        from pbench.export.trend import trends_json
+
+        click.echo(
+            trends_json(trends, store, query.alpha, query.bands, query.notify_within), nl=False
+        )
+    elif trends:
+        from pbench.report.trend import render_trends
+
+        click.echo(render_trends(trends))
+    else:
+        click.echo(f"pbench: no saved runs match in {store}", err=True)
+
+
+def _send(trends: list[Trend], query: TrendQuery) -> None:
+    """POST the news to the --notify webhooks; a failure is a warning, never the exit
+    status."""
+    from pbench.notify.changes import trend_events, trend_metadata
+    from pbench.notify.send import notify
+
+    events = trend_events(trends, query.notify_within)
+    try:
+        deliveries = notify(query.notify, events, trend_metadata(trends), query.notify_timeout)
+    except KeyboardInterrupt:
+        click.echo("pbench: warning: notification interrupted", err=True)
+        return
+    for delivery in deliveries:
+        if delivery.delivered:
+            count = f"{len(events)} event{'s' * (len(events) != 1)}"
+            click.echo(f"pbench: {count} sent to {delivery.url}", err=True)
+        else:
+            click.echo(f"pbench: warning: {delivery.warning()}", err=True)
