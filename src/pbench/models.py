@@ -262,6 +262,10 @@ class RunResults:
     scores: Mapping[str, Score] = field(default_factory=dict)
     # What follows from the measurements, by benchmark name (see pbench.run.recommend).
     recommendations: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # --baseline REF: this run compared with a stored run, a
+    # pbench.history.baseline.BaselineComparison. models sits below history, so the
+    # type is checked where it is read (pbench.export.baseline.baseline_of).
+    baseline: object | None = None
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:

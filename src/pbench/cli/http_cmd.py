@@ -26,6 +26,7 @@ from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.store import StoreFlags
 
 if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
@@ -180,7 +181,15 @@ def http(**options: Any) -> int:
     )
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("http", report.budgets)
-    session = Session(exports, display, report, plan.reference, budgets, store=store_for(options))
+    session = Session(
+        exports,
+        display,
+        report,
+        plan.reference,
+        budgets,
+        store=store_for(options),
+        history=flags_from(StoreFlags, options),
+    )
     return session.finish(*measure_http(plan, session, report.ignore_failure))
 
 

@@ -27,6 +27,7 @@ from pbench.errors import BenchmarkFailed
 from pbench.models import BenchmarkResult
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, SqlFlags
+from pbench.plan.store import StoreFlags
 from pbench.run.session import load_failure
 
 if TYPE_CHECKING:
@@ -176,7 +177,15 @@ def sql(**options: Any) -> int:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("sql", report.budgets)
-    session = Session(specs, display, report, plan.reference, budgets, store=store_for(options))
+    session = Session(
+        specs,
+        display,
+        report,
+        plan.reference,
+        budgets,
+        store=store_for(options),
+        history=flags_from(StoreFlags, options),
+    )
     return session.finish(*measure_sql(plan, session, report.ignore_failure))
 
 

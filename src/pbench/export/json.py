@@ -14,6 +14,8 @@ benchmark, the fields of :class:`pbench.stats.budget.BudgetCheck` in base units
 without data. ``scores`` (with budgets): each benchmark's score from 0 to 100 and its
 band, and the suite's (see :mod:`pbench.stats.score`). ``recommendations`` (when any
 follow from the measurements): by benchmark name, each naming the figure it comes from.
+``baseline`` (with ``--baseline REF``): the comparison with a stored run, see
+:mod:`pbench.export.baseline`.
 """
 
 from __future__ import annotations
@@ -68,6 +70,12 @@ def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
         document["recommendations"] = {
             name: list(found) for name, found in run_results.recommendations.items()
         }
+    if run_results.baseline is not None:
+        from pbench.export.baseline import baseline_document, baseline_of
+
+        against = baseline_of(run_results)
+        if against is not None:
+            document["baseline"] = baseline_document(against)
     return document
 
 

@@ -20,6 +20,8 @@ Query API (what baselines and trends are built on)::
         store.latest(benchmark="parse", machine=fp, branch="main")  # -> RunInfo | None
         store.mark_baseline("release-1.2", run_id)  # names a run (moves the name if taken)
         store.baseline("release-1.2")               # -> run id | None
+        store.baselines()                           # -> {name: run id}, by name
+        store.benchmarks(run_id)                    # -> the names one run holds
 
 ``series`` returns points oldest first (with ``limit``: the most recent ``limit``
 points); with ``machine`` it reads the index ``results_series (benchmark, machine,
@@ -95,8 +97,9 @@ class Store(Protocol):
         """One saved run, or None."""
         ...
 
-    def benchmarks(self) -> list[str]:
-        """Every benchmark name saved, in order of its first save."""
+    def benchmarks(self, run_id: int | None = None) -> list[str]:
+        """Every benchmark name saved, in order of its first save (with ``run_id``:
+        the names that run holds)."""
         ...
 
     def machines(self, match: str | None = None) -> list[Machine]:
@@ -140,6 +143,10 @@ class Store(Protocol):
 
     def baseline(self, name: str) -> int | None:
         """The run id baseline ``name`` marks, or None."""
+        ...
+
+    def baselines(self) -> dict[str, int]:
+        """Every baseline name and the run it marks, by name."""
         ...
 
     def close(self) -> None: ...

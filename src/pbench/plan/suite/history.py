@@ -5,8 +5,9 @@ history store, and which store::
     save = true                          # as pbench suite --save
     store = "postgresql://bench@db/hist" # where; ${VAR} expands; relative paths are
                                          # taken from the file's folder
+    baseline = "main"                    # as pbench suite --baseline main (any REF)
 
-``pbench suite --save`` / ``--store`` win over the file. Each key is one entry of
+``pbench suite --save`` / ``--store`` / ``--baseline`` win over the file. Each key is one entry of
 :data:`KEYS` (its reader and what it takes, for messages); a new key is a new entry
 and a new field of :class:`HistorySettings`.
 """
@@ -29,6 +30,7 @@ TABLE = "history"
 class HistorySettings:
     save: bool = False
     store: str | None = field(default=None, repr=False)  # may hold a password
+    baseline: str | None = None
 
 
 def _save(settings: HistorySettings, value: object) -> HistorySettings | str:
@@ -43,10 +45,19 @@ def _store(settings: HistorySettings, value: object) -> HistorySettings | str:
     return replace(settings, store=value)
 
 
+def _baseline(settings: HistorySettings, value: object) -> HistorySettings | str:
+    if not isinstance(value, str) or not value.strip():
+        return (
+            f"expected a baseline REF (a name, latest, branch:NAME, commit:SHA), got {shown(value)}"
+        )
+    return replace(settings, baseline=value.strip())
+
+
 # key -> (reader: the settings with the key's value, or what is wrong; what it takes)
 KEYS: dict[str, tuple[Callable[[HistorySettings, object], HistorySettings | str], str]] = {
     "save": (_save, "true or false"),
     "store": (_store, "a path or a postgresql:// URL"),
+    "baseline": (_baseline, "a baseline REF"),
 }
 
 
