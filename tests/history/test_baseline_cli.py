@@ -202,6 +202,9 @@ def test_a_suite_compares_with_its_history_baseline(store_url: str, tmp_path: Pa
     assert result.code == 3, result.err
     assert exported(out)["baseline"]["regressions"] == ["s"]
     assert "Compared with baseline 'main' (run #1)" in result.out
+    suite.write_text(suite.read_text().replace("runs = 10\n", 'runs = 10\nbaseline = "x"\n'))
+    refused = run_pbench("suite", str(suite), "--dry-run")
+    assert refused.code == 2 and "write [history] baseline" in refused.err
 
 
 def test_a_regression_is_posted_to_notify(
@@ -223,3 +226,20 @@ def test_a_regression_is_posted_to_notify(
                        f"{server.base_url}/echo", "sleep 0.01",
                        env={"PBENCH_STORE": store_url})  # fmt: skip
     assert quiet.code == 0 and len(server.posts) == 1
+
+
+def test_a_load_run_against_one_stored_load_run_gets_no_verdict(
+    store_url: str, tmp_path: Path, sqlite_file: Path
+) -> None:
+    load = ("sql", "--db", f"sqlite:///{sqlite_file}", "-n", "q", "-c", "2", "-d", "500ms",
+            "--style", "basic")  # fmt: skip
+    saved = run_pbench(*load, "--store", store_url, "--save-baseline", "main", "SELECT 1")
+    assert saved.code == 0, saved.err
+    out = tmp_path / "r.json"
+    env = {"PBENCH_STORE": store_url}
+    query = "SELECT v FROM kv WHERE id = 7"
+    result = run_pbench(*load, "--baseline", "main", "--export-json", str(out), query, env=env)
+    assert result.code == 0, result.err
+    assert "one load run per side" in result.err
+    (entry,) = exported(out)["baseline"]["benchmarks"]
+    assert entry["baseline"]["load"] == "sql" and entry["comparison"]["verdict"] == "inconclusive"

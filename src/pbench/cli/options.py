@@ -247,7 +247,8 @@ def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Compare each benchmark with the same-named one of a stored run "
                      "(compare's table after the report; a regression exits 3): a baseline "
                      "NAME, latest (the newest saved run), branch:NAME or commit:SHA (the "
-                     "newest run of it); runs of this machine only."),
+                     "newest run of it); runs of this machine only. Read from --store "
+                     "(which also saves this run), else $PBENCH_STORE or the default store."),
         click.option("--any-machine", is_flag=True,
                      help="Let --baseline use a run of another machine (with a warning): "
                      "searched among every machine's runs, compared anyway."),

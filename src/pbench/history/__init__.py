@@ -12,4 +12,8 @@
 - :mod:`~pbench.history.sqlite`, :mod:`~pbench.history.postgres`: the two backends.
 - :mod:`~pbench.history.backends`: the registry, :func:`open_store`.
 - :mod:`~pbench.history.listing`: the rows ``pbench history`` lists, with changes.
+- :mod:`~pbench.history.refs`: what ``--baseline REF`` names (a baseline, latest,
+  ``branch:``, ``commit:``), on this machine unless ``--any-machine``.
+- :mod:`~pbench.history.baseline`: a run or result file compared with a stored run, by
+  ``pbench compare``'s engine.
 """
