@@ -269,6 +269,10 @@ class RunResults:
     # A concurrency sweep's scaling tables, one per benchmark (see pbench.run.scaling),
     # as exported: plain JSON data.
     scaling: Sequence[Mapping[str, Any]] = ()
+    # --baseline REF: this run compared with a stored run, a
+    # pbench.history.baseline.BaselineComparison. models sits below history, so the
+    # type is checked where it is read (pbench.export.baseline.baseline_of).
+    baseline: object | None = None
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:

@@ -33,8 +33,11 @@ Exit codes:
   0    success; no budget broken, no regression
   1    a benchmark failed (non-zero exit without -i, timeout,
        unreachable target, query error), or --save could not save
-  2    usage or configuration error (bad flag, bad file, bad DSN/URL)
-  3    a regression was detected against the baseline
+       (or --baseline could not read the store)
+  2    usage or configuration error (bad flag, bad file, bad DSN/URL,
+       unknown --baseline REF, a baseline of another machine)
+  3    a regression was detected against the baseline (--baseline REF,
+       pbench compare)
   4    a budget was broken
   5    inconclusive: too noisy to decide (only where asked)
   130  interrupted (Ctrl-C); partial results were written
@@ -95,6 +98,7 @@ def main_group() -> None:
     pbench http http://127.0.0.1:8000/api    time an endpoint
     pbench sql 'SELECT 1'                    time a query (SQLite in memory)
     pbench compare base.json new.json        gate CI on a regression
+    pbench run --baseline main ./app         ... against a saved run (--save-baseline)
     pbench suite --tier quick                run ./benchmarks.toml's quick tier
     pbench system-check                      is this machine fit to measure?
     pbench report results.json -o pr.md      a Markdown report for a PR comment

@@ -15,9 +15,12 @@ from pathlib import Path
 import click
 
 from pbench.cli.common import FRACTION, guarded
+from pbench.cli.compare_stored import stored_ref, stored_side
 from pbench.cli.options import ci_export_options, html_export_option
 from pbench.cli.step_summary import append_step_summary
 from pbench.errors import UsageError
+
+STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
 
 EPILOG = """\b
 Several separate runs per side (run-to-run variation in the interval):
@@ -26,10 +29,20 @@ Several separate runs per side (run-to-run variation in the interval):
   pbench compare --baseline 'base-*.json' --candidate 'new-*.json'
 
 \b
+A stored run of the history store as the baseline (pbench run --save-baseline):
+  pbench compare --baseline main new.json          baseline 'main'
+  pbench compare --baseline-ref latest new.json    the newest run of this machine
+  pbench compare --baseline branch:main new.json   also commit:SHA
+A --baseline value is a file when it exists, has a '/', ends in .json or is a glob;
+otherwise a stored run. --baseline-ref REF is always a stored run.
+
+\b
 Exit codes:
   0  nothing regressed
+  1  the history store could not be read (--baseline REF)
   2  unreadable or malformed file, misused file arguments, unknown --match
-     name, bad --fail-if
+     name, bad --fail-if, unknown REF, a stored run of another machine
+     (without --any-machine)
   3  a benchmark is slower beyond the threshold, or a --fail-if gate failed
   5  with --fail-on-inconclusive: nothing regressed, but a comparison was
      inconclusive (too noisy to decide)
@@ -47,9 +60,31 @@ Exit codes:
 @click.option(
     "--baseline",
     "baselines",
-    metavar="FILE",
+    metavar="FILE|REF",
     multiple=True,
-    help="A baseline result file; repeat for several separate runs (a quoted glob works).",
+    help="A baseline result file; repeat for several separate runs (a quoted glob works). "
+    "A value that is no file, has no '/', no .json ending and no glob characters is a stored "
+    "run instead (see --baseline-ref).",
+)
+@click.option(
+    "--baseline-ref",
+    metavar="REF",
+    default=None,
+    help="Compare with a stored run of the history store: a baseline NAME (--save-baseline), "
+    "latest, branch:NAME or commit:SHA (the newest run of this machine, or of any with "
+    "--any-machine), never a file.",
+)
+@click.option(
+    "--store",
+    metavar="URL",
+    default=None,
+    help="The history store of --baseline-ref (default: $PBENCH_STORE, else "
+    ".pbench/history.db under the git top level).",
+)
+@click.option(
+    "--any-machine",
+    is_flag=True,
+    help="Let a stored baseline come from another machine than the candidate's (with a warning).",
 )
 @click.option(
     "--candidate",
@@ -109,6 +144,9 @@ Exit codes:
 def compare(
     files: tuple[str, ...],
     baselines: tuple[str, ...],
+    baseline_ref: str | None,
+    store: str | None,
+    any_machine: bool,
     candidates: tuple[str, ...],
     matches: tuple[str, ...],
     alpha: float,
@@ -162,9 +200,18 @@ def compare(
     for path, _ in exports:
         if path != "-":
             _probe(path)
-    base_paths, cand_paths = _sides(files, baselines, candidates)
-    base = read_side(base_paths, "baseline")
-    cand = read_side(cand_paths, "candidate")
+    ref = stored_ref(baselines, baseline_ref)
+    if ref is not None:
+        cand = read_side(_candidates(files, candidates), "candidate")
+        base = stored_side(ref, store, any_machine, cand)
+    else:
+        if any_machine or store is not None:
+            raise UsageError(
+                "--store and --any-machine apply to a stored baseline", hint=STORED_HINT
+            )
+        base_paths, cand_paths = _sides(files, baselines, candidates)
+        base = read_side(base_paths, "baseline")
+        cand = read_side(cand_paths, "candidate")
     result = compare_result_files(
         base,
         cand,
@@ -212,6 +259,14 @@ def _sides(
         missing = "--candidate" if baselines else "--baseline"
         raise UsageError(f"{missing} is missing: each side needs a result file", hint=hint)
     return _expand(baselines, "--baseline"), _expand(candidates, "--candidate")
+
+
+def _candidates(files: tuple[str, ...], candidates: tuple[str, ...]) -> list[str]:
+    """The candidate files against a stored run: positional FILEs and --candidate."""
+    if not files and not candidates:
+        raise UsageError("compare with a stored run needs a candidate result file",
+                         hint=STORED_HINT)  # fmt: skip
+    return [*files, *_expand(candidates, "--candidate")]
 
 
 def _expand(values: tuple[str, ...], flag: str) -> list[str]:

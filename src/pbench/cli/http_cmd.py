@@ -33,6 +33,7 @@ from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.store import StoreFlags
 
 if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
@@ -196,7 +197,15 @@ def http(**options: Any) -> int:
     if len(plans) > 1:
         from pbench.cli.sweep import measure_sweep
 
-        session = Session(exports, display, report, None, budgets, store=store_for(options))
+        session = Session(
+            exports,
+            display,
+            report,
+            None,
+            budgets,
+            store=store_for(options),
+            history=flags_from(StoreFlags, options),
+        )
         return session.finish(
             *measure_sweep(
                 levels,
@@ -205,7 +214,15 @@ def http(**options: Any) -> int:
                 "requests",
             )
         )
-    session = Session(exports, display, report, plan.reference, budgets, store=store_for(options))
+    session = Session(
+        exports,
+        display,
+        report,
+        plan.reference,
+        budgets,
+        store=store_for(options),
+        history=flags_from(StoreFlags, options),
+    )
     return session.finish(*measure_http(plan, session, report.ignore_failure))
 
 

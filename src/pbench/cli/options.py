@@ -232,14 +232,27 @@ def notify_options(
 
 
 def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """--save and --store URL: save the run to the history store (``run``, ``http``,
-    ``sql`` and ``suite`` alike; see ``pbench history``)."""
+    """--save and --store URL: save the run to the history store; --save-baseline NAME,
+    --baseline REF and --any-machine: baselines (``run``, ``http``, ``sql`` and
+    ``suite`` alike; see ``pbench history`` and :mod:`pbench.history.refs`)."""
     return _group(
         click.option("--save", is_flag=True,
                      help="Save the run to the history store once it is reported and "
                      "exported (default store: $PBENCH_STORE, else .pbench/history.db under "
                      "the git top level); see pbench history."),
         click.option("--store", metavar="URL", default=None,
-                     help="The history store to save to (implies --save): a file, "
-                     "sqlite:///path or postgresql://user@host/db."),
+                     help="The history store to save to (implies --save) and to read "
+                     "--baseline from: a file, sqlite:///path or postgresql://user@host/db."),
+        click.option("--save-baseline", metavar="NAME", default=None,
+                     help="Save the run (implies --save) and mark it as baseline NAME, moving "
+                     "the name if another run had it (not when a benchmark failed)."),
+        click.option("--baseline", metavar="REF", default=None,
+                     help="Compare each benchmark with the same-named one of a stored run "
+                     "(compare's table after the report; a regression exits 3): a baseline "
+                     "NAME, latest (the newest saved run), branch:NAME or commit:SHA (the "
+                     "newest run of it); runs of this machine only. Read from --store "
+                     "(which also saves this run), else $PBENCH_STORE or the default store."),
+        click.option("--any-machine", is_flag=True,
+                     help="Let --baseline use a run of another machine (with a warning): "
+                     "searched among every machine's runs, compared anyway."),
     )(fn)  # fmt: skip

@@ -33,6 +33,7 @@ from pbench.cli.session import Measured, Session, export_specs
 from pbench.models import RunPlan
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, RunFlags
+from pbench.plan.store import StoreFlags
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -224,7 +225,15 @@ def run(**options: Any) -> int:
         click.echo(f"pbench: note: {note}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("run", report.budgets)
-    session = Session(specs, display, report, reference, budgets, store=store_for(options))
+    session = Session(
+        specs,
+        display,
+        report,
+        reference,
+        budgets,
+        store=store_for(options),
+        history=flags_from(StoreFlags, options),
+    )
     return session.finish(*measure_commands(plan, session))
 
 

@@ -17,17 +17,22 @@ from pbench.plan.store import StoreFlags, store_address
 
 
 def store_for(options: Mapping[str, Any]) -> StoreAddress | None:
-    """Where ``--save``/``--store`` save the run (None: not saved); a bad address
-    is a UsageError before anything is measured."""
+    """Where ``--save``/``--store``/``--save-baseline`` save the run (None: not saved);
+    a bad address is a UsageError before anything is measured."""
     flags = flags_from(StoreFlags, options)
     return store_address(flags.store) if flags.saving else None
 
 
 def save_run(
-    address: StoreAddress, run_results: RunResults, status: ExitCode, display: Display
+    address: StoreAddress,
+    run_results: RunResults,
+    status: ExitCode,
+    display: Display,
+    mark: str | None = None,
 ) -> ExitCode:
-    """Save ``run_results`` (an interrupted run is not saved); what it adds to the exit
-    status: BENCHMARK_FAILED when the store failed, else OK."""
+    """Save ``run_results`` (an interrupted run is not saved) and, with ``mark``
+    (--save-baseline), name it as that baseline unless a benchmark failed; what it adds
+    to the exit status: BENCHMARK_FAILED when the store failed, else OK."""
     if status == ExitCode.INTERRUPTED:
         click.echo("pbench: interrupted: the run was not saved to history", err=True)
         return ExitCode.OK
@@ -39,13 +44,21 @@ def save_run(
         if not display.quiet:
             click.echo("pbench: nothing saved to history: no benchmark finished", err=True)
         return ExitCode.OK
+    marking = mark if status not in (ExitCode.BENCHMARK_FAILED, ExitCode.USAGE) else None
+    run_id: int | None = None
     try:
         with open_store(address) as store:
             run_id = store.save(record)
+            if marking is not None:
+                store.mark_baseline(marking, run_id)
     except StoreError as exc:
-        exc.message = f"the run was reported and exported but not saved: {exc.message}"
+        done = "not saved" if run_id is None else f"saved as run #{run_id} but not marked"
+        exc.message = f"the run was reported and exported but {done}: {exc.message}"
         click.echo(exc.render(), err=True)
         return ExitCode.BENCHMARK_FAILED
+    if mark is not None and marking is None:
+        click.echo(f"pbench: baseline '{mark}' not moved: the run did not succeed", err=True)
     if not display.quiet:
-        click.echo(f"pbench: saved run #{run_id} to {address.shown}", err=True)
+        named = f" as baseline '{marking}'" if marking is not None else ""
+        click.echo(f"pbench: saved run #{run_id} to {address.shown}{named}", err=True)
     return ExitCode.OK

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from pbench.cli.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
 from pbench.cli.common import Display, ProgressBar
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
 from pbench.export.memo import ResultMemo
@@ -18,8 +19,10 @@ from pbench.run.session import build_results, load_outcome
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
+    from pbench.history.baseline import BaselineComparison
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan
+    from pbench.plan.store import StoreFlags
     from pbench.report.terminal import Style
     from pbench.run.load import LoadRunner, SlicePlan
     from pbench.run.runner import Progress
@@ -85,6 +88,8 @@ class Session:
         reference: str | None,
         budgets: Sequence[Budget] = (),
         store: StoreAddress | None = None,
+        history: StoreFlags | None = None,
+        history_store: StoreAddress | None = None,
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
@@ -97,6 +102,10 @@ class Session:
         # Where to save the run once it is reported and exported (None: not saved).
         self.store = store
         self.metadata = collect_metadata()
+        # --save-baseline NAME and --baseline REF (read from ``history_store``, default
+        # the --store one), checked before anything is measured: see cli.baseline.
+        self.mark = save_name(history) if history is not None else None
+        self.against = prepare(history, self.metadata, history_store) if history else None
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
         self._memo = ResultMemo()
@@ -220,6 +229,10 @@ class Session:
         from pbench.report.terminal import Style, render_report
 
         self._pending = None  # the final export replaces any waiting checkpoint
+        against = Outcome(None)
+        if self.against is not None and status != ExitCode.INTERRUPTED:
+            against = compare_run(self.against, run_results, self.options)
+            run_results = attach(run_results, against)
         style = Style(color=self.display.color)
         if not self.display.quiet and run_results.results:
             if parts:
@@ -234,6 +247,7 @@ class Session:
                 text = render_report(run_results, style, self.options.sort)
             text += _closing_sections(run_results, style, self.sweep or "runs")
             click.echo(text, color=self.display.color, err=self.to_stdout)
+        show(against, self.to_stdout)
         write_all(self.specs, run_results)
         _step_summary(run_results, status, failures[0] if failures else None)
         for failure in failures:
@@ -247,27 +261,31 @@ class Session:
 
             for check in broken:
                 click.echo(f"pbench: {broken_line(check)}", err=True)
-        if broken and self.options.notify:
-            self._notify(broken)
-        final = worst(status, ExitCode.BUDGET if broken else ExitCode.OK)
+        problems(against)
+        regressed = against.comparison is not None and against.comparison.comparison.regressions
+        if (broken or regressed) and self.options.notify:
+            self._notify(broken, against.comparison)
+        final = worst(status, ExitCode.BUDGET if broken else ExitCode.OK, against.status)
         if self.store is not None:
             from pbench.cli.saving import save_run
 
-            final = worst(final, save_run(self.store, run_results, final, self.display))
+            saved = save_run(self.store, run_results, final, self.display, self.mark)
+            final = worst(final, saved)
         return int(final)
 
-    def _notify(self, broken: Sequence[BudgetCheck]) -> None:
-        """POST the broken budgets to the --notify webhooks, after the exports: a hook
-        that fails (or Ctrl-C while waiting for it) is a warning, never the exit status."""
-        from pbench.notify.events import budget_events
+    def _notify(self, broken: Sequence[BudgetCheck], baseline: BaselineComparison | None) -> None:
+        """POST the broken budgets and the regressions against --baseline to the --notify
+        webhooks, after the exports: a hook that fails (or Ctrl-C while waiting for it)
+        is a warning, never the exit status."""
+        from pbench.notify.events import baseline_events, budget_events
         from pbench.notify.send import notify
 
+        events = budget_events(broken, self.metadata)
+        if baseline is not None:
+            events += baseline_events(baseline, self.metadata)
         try:
             deliveries = notify(
-                self.options.notify,
-                budget_events(broken, self.metadata),
-                self.metadata,
-                self.options.notify_timeout,
+                self.options.notify, events, self.metadata, self.options.notify_timeout
             )
         except KeyboardInterrupt:
             click.echo("pbench: warning: notification interrupted", err=True)

@@ -35,6 +35,7 @@ from pbench.models import BenchmarkResult
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.store import StoreFlags
 from pbench.run.session import load_failure
 
 if TYPE_CHECKING:
@@ -203,7 +204,15 @@ def sql(**options: Any) -> int:
                 "--precision without -d/--rate measures ordinary runs",
                 "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
             )
-        session = Session(specs, display, report, None, budgets, store=store_for(options))
+        session = Session(
+            specs,
+            display,
+            report,
+            None,
+            budgets,
+            store=store_for(options),
+            history=flags_from(StoreFlags, options),
+        )
         return session.finish(
             *measure_sweep(
                 levels,
@@ -212,7 +221,15 @@ def sql(**options: Any) -> int:
                 "queries",
             )
         )
-    session = Session(specs, display, report, plan.reference, budgets, store=store_for(options))
+    session = Session(
+        specs,
+        display,
+        report,
+        plan.reference,
+        budgets,
+        store=store_for(options),
+        history=flags_from(StoreFlags, options),
+    )
     return session.finish(*measure_sql(plan, session, report.ignore_failure))
 
 

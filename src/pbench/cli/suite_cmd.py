@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
     from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
+    from pbench.plan.store import StoreFlags
     from pbench.plan.suite.load import Suite, SuiteBenchmark
     from pbench.stats.budget import Budget
 
@@ -53,8 +54,11 @@ Examples:
 Exit codes:
   0    every benchmark ran; no error-level budget broken
   1    a benchmark failed (the others still ran), or the history store
-       could not be saved to (after the report and the exports)
-  2    malformed suite file, unknown tier, bad option (every problem listed)
+       could not be saved to or read for --baseline (after the report and
+       the exports)
+  2    malformed suite file, unknown tier, bad option (every problem listed),
+       unknown --baseline REF or a baseline of another machine
+  3    a benchmark regressed against --baseline (after every export)
   4    an error-level budget was broken (after every benchmark ran and every
        export was written)
   130  interrupted (Ctrl-C): what finished was reported and exported
@@ -130,13 +134,17 @@ def suite(**options: Any) -> int:
     specs = [_absolute(spec) for spec in _specs(options)]
     extra = _cli_budgets(options["budgets"])
     store = _store(options, selected, path)
+    history = _history(options, selected)
+    history_store = store or (_address(options, selected, path) if history.baseline else None)
     with _folder(path.parent):
         planned = _plan_all(selected)
         if options["dry_run"]:
             click.echo(_dry_run(selected, planned))
             return int(ExitCode.OK)
         report = _report_flags(options, _webhooks(options["notify"], selected))
-        session = Session(specs, display, report, None, store=store)
+        session = Session(
+            specs, display, report, None, store=store, history=history, history_store=history_store
+        )
         session.metadata["suite"] = {
             "file": str(path),
             "tier": selected.selection.tier,
@@ -180,14 +188,31 @@ def _specs(options: dict[str, Any]) -> list[ExportSpec]:
 
 
 def _store(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress | None:
-    """Where the run is saved: --store, else the file's [history] store (relative to
-    the file's folder), else $PBENCH_STORE or the default; saved with --save, --store
-    or the file's save = true (None: not saved)."""
+    """Where the run is saved (see :func:`_address`); saved with --save, --store,
+    --save-baseline or the file's save = true (None: not saved)."""
+    saving = options["save"] or options["store"] is not None or options["save_baseline"]
+    if not (saving or selected.history.save):
+        return None
+    return _address(options, selected, path)
+
+
+def _history(options: dict[str, Any], selected: Suite) -> StoreFlags:
+    """The history flags; the file's [history] baseline is the default --baseline."""
+    from pbench.cli.common import flags_from
+    from pbench.plan.store import StoreFlags
+
+    flags = flags_from(StoreFlags, options)
+    if flags.baseline is None and selected.history.baseline is not None:
+        flags = replace(flags, baseline=selected.history.baseline)
+    return flags
+
+
+def _address(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress:
+    """The store: --store, else the file's [history] store (relative to the file's
+    folder), else $PBENCH_STORE or the default."""
     from pbench.plan.store import store_address
 
     history = selected.history
-    if not (options["save"] or options["store"] is not None or history.save):
-        return None
     if options["store"] is not None:
         return store_address(options["store"])
     if history.store is not None:

@@ -61,6 +61,10 @@ REFUSED: dict[str, str] = {
     "notify_timeout": f"webhooks are {_SUITE_RUN}",
     "save": "saving is the suite run's own: write [history] save = true, or pass --save",
     "store": 'the store is the suite run\'s own: write [history] store = "...", or pass --store',
+    "baseline": 'the baseline is the suite run\'s own: write [history] baseline = "main", '
+    "or pass --baseline",
+    "save_baseline": f"marking a baseline is {_SUITE_RUN} (--save-baseline NAME)",
+    "any_machine": f"--any-machine is {_SUITE_RUN}",
     "budget": 'write budgets = { p95 = "250ms", rss = { warn = "150MB" } }',
     "command_name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "name": "a benchmark's `name` names it ({VAR} placeholders allowed)",

@@ -16,6 +16,8 @@ band, and the suite's (see :mod:`pbench.stats.score`). ``recommendations`` (when
 follow from the measurements): by benchmark name, each naming the figure it comes from.
 ``scaling`` (a concurrency sweep only): one table per benchmark, see
 :mod:`pbench.run.scaling`.
+``baseline`` (with ``--baseline REF``): the comparison with a stored run, see
+:mod:`pbench.export.baseline`.
 """
 
 from __future__ import annotations
@@ -72,6 +74,12 @@ def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
         document["recommendations"] = {
             name: list(found) for name, found in run_results.recommendations.items()
         }
+    if run_results.baseline is not None:
+        from pbench.export.baseline import baseline_document, baseline_of
+
+        against = baseline_of(run_results)
+        if against is not None:
+            document["baseline"] = baseline_document(against)
     return document
 
 

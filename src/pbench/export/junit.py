@@ -18,7 +18,9 @@ CI's test view shows what failed without reading the log.
 
 ``pbench compare`` gets one case per pair (:func:`render_comparison`), failing on a
 regression (verdict ``slower``) or a failed ``--fail-if`` gate, the ratio and its
-interval in the message; benchmarks on one side only are skipped cases.
+interval in the message; benchmarks on one side only are skipped cases. A run with
+``--baseline REF`` gets the same case per benchmark compared with the stored run
+(classname ``pbench.baseline``, named ``NAME vs baseline 'main' (run #12)``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     """The XML text; ``memo`` is accepted for the registry and not needed."""
     cases = [_benchmark_case(results, r) for r in results.results]
     cases += [_budget_case(check) for check in results.budgets]
+    if results.baseline is not None:
+        cases += _baseline_cases(results)
     metadata = results.metadata
     properties = {"pbench_version": str(metadata.get("pbench_version", ""))}
     git = metadata.get("git")
@@ -120,6 +124,22 @@ def _budget_case(check: BudgetCheck) -> Case:
     if check.status == "broken" and check.level == "error":
         return replace(case, failure=figures(check))
     return case
+
+
+def _baseline_cases(results: RunResults) -> list[Case]:
+    """--baseline REF: a case per compared benchmark (classname ``pbench.baseline``),
+    failing on a regression."""
+    from pbench.export.baseline import baseline_of
+
+    against = baseline_of(results)
+    if against is None:
+        return []
+    comparison = against.comparison
+    return [
+        replace(_pair_case(comparison, pair, c), classname="pbench.baseline",
+                name=f"{pair.label} vs {against.found.label}")
+        for pair, c in zip(comparison.pairs, comparison.comparisons, strict=True)
+    ]  # fmt: skip
 
 
 def render_comparison(result: FileComparison) -> str:

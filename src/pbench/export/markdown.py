@@ -58,6 +58,12 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
         lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
     if results.budgets:
         lines.append(budgets_section(results.budgets))
+    if results.baseline is not None:
+        from pbench.export.baseline import baseline_of, markdown_section
+
+        against = baseline_of(results)
+        if against is not None:
+            lines.append(markdown_section(against))
     return "".join(lines)
 
 

@@ -15,4 +15,8 @@
 - :mod:`~pbench.history.trend`: one benchmark's series on one machine analysed (change
   points with their commits, recent slope, the newest run's anomaly): ``pbench trend``
   and the reports' history.
+- :mod:`~pbench.history.refs`: what ``--baseline REF`` names (a baseline, latest,
+  ``branch:``, ``commit:``), on this machine unless ``--any-machine``.
+- :mod:`~pbench.history.baseline`: a run or result file compared with a stored run, by
+  ``pbench compare``'s engine.
 """

@@ -209,9 +209,13 @@ class SqlStore(ABC):
             cursor.execute("SELECT name, run_id FROM baselines ORDER BY name")
             return {str(row[0]): int(row[1]) for row in cursor.fetchall()}
 
-    def benchmarks(self) -> list[str]:
+    def benchmarks(self, run_id: int | None = None) -> list[str]:
+        query = "SELECT benchmark, min(id) FROM results GROUP BY benchmark ORDER BY 2"
+        params: tuple[object, ...] = ()
+        if run_id is not None:
+            query, params = "SELECT benchmark FROM results WHERE run_id = ? ORDER BY id", (run_id,)
         with self._reading("read") as cursor:
-            cursor.execute("SELECT benchmark, min(id) FROM results GROUP BY benchmark ORDER BY 2")
+            cursor.execute(self._sql(query), params)
             return [str(row[0]) for row in cursor.fetchall()]
 
     def machines(self, match: str | None = None) -> list[Machine]:

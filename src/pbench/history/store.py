@@ -20,7 +20,8 @@ Query API (what baselines and trends are built on)::
         store.latest(benchmark="parse", machine=fp, branch="main")  # -> RunInfo | None
         store.mark_baseline("release-1.2", run_id)  # names a run (moves the name if taken)
         store.baseline("release-1.2")               # -> run id | None
-        store.baselines()                           # -> {name: run id}, every baseline
+        store.baselines()                           # -> {name: run id}, by name
+        store.benchmarks(run_id)                    # -> the names one run holds
 
 ``series`` returns points oldest first (with ``limit``: the most recent ``limit``
 points); with ``machine`` it reads the index ``results_series (benchmark, machine,
@@ -97,8 +98,9 @@ class Store(Protocol):
         """One saved run, or None."""
         ...
 
-    def benchmarks(self) -> list[str]:
-        """Every benchmark name saved, in order of its first save."""
+    def benchmarks(self, run_id: int | None = None) -> list[str]:
+        """Every benchmark name saved, in order of its first save (with ``run_id``:
+        the names that run holds)."""
         ...
 
     def machines(self, match: str | None = None) -> list[Machine]:
@@ -145,7 +147,7 @@ class Store(Protocol):
         ...
 
     def baselines(self) -> dict[str, int]:
-        """Every baseline name and the run id it marks, by name."""
+        """Every baseline name and the run it marks, by name."""
         ...
 
     def close(self) -> None: ...

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pbench.stats.budget import BudgetCheck, Quantity
+
+if TYPE_CHECKING:
+    from pbench.history.baseline import BaselineComparison
 
 Kind = Literal["budget", "regression", "change_point"]
 Severity = Literal["warning", "minor", "major", "critical"]
@@ -110,6 +113,25 @@ def regression_event(
     return Event("regression", severity or severity_of_change(change), benchmark, metric,
                  quantity, after, before, commit_before=commit_before,
                  commit_after=commit_after)  # fmt: skip
+
+
+def baseline_events(baseline: BaselineComparison, metadata: Mapping[str, Any]) -> list[Event]:
+    """One ``regression`` event per benchmark slower than in the stored run of
+    ``--baseline REF`` (before: the stored run's median, after: this run's)."""
+    from pbench.stats.hierarchy import side_statistic
+
+    comparison = baseline.comparison
+    return [
+        regression_event(
+            pair.label,
+            comparison.settings.statistic,
+            Value(side_statistic(pair.values("baseline"), comparison.settings.statistic)),
+            Value(side_statistic(pair.values("candidate"), comparison.settings.statistic)),
+            commit_before=baseline.found.run.commit,
+            commit_after=commit_of(metadata),
+        )
+        for pair in comparison.regressions
+    ]
 
 
 def change_point_event(

@@ -29,14 +29,19 @@ STORE_HINT = (
 
 @dataclass(frozen=True, kw_only=True)
 class StoreFlags:
-    """``--save`` and ``--store`` (run, http, sql, suite); ``--store`` implies saving."""
+    """``--save``, ``--store``, ``--save-baseline``, ``--baseline`` and ``--any-machine``
+    (run, http, sql, suite); ``--store`` and ``--save-baseline`` imply saving,
+    ``--baseline`` reads the same store (:mod:`pbench.history.refs`)."""
 
     save: bool
     store: str | None
+    save_baseline: str | None = None
+    baseline: str | None = None
+    any_machine: bool = False
 
     @property
     def saving(self) -> bool:
-        return self.save or self.store is not None
+        return self.save or self.store is not None or self.save_baseline is not None
 
 
 def store_address(

@@ -8,6 +8,9 @@ history store, and which store::
     notify = "${BENCH_WEBHOOK}"          # as pbench suite --notify (one URL or a list)
 
 ``pbench suite --save`` / ``--store`` / ``--notify`` win over the file. Each key is one entry of
+    baseline = "main"                    # as pbench suite --baseline main (any REF)
+
+``pbench suite --save`` / ``--store`` / ``--baseline`` win over the file. Each key is one entry of
 :data:`KEYS` (its reader and what it takes, for messages); a new key is a new entry
 and a new field of :class:`HistorySettings`.
 """
@@ -31,6 +34,7 @@ class HistorySettings:
     save: bool = False
     store: str | None = field(default=None, repr=False)  # may hold a password
     notify: tuple[str, ...] = field(default=(), repr=False)  # a hook's path is its secret
+    baseline: str | None = None
 
 
 def _save(settings: HistorySettings, value: object) -> HistorySettings | str:
@@ -56,11 +60,20 @@ def _notify(settings: HistorySettings, value: object) -> HistorySettings | str:
     return replace(settings, notify=tuple(str(url).strip() for url in urls))
 
 
+def _baseline(settings: HistorySettings, value: object) -> HistorySettings | str:
+    if not isinstance(value, str) or not value.strip():
+        return (
+            f"expected a baseline REF (a name, latest, branch:NAME, commit:SHA), got {shown(value)}"
+        )
+    return replace(settings, baseline=value.strip())
+
+
 # key -> (reader: the settings with the key's value, or what is wrong; what it takes)
 KEYS: dict[str, tuple[Callable[[HistorySettings, object], HistorySettings | str], str]] = {
     "save": (_save, "true or false"),
     "store": (_store, "a path or a postgresql:// URL"),
     "notify": (_notify, "a webhook URL or a list of them"),
+    "baseline": (_baseline, "a baseline REF"),
 }
 
 
