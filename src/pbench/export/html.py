@@ -8,7 +8,7 @@ reused while its result is unchanged. ``pbench compare --export-html`` writes
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunResults
@@ -21,7 +21,12 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     def reuse(result: BenchmarkResult, make: Callable[[], str]) -> str:
         return memoised(memo, result, "html section", make)
 
-    return render_html(results, reuse=reuse if memo is not None else None)
+    fitness = results.metadata.get("fitness")  # a saved suite run checks the machine
+    return render_html(
+        results,
+        fitness=fitness if isinstance(fitness, Mapping) else None,
+        reuse=reuse if memo is not None else None,
+    )
 
 
 def render_comparison(result: FileComparison) -> str:
