@@ -82,3 +82,15 @@ def test_the_html_export_reuses_unchanged_sections_and_renders_the_same() -> Non
     assert parse_export_spec(None, "report.html").format == "html"
     assert parse_export_spec(None, "report.HTM").format == "html"
     assert parse_export_spec("html", "-").to_stdout
+
+
+def test_the_html_export_shows_a_suite_runs_fitness_check() -> None:
+    import dataclasses
+
+    fitness = {"fit": False, "summary": "unfit: load", "checks": [
+        {"name": "load", "status": "bad", "value": "2.4 over 2 CPUs", "meaning": "busy",
+         "fix": "stop other work first"},
+    ]}  # fmt: skip
+    results = dataclasses.replace(_results(), metadata={"fitness": fitness})
+    html = render(parse_export_spec("html", "x.html").format, results)
+    assert "fitness" in _ids(html) and "2.4 over 2 CPUs" in html
