@@ -24,6 +24,7 @@ SUBCOMMANDS: dict[str, str] = {
     "suite": "pbench.cli.suite_cmd:suite",
     "system-check": "pbench.cli.system_check_cmd:system_check",
     "report": "pbench.cli.report_cmd:report",
+    "merge": "pbench.cli.merge_cmd:merge",
     "history": "pbench.cli.history_cmd:history",
     "trend": "pbench.cli.trend_cmd:trend",
 }

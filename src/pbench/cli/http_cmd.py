@@ -24,6 +24,7 @@ from pbench.cli.options import (
     order_option,
     precision_options,
     slice_option,
+    start_at_option,
     store_options,
 )
 from pbench.cli.saving import store_for
@@ -158,6 +159,7 @@ HINTS = {
 @click.option("--seed", type=int, default=None, help="Seed of sampling and comparisons.")
 @order_option
 @slice_option
+@start_at_option
 @precision_options
 @comparison_options
 @budget_option

@@ -256,3 +256,15 @@ def store_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Let --baseline use a run of another machine (with a warning): "
                      "searched among every machine's runs, compared anyway."),
     )(fn)  # fmt: skip
+
+
+def start_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--start-at TIME: when a load run's measuring begins (wall clock), so that load
+    machines started by any orchestrator measure together."""
+    return click.option(
+        "--start-at", "start_at", default=None, metavar="TIME",
+        help="Load runs: begin measuring at this wall-clock time (ISO 8601, e.g. "
+        "2026-12-01T12:00:00Z, or @EPOCH), after setup and warm-up, so that clients on "
+        "several machines load together; a client that is late starts at once and says "
+        "by how much (see pbench merge).",
+    )(fn)  # fmt: skip

@@ -26,6 +26,7 @@ from pbench.cli.options import (
     precision_options,
     run_count_options,
     slice_option,
+    start_at_option,
     store_options,
 )
 from pbench.cli.saving import store_for
@@ -186,6 +187,7 @@ class RunCommand(click.Command):
     "from each run's scheduled start (-j copies take the due runs).",
 )
 @slice_option
+@start_at_option
 @click.option("--no-sample", is_flag=True, help="Do not follow the process tree with psutil.")
 @click.option(
     "--sample-interval",

@@ -375,6 +375,7 @@ def measure_load(
     """Run a load runner: its results, status and failure (failed requests or queries
     are one unless ``ignore_failure``); ``sections`` makes each result's section
     ``key`` from its load section."""
+    _say_start(runner)
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
@@ -392,3 +393,17 @@ def measure_load(
         failure = load_outcome(results, noun, all_failed, ignore_failure)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
     return results, status, failure
+
+
+def _say_start(runner: LoadRunner) -> None:
+    """--start-at in the future: say when measuring begins (setup and warm-up first)."""
+    start_at = runner.plan.start_at
+    if start_at is None:
+        return
+    import time
+    from datetime import datetime
+
+    wait = start_at - time.time()
+    if wait > 0:
+        when = datetime.fromtimestamp(start_at).astimezone().isoformat(timespec="seconds")
+        click.echo(f"pbench: measuring starts at {when} (in {wait:.1f} s)", err=True)

@@ -26,6 +26,7 @@ from pbench.cli.options import (
     precision_options,
     run_count_options,
     slice_option,
+    start_at_option,
     store_options,
 )
 from pbench.cli.saving import store_for
@@ -152,6 +153,7 @@ if TYPE_CHECKING:
 @click.option("--seed", type=int, default=None, help="Seed of the run order.")
 @order_option
 @slice_option
+@start_at_option
 @precision_options
 @comparison_options
 @budget_option

@@ -25,6 +25,7 @@ from pbench.cli.options import (
     display_options,
     export_options,
     notify_options,
+    start_at_option,
     store_options,
 )
 from pbench.cli.session import Measured, Session, export_specs
@@ -113,6 +114,7 @@ class _Planned:
 @export_options
 @notify_options
 @store_options
+@start_at_option
 @guarded
 def suite(**options: Any) -> int:
     """Run the benchmarks of a suite file (default: ./benchmarks.toml).
@@ -136,6 +138,9 @@ def suite(**options: Any) -> int:
     store = _store(options, selected, path)
     history = _history(options, selected)
     history_store = store or (_address(options, selected, path) if history.baseline else None)
+    from pbench.plan.values import parse_start_at
+
+    start_at = parse_start_at(options["start_at"])
     with _folder(path.parent):
         planned = _plan_all(selected)
         if options["dry_run"]:
@@ -153,7 +158,24 @@ def suite(**options: Any) -> int:
         }
         if store is not None:
             session.metadata["fitness"] = _fitness()
+        _wait_until(start_at, display.quiet)
         return _measure_all(session, planned, extra)
+
+
+def _wait_until(start_at: float | None, quiet: bool) -> None:
+    """--start-at: the suite begins at that wall-clock time (on every load machine
+    alike), or at once, saying how late, when it has passed."""
+    if start_at is None:
+        return
+    import time
+
+    wait = start_at - time.time()
+    if wait > 0:
+        if not quiet:
+            click.echo(f"pbench: the suite starts in {wait:.1f} s (--start-at)", err=True)
+        time.sleep(wait)
+    else:
+        click.echo(f"pbench: warning: starting {-wait:.3f} s after --start-at", err=True)
 
 
 def _webhooks(given: tuple[str, ...], selected: Suite) -> tuple[str, ...]:

@@ -65,6 +65,7 @@ REFUSED: dict[str, str] = {
     "or pass --baseline",
     "save_baseline": f"marking a baseline is {_SUITE_RUN} (--save-baseline NAME)",
     "any_machine": f"--any-machine is {_SUITE_RUN}",
+    "start_at": "the start time is the suite run's own: give --start-at to pbench suite",
     "budget": 'write budgets = { p95 = "250ms", rss = { warn = "150MB" } }',
     "command_name": "a benchmark's `name` names it ({VAR} placeholders allowed)",
     "name": "a benchmark's `name` names it ({VAR} placeholders allowed)",

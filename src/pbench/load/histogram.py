@@ -200,3 +200,49 @@ class LatencyHistogram:
         values, counts = self.buckets()
         deviation = values - self.mean
         return math.sqrt(float(np.dot(counts, deviation * deviation)) / (self.total - 1))
+
+
+def to_document(histogram: LatencyHistogram) -> dict[str, Any]:
+    """The histogram exactly, as JSON data: its non-empty buckets (index, count) and
+    the exact total, min, max, sum and saturated count; :func:`from_document` reads it
+    back. A few KB even for millions of requests."""
+    state = histogram.__getstate__()
+    return {
+        "sub_bucket_bits": SUB_BUCKET_BITS,
+        "total": int(state["total"]),
+        "min": int(state["min"]),
+        "max": int(state["max"]),
+        "sum": int(state["sum"]),
+        "saturated": int(state["saturated"]),
+        "indices": [int(i) for i in state["indices"]],
+        "counts": [int(c) for c in state["counts"]],
+    }
+
+
+def from_document(document: Any) -> LatencyHistogram:
+    """A histogram from :func:`to_document`'s data; ValueError when it is not one."""
+    import numpy as np
+
+    if document.get("sub_bucket_bits") != SUB_BUCKET_BITS:
+        raise ValueError(f"buckets of another layout ({document.get('sub_bucket_bits')} bits)")
+    indices = np.asarray(document["indices"], dtype=np.int64)
+    counts = np.asarray(document["counts"], dtype=np.int64)
+    if indices.shape != counts.shape or (
+        indices.size and (indices.min() < 0 or indices.max() >= SIZE)
+    ):
+        raise ValueError("bucket indices and counts do not match")
+    if int(counts.sum()) != int(document["total"]):
+        raise ValueError("the counts do not add up to the total")
+    histogram = LatencyHistogram()
+    histogram.__setstate__(
+        {
+            "total": int(document["total"]),
+            "min": int(document["min"]),
+            "max": int(document["max"]),
+            "sum": int(document["sum"]),
+            "saturated": int(document["saturated"]),
+            "indices": indices,
+            "counts": counts,
+        }
+    )
+    return histogram

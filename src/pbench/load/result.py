@@ -14,7 +14,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from pbench.load.histogram import LatencyHistogram
+from pbench.load.histogram import LatencyHistogram, to_document
 from pbench.load.recorder import LoadRun
 from pbench.load.schedule import LoadPlan
 from pbench.models import Measurement
@@ -126,6 +126,7 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
         },
         "bytes_received": run.bytes_received,
         "latency": latency_figures(run.latency),
+        "histogram": to_document(run.latency),
         "errors": dict(sorted(run.errors.items())),
         "status_codes": {str(code): n for code, n in run.statuses.items()},
         "client_cpu": {"cpu_s": run.cpu_s, "cores": cores, "per_worker": per_worker},

@@ -19,6 +19,7 @@ from pbench.plan.rules import (
     per_benchmark,
     runs_or_duration,
 )
+from pbench.plan.values import parse_start_at
 from pbench.run.load import SlicePlan
 from pbench.targets.command.hooks import CommandHook
 from pbench.targets.command.target import CommandOptions
@@ -156,4 +157,5 @@ def slice_plan(options: HttpFlags, load: LoadPlan, precision: Precision | None) 
         order=options.order,
         precision=precision,
         seed=seed,
+        start_at=parse_start_at(options.start_at),
     )

@@ -60,6 +60,8 @@ class BenchmarkFlags:
 class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     """``pbench run``."""
 
+    start_at: str | None = None  # --start-at: when a load run's measuring begins
+
     commands: tuple[str, ...]
     setups: tuple[str, ...]
     prepares: tuple[str, ...]
@@ -88,6 +90,8 @@ class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
 class SqlFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     """``pbench sql``."""
 
+    start_at: str | None = None  # --start-at: when a load run's measuring begins
+
     queries: tuple[str, ...]
     dsn: str
     setups: tuple[str, ...]
@@ -108,6 +112,8 @@ class SqlFlags(CountFlags, ParameterFlags, BenchmarkFlags):
 @dataclass(frozen=True, kw_only=True)
 class HttpFlags(PrecisionFlags, BenchmarkFlags):
     """``pbench http``."""
+
+    start_at: str | None = None  # --start-at: when a load run's measuring begins
 
     urls: tuple[str, ...]
     setups: tuple[str, ...]

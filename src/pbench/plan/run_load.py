@@ -25,6 +25,7 @@ from pbench.plan.options import RunFlags
 from pbench.plan.rules import load_duration, runs_or_duration
 from pbench.plan.rules import precision as precision_of_flags
 from pbench.plan.run import plan_from_options
+from pbench.plan.values import parse_start_at
 from pbench.run.load import SlicePlan
 from pbench.targets.command.hooks import CommandHook
 from pbench.targets.command.target import CommandOptions, CommandTarget
@@ -79,6 +80,7 @@ def plan_load(options: RunFlags) -> CommandLoadPlan:
         order=run.order,
         precision=adaptive,
         seed=run.seed or 0,
+        start_at=parse_start_at(options.start_at),
     )
     targets = tuple(s.target for s in run.benchmarks if isinstance(s.target, CommandTarget))
     assert len(targets) == len(run.benchmarks)  # the run plan makes command targets only

@@ -21,6 +21,7 @@ from pbench.plan.rules import (
 )
 from pbench.plan.rules import parameters as parameters_of
 from pbench.plan.rules import precision as precision_of_flags
+from pbench.plan.values import parse_start_at
 from pbench.run.load import SlicePlan
 from pbench.targets.sql.base import SqlOptions, SqlQuery, read_sql
 from pbench.targets.sql.dsn import Dsn, PostgresDsn, parse_dsn
@@ -117,6 +118,7 @@ def plan_from_options(options: SqlFlags) -> SqlPlan:
             order=order,
             precision=load_precision(options),
             seed=seed,
+            start_at=parse_start_at(options.start_at),
         )
     return SqlPlan(run=run, load=load, reference=reference, slices=slices, notice=notice)
 

@@ -72,3 +72,23 @@ def parse_exit_codes(text: str) -> frozenset[int] | None:
     if any(not 0 <= code <= 255 for code in codes):
         raise UsageError("--ignore-failure: exit codes lie between 0 and 255", "e.g. 1,2")
     return codes
+
+
+def parse_start_at(text: str | None, option: str = "--start-at") -> float | None:
+    """``--start-at`` as seconds since the epoch: ISO 8601 (``2026-12-01T12:00:00Z``,
+    with an offset, or without one in local time) or ``@EPOCH`` seconds."""
+    if text is None:
+        return None
+    from datetime import datetime
+
+    value = text.strip()
+    try:
+        if value.startswith("@"):
+            return float(value[1:])
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{option}: {text!r} is not a time",
+            "write an ISO 8601 wall-clock time, e.g. 2026-12-01T12:00:00Z, or @EPOCH seconds",
+        ) from None
+    return moment.timestamp()

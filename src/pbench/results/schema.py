@@ -29,6 +29,10 @@ constants, so the version written is the version read.
    ``benchmark, levels[], knee, knee_reason, scales_to, min_efficiency, min_gain,
    rule``); each level's result is ``NAME (c=N)`` with ``parameters.concurrency``.
 
+   Load sections gain ``histogram`` (the exact latency histogram: ``sub_bucket_bits,
+   total, min, max, sum, saturated, indices, counts``) and ``window`` (the measuring
+   window's ``start`` and ``end``, ISO 8601 UTC); ``pbench merge`` adds ``machines``.
+
 ``compare_schema_version``:
 
 1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,

@@ -92,6 +92,7 @@ class SlicePlan:
     order: Order = "interleaved"
     precision: Precision | None = None
     seed: int = 0
+    start_at: float | None = None  # --start-at: wall-clock seconds since the epoch
 
     def __post_init__(self) -> None:
         if self.slice_s <= 0:
@@ -139,6 +140,10 @@ class LoadRunner:
         self.rng = random.Random(plan.seed)
         self._states = [_State(i, b) for i, b in enumerate(benchmarks)]
         self.results: list[BenchmarkResult] = []
+        # The measuring window in wall-clock time (start, end), for merging the results
+        # of several machines; how late the start was after --start-at, if it was.
+        self._window: tuple[float, float | None] | None = None
+        self.late_s: float | None = None
 
     # -- the loop --------------------------------------------------------------------
 
@@ -153,6 +158,8 @@ class LoadRunner:
             if plan.load.warmup:
                 for state in self._states:
                     pool.warm_up(state.index, plan.load.warmup)
+            self._wait_for_start()
+            self._window = (time.time(), None)
             started = self.clock()
             for round_no in range(1_000_000_000):
                 active = [s for s in self._states if not s.done]
@@ -177,6 +184,7 @@ class LoadRunner:
                     self._check_stop(state, started)
         except KeyboardInterrupt:
             self._stop_all("interrupted")
+            self._end_window()
             self.results = [self._result(s) for s in self._states]
             raise
         finally:
@@ -184,8 +192,24 @@ class LoadRunner:
                 with contextlib.suppress(Exception, KeyboardInterrupt):
                     _call(state.benchmark.hooks.cleanup)
             pool.close()
+        self._end_window()
         self.results = [self._result(s) for s in self._states]
         return self.results
+
+    def _wait_for_start(self) -> None:
+        """--start-at: sleep until the wall-clock start, or note how late this is."""
+        start_at = self.plan.start_at
+        if start_at is None:
+            return
+        delay = start_at - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        else:
+            self.late_s = -delay
+
+    def _end_window(self) -> None:
+        if self._window is not None and self._window[1] is None:
+            self._window = (self._window[0], time.time())
 
     def _slice_plan(self, state: _State) -> LoadPlan:
         load = self.plan.load
@@ -310,6 +334,14 @@ class LoadRunner:
             "order": self.plan.order,
             "unit": "each slice's median latency is one observation (see measurements)",
         }
+        if self._window is not None:
+            section["window"] = _window_document(*self._window)
+        if self.late_s is not None and self.plan.start_at is not None:
+            section["warnings"].append(
+                f"started measuring {self.late_s:.3f} s after --start-at"
+                f" ({_iso(self.plan.start_at)}): this client was not ready in time, and"
+                " clients that started on time loaded without it for that long"
+            )
         result.sections["load"] = section
         if total.latency.total and total.succeeded and state.slices:
             result.summary_override = summary_from_slices(total.latency, state.slices)
@@ -354,3 +386,18 @@ def _merge(total: LoadRun, run: LoadRun, plan: LoadPlan) -> LoadRun:
 def _call(hook: Any) -> None:
     if hook is not None:
         hook(None)
+
+
+def _iso(moment: float) -> str:
+    from datetime import UTC, datetime
+
+    return (
+        datetime.fromtimestamp(moment, UTC)
+        .isoformat(timespec="microseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+def _window_document(start: float, end: float | None) -> dict[str, str | None]:
+    """The measuring window as ISO 8601 UTC times (``end`` None while measuring)."""
+    return {"start": _iso(start), "end": None if end is None else _iso(end)}
