@@ -71,8 +71,19 @@ def _open(browser: Browser, path: Path) -> Page:
     return page
 
 
+def artifacts(name: str) -> Path:
+    """Where a test's screenshots go: $PBENCH_TEST_ARTIFACTS (CI keeps it), else
+    test-artifacts/ at the top of the repository (ignored by git)."""
+    import os
+
+    root = os.environ.get("PBENCH_TEST_ARTIFACTS") or str(
+        Path(__file__).parents[2] / "test-artifacts"
+    )
+    return Path(root) / "html" / name
+
+
 def _check_page(
-    page: Page, sections: set[str], names: tuple[str, ...]
+    page: Page, sections: set[str], names: tuple[str, ...], shots: str | None = None
 ) -> dict[str, list[dict[str, float]]]:
     assert page.dialogs == []
     assert page.errors == []
@@ -87,6 +98,12 @@ def _check_page(
     assert safe["scripts"] == 1 and safe["images"] == 0 and safe["handlers"] == 0
     for name in names:
         assert name in safe["text"]
+    if shots is not None:  # a screenshot of each section, kept as a test artifact
+        written = page.screenshot_sections(artifacts(shots))
+        assert {path.stem.split("-", 1)[1] for path in written} >= sections
+        for path in written:
+            png = path.read_bytes()
+            assert png.startswith(b"\x89PNG") and len(png) > 1000, path
     return charts
 
 
@@ -118,6 +135,7 @@ def test_run_with_a_parameter_scan(browser: Browser, invoke: Invoke, tmp_path: P
         page,
         {"distributions", "scan", "comparisons", "benchmarks"},
         (f"{SCRIPT_NAME} 1", f"{IMG_NAME} 2", "sleep 0.001"),
+        shots="run",
     )
     assert len(charts["benchmarks"]) == 4 * 2  # a histogram and a progression each
     scan = page.evaluate("document.querySelectorAll('svg.chart-scan .series').length")
@@ -174,6 +192,7 @@ def test_http_load_run(
         page,
         {"distributions", "comparisons", "benchmarks"},
         (SCRIPT_NAME, IMG_NAME, f"{server.base_url}/slow?ms=1"),
+        shots="http",
     )
     kinds = page.evaluate(
         "[...document.querySelectorAll('#benchmarks svg.chart')].map(s => s.classList[1])"
@@ -208,7 +227,9 @@ def test_sql_with_budgets_and_scores(browser: Browser, invoke: Invoke, tmp_path:
     )
     assert result.code == 0, result.err
     page = _open(browser, report)
-    _check_page(page, {"distributions", "comparisons", "benchmarks"}, (SCRIPT_NAME, IMG_NAME))
+    _check_page(
+        page, {"distributions", "comparisons", "benchmarks"}, (SCRIPT_NAME, IMG_NAME), shots="sql"
+    )
     budgets = page.evaluate("document.querySelectorAll('#budgets tbody tr').length")
     assert budgets == 4
     statuses = page.evaluate(
@@ -241,4 +262,4 @@ def test_compare(browser: Browser, invoke: Invoke, tmp_path: Path) -> None:
     assert result.code in (0, 3, 5), result.err
     assert json.loads(Path(files[0]).read_text())["results"][0]["name"] == SCRIPT_NAME
     page = _open(browser, report)
-    _check_page(page, {"comparisons"}, (SCRIPT_NAME, "base.json"))
+    _check_page(page, {"comparisons"}, (SCRIPT_NAME, "base.json"), shots="compare")

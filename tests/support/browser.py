@@ -78,6 +78,32 @@ class Page:
             raise AssertionError(f"JavaScript failed: {details.get('exception', details)}")
         return answer["result"].get("value")
 
+    def screenshot_sections(self, folder: Path) -> list[Path]:
+        """A PNG of each ``body > section[id]`` of the page (the whole section, beyond
+        the viewport), written to ``folder`` as ``NN-ID.png``; the paths written."""
+        import base64
+
+        boxes = self.evaluate(
+            """[...document.querySelectorAll('body > section[id]')].map(s => {
+                 const b = s.getBoundingClientRect();
+                 return {id: s.id, x: b.left + window.scrollX, y: b.top + window.scrollY,
+                         width: b.width, height: b.height};
+               })"""
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for number, box in enumerate(boxes, start=1):
+            clip = {key: box[key] for key in ("x", "y", "width", "height")}
+            answer = self.browser.command(
+                "Page.captureScreenshot",
+                {"format": "png", "clip": {**clip, "scale": 1}, "captureBeyondViewport": True},
+                self.session,
+            )
+            path = folder / f"{number:02d}-{box['id']}.png"
+            path.write_bytes(base64.b64decode(answer["data"]))
+            written.append(path)
+        return written
+
     def settle(self, seconds: float = 0.1) -> None:
         """Let events the page sends after its load event (late requests) arrive."""
         self.browser.pump(seconds)
