@@ -14,14 +14,10 @@ from typing import Any
 import click
 
 from pbench.cli.common import guarded
+from pbench.cli.options import history_filter_options
 from pbench.errors import ExitCode, UsageError
 
 HELP_WORDS = ("--help", "-h")
-
-STORE_HELP = (
-    "The history store to read (default: $PBENCH_STORE, else .pbench/history.db under the "
-    "git top level): a file, sqlite:///path or postgresql://user@host/db."
-)
 
 
 class HistoryGroup(click.Group):
@@ -52,20 +48,7 @@ def history() -> None:
 
 @history.command("list", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("names", nargs=-1)
-@click.option("--store", metavar="URL", default=None, help=STORE_HELP)
-@click.option(
-    "--since",
-    default=None,
-    metavar="WHEN",
-    help="Only runs since a date (2026-01-31), a time, or a duration ago (7d, 12h).",
-)
-@click.option("--branch", default=None, help="Only runs on this git branch.")
-@click.option(
-    "--machine",
-    default=None,
-    metavar="ID",
-    help="Only runs on this machine: a fingerprint (or its start) or a host name.",
-)
+@history_filter_options
 @click.option(
     "--limit",
     type=click.IntRange(min=1),

@@ -196,36 +196,20 @@ def http(**options: Any) -> int:
     )
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("http", report.budgets)
-    if len(plans) > 1:
-        from pbench.cli.sweep import measure_sweep
+    from pbench.cli.sweep import finish_levels
 
-        session = Session(
-            exports,
-            display,
-            report,
-            None,
-            budgets,
-            store=store_for(options),
-            history=flags_from(StoreFlags, options),
-        )
-        return session.finish(
-            *measure_sweep(
-                levels,
-                lambda level: measure_http(plans[level], session, report.ignore_failure),
-                session,
-                "requests",
-            )
-        )
-    session = Session(
-        exports,
-        display,
-        report,
+    def session_for(reference: str | None) -> Session:
+        history = flags_from(StoreFlags, options)
+        store = store_for(options)
+        return Session(exports, display, report, reference, budgets, store=store, history=history)
+
+    return finish_levels(
+        plans,
+        session_for,
         plan.reference,
-        budgets,
-        store=store_for(options),
-        history=flags_from(StoreFlags, options),
+        lambda level_plan, session: measure_http(level_plan, session, report.ignore_failure),
+        "requests",
     )
-    return session.finish(*measure_http(plan, session, report.ignore_failure))
 
 
 def measure_http(http_plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:

@@ -268,3 +268,24 @@ def start_at_option(fn: Callable[..., Any]) -> Callable[..., Any]:
         "several machines load together; a client that is late starts at once and says "
         "by how much (see pbench merge).",
     )(fn)  # fmt: skip
+
+
+STORE_HELP = (
+    "The history store to read (default: $PBENCH_STORE, else .pbench/history.db under the "
+    "git top level): a file, sqlite:///path or postgresql://user@host/db."
+)
+
+
+def history_filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--store, --since, --branch and --machine: which saved runs to read (pbench
+    history, pbench trend)."""
+    return _group(
+        click.option("--store", metavar="URL", default=None, help=STORE_HELP),
+        click.option("--since", default=None, metavar="WHEN",
+                     help="Only runs since a date (2026-01-31), a time, or a duration ago "
+                     "(7d, 12h)."),
+        click.option("--branch", default=None, help="Only runs on this git branch."),
+        click.option("--machine", default=None, metavar="ID",
+                     help="Only runs on this machine: a fingerprint (or its start) or a host "
+                     "name."),
+    )(fn)  # fmt: skip

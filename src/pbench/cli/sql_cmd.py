@@ -197,42 +197,26 @@ def sql(**options: Any) -> int:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
     budgets = budgets_for("sql", report.budgets)
-    if len(plans) > 1:
-        from pbench.cli.sweep import measure_sweep
+    if len(plans) > 1 and any(p.load is None for p in plans.values()):
+        raise UsageError(
+            "a sweep of --clients is a load run at every level, but at 1 client -r or "
+            "--precision without -d/--rate measures ordinary runs",
+            "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
+        )
+    from pbench.cli.sweep import finish_levels
 
-        if any(p.load is None for p in plans.values()):
-            raise UsageError(
-                "a sweep of --clients is a load run at every level, but at 1 client -r or "
-                "--precision without -d/--rate measures ordinary runs",
-                "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
-            )
-        session = Session(
-            specs,
-            display,
-            report,
-            None,
-            budgets,
-            store=store_for(options),
-            history=flags_from(StoreFlags, options),
-        )
-        return session.finish(
-            *measure_sweep(
-                levels,
-                lambda level: measure_sql(plans[level], session, report.ignore_failure),
-                session,
-                "queries",
-            )
-        )
-    session = Session(
-        specs,
-        display,
-        report,
+    def session_for(reference: str | None) -> Session:
+        history = flags_from(StoreFlags, options)
+        store = store_for(options)
+        return Session(specs, display, report, reference, budgets, store=store, history=history)
+
+    return finish_levels(
+        plans,
+        session_for,
         plan.reference,
-        budgets,
-        store=store_for(options),
-        history=flags_from(StoreFlags, options),
+        lambda level_plan, session: measure_sql(level_plan, session, report.ignore_failure),
+        "queries",
     )
-    return session.finish(*measure_sql(plan, session, report.ignore_failure))
 
 
 def measure_sql(plan: SqlPlan, session: Session, ignore_failure: bool) -> Measured:

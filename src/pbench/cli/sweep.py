@@ -10,13 +10,16 @@ that fails, or Ctrl-C, ends the sweep: the levels measured so far are kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import click
 
 from pbench.cli.session import Measured, Session
 from pbench.errors import ExitCode
 from pbench.models import BenchmarkResult
+
+P = TypeVar("P")
 
 
 def measure_sweep(
@@ -39,3 +42,22 @@ def measure_sweep(
         if status != ExitCode.OK:
             return done, status, failure
     return done, ExitCode.OK, None
+
+
+def finish_levels(
+    plans: Mapping[int, P],
+    session_for: Callable[[str | None], Session],
+    reference: str | None,
+    measure: Callable[[P, Session], Measured],
+    noun: str,
+) -> int:
+    """One plan measured and finished (compared with ``reference``), or a sweep of
+    several levels (no reference: its scaling table instead); the exit status."""
+    levels = list(plans)
+    if len(levels) == 1:
+        session = session_for(reference)
+        return session.finish(*measure(plans[levels[0]], session))
+    session = session_for(None)
+    return session.finish(
+        *measure_sweep(levels, lambda level: measure(plans[level], session), session, noun)
+    )

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.common import guarded
-from pbench.cli.history_cmd import STORE_HELP
-from pbench.cli.options import notify_options
+from pbench.cli.options import history_filter_options, notify_options
 from pbench.errors import ExitCode, UsageError
 from pbench.stats.changepoint import ALPHA, WINDOW
 from pbench.stats.recent import SLOPE_RUNS
@@ -50,20 +49,7 @@ def _notify(fn: Any) -> Any:
 
 @click.command("trend", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("names", nargs=-1)
-@click.option("--store", metavar="URL", default=None, help=STORE_HELP)
-@click.option(
-    "--since",
-    default=None,
-    metavar="WHEN",
-    help="Only runs since a date (2026-01-31), a time, or a duration ago (7d, 12h).",
-)
-@click.option("--branch", default=None, help="Only runs on this git branch.")
-@click.option(
-    "--machine",
-    default=None,
-    metavar="ID",
-    help="Only runs on this machine: a fingerprint (or its start) or a host name.",
-)
+@history_filter_options
 @click.option(
     "--last",
     type=click.IntRange(min=2),
