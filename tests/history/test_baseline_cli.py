@@ -243,3 +243,18 @@ def test_a_load_run_against_one_stored_load_run_gets_no_verdict(
     assert "one load run per side" in result.err
     (entry,) = exported(out)["baseline"]["benchmarks"]
     assert entry["baseline"]["load"] == "sql" and entry["comparison"]["verdict"] == "inconclusive"
+
+
+def test_a_load_run_of_commands_compares_with_its_baseline(store_url: str, tmp_path: Path) -> None:
+    # pbench run -j is a load run: one stored load run against one gets no verdict, but
+    # the comparison is made and exported like any other.
+    load = ("-j", "2", "-d", "0.4s")
+    saved = run_pbench(*RUN, *load, "--store", store_url, "--save-baseline", "main", "sleep 0.01")
+    assert saved.code == 0, saved.err
+    out = tmp_path / "r.json"
+    result = run_pbench(*RUN, *load, "--store", store_url, "--baseline", "main",
+                        "--export-json", str(out), "sleep 0.03")  # fmt: skip
+    assert result.code == 0, result.err
+    baseline = exported(out)["baseline"]
+    (entry,) = baseline["benchmarks"]
+    assert baseline["ref"] == "main" and entry["candidate"]["command"] == "sleep 0.03"

@@ -14,6 +14,7 @@ from pbench.cli.common import (
     guarded,
     resolve_display,
 )
+from pbench.cli.invocation import session_for
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -27,14 +28,11 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
-from pbench.plan.budgets import budgets_for
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
-from pbench.plan.store import StoreFlags
 
 if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
@@ -195,17 +193,11 @@ def http(**options: Any) -> int:
         options,
     )
     report = flags_from(ReportFlags, options)
-    budgets = budgets_for("http", report.budgets)
     from pbench.cli.sweep import finish_levels
-
-    def session_for(reference: str | None) -> Session:
-        history = flags_from(StoreFlags, options)
-        store = store_for(options)
-        return Session(exports, display, report, reference, budgets, store=store, history=history)
 
     return finish_levels(
         plans,
-        session_for,
+        lambda reference: session_for(options, exports, display, "http", reference),
         plan.reference,
         lambda level_plan, session: measure_http(level_plan, session, report.ignore_failure),
         "requests",

@@ -15,6 +15,7 @@ from pbench.cli.common import (
     guarded,
     resolve_display,
 )
+from pbench.cli.invocation import session_for
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -29,12 +30,9 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs
 from pbench.models import RunPlan
-from pbench.plan.budgets import budgets_for
-from pbench.plan.options import ReportFlags, RunFlags
-from pbench.plan.store import StoreFlags
+from pbench.plan.options import RunFlags
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -225,17 +223,7 @@ def run(**options: Any) -> int:
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
-    report = flags_from(ReportFlags, options)
-    budgets = budgets_for("run", report.budgets)
-    session = Session(
-        specs,
-        display,
-        report,
-        reference,
-        budgets,
-        store=store_for(options),
-        history=flags_from(StoreFlags, options),
-    )
+    session = session_for(options, specs, display, "run", reference)
     return session.finish(*measure_commands(plan, session))
 
 
@@ -250,9 +238,7 @@ def _run_load(
     # A sweep's levels are not compared with each other (its scaling table is the
     # comparison): no reference.
     reference = next(iter(plans.values())).reference if len(plans) == 1 else None
-    report = flags_from(ReportFlags, options)
-    budgets = budgets_for("run", report.budgets)
-    session = Session(specs, display, report, reference, budgets, store=store_for(options))
+    session = session_for(options, specs, display, "run", reference)
     return session.finish(*measure_levels(plans, session))
 
 

@@ -14,6 +14,7 @@ from pbench.cli.common import (
     guarded,
     resolve_display,
 )
+from pbench.cli.invocation import session_for
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -29,14 +30,11 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.saving import store_for
 from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
-from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
-from pbench.plan.store import StoreFlags
 from pbench.run.session import load_failure
 
 if TYPE_CHECKING:
@@ -196,7 +194,6 @@ def sql(**options: Any) -> int:
     if plan.notice is not None and not display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
-    budgets = budgets_for("sql", report.budgets)
     if len(plans) > 1 and any(p.load is None for p in plans.values()):
         raise UsageError(
             "a sweep of --clients is a load run at every level, but at 1 client -r or "
@@ -205,14 +202,9 @@ def sql(**options: Any) -> int:
         )
     from pbench.cli.sweep import finish_levels
 
-    def session_for(reference: str | None) -> Session:
-        history = flags_from(StoreFlags, options)
-        store = store_for(options)
-        return Session(specs, display, report, reference, budgets, store=store, history=history)
-
     return finish_levels(
         plans,
-        session_for,
+        lambda reference: session_for(options, specs, display, "sql", reference),
         plan.reference,
         lambda level_plan, session: measure_sql(level_plan, session, report.ignore_failure),
         "queries",
