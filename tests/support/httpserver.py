@@ -139,6 +139,15 @@ class _Handler(BaseHTTPRequestHandler):
             status = int(query.get("status", "500"))
         if path == "/flaky" and hit % int(query.get("every", "4")) == 0:
             status = 500  # every Nth request fails
+        if path == "/keepalive":  # like nginx's keepalive_requests: close after N answers
+            self.answered = getattr(self, "answered", 0) + 1
+            if self.answered >= int(query.get("max", "5")):
+                self.send_response(status)
+                self.send_header("Content-Length", "3")
+                self.send_header("Connection", "close")  # sets close_connection
+                self.end_headers()
+                self.wfile.write(b"ok\n")
+                return
         if path == "/echo":
             lines = [f"{self.command} {self.path}"] + [f"{k}: {v}" for k, v in self.headers.items()]
             payload = ("\n".join(lines) + "\n\n").encode() + body

@@ -142,3 +142,12 @@ def test_header_and_status_parsing() -> None:
     assert parse_expect_status([]) is None
     with pytest.raises(UsageError):
         parse_expect_status(["abc"])
+
+
+def test_connection_close_every_n_answers_loses_no_request(server: HttpTestServer) -> None:
+    spec = HttpRequestSpec(server.base_url + "/keepalive?max=7")
+    run = run_http(spec, LoadPlan(concurrency=4, runs=500))
+    assert (run.requests, run.errors, run.statuses) == (500, {}, {200: 500})
+    assert run.latency.total == 500
+    open_loop = run_http(spec, LoadPlan(concurrency=4, runs=200, rate=2000))
+    assert (open_loop.requests, open_loop.errors) == (200, {})

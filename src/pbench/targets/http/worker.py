@@ -74,13 +74,14 @@ class _Origin:
 class _Target:
     """One benchmark's request, as the clients send it."""
 
-    __slots__ = ("expects", "head", "keepalive", "origin", "request")
+    __slots__ = ("accepts", "head", "keepalive", "origin", "request")
 
     def __init__(self, spec: HttpRequestSpec, origin: int) -> None:
         self.request = spec.request_bytes()
         self.head = spec.method == "HEAD"
         self.keepalive = spec.keepalive
-        self.expects = spec.expects
+        # Indexed by status (000-999, three digits): one lookup per answer.
+        self.accepts = tuple(spec.expects(status) for status in range(1000))
         self.origin = origin
 
 
@@ -97,9 +98,9 @@ class _Client:
         self.scheduled = 0
         self.sent = 0
 
-    def go(self) -> None:
+    def go(self, now_ns: int = 0) -> None:
         """Take the next ticket and send it (now, or at its scheduled time)."""
-        scheduled = self.worker.take()
+        scheduled = self.worker.take(now_ns or now())
         if scheduled is None:
             self.done = True
             self.worker.client_finished()
@@ -118,19 +119,20 @@ class _Client:
         if delay > 0:
             self.timer = self.worker.loop.call_later(delay / 1e9, self.when_due)
             return
+        self.timer = None
         self.send()
 
     def send(self) -> None:
-        self.timer = None
         target = self.worker.target
         conn = self.conns[target.origin]
-        self.sent = now()
         self.inflight = True
         if conn is None or conn.transport is None or conn.transport.is_closing():
+            self.sent = now()
             self.conns[target.origin] = None
             self.connecting = self.worker.loop.create_task(self.connect(target.origin, True))
             return
         conn.head = target.head
+        self.sent = now()
         conn.transport.write(target.request)
 
     async def connect(self, origin: int, then_send: bool) -> None:
@@ -171,21 +173,41 @@ class _Client:
         done = now()
         worker = self.worker
         target = worker.target
-        if conn is not self.conns[target.origin] or not self.inflight:
+        if not self.inflight or conn is not self.conns[target.origin]:
             return
         self.inflight = False
         recorder = worker.recorder
         if recorder is not None:
-            start = self.scheduled or self.sent
-            if target.expects(status):
-                recorder.ok(start, self.sent, done, status, nbytes)
+            sent = self.sent
+            if target.accepts[status]:
+                recorder.ok(self.scheduled or sent, sent, done, status, nbytes)
             else:
-                recorder.fail(start, self.sent, done, "status", status, nbytes)
+                recorder.fail(self.scheduled or sent, sent, done, "status", status, nbytes)
         if close or not target.keepalive:
             if conn.transport is not None:
                 conn.transport.close()
             self.conns[target.origin] = None
-        self.go()
+        # The next request, inlined for the common case: closed loop, connection open.
+        tickets = worker.tickets
+        if tickets is None or worker.interrupted:
+            self.go(done)
+            return
+        scheduled = tickets.take(done)
+        if scheduled != CLOSED or close or not target.keepalive:
+            if scheduled is None:
+                self.done = True
+                worker.client_finished()
+                return
+            self.scheduled = scheduled
+            if scheduled != CLOSED and scheduled > now():
+                self.timer = worker.loop.call_later((scheduled - now()) / 1e9, self.when_due)
+                return
+            self.send()
+            return
+        self.scheduled = CLOSED
+        self.inflight = True
+        self.sent = now()
+        conn.transport.write(target.request)  # type: ignore[union-attr]
 
     def on_lost(self, conn: HttpConnection, kind: str) -> None:
         for origin, mine in enumerate(self.conns):
@@ -269,12 +291,12 @@ class HttpWorker:
         self.slices = 0
 
     # ------------------------------------------------------------- tickets
-    def take(self) -> int | None:
+    def take(self, now_ns: int) -> int | None:
         if self.interrupted:
             return None
         tickets = self.tickets
         if tickets is not None:
-            return tickets.take(now())
+            return tickets.take(now_ns)
         if self.warmup_left > 0:
             self.warmup_left -= 1
             return CLOSED
