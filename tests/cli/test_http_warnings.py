@@ -24,9 +24,14 @@ def test_a_target_behind_the_rate_is_a_warning_on_the_terminal_and_in_json(
         server.base_url + "/slow?ms=20",
     )  # fmt: skip
     assert status == 0, stderr
-    assert "Warning: the target did not keep up with 200 req/s" in stdout
+    assert "Warning: the schedule was not kept: 200 req/s asked, " in stdout
+    assert "1 connection with one request in flight each" in stdout and "raise -c" in stdout
+    assert "requests/s scheduled (" in stdout and "): NOT reached" in stdout
     (result,) = json.loads(out.read_text())["results"]
-    assert any(w.startswith("the target did not keep up") for w in result["warnings"])
+    assert any(w.startswith("the schedule was not kept") for w in result["warnings"])
+    rate = result["load"]["rate"]
+    assert rate["target"] == 200 and rate["reached"] is False
+    assert rate["achieved"] == result["load"]["throughput"]["requests_per_s"] < 100
 
 
 def test_requests_failing_on_status_name_the_statuses(server: HttpTestServer) -> None:

@@ -17,6 +17,10 @@ def _ms(figures: Mapping[str, float]) -> str:
     return "  ".join(f"{label} {figures[key] * 1e3:.3f}" for label, key in keys)
 
 
+def _rate(rate: float) -> str:
+    return f"{rate:.15g}"  # 1000000, not 1e+06
+
+
 def _statuses(codes: Mapping[str, int]) -> str:
     return ", ".join(f"{code}: {n:,}" for code, n in codes.items())
 
@@ -24,7 +28,7 @@ def _statuses(codes: Mapping[str, int]) -> str:
 def load_lines(section: Mapping[str, Any]) -> list[str]:
     """Model, throughput, latency percentiles, wait/service, statuses, errors, CPU."""
     rate = section.get("target_rate")
-    model = f"open loop at {rate:g}/s" if rate else "closed loop"
+    model = f"open loop at {_rate(rate)}/s" if rate else "closed loop"
     workers = section.get("workers", 1)
     across = f" across {workers} worker processes" if workers > 1 else ""
     resources = section.get("resources")
@@ -63,6 +67,13 @@ def load_lines(section: Mapping[str, Any]) -> list[str]:
     if throughput.get("bytes_per_s"):
         per_s += f", {format_bytes(throughput['bytes_per_s'])}/s"
     lines.append(f"Throughput:          {per_s}")
+    if section.get("rate"):
+        asked = section["rate"]
+        verdict = "reached" if asked["reached"] else "NOT reached"
+        lines.append(
+            f"Rate:                {asked['achieved']:,.1f} of {_rate(asked['target'])} requests/s"
+            f" scheduled ({asked['achieved_share']:.2%}): {verdict}"
+        )
     if section.get("latency"):
         label = "from schedule" if rate else ""
         lines.append(f"Latency (ms):        {_ms(section['latency'])}  {label}".rstrip())
