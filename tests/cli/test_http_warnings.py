@@ -31,7 +31,7 @@ def test_a_target_behind_the_rate_is_a_warning_on_the_terminal_and_in_json(
     assert any(w.startswith("the schedule was not kept") for w in result["warnings"])
     rate = result["load"]["rate"]
     assert rate["target"] == 200 and rate["reached"] is False
-    assert rate["achieved"] == result["load"]["throughput"]["requests_per_s"] < 100
+    assert rate["achieved"] < 60  # one connection, 20 ms each: at most 50 sent per second
 
 
 def test_requests_failing_on_status_name_the_statuses(server: HttpTestServer) -> None:

@@ -50,3 +50,28 @@ def test_closed_loop_has_no_rate() -> None:
     recorder = Recorder(open_loop=False)
     recorder.ok(0, 0, 1000, 200, 10)
     assert "rate" not in load_section(recorder.finish(0, 10**9, 0.0), plan, "hint")
+
+
+def test_the_schedule_span_ignores_a_constant_send_delay_but_not_falling_behind() -> None:
+    from pbench.load.schedule import schedule_span
+
+    plan = LoadPlan(concurrency=10, duration_s=0.1, rate=1000.0)  # 100 requests, 1 ms apart
+    ms = 1_000_000
+    assert schedule_span(plan, 5 * ms, 104 * ms) == 100 * ms  # each sent 5 ms late
+    assert schedule_span(plan, 0, 149 * ms) == 150 * ms  # fell 50 ms behind
+    assert schedule_span(plan, 0, 0) == 100 * ms  # nothing sent
+    assert schedule_span(LoadPlan(concurrency=1, duration_s=1.0), 0, 10) == 0  # closed loop
+
+
+def test_the_recorder_and_merges_keep_the_first_and_last_send() -> None:
+    from pbench.load.recorder import merge_runs
+
+    runs = []
+    for first in (300, 100):
+        recorder = Recorder(open_loop=True)
+        recorder.ok(first, first + 5, first + 50, 200, 1)
+        recorder.fail(first + 10, first + 20, first + 60, "reset")
+        runs.append(recorder.finish(0, 1000, 0.0))
+    assert (runs[0].first_sent_ns, runs[0].last_sent_ns) == (305, 320)
+    merged = merge_runs(runs)
+    assert (merged.first_sent_ns, merged.last_sent_ns) == (105, 320)

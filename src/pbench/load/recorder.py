@@ -76,6 +76,12 @@ class LoadRun:
     # request (see Recorder.record).
     extra_columns: tuple[str, ...] = ()
     extras: Mapping[str, LatencyHistogram] = field(default_factory=dict)
+    # When the first and the last request were sent (0: none), and, in open loop, the
+    # time the schedule took to be sent (its planned length, longer when sending fell
+    # behind; summed over slices by the load runner; 0: not known, use elapsed_s).
+    first_sent_ns: int = 0
+    last_sent_ns: int = 0
+    schedule_ns: int = 0
 
     @property
     def failed(self) -> int:
@@ -117,6 +123,8 @@ class Recorder:
         self._statuses: dict[int, int] = {}
         self._bytes = 0
         self._requests = 0
+        self._first_sent = 0
+        self._last_sent = 0
         self._cap = sample_cap
         self._sample = np.zeros((sample_cap, self._width), dtype=np.int64)
         self._rng = np.random.default_rng(seed)
@@ -191,6 +199,9 @@ class Recorder:
         self._bytes += int(rows[:, 5].sum())
         for column, histogram in enumerate(self._extras.values(), start=FIELDS):
             histogram.record_many(rows[:, column])
+        first, last = int(rows[:, 1].min()), int(rows[:, 1].max())
+        self._first_sent = min(self._first_sent, first) if self._first_sent else first
+        self._last_sent = max(self._last_sent, last)
         self._reservoir(rows)
         self._requests += len(rows)
 
@@ -243,6 +254,8 @@ class Recorder:
             unfinished=unfinished,
             extra_columns=self.extra,
             extras=self._extras,
+            first_sent_ns=self._first_sent,
+            last_sent_ns=self._last_sent,
         )
 
 
@@ -313,6 +326,8 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         unfinished=sum(run.unfinished for run in runs),
         extra_columns=runs[0].extra_columns,
         extras=extras,
+        first_sent_ns=min((r.first_sent_ns for r in runs if r.first_sent_ns), default=0),
+        last_sent_ns=max(run.last_sent_ns for run in runs),
     )
 
 

@@ -166,9 +166,12 @@ def load_section(run: LoadRun, plan: LoadPlan, bottleneck_hint: str) -> dict[str
 
 
 def open_loop_rate(run: LoadRun, target: float) -> dict[str, Any]:
-    """The rate an open-loop run asked for and the rate it achieved (every request
-    sent, answered or not, over the run's time): ``reached`` when within 1%."""
-    achieved = run.requests / run.elapsed_s
+    """The rate an open-loop run asked for and the rate it achieved: every request
+    sent (answered, failed or still in flight at the end) over the time its schedule
+    took to be sent (the run's time when that is not known); ``reached`` when within
+    1%. Slices add their schedules' times, not the drains of their last answers."""
+    seconds = run.schedule_ns / 1e9 if run.schedule_ns else run.elapsed_s
+    achieved = (run.requests + run.unfinished) / seconds
     share = achieved / target
     return {
         "target": target,

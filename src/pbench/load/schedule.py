@@ -141,3 +141,18 @@ def slice_end(plan: LoadPlan, start_ns: int, last_ns: int) -> int:
     if plan.rate is None or plan.duration_s is None:
         return last_ns
     return max(last_ns, start_ns + int(plan.duration_s * 1e9))
+
+
+def schedule_span(plan: LoadPlan, first_sent_ns: int, last_sent_ns: int) -> int:
+    """How long an open-loop phase took to send its schedule (0 in closed loop): the
+    schedule's planned length, or longer when sending fell behind (from the first
+    request sent to one interval after the last). A constant delay of every send (the
+    loop's timers tick in milliseconds) shifts the schedule without slowing it: it is
+    the wait to send, reported apart. Requests sent over this span are the rate
+    achieved; the drain of the last answers is not part of it."""
+    total = plan.total_requests
+    if plan.rate is None or total is None:
+        return 0
+    interval = 1e9 / plan.rate
+    sending = last_sent_ns - first_sent_ns + interval if last_sent_ns else 0.0
+    return int(max(total * interval, sending))

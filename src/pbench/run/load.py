@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from pbench.load.recorder import LoadRun, merge_runs
-from pbench.load.schedule import LoadPlan
+from pbench.load.schedule import LoadPlan, schedule_span
 from pbench.models import BenchmarkResult, Hooks, Measurement, Order, Precision, StopReason
 
 DEFAULT_SLICE_S = 0.1
@@ -105,6 +105,7 @@ class _State:
         self.benchmark = benchmark
         self.total: LoadRun | None = None
         self.active_ns = 0
+        self.schedule_ns = 0  # open loop: time its slices took to send their schedules
         self.requests = 0
         self.unfinished = 0
         self.slices: list[Measurement] = []
@@ -170,8 +171,12 @@ class LoadRunner:
                 else:
                     self.rng.shuffle(active)
                 for position, state in enumerate(active):
-                    run = pool.run_slice(state.index, self._slice_plan(state), self._limit(state))
+                    slice_plan = self._slice_plan(state)
+                    run = pool.run_slice(state.index, slice_plan, self._limit(state))
                     self._record(state, run, round_no, position)
+                    state.schedule_ns += schedule_span(
+                        slice_plan, run.first_sent_ns, run.last_sent_ns
+                    )
                     if self.on_slice is not None:
                         self.on_slice(state.benchmark.name, round_no)
                     if run.interrupted:
@@ -322,7 +327,12 @@ class LoadRunner:
         total = state.total
         if total is None:
             return result
-        total = dataclasses.replace(total, active_ns=state.active_ns, unfinished=state.unfinished)
+        total = dataclasses.replace(
+            total,
+            active_ns=state.active_ns,
+            unfinished=state.unfinished,
+            schedule_ns=state.schedule_ns,
+        )
         nothing = not total.succeeded and (total.requests or total.unfinished)
         if nothing and result.stop_reason != "interrupted":
             result.stop_reason = "failed"
