@@ -217,8 +217,14 @@ class Recorder:
             return
         positions = np.arange(seen + direct, seen + direct + len(rest), dtype=np.int64)
         slots = self._rng.integers(0, positions + 1)
-        for index in np.flatnonzero(slots < cap).tolist():
-            self._sample[slots[index]] = rest[index]
+        chosen = np.flatnonzero(slots < cap)
+        if len(chosen) == 0:
+            return
+        # Row by row, a later row chosen for a slot replaces an earlier one: keep, for
+        # each slot, the last row that chose it (the same sample as the loop, at once).
+        backwards = slots[chosen][::-1]
+        kept, first = np.unique(backwards, return_index=True)
+        self._sample[kept] = rest[chosen[::-1][first]]
 
     def finish(
         self,
