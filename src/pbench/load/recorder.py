@@ -298,7 +298,9 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
             errors[name] = errors.get(name, 0) + n
         for status, n in run.statuses.items():
             statuses[status] = statuses.get(status, 0) + n
-        rows = run.sample[rng.choice(len(run.sample), size=count, replace=False)].copy()
+        chosen = rng.choice(len(run.sample), size=count, replace=False)
+        chosen.sort()  # each sample is in start order: keep it
+        rows = run.sample[chosen]
         remap = np.zeros(len(run.error_names), dtype=np.int64)
         for code, name in enumerate(run.error_names[1:], start=1):
             if name not in names:
@@ -308,7 +310,9 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         parts.append(rows)
     width = FIELDS + len(runs[0].extra_columns)
     sample = np.concatenate(parts) if parts else np.zeros((0, width), dtype=np.int64)
-    sample = sample[np.argsort(sample[:, 1], kind="stable")]
+    sent = sample[:, 1]
+    if not bool(np.all(sent[1:] >= sent[:-1])):  # runs side by side (workers), not in turn
+        sample = sample[np.argsort(sent, kind="stable")]
     warnings: list[str] = []
     for run in runs:
         warnings.extend(w for w in run.warnings if w not in warnings)

@@ -199,9 +199,11 @@ class _Client:
                 worker.client_finished()
                 return
             self.scheduled = scheduled
-            if scheduled != CLOSED and scheduled > now():
-                self.timer = worker.loop.call_later((scheduled - now()) / 1e9, self.when_due)
-                return
+            if scheduled != CLOSED:
+                delay = scheduled - now()
+                if delay > 0:
+                    self.timer = worker.loop.call_later(delay / 1e9, self.when_due)
+                    return
             self.send()
             return
         self.scheduled = CLOSED
