@@ -276,7 +276,7 @@ def main() -> int:
         url = f"http://127.0.0.1:{port}/index.html"
         out = prefix / "pbench.json"
         base = (
-            f"nginx 1 worker on CPU {SERVER_CPU}, default config; clients on CPU {CLIENT_CPU};"
+            f"nginx 1 worker on CPU {SERVER_CPU}, default config; each client on CPU {CLIENT_CPU};"
             f" {args.duration:g} s per run; median of {args.repeats} paired runs"
         )
         try:
@@ -285,7 +285,11 @@ def main() -> int:
                 sets.append((2, [c for c in connections if c > 1]))
             for threads, conns in sets:
                 for n in conns:
-                    setup = f"wrk -t{threads} -c{n} vs pbench --workers {threads} -c {n}; {base}"
+                    shared = "" if threads == 1 else f" ({threads} threads/processes on one core)"
+                    setup = (
+                        f"wrk -t{threads} -c{n} vs pbench --workers {threads} -c {n}{shared};"
+                        f" {base}"
+                    )
                     wrks, pbenches = paired(url, n, threads, args.duration, args.repeats, out)
                     lines, met = closed_row(n, threads, wrks, pbenches, setup)
                     ok &= met
