@@ -116,3 +116,18 @@ def test_start_at_in_the_future_waits_and_in_the_past_says_how_late(
     assert float(late.split("measuring ")[1].split(" s")[0]) >= 30
     result = run_pbench("http", "--start-at", "noon", server.base_url + "/fast")
     assert result.code == 2 and "not a time" in result.err
+
+
+def test_open_loop_rates_add_up_across_machines(server: HttpTestServer, tmp_path: Path) -> None:
+    files = [tmp_path / f"o{i}.json" for i in range(2)]
+    url = server.base_url + "/fast"
+    _finish([_machine(f, url, "--rate", "200", "-c", "4", "-d", "0.5s") for f in files])
+    merged = tmp_path / "merged.json"
+    result = run_pbench("merge", *map(str, files), "-o", str(merged))
+    assert result.code == 0, result.err
+    rate = _load(merged)["rate"]
+    parts = [_load(f)["rate"] for f in files]
+    assert rate["target"] == 400
+    assert rate["achieved"] == sum(part["achieved"] for part in parts)
+    assert rate["reached"] == all(part["reached"] for part in parts)
+    assert [m["rate"] for m in _load(merged)["machines"]] == parts

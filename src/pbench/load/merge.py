@@ -173,6 +173,16 @@ def _merged_section(
         key: sum(float(rate.get(key) or 0.0) for rate in rates)
         for key in ("requests_per_s", "succeeded_per_s", "bytes_per_s")
     }
+    asked = [load["rate"] for load in sections if load.get("rate")]
+    if asked:  # open loop: every machine ran its own schedule, side by side
+        target = sum(float(rate["target"]) for rate in asked)
+        achieved = sum(float(rate["achieved"]) for rate in asked)
+        base["rate"] = {
+            "target": target,
+            "achieved": achieved,
+            "achieved_share": achieved / target if target else 0.0,
+            "reached": len(asked) == len(sections) and all(r["reached"] for r in asked),
+        }
     base["elapsed_s"] = max(float(load.get("elapsed_s") or 0.0) for load in sections)
     base["window"] = _union(load.get("window") for load in sections)
     base["latency"] = latency_figures(histogram)
@@ -188,6 +198,7 @@ def _merged_section(
             "requests": load.get("requests"),
             "failed": load.get("failed"),
             "throughput": load.get("throughput"),
+            "rate": load.get("rate"),
             "latency": load.get("latency"),
         }
         for run, load in zip(runs, sections, strict=True)
