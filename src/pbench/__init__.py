@@ -14,7 +14,8 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   point) as one JSON payload with chat text, POSTed with retries
     plan/         typed flags (options) turned once into frozen plans: values
                   (durations, percentages), parameters (-P/-L), rules every plan
-                  checks, and the run, http and sql plans
+                  checks, the run, http and sql plans, budgets, and suite files
+                  (suite/: benchmarks.toml read, checked and selected)
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP, SQL and command load runs share, the
                   scaling table of a concurrency sweep, the session (report,
@@ -26,16 +27,20 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   http/    (request spec, connection, worker, pool)
                   sql/     (base, target, sqlite, postgres, cancel, dsn, pool)
     load/         what load runs share: schedule, recorder, histogram, threads, result,
-                  resources (a command run's CPU time and peak memory)
+                  resources (a command run's CPU time and peak memory), and merge
+                  (several machines' results of one load combined exactly)
     export/       files for machines: json, csv, markdown, html, compare; atomic writes
     report/       text for people: terminal, compare table, load figures, budgets
                   table, units; the self-contained HTML report (html/) and the SVG
-                  charts it draws (charts/)
+                  charts it draws (charts/), the Markdown report, chart files
+    history/      the store of saved runs (SQLite, PostgreSQL; schema and migrations),
+                  baselines (--baseline REF), trends and change points of the series
     results/      the result file: schema version, read, pairing, metadata, redaction
     system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: summary, intervals, resampling, comparison, verdict,
-                  hierarchy, gate, advice, budget (metrics, judging)
+                  hierarchy, gate, advice, budget (metrics, judging), score, trend,
+                  diagnosis, change points
     errors.py     errors that own their exit code
 
 ``models`` carries statistics (``Summary``, ``Comparison``, imported for types only),
