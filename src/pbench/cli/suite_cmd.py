@@ -10,10 +10,9 @@ export paths are taken from where pbench was started.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +28,8 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.cli.session import Measured, Session, export_specs
+from pbench.cli.suite_plan import Planned, plan_all
+from pbench.cli.suite_show import dry_run, listing
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
 
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
     from pbench.plan.store import StoreFlags
-    from pbench.plan.suite.load import Suite, SuiteBenchmark
+    from pbench.plan.suite.load import Suite
     from pbench.stats.budget import Budget
 
 EPILOG = """\b
@@ -64,25 +65,6 @@ Exit codes:
        export was written)
   130  interrupted (Ctrl-C): what finished was reported and exported
 """
-
-
-@dataclass(frozen=True)
-class _Planned:
-    """One selected benchmark and its kind's plan, or one plan per level of a
-    concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
-
-    benchmark: SuiteBenchmark
-    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
-    reference: str | None
-    notes: tuple[str, ...]
-
-    @property
-    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
-        return next(iter(self.levels.values()))
-
-    @property
-    def sweep(self) -> bool:
-        return len(self.levels) > 1
 
 
 @click.command("suite", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -131,7 +113,7 @@ def suite(**options: Any) -> int:
     )
     display = resolve_display(options["style"])
     if options["list_only"]:
-        click.echo(_listing(selected))
+        click.echo(listing(selected))
         return int(ExitCode.OK)
     specs = [_absolute(spec) for spec in _specs(options)]
     extra = _cli_budgets(options["budgets"])
@@ -142,9 +124,9 @@ def suite(**options: Any) -> int:
 
     start_at = parse_start_at(options["start_at"])
     with _folder(path.parent):
-        planned = _plan_all(selected)
+        planned = plan_all(selected)
         if options["dry_run"]:
-            click.echo(_dry_run(selected, planned))
+            click.echo(dry_run(selected, planned))
             return int(ExitCode.OK)
         report = _report_flags(options, _webhooks(options["notify"], selected))
         session = Session(
@@ -281,63 +263,7 @@ def _folder(folder: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
-def _plan_all(selected: Suite) -> list[_Planned]:
-    """Every selected benchmark planned by its kind's planner; every problem (a bad
-    DSN, an unreadable @file.sql or --input) reported at once, exit 2."""
-    planned: list[_Planned] = []
-    problems: list[str] = []
-    for benchmark in selected.benchmarks:
-        try:
-            planned.append(_plan(benchmark))
-        except UsageError as exc:
-            where = f"{selected.file}:{benchmark.line}" if benchmark.line else str(selected.file)
-            hint = f" ({exc.hint})" if exc.hint else ""
-            problems.append(f"{where}: benchmark {benchmark.name!r}: {exc.message}{hint}")
-    if problems:
-        raise UsageError("\n  ".join(problems) if len(problems) > 1 else problems[0])
-    return planned
-
-
-def _plan(benchmark: SuiteBenchmark) -> _Planned:
-    from pbench.cli.common import concurrency_levels
-    from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
-
-    flags = benchmark.flags
-    if isinstance(flags, RunFlags):
-        levels = concurrency_levels(flags.concurrency)
-        if levels or flags.duration is not None or flags.rate is not None:
-            from pbench.cli.run_load import plan_levels
-
-            first = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
-            loads = plan_levels(first, levels)
-            load = next(iter(loads.values()))
-            return _Planned(benchmark, dict(loads), load.reference, ())
-        from pbench.plan.run import plan_from_options as plan_run
-
-        run_plan, reference = plan_run(flags)
-        notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
-        return _Planned(benchmark, {1: run_plan}, reference, notes)
-    if isinstance(flags, SqlFlags):
-        from pbench.plan.sql import plan_from_options as plan_sql
-
-        sqls = {
-            level: plan_sql(dataclasses.replace(flags, clients=level))
-            for level in concurrency_levels(flags.clients) or (1,)
-        }
-        sql_plan = next(iter(sqls.values()))
-        notice = (sql_plan.notice,) if sql_plan.notice else ()
-        return _Planned(benchmark, dict(sqls), sql_plan.reference, notice)
-    assert isinstance(flags, HttpFlags)
-    from pbench.plan.http import plan_from_options as plan_http
-
-    https = {
-        level: plan_http(dataclasses.replace(flags, concurrency=level))
-        for level in concurrency_levels(flags.concurrency) or (1,)
-    }
-    return _Planned(benchmark, dict(https), next(iter(https.values())).reference, ())
-
-
-def _measure(item: _Planned, session: Session) -> Measured:
+def _measure(item: Planned, session: Session) -> Measured:
     """One benchmark's plan measured, or each level of its sweep in turn."""
     if not item.sweep:
         return _measure_one(item.plan, session, item.benchmark.report.ignore_failure)
@@ -377,7 +303,7 @@ def _measure_one(
     return measure_command_load(plan, session)
 
 
-def _measure_all(session: Session, planned: Sequence[_Planned], extra: Sequence[Budget]) -> int:
+def _measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Budget]) -> int:
     """Measure the benchmarks in file order (a failed one does not stop the others;
     Ctrl-C does), then one report, the exports and the exit status."""
     from pbench.plan.budgets import merge_budgets
@@ -426,105 +352,3 @@ def _measure_all(session: Session, planned: Sequence[_Planned], extra: Sequence[
             break
     run_results = combine([part for _, part in parts], session.metadata)
     return session.publish(run_results, status, failures, parts)
-
-
-def _listing(selected: Suite) -> str:
-    """``--list``: each selected benchmark with its kind, tiers, tags, budgets and the
-    settings in effect (secrets masked)."""
-    from pbench.plan.budgets import BIGGER_IS_BETTER, metric_quantity
-    from pbench.report.budgets import format_values
-
-    tier = selected.selection.tier
-    count = len(selected.benchmarks)
-    title = f"{selected.file}: {count} benchmark{'s' if count != 1 else ''}"
-    lines = [title + (f" in tier {tier}" if tier else "")]
-    for benchmark in selected.benchmarks:
-        lines.append("")
-        lines.append(f"{benchmark.name}  ({benchmark.kind})")
-        if benchmark.tiers:
-            lines.append(f"  tiers: {', '.join(benchmark.tiers)}")
-        if benchmark.tags:
-            lines.append(f"  tags: {', '.join(benchmark.tags)}")
-        for key, value in benchmark.settings:
-            lines.append(f"  {key} = {_toml_value(value)}")
-        for budget in benchmark.budgets:
-            sign = "≥" if budget.metric in BIGGER_IS_BETTER else "≤"
-            quantity = metric_quantity(budget.metric)
-            levels = [
-                f"{level} {sign} {format_values([limit], quantity)[0]}"
-                for level, limit in (("warn", budget.warn), ("error", budget.error))
-                if limit is not None
-            ]
-            lines.append(f"  budget {budget.metric}: {', '.join(levels)}")
-    return "\n".join(lines)
-
-
-def _toml_value(value: object) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-def _dry_run(selected: Suite, planned: Sequence[_Planned]) -> str:
-    """``--dry-run``: what each benchmark would measure, after planning every one."""
-    lines = [f"{selected.file}: {len(planned)} benchmarks planned; nothing was measured"]
-    for item in planned:
-        names = _variant_names(item)
-        lines.append(f"  {item.benchmark.name} ({item.benchmark.kind}): {_how_much(item)}")
-        if len(names) > 1 or names[0] != item.benchmark.name:
-            lines += [f"    - {name}" for name in names]
-    return "\n".join(lines)
-
-
-def _variant_names(item: _Planned) -> list[str]:
-    from pbench.models import RunPlan
-    from pbench.plan.http import HttpPlan
-
-    plan = item.plan
-    if isinstance(plan, RunPlan):
-        return [spec.name for spec in plan.benchmarks]
-    if isinstance(plan, HttpPlan):
-        return [name for name, _ in plan.benchmarks]
-    return [spec.name for spec in plan.run.benchmarks]  # SQL and command load plans
-
-
-def _how_much(item: _Planned) -> str:
-    text = _how_much_of(item)
-    if item.sweep:
-        text += f", at each concurrency of {', '.join(map(str, item.levels))}"
-    return text
-
-
-def _how_much_of(item: _Planned) -> str:
-    from pbench.models import RunPlan
-    from pbench.plan.http import HttpPlan
-    from pbench.plan.sql import SqlPlan
-
-    plan = item.plan
-    cap = item.benchmark.flags.max_time
-    capped = f", at most {cap:g} s" if cap is not None else ""
-    load = None
-    if isinstance(plan, RunPlan) or (isinstance(plan, SqlPlan) and plan.load is None):
-        run = plan if isinstance(plan, RunPlan) else plan.run
-        if run.precision is not None:
-            return f"until the 95% CI is within {run.precision.fraction:.1%}{capped}"
-        if run.exact_runs is not None:
-            return f"{run.exact_runs} runs{capped}"
-        return f"at least {run.min_runs} runs and {run.min_time_s:g} s{capped}"
-    load = plan.load if isinstance(plan, SqlPlan) else plan.slices.load
-    assert load is not None
-    if not isinstance(plan, SqlPlan | HttpPlan):
-        noun = "runs"
-    else:
-        noun = "requests" if isinstance(plan, HttpPlan) else "queries"
-    if load.runs is not None:
-        return f"{load.runs} {noun} on {load.concurrency} client(s){capped}"
-    return f"{load.duration_s:g} s on {load.concurrency} client(s)"

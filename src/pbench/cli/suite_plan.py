@@ -1,0 +1,92 @@
+"""A suite's benchmarks planned by their kinds' own planners (``pbench suite``): one plan
+each, or one per level of a concurrency sweep; every problem reported at once."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pbench.errors import UsageError
+
+if TYPE_CHECKING:
+    from pbench.models import RunPlan
+    from pbench.plan.http import HttpPlan
+    from pbench.plan.run_load import CommandLoadPlan
+    from pbench.plan.sql import SqlPlan
+    from pbench.plan.suite.load import Suite, SuiteBenchmark
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One selected benchmark and its kind's plan, or one plan per level of a
+    concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
+
+    benchmark: SuiteBenchmark
+    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
+    reference: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
+        return next(iter(self.levels.values()))
+
+    @property
+    def sweep(self) -> bool:
+        return len(self.levels) > 1
+
+
+def plan_all(selected: Suite) -> list[Planned]:
+    """Every selected benchmark planned by its kind's planner; every problem (a bad
+    DSN, an unreadable @file.sql or --input) reported at once, exit 2."""
+    planned: list[Planned] = []
+    problems: list[str] = []
+    for benchmark in selected.benchmarks:
+        try:
+            planned.append(_plan(benchmark))
+        except UsageError as exc:
+            where = f"{selected.file}:{benchmark.line}" if benchmark.line else str(selected.file)
+            hint = f" ({exc.hint})" if exc.hint else ""
+            problems.append(f"{where}: benchmark {benchmark.name!r}: {exc.message}{hint}")
+    if problems:
+        raise UsageError("\n  ".join(problems) if len(problems) > 1 else problems[0])
+    return planned
+
+
+def _plan(benchmark: SuiteBenchmark) -> Planned:
+    from pbench.cli.common import concurrency_levels
+    from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
+
+    flags = benchmark.flags
+    if isinstance(flags, RunFlags):
+        levels = concurrency_levels(flags.concurrency)
+        if levels or flags.duration is not None or flags.rate is not None:
+            from pbench.cli.run_load import plan_levels
+
+            first = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
+            loads = plan_levels(first, levels)
+            load = next(iter(loads.values()))
+            return Planned(benchmark, dict(loads), load.reference, ())
+        from pbench.plan.run import plan_from_options as plan_run
+
+        run_plan, reference = plan_run(flags)
+        notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
+        return Planned(benchmark, {1: run_plan}, reference, notes)
+    if isinstance(flags, SqlFlags):
+        from pbench.plan.sql import plan_from_options as plan_sql
+
+        sqls = {
+            level: plan_sql(dataclasses.replace(flags, clients=level))
+            for level in concurrency_levels(flags.clients) or (1,)
+        }
+        sql_plan = next(iter(sqls.values()))
+        notice = (sql_plan.notice,) if sql_plan.notice else ()
+        return Planned(benchmark, dict(sqls), sql_plan.reference, notice)
+    assert isinstance(flags, HttpFlags)
+    from pbench.plan.http import plan_from_options as plan_http
+
+    https = {
+        level: plan_http(dataclasses.replace(flags, concurrency=level))
+        for level in concurrency_levels(flags.concurrency) or (1,)
+    }
+    return Planned(benchmark, dict(https), next(iter(https.values())).reference, ())
