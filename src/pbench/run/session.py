@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pbench.stats.budget import Budget, BudgetCheck
     from pbench.stats.comparison import Comparison
     from pbench.stats.score import Score
+    from pbench.stats.summary import Summary
 
 
 def build_results(
@@ -61,24 +62,7 @@ def build_results(
         ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Comparison] = []
     if compare and ref_name is not None and len(measured) > 1:
-        from pbench.stats.comparison import compare_many
-
-        samples = {r.name: observations(r) for r in measured}
-        samples = {name: values for name, values in samples.items() if len(values) >= 2}
-        if ref_name in samples and len(samples) > 1:
-            by_name = {r.name: r for r in measured}
-            comparisons = [
-                dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
-                for c in compare_many(
-                    ref_name,
-                    samples,
-                    alpha=alpha,
-                    threshold=threshold,
-                    seed=seed or 0,
-                    rounds={name: by_round(by_name[name]) for name in samples},
-                )
-            ]
-            comparisons = _fitting_advice(comparisons, by_name)
+        comparisons = _comparisons(measured, ref_name, alpha, threshold, seed or 0)
     checks: list[BudgetCheck] = []
     if budgets:
         from pbench.run.budgets import checks_for
@@ -90,15 +74,7 @@ def build_results(
         from pbench.stats.score import benchmark_score
 
         scores = {r.name: benchmark_score(r.name, checks) for r in results}
-    recommendations: dict[str, list[str]] = {}
-    if recommend:
-        from pbench.run.recommend import recommendations_for
-
-        for result in results:
-            mine = [c for c in checks if c.benchmark == result.name]
-            found = recommendations_for(result, summaries[result.name], mine)
-            if found:
-                recommendations[result.name] = found
+    recommendations = _recommendations(results, summaries, checks) if recommend else {}
     tables: list[dict[str, Any]] = []
     if scaling:  # a concurrency sweep (pbench.run.scaling)
         from pbench.run.scaling import scaling_tables
@@ -117,6 +93,49 @@ def build_results(
         comparisons=comparisons,
         time_unit=time_unit,
     )
+
+
+def _comparisons(
+    measured: Sequence[BenchmarkResult], reference: str, alpha: float, threshold: float, seed: int
+) -> list[Comparison]:
+    """Every measured benchmark against the reference, paired by round where they
+    share rounds, with advice that fits the subcommand (none without two samples)."""
+    from pbench.stats.comparison import compare_many
+
+    samples = {r.name: observations(r) for r in measured}
+    samples = {name: values for name, values in samples.items() if len(values) >= 2}
+    if reference not in samples or len(samples) < 2:
+        return []
+    by_name = {r.name: r for r in measured}
+    comparisons = [
+        dataclasses.replace(c, unit=_unit(by_name[c.reference], by_name[c.name]))
+        for c in compare_many(
+            reference,
+            samples,
+            alpha=alpha,
+            threshold=threshold,
+            seed=seed,
+            rounds={name: by_round(by_name[name]) for name in samples},
+        )
+    ]
+    return _fitting_advice(comparisons, by_name)
+
+
+def _recommendations(
+    results: Sequence[BenchmarkResult],
+    summaries: Mapping[str, Summary | None],
+    checks: Sequence[BudgetCheck],
+) -> dict[str, list[str]]:
+    """What follows from each result's measurements (and its budgets' checks)."""
+    from pbench.run.recommend import recommendations_for
+
+    found: dict[str, list[str]] = {}
+    for result in results:
+        mine = [c for c in checks if c.benchmark == result.name]
+        lines = recommendations_for(result, summaries[result.name], mine)
+        if lines:
+            found[result.name] = lines
+    return found
 
 
 def observations(result: BenchmarkResult) -> list[float]:
