@@ -258,7 +258,7 @@ def test_compare(browser: Browser, invoke: Invoke, tmp_path: Path) -> None:
         assert result.code == 0, result.err
         files.append(str(path))
     report = tmp_path / "compare.html"
-    result = invoke("compare", *files, "--export-html", str(report))
+    result = invoke("compare", *files, "--html", str(report))
     assert result.code in (0, 3, 5), result.err
     assert json.loads(Path(files[0]).read_text())["results"][0]["name"] == SCRIPT_NAME
     page = _open(browser, report)

@@ -138,7 +138,7 @@ Exit codes:
 @click.option(
     "--export-markdown", metavar="FILE", help="Write the comparison as Markdown ('-' = stdout)."
 )
-@html_export_option()
+@html_export_option("--html")
 @ci_export_options
 @guarded
 def compare(
