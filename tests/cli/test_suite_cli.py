@@ -329,3 +329,38 @@ concurrency = [1, 2]
     [table] = data["scaling"]
     assert [level["concurrency"] for level in table["levels"]] == [1, 2]
     assert "Concurrency" in result.out or "scaling" in result.out.lower()
+
+
+def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import time
+
+    text = """
+[[benchmark]]
+name = "first"
+command = "true"
+runs = 3
+
+[[benchmark]]
+name = "long"
+command = "sleep 0.2"
+runs = 1000
+"""
+    (tmp_path / "benchmarks.toml").write_text(text)
+    out = tmp_path / "partial.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pbench", "suite", str(tmp_path / "benchmarks.toml"),
+         "--style", "none", "--export-json", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "interrupted" in stderr and "Traceback" not in stderr
+    results = {r["name"]: r for r in json.loads(out.read_text())["results"]}
+    assert len(results["first"]["times"]) == 3
+    assert results["long"]["stop_reason"] == "interrupted" and results["long"]["times"]
