@@ -105,6 +105,7 @@ def main_group() -> None:
     pbench report results.json -o pr.md      a Markdown report for a PR comment
     pbench history                           runs saved with --save, with trends
     pbench trend                             change points in the saved runs
+    pbench merge m1.json m2.json -o all.json  load runs of several machines, combined
     """
 
 
