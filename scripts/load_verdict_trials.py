@@ -12,6 +12,9 @@ JSON; its comparison's verdict is tallied.
 - Separate runs: ``scripts/compare_trials.py --url`` runs the 45-byte file 12 times as
   separate ``pbench http -d 2s`` runs and prints how often ``pbench compare`` calls two
   of them slower or faster with one file per side and with three per side.
+- Commands under concurrency (``pbench run -j 2 -d 2s``): A/A ``sleep 0.01`` twice
+  (two copies at once, 100 ms slices interleaved), target at most one verdict in 20; A/B
+  ``sleep 0.01`` against ``sleep 0.011`` (10% slower), target "slower" in at least 19.
 - SQL A/A: ``SELECT 1`` twice on PostgreSQL. Target: at most one verdict in 20.
 - SQL A/B: ``SELECT 1`` against ``SELECT sum(g) FROM generate_series(1, N) g`` with N
   calibrated first (one long interleaved run) so that it is about 10% slower. Target:
@@ -23,7 +26,7 @@ temporary folder, and PostgreSQL the way the tests start it (initdb + pg_ctl int
 temporary folder). Client and servers share the machine's cores, unpinned, as a user's
 first run would.
 
-    python3 scripts/load_verdict_trials.py [--trials 20] [--only http|sql]
+    python3 scripts/load_verdict_trials.py [--trials 20] [--only http|sql|command]
 
 Exit status 0 when every target is met, 1 otherwise.
 """
@@ -169,6 +172,17 @@ def http_trials(trials: int) -> list[bool]:
         return [*results, done.returncode == 0]
 
 
+def command_trials(trials: int) -> list[bool]:
+    """``pbench run -j 2 -d 2s``: two copies of each command at once, in slices."""
+    load = ["run", "-N", "-j", "2", "-d", "2s"]
+    return [
+        series("command -j A/A", [*load, "-n", "A", "-n", "B", "sleep 0.01", "sleep 0.01"],
+               trials, "none"),
+        series("command -j A/B", [*load, "-n", "fast", "-n", "slow", "--reference", "fast",
+                                  "sleep 0.01", "sleep 0.011"], trials, "slower"),
+    ]  # fmt: skip
+
+
 def calibrate(dsn: str) -> tuple[str, float]:
     """A query about 10% slower than SELECT 1 on this server, and its measured ratio.
 
@@ -212,11 +226,13 @@ def sql_trials(trials: int) -> list[bool]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=20)
-    parser.add_argument("--only", choices=["http", "sql"], default=None)
+    parser.add_argument("--only", choices=["http", "sql", "command"], default=None)
     args = parser.parse_args()
     results: list[bool] = []
     if args.only in (None, "http"):
         results += http_trials(args.trials)
+    if args.only in (None, "command"):
+        results += command_trials(args.trials)
     if args.only in (None, "sql"):
         results += sql_trials(args.trials)
     return 0 if all(results) else 1
