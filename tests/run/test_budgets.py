@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from pathlib import Path
@@ -163,9 +164,21 @@ def test_a_real_http_load_run(server: HttpTestServer) -> None:
     effective = effective_count(share, requests, rows, 0)
     assert effective > requests / 3
     assert errors["error_rate"].high == pytest.approx(wilson_interval(share, effective).high)
-    assert "rss" not in errors and "p75" not in errors
+    assert "rss" not in errors
     assert "pbench's own" in why_missing(flaky, None, "rss")
-    assert "p75" in why_missing(flaky, None, "p75")
+    # Any percentile comes from the exact histogram the load section carries; its
+    # interval from the nearest percentile kept per slice (p90's for p75).
+    from pbench.load.histogram import from_document
+
+    p75 = errors["p75"]
+    histogram = from_document(flaky.sections["load"]["histogram"])
+    assert p75.value == pytest.approx(histogram.quantiles([0.75])[0] * 1e-9)
+    assert p75.low <= p75.value <= p75.high and "p90 of each" in (p75.note or "")
+    old = dataclasses.replace(
+        flaky, sections={"load": {**flaky.sections["load"], "histogram": None}}
+    )
+    assert "p75" not in estimates_for(old, summary_of(old), ["p75"])
+    assert "no exact histogram" in why_missing(old, None, "p75")
 
 
 def test_single_client_sqlite_runs(tmp_path: Path) -> None:

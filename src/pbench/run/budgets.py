@@ -93,8 +93,8 @@ def why_missing(result: BenchmarkResult, summary: Summary | None, metric: str) -
             )
         if percentile_of(metric) >= 0 and metric not in LOAD_PERCENTILES:
             return (
-                f"a load run's exact histogram is summarised at {', '.join(LOAD_PERCENTILES)}"
-                f" only, not at {metric}"
+                f"this load run's file has no exact histogram to read {metric} from (only "
+                f"{', '.join(LOAD_PERCENTILES)} are summarised): export it again with pbench"
             )
     if not result.measurements or summary is None:
         return "nothing was measured (no successful run)"
@@ -223,10 +223,16 @@ def _load_estimate(
     if metric in ("min", "max"):
         value = float(latency[metric])
         return Estimate(value, value, value, "time", "one request's latency: no interval")
-    if metric not in LOAD_PERCENTILES:
-        return None
-    key, per_slice_key = LOAD_PERCENTILES[metric]
-    value = float(latency[key])
+    if metric in LOAD_PERCENTILES:
+        key, per_slice_key = LOAD_PERCENTILES[metric]
+        value = float(latency[key])
+        like = metric
+    else:  # any other percentile: from the exact histogram the load section carries
+        found = _from_histogram(load, percentile_of(metric) / 100)
+        if found is None:
+            return None
+        value, like = found, _nearest_summarised(metric)
+        per_slice_key = LOAD_PERCENTILES[like][1]
     per_slice = sorted(
         m.wall_s if per_slice_key == "wall_s" else m.metrics[per_slice_key]
         for m in slices
@@ -236,10 +242,27 @@ def _load_estimate(
         return Estimate(value, value, value, "time", "no slice to give an interval")
     ci = transferred(value, quantile(per_slice, 0.5), median_interval(per_slice))
     note = (
-        f"{metric} of every request (histogram); interval from the {metric} of each of "
+        f"{metric} of every request (histogram); interval from the {like} of each of "
         f"{len(per_slice)} slices"
     )
     return Estimate(value, ci.low, ci.high, "time", note)
+
+
+def _from_histogram(load: Mapping[str, Any], q: float) -> float | None:
+    """The value (seconds) at quantile ``q`` of the load section's exact histogram."""
+    document = load.get("histogram")
+    if not isinstance(document, Mapping) or not document.get("total"):
+        return None
+    from pbench.load.histogram import from_document
+
+    return from_document(document).quantiles([q])[0] * 1e-9
+
+
+def _nearest_summarised(metric: str) -> str:
+    """The percentile of each slice kept nearest to ``metric``, whose spread over the
+    slices gives its interval (p75 takes p90's, p80 takes p90's, p30 takes p50's)."""
+    wanted = percentile_of(metric)
+    return min(LOAD_PERCENTILES, key=lambda name: abs(percentile_of(name) - wanted))
 
 
 def _load_error_rate(load: Mapping[str, Any], slices: Sequence[Measurement]) -> Estimate | None:
