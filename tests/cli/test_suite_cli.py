@@ -364,3 +364,23 @@ runs = 1000
     results = {r["name"]: r for r in json.loads(out.read_text())["results"]}
     assert len(results["first"]["times"]) == 3
     assert results["long"]["stop_reason"] == "interrupted" and results["long"]["times"]
+
+
+def test_ignore_failure_takes_exit_codes_as_run_does(tmp_path: Path) -> None:
+    text = """
+[[benchmark]]
+name = "three"
+command = "sh -c 'exit {code}'"
+parameters = { code = [3] }
+runs = 3
+ignore_failure = [3]
+"""
+    result = suite(tmp_path, text)
+    assert result.code == 0, result.err  # as pbench run -i=3
+    result = suite(tmp_path, text.replace("code = [3]", "code = [4]"))
+    assert result.code == 1 and "exit code 4" in result.err
+    result = suite(tmp_path, text.replace("ignore_failure = [3]", 'ignore_failure = "3"'))
+    assert result.code == 2 and "a list of exit codes" in result.err
+    http = '[[benchmark]]\nname = "h"\nkind = "http"\nurl = "http://127.0.0.1:9/"\n'
+    result = suite(tmp_path, http + "ignore_failure = [3]\n", "--list")
+    assert result.code == 2 and "ignore_failure" in result.err

@@ -99,6 +99,8 @@ def option_keys(option: click.Option) -> list[str]:
 
 
 def _shape(option: click.Option, key: str) -> Shape:
+    if key == "ignore_failure":  # true, or the exit codes of pbench run's -i=CODES
+        return "flag_or_codes"
     if option.is_flag:
         return "flag"
     if option.nargs != 1:

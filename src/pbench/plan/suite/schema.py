@@ -27,8 +27,9 @@ Flags = RunFlags | HttpFlags | SqlFlags
 #   codes        like texts, integers allowed (``expect_status = [200, 204]``)
 #   assignments  a table { NAME = "value" } or a list of "NAME=value" strings
 #   levels       an integer, or a list of them (a concurrency sweep: [1, 2, 4, 8])
+#   flag_or_codes  true or false, or a list of exit codes (ignore_failure = [1, 2])
 Shape = Literal["flag", "int", "number", "duration", "fraction", "text", "texts", "codes",
-                "assignments", "levels"]  # fmt: skip
+                "assignments", "levels", "flag_or_codes"]  # fmt: skip
 
 # The key of each kind that names what is measured; it is required.
 TARGET_KEY: dict[Kind, str] = {"command": "command", "http": "url", "sql": "query"}

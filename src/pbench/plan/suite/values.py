@@ -29,6 +29,7 @@ _EXPECTED: dict[Shape, str] = {
     "codes": 'a status like 200 or "2xx", or a list of them',
     "assignments": 'a table like { NAME = "value" }',
     "levels": "an integer, or a list of them like [1, 2, 4, 8]",
+    "flag_or_codes": "true or false, or a list of exit codes like [1, 2]",
 }
 
 
@@ -70,6 +71,14 @@ def normalize(shape: Shape, value: object) -> Normal:
         if not isinstance(value, int) or isinstance(value, bool):
             raise fail
         return value
+    if shape == "flag_or_codes":  # ignore_failure = true, or [1, 2] (-i=1,2)
+        if isinstance(value, bool):
+            return value
+        if not isinstance(value, list) or not value:
+            raise fail
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+            raise fail
+        return ",".join(map(str, value))
     if shape == "levels":  # one concurrency, or a sweep's
         items = value if isinstance(value, list) else [value]
         if not items or not all(isinstance(i, int) and not isinstance(i, bool) for i in items):
