@@ -15,6 +15,7 @@ from pbench.cli.common import (
     resolve_display,
 )
 from pbench.cli.invocation import session_for
+from pbench.cli.load_run import measure_load
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -28,7 +29,7 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
+from pbench.cli.session import Measured, Session, export_specs
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.options import HttpFlags, ReportFlags
@@ -221,9 +222,7 @@ def measure_http(http_plan: HttpPlan, session: Session, ignore_failure: bool) ->
         plan,
         bottleneck_hint="run with more --workers, or fewer connections per worker",
     )
-    if session.display.progress:
-        click.echo(loading_line(len(benchmarks), plan), err=True)
-    return measure_load(runner, "requests", _all_failed, ignore_failure)
+    return measure_load(runner, session, "requests", _all_failed, ignore_failure)
 
 
 def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:

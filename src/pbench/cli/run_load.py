@@ -8,9 +8,8 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import click
-
-from pbench.cli.session import Measured, Session, loading_line, measure_load
+from pbench.cli.load_run import measure_load
+from pbench.cli.session import Measured, Session
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult, IgnoreFailure
 from pbench.plan.options import RunFlags
@@ -53,11 +52,15 @@ def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
         for s in specs
     ]  # fmt: skip
     runner = LoadRunner(pool, benchmarks, plan.slices, bottleneck_hint=BOTTLENECK_HINT)
-    if session.display.progress:
-        click.echo(loading_line(len(specs), plan.slices), err=True)
     ignore = plan.run.ignore_failure
     results, status, failure = measure_load(
-        runner, "runs", _all_failed, ignore.enabled, sections=command_section, key="command_load"
+        runner,
+        session,
+        "runs",
+        _all_failed,
+        ignore.enabled,
+        sections=command_section,
+        key="command_load",
     )
     if status == ExitCode.OK and ignore.enabled and ignore.codes is not None:
         failure = _not_ignored(results, ignore)

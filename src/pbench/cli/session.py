@@ -15,7 +15,7 @@ from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
-from pbench.run.session import build_results, load_outcome
+from pbench.run.session import build_results
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from pbench.models import RunPlan
     from pbench.plan.store import StoreFlags
     from pbench.report.terminal import Style
-    from pbench.run.load import LoadRunner, SlicePlan
     from pbench.run.runner import Progress
     from pbench.stats.budget import Budget, BudgetCheck
 
@@ -348,62 +347,3 @@ def _is_stdout(path: str) -> bool:
     except OSError:
         return False
     return (out.st_dev, out.st_ino) == (there.st_dev, there.st_ino)
-
-
-def loading_line(count: int, plan: SlicePlan) -> str:
-    from pbench.report.units import format_time, unit_for
-
-    length = format_time(plan.slice_s, unit_for(plan.slice_s)).replace(".000 ", " ")
-    what = f"{count} benchmarks" if count > 1 else "1 benchmark"
-    if count > 1 and plan.order == "interleaved":
-        how = f"interleaved in random slices of {length}"
-    elif count > 1:
-        how = "one after another"
-    else:
-        how = f"in slices of {length}"
-    return f"Loading {what}, {how} ..."
-
-
-def measure_load(
-    runner: LoadRunner,
-    noun: str,
-    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
-    ignore_failure: bool,
-    sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-    key: str = "sql",
-) -> Measured:
-    """Run a load runner: its results, status and failure (failed requests or queries
-    are one unless ``ignore_failure``); ``sections`` makes each result's section
-    ``key`` from its load section."""
-    _say_start(runner)
-    status = ExitCode.OK
-    failure: BenchmarkFailed | None = None
-    try:
-        runner.run()
-    except KeyboardInterrupt:
-        status = ExitCode.INTERRUPTED
-    except BenchmarkFailed as exc:
-        status, failure = ExitCode.BENCHMARK_FAILED, exc
-    results: list[BenchmarkResult] = list(runner.results)
-    if sections is not None:
-        for result in results:
-            if "load" in result.sections:
-                result.sections[key] = sections(result.sections["load"])
-    if status == ExitCode.OK:
-        failure = load_outcome(results, noun, all_failed, ignore_failure)
-        status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
-    return results, status, failure
-
-
-def _say_start(runner: LoadRunner) -> None:
-    """--start-at in the future: say when measuring begins (setup and warm-up first)."""
-    start_at = runner.plan.start_at
-    if start_at is None:
-        return
-    import time
-    from datetime import datetime
-
-    wait = start_at - time.time()
-    if wait > 0:
-        when = datetime.fromtimestamp(start_at).astimezone().isoformat(timespec="seconds")
-        click.echo(f"pbench: measuring starts at {when} (in {wait:.1f} s)", err=True)

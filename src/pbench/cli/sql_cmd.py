@@ -15,6 +15,7 @@ from pbench.cli.common import (
     resolve_display,
 )
 from pbench.cli.invocation import session_for
+from pbench.cli.load_run import measure_load
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -30,7 +31,7 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs, loading_line, measure_load
+from pbench.cli.session import Measured, Session, export_specs
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
 from pbench.plan.options import ReportFlags, SqlFlags
@@ -243,12 +244,10 @@ def _measure_load(plan: SqlPlan, session: Session, ignore_failure: bool) -> Meas
         for spec in specs
     ]
     runner = LoadRunner(pool, benchmarks, slices, bottleneck_hint=BOTTLENECK_HINT)
-    if session.display.progress:
-        click.echo(loading_line(len(specs), slices), err=True)
 
     def failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
         failure = load_failure(name, result.sections["load"], "queries")
         assert failure is not None  # nothing succeeded: something failed
         return failure
 
-    return measure_load(runner, "queries", failed, ignore_failure, sections=sql_section)
+    return measure_load(runner, session, "queries", failed, ignore_failure, sections=sql_section)

@@ -148,6 +148,11 @@ class LoadRunner:
 
     # -- the loop --------------------------------------------------------------------
 
+    @property
+    def count(self) -> int:
+        """How many benchmarks share the pool."""
+        return len(self._states)
+
     def run(self) -> list[BenchmarkResult]:
         pool, plan = self.pool, self.plan
         set_up: list[_State] = []

@@ -1,0 +1,79 @@
+"""Running a load runner (``pbench http``, ``sql -c/-d/--rate``, ``run -j``) inside a
+session: what it says before it starts, and its results, status and failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pbench.cli.session import Measured, Session
+from pbench.errors import BenchmarkFailed, ExitCode
+from pbench.models import BenchmarkResult
+from pbench.run.session import load_outcome
+
+if TYPE_CHECKING:
+    from pbench.run.load import LoadRunner, SlicePlan
+
+
+def loading_line(count: int, plan: SlicePlan) -> str:
+    from pbench.report.units import format_time, unit_for
+
+    length = format_time(plan.slice_s, unit_for(plan.slice_s)).replace(".000 ", " ")
+    what = f"{count} benchmarks" if count > 1 else "1 benchmark"
+    if count > 1 and plan.order == "interleaved":
+        how = f"interleaved in random slices of {length}"
+    elif count > 1:
+        how = "one after another"
+    else:
+        how = f"in slices of {length}"
+    return f"Loading {what}, {how} ..."
+
+
+def measure_load(
+    runner: LoadRunner,
+    session: Session,
+    noun: str,
+    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
+    ignore_failure: bool,
+    sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    key: str = "sql",
+) -> Measured:
+    """Run a load runner: its results, status and failure (failed requests or queries
+    are one unless ``ignore_failure``); ``sections`` makes each result's section
+    ``key`` from its load section. With a progress display, says how it loads first."""
+    if session.display.progress:
+        click.echo(loading_line(runner.count, runner.plan), err=True)
+    _say_start(runner)
+    status = ExitCode.OK
+    failure: BenchmarkFailed | None = None
+    try:
+        runner.run()
+    except KeyboardInterrupt:
+        status = ExitCode.INTERRUPTED
+    except BenchmarkFailed as exc:
+        status, failure = ExitCode.BENCHMARK_FAILED, exc
+    results: list[BenchmarkResult] = list(runner.results)
+    if sections is not None:
+        for result in results:
+            if "load" in result.sections:
+                result.sections[key] = sections(result.sections["load"])
+    if status == ExitCode.OK:
+        failure = load_outcome(results, noun, all_failed, ignore_failure)
+        status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
+    return results, status, failure
+
+
+def _say_start(runner: LoadRunner) -> None:
+    """--start-at in the future: say when measuring begins (setup and warm-up first)."""
+    start_at = runner.plan.start_at
+    if start_at is None:
+        return
+    import time
+    from datetime import datetime
+
+    wait = start_at - time.time()
+    if wait > 0:
+        when = datetime.fromtimestamp(start_at).astimezone().isoformat(timespec="seconds")
+        click.echo(f"pbench: measuring starts at {when} (in {wait:.1f} s)", err=True)
