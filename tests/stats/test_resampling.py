@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -116,6 +117,20 @@ def test_bootstrap_rejects_unknown_statistics_and_empty_samples() -> None:
     assert percentile_of("p95") == 95.0
     assert percentile_of("p0") is None
     assert percentile_of("pX") is None
+
+
+def test_percentile_interval_of_undefined_ratios_is_nan_without_a_warning() -> None:
+    # 0/0 ratios: runs shorter than the shell spawn time that was subtracted (issue 19).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = percentile_interval(np.full(1000, np.nan), 0.95)
+        assert math.isnan(low) and math.isnan(high)
+        some = np.concatenate([np.full(10, np.nan), np.arange(1, 101, dtype=np.float64)])
+        assert percentile_interval(some, 0.95) == pytest.approx(
+            tuple(np.percentile(np.arange(1, 101), [2.5, 97.5]))
+        )
+        with_inf = np.array([1.0, 2.0, np.inf, np.nan])
+        assert percentile_interval(with_inf, 0.5)[0] == pytest.approx(np.percentile([1, 2], 50))
 
 
 def test_percentile_interval_of_known_replicates() -> None:

@@ -132,12 +132,21 @@ def _row_statistic(data: FloatArray, drawn: npt.NDArray[np.int32], name: str) ->
 
 
 def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tuple[float, float]:
-    """Efron & Tibshirani (1993) §13.3: the (α/2, 1 − α/2) quantiles of the replicates."""
+    """Efron & Tibshirani (1993) §13.3: the (α/2, 1 − α/2) quantiles of the replicates.
+
+    A ratio replicate is NaN when both resampled statistics are 0 (0/0: runs shorter
+    than the shell spawn time that was subtracted); those are left out, and when every
+    replicate is NaN the interval is undefined, (NaN, NaN), without numpy's "All-NaN
+    slice" warning on stderr.
+    """
     import numpy as np
 
+    defined = replicates[~np.isnan(replicates)]
+    if defined.size == 0:
+        return math.nan, math.nan
     tail = (1.0 - confidence) / 2.0 * 100.0
     with np.errstate(invalid="ignore"):  # inf - inf when a reference resample is 0
-        low, high = np.nanpercentile(replicates, [tail, 100.0 - tail])
+        low, high = np.percentile(defined, [tail, 100.0 - tail])
     return float(low), float(high)
 
 
