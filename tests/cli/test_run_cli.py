@@ -236,7 +236,7 @@ def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
     assert result.code == 0, result.err
     data = json.loads(out.read_text())
     names = [r["name"] for r in data["results"]]
-    assert names == ["job a1", "job b1", "job a2", "job b2"]
+    assert names == ["job a1", "job a2", "job b1", "job b2"]  # the first parameter fastest
     assert data["results"][0]["parameters"] == {"n": "1", "w": "a"}
     assert data["results"][0]["command"] == "job a1"
     assert data["results"][0]["command_line"] == "sh -c 'echo a >/dev/null; sleep 0.001'"

@@ -13,12 +13,13 @@ def test_parameter_scan_and_list() -> None:
     assert scan("n", "0", "20", "10").values == ("0", "10", "20")
     assert listed("c", "gcc,clang").values == ("gcc", "clang")
     got = list(combinations([listed("a", "x,y"), scan("n", "1", "2", None)]))
-    assert got == [
+    assert got == [  # hyperfine's order: the first parameter varies fastest
         {"a": "x", "n": "1"},
-        {"a": "x", "n": "2"},
         {"a": "y", "n": "1"},
+        {"a": "x", "n": "2"},
         {"a": "y", "n": "2"},
     ]
+    assert [list(c) for c in got] == [["a", "n"]] * 4  # names in the order given
     assert substitute("sleep {t} {x}", {"t": "1"}) == "sleep 1 {x}"
 
 
@@ -31,11 +32,20 @@ def test_bad_parameter_scans(args: tuple[str, str, str, str | None]) -> None:
         scan(*args)
 
 
+def test_parameter_list_is_split_as_hyperfine_does() -> None:
+    assert listed("x", "a,,b").values == ("a", "", "b")  # empty values, as in hyperfine
+    assert listed("x", ",--fast").values == ("", "--fast")
+    assert listed("x", r"hello\, world,b").values == ("hello, world", "b")
+    assert listed("x", r"\\\,").values == ("\\,",)
+    assert listed("x", r"\n,\\").values == (r"\n", "\\")
+    assert listed("x", "a\\").values == ("a\\",)
+
+
 def test_bad_parameter_list() -> None:
     with pytest.raises(UsageError):
-        listed("x", "a,,b")
-    with pytest.raises(UsageError):
         listed("9x", "a")
+    with pytest.raises(UsageError, match="parameter name used twice: x"):
+        list(combinations([listed("x", "1,2,3"), listed("x", "a,b,c")]))
 
 
 def test_value_parsing() -> None:

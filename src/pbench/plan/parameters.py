@@ -51,23 +51,41 @@ def scan(name: str, low: str, high: str, step: str | None) -> Parameter:
 
 
 def listed(name: str, values: str) -> Parameter:
-    """``-L NAME a,b,c``."""
+    """``-L NAME a,b,c``, split as hyperfine does: ``\\,`` is a comma inside a value,
+    ``\\\\`` a backslash, and a value may be empty (``-L flags ,--fast`` compares a
+    command without and with a flag)."""
     _check_name(name, "--parameter-list")
-    items = tuple(values.split(","))
-    if values == "" or any(item == "" for item in items):
-        raise UsageError(
-            f"--parameter-list {name}: empty value in {values!r}", "e.g. -L compiler gcc,clang"
-        )
-    return Parameter(name, items)
+    items: list[str] = []
+    current: list[str] = []
+    chars = iter(values)
+    for char in chars:
+        if char == "\\":
+            following = next(chars, None)
+            if following is not None and following in ",\\":
+                current.append(following)
+            else:
+                current.append(char + (following or ""))
+        elif char == ",":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current))
+    return Parameter(name, tuple(items))
 
 
 def combinations(parameters: Sequence[Parameter]) -> Iterator[dict[str, str]]:
-    """Cartesian product of every parameter's values, first parameter varying slowest."""
+    """Cartesian product of every parameter's values in hyperfine's order: the first
+    parameter varies fastest (``-L n 1,2,3 -L x a,b``: 1a 2a 3a 1b 2b 3b)."""
     names = [p.name for p in parameters]
-    if len(set(names)) != len(names):
-        raise UsageError("a parameter name is used twice", "give each -P/-L its own name")
-    for values in itertools.product(*(p.values for p in parameters)):
-        yield dict(zip(names, values, strict=True))
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UsageError(
+            f"parameter name{'s' if len(twice) > 1 else ''} used twice: {', '.join(twice)}",
+            "give each -P/-L its own name",
+        )
+    for values in itertools.product(*(p.values for p in reversed(parameters))):
+        yield dict(zip(names, reversed(values), strict=True))
 
 
 def substitute(template: str, values: dict[str, str]) -> str:
