@@ -62,7 +62,7 @@ class RunCommand(click.Command):
     "setups",
     multiple=True,
     metavar="CMD",
-    help="Run once before all runs of a command (once, or once per command); if it differs "
+    help="Run once before all runs of a benchmark (once, or once per benchmark); if it differs "
     "between benchmarks, they are measured one after another (see --order).",
 )
 @click.option(
@@ -71,7 +71,8 @@ class RunCommand(click.Command):
     "prepares",
     multiple=True,
     metavar="CMD",
-    help="Run before every run, untimed (once, or once per command).",
+    help="Run before every run, untimed (once, or once per benchmark: the --reference "
+    "first).",
 )
 @click.option(
     "-C",
@@ -79,7 +80,8 @@ class RunCommand(click.Command):
     "concludes",
     multiple=True,
     metavar="CMD",
-    help="Run after every run, untimed (once, or once per command).",
+    help="Run after every run, untimed (once, or once per benchmark: the --reference "
+    "first).",
 )
 @click.option(
     "-c",
@@ -87,7 +89,7 @@ class RunCommand(click.Command):
     "cleanups",
     multiple=True,
     metavar="CMD",
-    help="Run once after all runs of a command (once, or once per command); if it differs "
+    help="Run once after all runs of a benchmark (once, or once per benchmark); if it differs "
     "between benchmarks, they are measured one after another (see --order).",
 )
 @parameter_options("{VAR} in commands, names and hooks takes each value")
@@ -133,13 +135,21 @@ class RunCommand(click.Command):
     "names",
     multiple=True,
     metavar="NAME",
-    help="Name a command (once per command, in order); {VAR} placeholders allowed.",
+    help="Name a command (once per command, in order; with parameters also once for all or "
+    "once per benchmark); {VAR} placeholders allowed.",
 )
 @click.option(
     "--reference",
     default=None,
     metavar="CMD",
-    help="Compare every command with this one (a name, or a command to add).",
+    help="Measure CMD first, with the hooks, and compare every command with it (or the "
+    "benchmark given this name with -n).",
+)
+@click.option(
+    "--reference-name",
+    default=None,
+    metavar="NAME",
+    help="The name of the --reference command.",
 )
 @click.option(
     "--timeout",

@@ -61,6 +61,7 @@ class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     """``pbench run``."""
 
     start_at: str | None = None  # --start-at: when a load run's measuring begins
+    reference_name: str | None = None  # --reference-name: the name of --reference CMD
 
     commands: tuple[str, ...]
     setups: tuple[str, ...]

@@ -1,6 +1,7 @@
 """The rules every plan checks, whichever subcommand it comes from: run counts
 (-r/-m/-M/--min-time), -r against -d, --precision of a load run, parameters (-P/-L),
-hooks given once or once per benchmark, and unique benchmark names."""
+hooks given once or once per benchmark, and unique benchmark names (or names told
+apart)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,29 @@ def check_unique(names: list[str]) -> None:
                 "give them different names with -n, or use {param} placeholders",
             )
         seen.add(name)
+
+
+def told_apart(names: list[str]) -> list[str]:
+    """The names with every repeat told apart: the second ``x`` becomes ``x (2)``, the
+    third ``x (3)`` (skipping any taken). Benchmarks are paired, compared and exported
+    by name, and hyperfine runs the same command twice (the A/A check) without a word."""
+    taken = set(names)
+    seen: dict[str, int] = {}
+    distinct: list[str] = []
+    for name in names:
+        count = seen.get(name, 0) + 1
+        seen[name] = count
+        if count == 1:
+            distinct.append(name)
+            continue
+        candidate = f"{name} ({count})"
+        while candidate in taken:
+            count += 1
+            candidate = f"{name} ({count})"
+        seen[name] = count
+        taken.add(candidate)
+        distinct.append(candidate)
+    return distinct
 
 
 def precision(options: PrecisionFlags) -> Precision | None:

@@ -11,7 +11,7 @@ from pbench.errors import UsageError
 from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, RunPlan
 from pbench.plan.options import RunFlags
 from pbench.plan.parameters import combinations, substitute
-from pbench.plan.rules import check_unique, parameters, per_benchmark, run_counts
+from pbench.plan.rules import parameters, run_counts, told_apart
 from pbench.plan.rules import precision as precision_of_flags
 from pbench.plan.values import parse_assignment, parse_exit_codes
 from pbench.results.redact import redact
@@ -35,17 +35,7 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
         # once would take N sampler threads.
         sampler_interval=None if options.no_sample or is_load(options) else options.sample_interval,
     )
-    specs = _specs(options, factory)
-    reference_name = None
-    if options.reference is not None:
-        reference = options.reference
-        shown = {reference, redact(reference)}
-        match = next((s for s in specs if shown & {s.name, s.command}), None)
-        if match is None:
-            match = factory.make(reference, reference, {}, Hooks())
-            specs.insert(0, match)
-        reference_name = match.name
-    check_unique([s.name for s in specs])
+    specs, reference_name = _specs(options, factory)
     order, specs = _order(options.order, specs)
     plan = RunPlan(
         benchmarks=specs,
@@ -67,18 +57,47 @@ def is_load(options: RunFlags) -> bool:
     return options.concurrency is not None or options.duration is not None or bool(options.rate)
 
 
-def _specs(options: RunFlags, factory: _SpecFactory) -> list[BenchmarkSpec]:
-    """One benchmark per command and parameter combination, with its hooks."""
+def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec], str | None]:
+    """One benchmark per parameter combination and command, in hyperfine's order (the
+    commands vary fastest, then the first parameter: ``1a 2a 3a 1b 2b 3b``), after the
+    --reference command when one is given; the benchmarks' names told apart, and the
+    name of the reference.
+
+    ``--reference`` is a command measured first like any other, with its hooks (the
+    first of each hook given once per benchmark), even when it is also listed; it names
+    a listed benchmark instead only when it equals a name given with ``-n`` (and no
+    ``--reference-name`` is given).
+    """
     commands = list(options.commands)
-    names = list(options.names)
-    if len(names) > len(commands):
-        raise UsageError(
-            f"{len(names)} --command-name given for {len(commands)} commands",
-            "give at most one -n per command, in the same order",
-        )
     params = parameters(options)
+    variants = [
+        (index, values)
+        for values in (combinations(params) if params else [{}])
+        for index in range(len(commands))
+    ]
+    templates = _name_templates(options.names, len(commands), variants, bool(params))
+    names = [
+        _variant_name(commands[index], template, values)
+        for (index, values), template in zip(variants, templates, strict=True)
+    ]
+    reference = options.reference
+    if options.reference_name is not None and reference is None:
+        raise UsageError("--reference-name names the --reference command", "add --reference CMD")
+    # pbench's own: --reference NAME picks the benchmark named NAME with -n.
+    chosen = next(
+        (
+            i
+            for i, name in enumerate(names)
+            if templates[i] is not None and name == reference and options.reference_name is None
+        ),
+        None,
+    )
+    added = reference is not None and chosen is None
+    # Which command each benchmark comes from; None for the added reference.
+    slots: list[int | None] = [None] if added else []
+    slots += [index for index, _ in variants]
     hooks_by_kind = {
-        kind: per_benchmark(getattr(options, key), len(commands), flag)
+        kind: _per_benchmark(getattr(options, key), flag, slots, len(commands))
         for kind, key, flag in (
             ("setup", "setups", "--setup"),
             ("prepare", "prepares", "--prepare"),
@@ -86,19 +105,100 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> list[BenchmarkSpec]:
             ("cleanup", "cleanups", "--cleanup"),
         )
     }
+
+    def hooks_of(position: int, values: dict[str, str]) -> Hooks:
+        return Hooks(
+            **{
+                kind: factory.hook(kind, texts[position], values)
+                for kind, texts in hooks_by_kind.items()
+            }
+        )
+
     specs: list[BenchmarkSpec] = []
-    for index, command in enumerate(commands):
-        name_template = names[index] if index < len(names) else command
-        for values in combinations(params) if params else [{}]:
-            hooks = Hooks(
-                **{
-                    kind: factory.hook(kind, per[index], values)
-                    for kind, per in hooks_by_kind.items()
-                }
+    if added:
+        assert reference is not None
+        shown = reference if options.reference_name is None else options.reference_name
+        specs.append(factory.make(reference, shown, {}, hooks_of(0, {})))
+    offset = len(specs)
+    for position, ((index, values), name) in enumerate(zip(variants, names, strict=True)):
+        command = substitute(commands[index], values)
+        specs.append(factory.make(command, name, values, hooks_of(offset + position, values)))
+    distinct = told_apart([s.name for s in specs])
+    specs = [replace(s, name=name) for s, name in zip(specs, distinct, strict=True)]
+    if added:
+        return specs, specs[0].name
+    return specs, None if chosen is None else specs[chosen].name
+
+
+def _variant_name(command: str, template: str | None, values: dict[str, str]) -> str:
+    """The name of one benchmark: its -n template or command line with the values in,
+    and (as in hyperfine) the parameters that neither uses after it, so that
+    ``-L branch a,b --setup 'git checkout {branch}' make`` gives ``make (branch = a)``
+    and ``make (branch = b)``."""
+    name = substitute(template if template is not None else command, values)
+    unused = [p for p in values if _absent(p, command) and _absent(p, template or "")]
+    if unused:
+        name += " (" + ", ".join(f"{p} = {values[p]}" for p in unused) + ")"
+    return name
+
+
+def _absent(parameter: str, template: str) -> bool:
+    return "{" + parameter + "}" not in template
+
+
+def _name_templates(
+    names: tuple[str, ...], commands: int, variants: list[tuple[int, dict[str, str]]], scan: bool
+) -> list[str | None]:
+    """Each benchmark's -n template (None: named by its command line).
+
+    Without parameters, -n names the commands in order (at most one each). With
+    parameters, one -n names every benchmark, or there is one per benchmark (as in
+    hyperfine) or one per command (each command's variants share it).
+    """
+    count = len(names)
+    if not scan:
+        if count > commands:
+            raise UsageError(
+                f"{count} --command-name given for {commands} commands",
+                "give at most one -n per command, in the same order",
             )
-            name = substitute(name_template, values)
-            specs.append(factory.make(substitute(command, values), name, values, hooks))
-    return specs
+        return [names[i] if i < count else None for i, _ in variants]
+    if count == 0:
+        return [None] * len(variants)
+    if count == 1:
+        return [names[0]] * len(variants)
+    if count == len(variants):
+        return list(names)
+    if count == commands:
+        return [names[i] for i, _ in variants]
+    raise UsageError(
+        f"{count} --command-name given for {len(variants)} benchmarks ({commands} "
+        f"command{'s' if commands != 1 else ''} with parameters)",
+        "give -n once (with {param} placeholders), once per command, or once per benchmark",
+    )
+
+
+def _per_benchmark(
+    values: tuple[str, ...], flag: str, slots: list[int | None], commands: int
+) -> list[str | None]:
+    """A hook given once (for all), once per benchmark in order (the --reference
+    first), or once per command (the reference first, each command's variants sharing
+    its own); ``slots`` holds each benchmark's command index, None for the reference."""
+    count = len(values)
+    if count == 0:
+        return [None] * len(slots)
+    if count == 1:
+        return [values[0]] * len(slots)
+    if count == len(slots):
+        return list(values)
+    with_reference = 1 if slots and slots[0] is None else 0
+    if count == commands + with_reference:
+        return [values[0] if s is None else values[s + with_reference] for s in slots]
+    including = " (including the --reference, which comes first)" if with_reference else ""
+    raise UsageError(
+        f"{flag} was given {count} times for {len(slots)} benchmarks{including}",
+        f"give {flag} once (for all) or once per benchmark, in the same order",
+    )
 
 
 def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[BenchmarkSpec]]:
@@ -106,7 +206,7 @@ def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[Be
 
     Interleaved rounds run every setup before the first round and every cleanup after
     the last, which is right only when all benchmarks share one setup and one cleanup
-    (benchmarks without one, such as an added --reference, do not count). A setup that
+    (benchmarks without one do not count). A setup that
     differs per benchmark (``-s 'git checkout {rev} && make'``) must run right before
     that benchmark's runs, as hyperfine does: then pbench measures in sequential order
     and says so.
