@@ -90,7 +90,9 @@ class _State:
             info=spec.info,
             notes=list(spec.notes),
         )
-        self.measured_ns = 0
+        self.measured_ns = 0  # the runs' wall time, the shell's spawn time included
+        # ... and their --prepare and --conclude: what --min-time counts, as in hyperfine
+        self.cycle_ns = 0
         self.overhead: Overhead | None = None
         self.done = False
         self.reached = False  # met the precision target; waits in the rounds for the others
@@ -230,12 +232,13 @@ class Runner:
     def _measure(self, state: _State, round_no: int, position: int) -> None:
         hooks = state.spec.hooks
         iteration = len(state.result.measurements)
-        _call_hook(hooks.prepare, iteration)
+        hooks_ns = self._timed_hook(hooks.prepare, iteration)
         outcome, wall_ns = self._timed(state.spec.target, iteration)
-        _call_hook(hooks.conclude, iteration)
+        hooks_ns += self._timed_hook(hooks.conclude, iteration)
         measurement = self._measurement(state, outcome, wall_ns, round_no, position, iteration)
         state.result.measurements.append(measurement)
         state.measured_ns += wall_ns
+        state.cycle_ns += wall_ns + hooks_ns
         if not self.plan.ignore_failure.allows(outcome):
             state.result.stop_reason = "failed"
             state.done = True
@@ -267,6 +270,14 @@ class Runner:
         self._report(state, "done", len(state.result.measurements), None)
         if self.on_finished is not None:
             self.on_finished(state.result)
+
+    def _timed_hook(self, hook: Hook | None, iteration: int) -> int:
+        """Run a --prepare or --conclude; how long it took (0 without one)."""
+        if hook is None:
+            return 0
+        start = self.clock()
+        hook(iteration)
+        return self.clock() - start
 
     def _timed(self, target: Target, iteration: int) -> tuple[Outcome, int]:
         start = self.clock()
@@ -315,7 +326,7 @@ class Runner:
             return None
         precision = plan.precision
         if precision is None:
-            return "time" if state.measured_ns >= plan.min_time_s * 1e9 else None
+            return "time" if state.cycle_ns >= plan.min_time_s * 1e9 else None
         observations = slice_values(
             state.result.times, [m.round for m in state.result.measurements]
         )
@@ -333,8 +344,8 @@ class Runner:
             return plan.exact_runs
         if plan.precision is not None or n == 0:
             return plan.max_runs
-        mean_ns = state.measured_ns / n
-        by_time = math.ceil(plan.min_time_s * 1e9 / mean_ns) if mean_ns > 0 else plan.min_runs
+        cycle_ns = state.cycle_ns / n
+        by_time = math.ceil(plan.min_time_s * 1e9 / cycle_ns) if cycle_ns > 0 else plan.min_runs
         expected = max(plan.min_runs, by_time)
         return min(expected, plan.max_runs) if plan.max_runs is not None else expected
 
@@ -344,8 +355,8 @@ class Runner:
         n = len(state.result.measurements)
         mean_s = state.measured_ns / n / 1e9 if n else None
         eta = None
-        if mean_s is not None and expected is not None:
-            eta = max(0, expected - done) * mean_s
+        if n and expected is not None:
+            eta = max(0, expected - done) * state.cycle_ns / n / 1e9
         self.on_progress(Progress(state.index, state.spec.name, phase, done, expected, mean_s, eta))
 
 
