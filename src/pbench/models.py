@@ -273,6 +273,9 @@ class RunResults:
     # pbench.history.baseline.BaselineComparison. models sits below history, so the
     # type is checked where it is read (pbench.export.baseline.baseline_of).
     baseline: object | None = None
+    # --sort: "mean-time" orders the Markdown export's table by mean, as hyperfine's
+    # markup exports; "auto" and "command" keep the order the benchmarks were given.
+    sort: Literal["auto", "command", "mean-time"] = "auto"
 
     def summary(self, result: BenchmarkResult) -> Summary | None:
         if result.name in self.summaries:

@@ -150,6 +150,7 @@ class Session:
             time_unit=self.options.time_unit,
             compare=False,
             memo=self._memo,
+            sort=self.options.sort,
         )
         write_all(self._files, run_results, self._memo)
         finished = time.monotonic()
@@ -207,6 +208,7 @@ class Session:
             seed=options.seed,
             budgets={r.name: self.budgets for r in results} if self.budgets else None,
             recommend=True,
+            sort=options.sort,
         )
         return self.publish(run_results, status, [failure] if failure is not None else [])
 

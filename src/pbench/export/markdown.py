@@ -53,7 +53,10 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
         )
     ]  # fmt: skip
     reference = _reference_row(rows, results.reference)
-    for result, row in zip(results.results, rows, strict=True):
+    ordered = list(zip(results.results, rows, strict=True))
+    if results.sort == "mean-time":  # hyperfine's --sort mean-time; otherwise as given
+        ordered.sort(key=lambda pair: math.inf if pair[1].mean is None else pair[1].mean)
+    for result, row in ordered:
         make = partial(_line, row, reference, unit)
         lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
     if results.budgets:

@@ -5,7 +5,6 @@ Returns strings; only the CLI prints them.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -232,7 +231,9 @@ def render_summary(
         else:
             ratio = summary.mean / ref_summary.mean
             spread = ratio * _relative_error(summary, ref_summary)
-            if ratio >= 1:
+            if ratio == 1:  # the same mean to the last digit (hyperfine's wording)
+                text = f"As fast ({ratio:.2f} ± {spread:.2f}) as"
+            elif ratio > 1:
                 text = f"{ratio:.2f} ± {spread:.2f} times faster than"
             else:
                 inv = 1 / ratio
@@ -244,6 +245,31 @@ def render_summary(
         if comparison is not None:
             line += "\n      " + _verdict_text(comparison, result.name, reference.name)
         lines.append(line)
+    return "\n".join(lines)
+
+
+def render_relative_speeds(
+    rows: Sequence[tuple[BenchmarkResult, Summary, Any]],
+    reference: BenchmarkResult,
+    ref_summary: Summary,
+    style: Style,
+) -> str:
+    """hyperfine's ``--sort command`` summary: every benchmark in the order given, its
+    mean relative to the reference's (1.00 for the reference itself), each comparison's
+    verdict under its row."""
+    lines = ["Relative speed comparison"]
+    for result, summary, comparison in rows:
+        if result.name == reference.name:
+            figures = f"{1.0:10.2f}" + " " * 8
+        elif summary.mean <= 0 or ref_summary.mean <= 0:
+            figures = f"{'n/a':>10}" + " " * 8
+        else:
+            ratio = summary.mean / ref_summary.mean
+            spread = ratio * _relative_error(summary, ref_summary)
+            figures = f"{ratio:10.2f} ± {spread:5.2f}"
+        lines.append(f"  {style.paint(figures, bold=True)}  {printable(result.name)}")
+        if comparison is not None:
+            lines.append("      " + _verdict_text(comparison, result.name, reference.name))
     return "\n".join(lines)
 
 
@@ -296,13 +322,9 @@ def render_report(run_results: RunResults, style: Style = PLAIN, sort: str = "au
     """The terminal text for a finished run: blocks, then the summary."""
     summaries = {r.name: run_results.summary(r) for r in run_results.results}
 
-    def mean(result: BenchmarkResult) -> float:
-        summary = summaries[result.name]
-        return math.inf if summary is None else summary.mean
-
+    # Blocks come in the order the benchmarks were given, as hyperfine prints them;
+    # --sort orders the summary (and the Markdown export's table).
     results = list(run_results.results)
-    if sort == "mean-time":
-        results.sort(key=mean)
     failed = next((r.name for r in results if r.stop_reason == "failed"), None)
     blocks = [
         render_result(
@@ -326,9 +348,12 @@ def render_report(run_results: RunResults, style: Style = PLAIN, sort: str = "au
     if run_results.reference in measured and len(measured) > 1:
         ref, ref_summary = measured[run_results.reference]
         comparisons = {c.name: c for c in run_results.comparisons}
+        if sort == "command":
+            table = [(r, s, comparisons.get(r.name)) for r, s in measured.values()]
+            text += "\n\n" + render_relative_speeds(table, ref, ref_summary, style)
+            return text
         others = [pair for name, pair in measured.items() if name != ref.name]
-        if sort != "command":
-            others.sort(key=lambda pair: pair[1].mean)
+        others.sort(key=lambda pair: pair[1].mean)
         rows = [(r, s, comparisons.get(r.name)) for r, s in others]
         text += "\n\n" + render_summary(ref, ref_summary, rows, style)
     return text

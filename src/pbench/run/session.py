@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.export.memo import ResultMemo
@@ -35,6 +35,7 @@ def build_results(
     budgets: Mapping[str, Sequence[Budget]] | None = None,
     recommend: bool = False,
     scaling: bool = False,
+    sort: Literal["auto", "command", "mean-time"] = "auto",
 ) -> RunResults:
     """Warnings, (optionally, since bootstraps cost time) comparisons, and the checks of
     ``budgets`` (benchmark name → its budgets; checks in result order, then budget
@@ -44,7 +45,7 @@ def build_results(
     budget); with ``recommend``, what follows from its measurements (final results
     only: it costs a little time). With ``scaling`` (a concurrency sweep), the
     scaling table of each swept benchmark. With ``memo`` (checkpoints), summaries and warnings
-    of unchanged results are reused.
+    of unchanged results are reused. ``sort`` is --sort, for the exports that follow it.
     """
     if memo is None:
         summaries = {r.name: summary_of(r) for r in results}
@@ -92,6 +93,7 @@ def build_results(
         warnings=warnings,
         comparisons=comparisons,
         time_unit=time_unit,
+        sort=sort,
     )
 
 
