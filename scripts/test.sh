@@ -13,4 +13,6 @@ python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 sh scripts/ensure_postgres.sh
 # Headless Chromium, for the tests that open the HTML report in a browser.
 sh scripts/ensure_chromium.sh
+# hyperfine, for the tests that run the peer beside pbench.
+sh scripts/ensure_hyperfine.sh
 python -m pytest "$@"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -12,7 +11,6 @@ import time
 from pathlib import Path
 
 import psutil
-import pytest
 
 from support.cli import Invoke
 
@@ -213,11 +211,10 @@ def test_identical_setup_stays_interleaved(invoke: Invoke, tmp_path: Path) -> No
     assert not any("sequential order" in note for e in entries for note in e["notes"])
 
 
-@pytest.mark.skipif(shutil.which("hyperfine") is None, reason="hyperfine is not installed")
-def test_hook_log_matches_hyperfines(invoke: Invoke, tmp_path: Path) -> None:
+def test_hook_log_matches_hyperfines(invoke: Invoke, tmp_path: Path, hyperfine: str) -> None:
     theirs, ours = tmp_path / "hyperfine.log", tmp_path / "pbench.log"
     subprocess.run(
-        ["hyperfine", "--style", "none", *per_parameter_hooks(theirs)],
+        [hyperfine, "--style", "none", *per_parameter_hooks(theirs)],
         check=True,
         capture_output=True,
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -78,11 +77,10 @@ def test_empty_report_has_only_the_header() -> None:
     assert text == ",".join([*HYPERFINE_COLUMNS, *PBENCH_COLUMNS]) + "\n"
 
 
-@pytest.mark.skipif(shutil.which("hyperfine") is None, reason="hyperfine is not installed")
-def test_hyperfine_header_is_our_prefix(tmp_path: Path, make_runs: Any) -> None:
+def test_hyperfine_header_is_our_prefix(tmp_path: Path, make_runs: Any, hyperfine: str) -> None:
     exported = tmp_path / "hyperfine.csv"
     subprocess.run(
-        ["hyperfine", "-N", "-r", "2", "-L", "t", "1", "--export-csv", str(exported), "true {t}"],
+        [hyperfine, "-N", "-r", "2", "-L", "t", "1", "--export-csv", str(exported), "true {t}"],
         check=True,
         capture_output=True,
         timeout=60,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import time
 from pathlib import Path
@@ -183,12 +182,11 @@ def test_ten_benchmarks_of_a_thousand_runs_render_quickly(make_runs: Any) -> Non
     assert elapsed < 2.0  # ~0.07 s on a 2-core machine; generous for a loaded one
 
 
-@pytest.mark.skipif(shutil.which("hyperfine") is None, reason="hyperfine is not installed")
-def test_reads_like_real_hyperfine_output(tmp_path: Path, make_runs: Any) -> None:
+def test_reads_like_real_hyperfine_output(tmp_path: Path, make_runs: Any, hyperfine: str) -> None:
     """Every key hyperfine itself writes exists in ours, with the same JSON type."""
     exported = tmp_path / "hyperfine.json"
     subprocess.run(
-        ["hyperfine", "-N", "-r", "2", "-L", "t", "1", "--export-json", str(exported), "true {t}"],
+        [hyperfine, "-N", "-r", "2", "-L", "t", "1", "--export-json", str(exported), "true {t}"],
         check=True,
         capture_output=True,
         timeout=60,
