@@ -159,9 +159,13 @@ class Session:
         self._checkpoints += 1
 
     def run(
-        self, plan: RunPlan, finished: Callable[[BenchmarkResult], None] | None = None
+        self,
+        plan: RunPlan,
+        finished: Callable[[BenchmarkResult], None] | None = None,
+        clock: Callable[[], int] = time.perf_counter_ns,
     ) -> Measured:
-        """Measure ``plan`` with the runner and a progress bar; failures become a status."""
+        """Measure ``plan`` with the runner and a progress bar; failures become a status.
+        ``clock`` is the runner's (tests give a fake one, with fake targets)."""
         from pbench.run.runner import Runner
 
         bar = ProgressBar(self.display.progress, self.options.time_unit)
@@ -175,7 +179,7 @@ class Session:
                 finished(result)
             self.checkpoint(runner.results)
 
-        runner = Runner(plan, on_progress=on_progress, on_finished=on_finished)
+        runner = Runner(plan, clock=clock, on_progress=on_progress, on_finished=on_finished)
         try:
             runner.run()
         except BenchmarkFailed as exc:

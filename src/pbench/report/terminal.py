@@ -255,9 +255,10 @@ def render_relative_speeds(
     style: Style,
 ) -> str:
     """hyperfine's ``--sort command`` summary: every benchmark in the order given, its
-    mean relative to the reference's (1.00 for the reference itself), each comparison's
-    verdict under its row."""
+    mean relative to the reference's (1.00 for the reference itself); the comparisons'
+    verdicts after the table."""
     lines = ["Relative speed comparison"]
+    verdicts = []
     for result, summary, comparison in rows:
         if result.name == reference.name:
             figures = f"{1.0:10.2f}" + " " * 8
@@ -269,8 +270,9 @@ def render_relative_speeds(
             figures = f"{ratio:10.2f} ± {spread:5.2f}"
         lines.append(f"  {style.paint(figures, bold=True)}  {printable(result.name)}")
         if comparison is not None:
-            lines.append("      " + _verdict_text(comparison, result.name, reference.name))
-    return "\n".join(lines)
+            verdict = _verdict_text(comparison, result.name, reference.name)
+            verdicts.append(f"  {_quoted(result.name)}: {verdict}")
+    return "\n".join(lines + verdicts)
 
 
 def _load_ratio_text(comparison: Any) -> str:
