@@ -251,9 +251,10 @@ def test_exports_what_finished_before_a_failure(
         )
         assert result.code == 1
         assert "`true`" in export.read_text(), order
+    # (hyperfine 1.15 writes an empty table when a mean is 0 after it subtracts the
+    # shell's spawn time, as `true` often is: only its exit status is compared.)
     theirs = tmp_path / "theirs.md"
     hyperfine_agrees(hyperfine, 1, "--runs=1", "--export-markdown", str(theirs), "true", "false")
-    assert "`true`" in theirs.read_text()
 
 
 def test_unused_parameters_in_the_name(invoke: Invoke, tmp_path: Path) -> None:
