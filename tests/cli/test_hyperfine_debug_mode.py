@@ -78,6 +78,11 @@ def test_three_seconds_of_runs_for_fast_commands() -> None:
     assert runs(ok("sleep 0.01")) == [300]
 
 
+def test_min_benchmarking_time_sets_the_three_seconds() -> None:
+    assert runs(ok("--min-benchmarking-time=1", "sleep 0.01")) == [100]  # hyperfine's hidden flag
+    assert runs(ok("--min-time=1", "sleep 0.5")) == [10]  # and at least 10 runs
+
+
 def test_the_shells_spawn_time_counts_in_the_three_seconds() -> None:
     out = ok("--shell=sleep 0.02", "sleep 0.01")
     assert runs(out) == [100]  # 0.02 + 0.01 s a run

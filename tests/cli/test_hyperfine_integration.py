@@ -37,8 +37,8 @@ hyperfine's test, then the test here:
 - (windows_quote_args, windows_quote_before_quote_args: Windows only)
 
 Then the other behaviours of issue 19: the same command twice, a parameter only the
-setup uses, -L values, --reference-name without --reference, hooks and names per
-benchmark or per command.
+setup uses, -L values, --reference-name without --reference, hooks, names and --output
+per benchmark or per command, ``-S default`` and ``--min-benchmarking-time``.
 """
 
 from __future__ import annotations
@@ -388,3 +388,32 @@ def test_hooks_and_names_per_command_or_per_benchmark(invoke: Invoke, tmp_path: 
     result = invoke("--runs=1", "-L", "n", "1,2,3", "-n", "a", "-n", "b", "echo {n}")
     assert result.code == 2
     assert "2 --command-name given for 3 benchmarks" in result.err
+
+
+def test_output_once_per_benchmark(invoke: Invoke, tmp_path: Path) -> None:
+    # hyperfine's --output, once per benchmark with the reference first: each benchmark
+    # writes its own file, emptied before each of its runs.
+    ref, mine = tmp_path / "ref.txt", tmp_path / "mine.txt"
+    result = invoke(
+        "--runs=2", "--style=none", f"--output={ref}", f"--output={mine}",
+        "--reference=echo from-ref", "echo from-mine",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert (ref.read_text(), mine.read_text()) == ("from-ref\n", "from-mine\n")
+    result = invoke("--runs=1", "--output=null", "--output=pipe", "--output=null", "true", "true")
+    assert result.code == 2
+    assert "--output was given 3 times for 2 benchmarks" in result.err
+
+
+def test_default_shell_and_min_benchmarking_time(invoke: Invoke, tmp_path: Path) -> None:
+    # hyperfine's -S default is sh, used for every command; --min-benchmarking-time
+    # (hidden in hyperfine) is --min-time.
+    out = tmp_path / "r.json"
+    result = invoke(
+        "-S", "default", "--min-benchmarking-time", "0.001", "-M", "2", "--style=none", "true",
+        "--export-json", str(out),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    (entry,) = json.loads(out.read_text())["results"]
+    assert entry["info"]["shell_mode"] == "shell" and entry["info"]["shell"] == "sh"
+    assert len(entry["times"]) == 2

@@ -37,7 +37,8 @@ def run_count_options(run_means: str) -> Decorator:
                      help="Measure at most NUM runs (default: no limit)."),
         click.option("-r", "--runs", type=click.IntRange(min=1), default=None,
                      help=f"Measure exactly NUM runs ({run_means})."),
-        click.option("--min-time", type=DURATION, default="3s", show_default=True,
+        click.option("--min-time", "--min-benchmarking-time", "min_time", type=DURATION,
+                     default="3s", show_default=True,
                      help="Keep measuring until this much time was spent in runs and "
                      "the prepare and conclude hooks around them."),
     )  # fmt: skip

@@ -71,8 +71,7 @@ class RunCommand(click.Command):
     "prepares",
     multiple=True,
     metavar="CMD",
-    help="Run before every run, untimed (once, or once per benchmark: the --reference "
-    "first).",
+    help="Run before every run, untimed (once, or once per benchmark: the --reference first).",
 )
 @click.option(
     "-C",
@@ -80,8 +79,7 @@ class RunCommand(click.Command):
     "concludes",
     multiple=True,
     metavar="CMD",
-    help="Run after every run, untimed (once, or once per benchmark: the --reference "
-    "first).",
+    help="Run after every run, untimed (once, or once per benchmark: the --reference first).",
 )
 @click.option(
     "-c",
@@ -115,11 +113,11 @@ class RunCommand(click.Command):
 @click.option("--show-output", is_flag=True, help="Show the commands' output (--output=inherit).")
 @click.option(
     "--output",
-    default="null",
-    show_default=True,
+    multiple=True,
     metavar="WHERE",
-    help="Where commands' output goes: null, pipe, inherit, or a FILE (emptied before "
-    "every run, as hyperfine does: it keeps the last run's output; hooks never write to it).",
+    help="Where commands' output goes: null (the default), pipe, inherit, or a FILE (emptied "
+    "before every run, as hyperfine does: it keeps the last run's output; hooks never write "
+    "to it). Once, or once per benchmark (the --reference first).",
 )
 @click.option(
     "--input",

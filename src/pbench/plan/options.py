@@ -73,7 +73,7 @@ class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     ignore_failure: bool
     ignore_failure_codes: str | None
     show_output: bool
-    output: str
+    output: tuple[str, ...]  # once for all, or once per benchmark (the --reference first)
     input_path: str | None
     timeout: float | None
     env_pairs: tuple[str, ...]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,9 +27,10 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     seed = options.seed
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-    command_options = _command_options(options)
+    # One resident launcher for the commands of each --output (one, or one per benchmark).
+    ios = {out: CommandIO(_command_options(options, out)) for out in _outputs(options)}
     factory = _SpecFactory(
-        io=CommandIO(command_options),  # one resident launcher for every command
+        ios=ios,
         shell=_shell(options),
         rng=random.Random(seed),
         # A load run has the kernel's exact figures of every run; following N trees at
@@ -96,6 +98,7 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec
     # Which command each benchmark comes from; None for the added reference.
     slots: list[int | None] = [None] if added else []
     slots += [index for index, _ in variants]
+    outputs = _per_benchmark(_outputs(options), "--output", slots, len(commands))
     hooks_by_kind = {
         kind: _per_benchmark(getattr(options, key), flag, slots, len(commands))
         for kind, key, flag in (
@@ -107,9 +110,10 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec
     }
 
     def hooks_of(position: int, values: dict[str, str]) -> Hooks:
+        out = str(outputs[position])
         return Hooks(
             **{
-                kind: factory.hook(kind, texts[position], values)
+                kind: factory.hook(kind, texts[position], values, out)
                 for kind, texts in hooks_by_kind.items()
             }
         )
@@ -118,11 +122,12 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec
     if added:
         assert reference is not None
         shown = reference if options.reference_name is None else options.reference_name
-        specs.append(factory.make(reference, shown, {}, hooks_of(0, {})))
+        specs.append(factory.make(reference, shown, {}, hooks_of(0, {}), str(outputs[0])))
     offset = len(specs)
     for position, ((index, values), name) in enumerate(zip(variants, names, strict=True)):
         command = substitute(commands[index], values)
-        specs.append(factory.make(command, name, values, hooks_of(offset + position, values)))
+        hooks = hooks_of(offset + position, values)
+        specs.append(factory.make(command, name, values, hooks, str(outputs[offset + position])))
     distinct = told_apart([s.name for s in specs])
     specs = [replace(s, name=name) for s, name in zip(specs, distinct, strict=True)]
     if added:
@@ -236,12 +241,15 @@ def _hook_text(hook: Hook | None) -> str | None:
 class _SpecFactory:
     """Builds command benchmarks that share one launcher, shell choice and seed."""
 
-    io: CommandIO
+    ios: Mapping[str, CommandIO]  # by --output value
     shell: str
     rng: random.Random
     sampler_interval: float | None
 
-    def make(self, command: str, name: str, values: dict[str, str], hooks: Hooks) -> BenchmarkSpec:
+    def make(
+        self, command: str, name: str, values: dict[str, str], hooks: Hooks, output: str
+    ) -> BenchmarkSpec:
+        io = self.ios[output]
         invocation = plan_invocation(command, self.shell)
         sampler = None
         if self.sampler_interval is not None:
@@ -249,7 +257,7 @@ class _SpecFactory:
 
             sampler = TreeSampler(interval_s=self.sampler_interval)
         rng = random.Random(self.rng.random())
-        target = CommandTarget(invocation, self.io.options, io=self.io, rng=rng, sampler=sampler)
+        target = CommandTarget(invocation, io.options, io=io, rng=rng, sampler=sampler)
         # What is shown and exported never holds a secret (a PGPASSWORD=... prefix, an
         # Authorization header given to curl); the target runs the command as given.
         info: dict[str, Any] = {
@@ -269,14 +277,19 @@ class _SpecFactory:
             info=info,
         )
 
-    def hook(self, kind: str, command: str | None, values: dict[str, str]) -> CommandHook | None:
+    def hook(
+        self, kind: str, command: str | None, values: dict[str, str], output: str
+    ) -> CommandHook | None:
         if command is None:
             return None
-        return CommandHook(kind, substitute(command, values), self.io.options, self.shell)
+        options = self.ios[output].options
+        return CommandHook(kind, substitute(command, values), options, self.shell)
 
 
 def _shell(options: RunFlags) -> str:
     shell = str(options.shell)
+    if shell == "default":  # hyperfine's name for its default, sh: always through it
+        return "sh"
     if options.no_shell:
         if shell not in ("auto", "none"):
             raise UsageError("-N and --shell contradict each other", "give one of them")
@@ -284,12 +297,16 @@ def _shell(options: RunFlags) -> str:
     return shell
 
 
-def _command_options(options: RunFlags) -> CommandOptions:
+def _outputs(options: RunFlags) -> tuple[str, ...]:
+    """--output: once for all (null by default), or once per benchmark as in hyperfine."""
+    return options.output or ("null",)
+
+
+def _command_options(options: RunFlags, output: str) -> CommandOptions:
     env = dict(os.environ)
     for pair in options.env_pairs:
         name, value = parse_assignment(pair, "--env")
         env[name] = value
-    output = str(options.output)
     output_kind: OutputKind
     output_path = None
     if options.show_output:

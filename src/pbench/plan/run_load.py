@@ -108,8 +108,14 @@ def _refuse(options: RunFlags) -> None:
             "--min-time does not apply to a load run (--concurrency, --duration, --rate)",
             "use -d/--duration for how long each command is loaded",
         )
+    if len(set(options.output)) > 1:
+        raise UsageError(
+            "a load run (--concurrency, --duration, --rate) takes one --output for all "
+            "its commands",
+            "give --output once",
+        )
     copies = options.concurrency or 1
-    if copies > 1 and options.output not in ("null", "pipe", "inherit"):
+    if copies > 1 and any(o not in ("null", "pipe", "inherit") for o in options.output):
         raise UsageError(
             f"--output FILE cannot take the output of {copies} copies at once",
             "use --output null, pipe or inherit with --concurrency",
