@@ -98,9 +98,9 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec
     # Which command each benchmark comes from; None for the added reference.
     slots: list[int | None] = [None] if added else []
     slots += [index for index, _ in variants]
-    outputs = _per_benchmark(_outputs(options), "--output", slots, len(commands))
+    outputs = _for_each_benchmark(_outputs(options), "--output", slots, len(commands))
     hooks_by_kind = {
-        kind: _per_benchmark(getattr(options, key), flag, slots, len(commands))
+        kind: _for_each_benchmark(getattr(options, key), flag, slots, len(commands))
         for kind, key, flag in (
             ("setup", "setups", "--setup"),
             ("prepare", "prepares", "--prepare"),
@@ -183,12 +183,13 @@ def _name_templates(
     )
 
 
-def _per_benchmark(
+def _for_each_benchmark(
     values: tuple[str, ...], flag: str, slots: list[int | None], commands: int
 ) -> list[str | None]:
-    """A hook given once (for all), once per benchmark in order (the --reference
-    first), or once per command (the reference first, each command's variants sharing
-    its own); ``slots`` holds each benchmark's command index, None for the reference."""
+    """A hook (or --output) given once (for all), once per benchmark in order (the
+    --reference first), or once per command (the reference first, each command's
+    variants sharing its own); ``slots`` holds each benchmark's command index, None for
+    the reference."""
     count = len(values)
     if count == 0:
         return [None] * len(slots)
@@ -211,10 +212,9 @@ def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[Be
 
     Interleaved rounds run every setup before the first round and every cleanup after
     the last, which is right only when all benchmarks share one setup and one cleanup
-    (benchmarks without one do not count). A setup that
-    differs per benchmark (``-s 'git checkout {rev} && make'``) must run right before
-    that benchmark's runs, as hyperfine does: then pbench measures in sequential order
-    and says so.
+    (benchmarks without one do not count). A setup that differs per benchmark
+    (``-s 'git checkout {rev} && make'``) must run right before that benchmark's runs,
+    as hyperfine does: then pbench measures in sequential order and says so.
     """
     differ = [
         flag

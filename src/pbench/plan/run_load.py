@@ -123,7 +123,6 @@ def _refuse(options: RunFlags) -> None:
 
 
 def _hook_text(hooks: Hooks, kind: str) -> str | None:
-    """A hook's command line (benchmarks without one, such as an added --reference,
-    do not count)."""
+    """A hook's command line (benchmarks without one do not count)."""
     hook = getattr(hooks, kind)
     return hook.command if isinstance(hook, CommandHook) else None
