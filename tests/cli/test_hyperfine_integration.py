@@ -290,7 +290,7 @@ def test_a_parameter_only_the_setup_uses(invoke: Invoke, tmp_path: Path, hyperfi
     assert result.code == 0, result.err
     names = [f"echo test >> {ours} (branch = master)", f"echo test >> {ours} (branch = feature)"]
     assert [f"Benchmark {i}: {n}" in result.out for i, n in enumerate(names, 1)] == [True] * 2
-    assert "--setup differ between benchmarks: measuring in sequential order" in result.err
+    assert "--setup differs between benchmarks: measuring in sequential order" in result.err
     expected = ["checkout master", "test", "test", "checkout feature", "test", "test"]
     assert ours.read_text().splitlines() == expected
     hyperfine_agrees(hyperfine, 0, *args(theirs))

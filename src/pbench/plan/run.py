@@ -226,7 +226,8 @@ def _order(requested: Order, specs: list[BenchmarkSpec]) -> tuple[Order, list[Be
     if requested == "interleaved" and differ:
         order = "sequential"
         notes = (
-            f"{' and '.join(differ)} differ between benchmarks: measuring in sequential "
+            f"{' and '.join(differ)} {'differ' if len(differ) > 1 else 'differs'} between "
+            "benchmarks: measuring in sequential "
             "order (each benchmark's setup, runs and cleanup in turn, as hyperfine does), "
             "not in interleaved rounds",
         )
