@@ -18,12 +18,14 @@ from typing import Any
 from click.testing import CliRunner
 
 from pbench.cli.common import flags_from, resolve_display
-from pbench.cli.invocation import session_for
+from pbench.cli.options import export_specs
+from pbench.cli.output import ECHO
 from pbench.cli.run_cmd import run
-from pbench.cli.session import export_specs
 from pbench.models import BenchmarkSpec, Hook, Hooks, Outcome
-from pbench.plan.options import RunFlags
+from pbench.plan.options import ReportFlags, RunFlags
 from pbench.plan.run import plan_from_options
+from pbench.plan.store import StoreFlags
+from pbench.session.invocation import session_for
 from support.cli import Result
 
 NS = 1_000_000_000
@@ -106,18 +108,20 @@ def debug_run(*args: str) -> Result:
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
         display = resolve_display(options["style"])
-        specs = export_specs(
-            options["export_json"],
-            options["export_csv"],
-            options["export_markdown"],
-            options["exports"],
-            options,
-        )
+        specs = export_specs(options)
         plan, reference = plan_from_options(flags_from(RunFlags, options))
         clock = FakeClock()
         fake = dataclasses.replace(
             plan, benchmarks=[_fake(spec, clock, spawn_ns) for spec in plan.benchmarks]
         )
-        session = session_for(options, specs, display, "run", reference)
+        session = session_for(
+            flags_from(ReportFlags, options),
+            flags_from(StoreFlags, options),
+            specs,
+            display,
+            "run",
+            reference,
+            ECHO,
+        )
         code = session.finish(*session.run(fake, clock=clock))
     return Result(code, out.getvalue().decode(), err.getvalue().decode())

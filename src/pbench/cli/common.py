@@ -7,9 +7,7 @@ import dataclasses
 import os
 import signal
 import sys
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import wraps
 from types import FrameType
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -17,13 +15,11 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import click
 
 from pbench.errors import ExitCode, PbenchError, UsageError
-from pbench.models import TimeUnit
 from pbench.plan.values import parse_duration, parse_fraction
+from pbench.session.output import Display
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
-
-    from pbench.run.runner import Progress
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -119,15 +115,6 @@ def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
     return value if isinstance(value, tuple) else (value,)
 
 
-@dataclass(frozen=True)
-class Display:
-    """What the terminal gets: colours, a live progress bar, or nothing at all."""
-
-    color: bool
-    progress: bool
-    quiet: bool
-
-
 def resolve_display(style: str) -> Display:
     """hyperfine's --style values; ``auto`` looks at the terminal, NO_COLOR and TERM."""
     interactive = sys.stderr.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
@@ -143,60 +130,6 @@ def resolve_display(style: str) -> Display:
     if style == "color":
         return Display(True, False, False)
     return Display(interactive and not no_color, interactive, False)
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr with the current estimate and an ETA."""
-
-    WIDTH = 24
-
-    def __init__(self, enabled: bool, unit: TimeUnit | None) -> None:
-        self.enabled = enabled
-        self.unit = unit
-        self._last = 0.0
-        self._shown = False
-
-    def update(self, progress: Progress) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._last < 0.05 and progress.phase == "run":
-            return
-        self._last = now
-        from pbench.report.units import format_time, unit_for
-
-        label = {"calibrate": "Measuring shell spawn time", "warmup": "Warming up"}.get(
-            progress.phase, "Measuring"
-        )
-        bar = ""
-        if progress.expected:
-            filled = min(self.WIDTH, int(self.WIDTH * progress.done / progress.expected))
-            bar = (
-                "["
-                + "#" * filled
-                + " " * (self.WIDTH - filled)
-                + f"] {progress.done}/{progress.expected}"
-            )
-        else:
-            bar = f"{progress.done} runs"
-        estimate = ""
-        if progress.mean_s is not None:
-            unit = self.unit or unit_for(progress.mean_s)
-            estimate = f"  current estimate: {format_time(progress.mean_s, unit)}"
-        eta = f"  ETA {_clock(progress.eta_s)}" if progress.eta_s is not None else ""
-        text = f"{label} {progress.name[:40]!r} {bar}{estimate}{eta}"
-        click.echo("\r\x1b[2K" + text, nl=False, err=True)
-        self._shown = True
-
-    def clear(self) -> None:
-        if self._shown:
-            click.echo("\r\x1b[2K", nl=False, err=True)
-            self._shown = False
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(seconds + 0.5)
-    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def guarded(fn: Callable[P, int]) -> Callable[P, int]:

@@ -17,8 +17,9 @@ import click
 from pbench.cli.common import FRACTION, guarded
 from pbench.cli.compare_stored import stored_ref, stored_side
 from pbench.cli.options import ci_export_options, html_export_option
-from pbench.cli.step_summary import append_step_summary
+from pbench.cli.output import ECHO
 from pbench.errors import UsageError
+from pbench.session.step_summary import append_step_summary
 
 STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
 
@@ -228,7 +229,7 @@ def compare(
         click.echo(line, err=to_stdout)
     for path, render in exports:
         _write(path, render(result))
-    append_step_summary(lambda: step_summary.render_compare(result))
+    append_step_summary(lambda: step_summary.render_compare(result), ECHO)
     return int(result.exit_code(fail_on_inconclusive))
 
 

@@ -55,12 +55,12 @@ def stored_ref(baselines: tuple[str, ...], baseline_ref: str | None) -> str | No
 def stored_side(ref_text: str, store: str | None, any_machine: bool, candidate: Side) -> Side:
     """The stored run ``ref_text`` names, as the baseline side; the warning line when it
     is of another machine (only with ``any_machine``)."""
-    from pbench.cli.baseline import missing_store
     from pbench.history.backends import open_store
     from pbench.history.baseline import stored_side as read_stored
     from pbench.history.fingerprint import machine_from, this_host
     from pbench.history.refs import describe, find_run, parse_ref
     from pbench.plan.store import store_address
+    from pbench.session.baseline import missing_store
 
     ref = parse_ref(ref_text)
     address = store_address(store)

@@ -14,13 +14,12 @@ from pbench.cli.common import (
     guarded,
     resolve_display,
 )
-from pbench.cli.invocation import session_for
-from pbench.cli.load_run import measure_load
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
+    export_specs,
     ignore_failure_option,
     notify_options,
     order_option,
@@ -29,11 +28,15 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs
+from pbench.cli.output import ECHO, command_name
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.store import StoreFlags
+from pbench.session.invocation import session_for
+from pbench.session.load import measure_load
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
@@ -186,19 +189,16 @@ def http(**options: Any) -> int:
         for level in levels
     }
     plan = plans[levels[0]]
-    exports = export_specs(
-        options["export_json"],
-        options["export_csv"],
-        options["export_markdown"],
-        options["exports"],
-        options,
-    )
+    exports = export_specs(options)
     report = flags_from(ReportFlags, options)
-    from pbench.cli.sweep import finish_levels
+    history = flags_from(StoreFlags, options)
+    from pbench.session.sweep import finish_levels
 
     return finish_levels(
         plans,
-        lambda reference: session_for(options, exports, display, "http", reference),
+        lambda reference: session_for(
+            report, history, exports, display, "http", reference, ECHO, command_name()
+        ),
         plan.reference,
         lambda level_plan, session: measure_http(level_plan, session, report.ignore_failure),
         "requests",

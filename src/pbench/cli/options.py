@@ -6,13 +6,17 @@ name, default and help, wherever it appears.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
+from pbench.errors import UsageError
 from pbench.plan.rules import DEFAULT_MIN_RUNS
+
+if TYPE_CHECKING:
+    from pbench.export import ExportSpec
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -291,3 +295,18 @@ def history_filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
                      help="Only runs on this machine: a fingerprint (or its start) or a host "
                      "name."),
     )(fn)  # fmt: skip
+
+
+def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
+    """The exports the parsed flags ask for: --export-json/-csv/-markdown/-html, the CI
+    formats' flags of :data:`CI_EXPORTS`, and every --export."""
+    from pbench.export import check_writable, parse_export_spec
+
+    named = [(fmt, f"export_{fmt}") for fmt in ("json", "csv", "markdown", "html")]
+    paths = [(fmt, options.get(flag)) for fmt, flag in (*named, *CI_EXPORTS)]
+    specs = [parse_export_spec(fmt, path) for fmt, path in paths if path is not None]
+    specs += [parse_export_spec(None, path) for path in options["exports"]]
+    if sum(1 for s in specs if s.path == "-") > 1:
+        raise UsageError("only one export can go to stdout ('-')", "write the others to files")
+    check_writable(specs)
+    return specs

@@ -9,18 +9,17 @@ import click
 from pbench.cli.common import (
     DURATION,
     LEVELS,
-    Display,
     concurrency_levels,
     flags_from,
     guarded,
     resolve_display,
 )
-from pbench.cli.invocation import session_for
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
+    export_specs,
     notify_options,
     order_option_with,
     parameter_options,
@@ -30,9 +29,13 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs
+from pbench.cli.output import ECHO, command_name
 from pbench.models import RunPlan
-from pbench.plan.options import RunFlags
+from pbench.plan.options import ReportFlags, RunFlags
+from pbench.plan.store import StoreFlags
+from pbench.session.invocation import session_for
+from pbench.session.output import Display
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -218,20 +221,14 @@ def run(**options: Any) -> int:
     from pbench.plan.run import plan_from_options
 
     display = resolve_display(options["style"])
-    specs = export_specs(
-        options["export_json"],
-        options["export_csv"],
-        options["export_markdown"],
-        options["exports"],
-        options,
-    )
+    specs = export_specs(options)
     levels = concurrency_levels(options["concurrency"])
     if levels or options["duration"] is not None or options["rate"] is not None:
         return _run_load(options, levels, display, specs)
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
         click.echo(f"pbench: note: {note}", err=True)
-    session = session_for(options, specs, display, "run", reference)
+    session = _session(options, specs, display, reference)
     return session.finish(*measure_commands(plan, session))
 
 
@@ -239,15 +236,30 @@ def _run_load(
     options: dict[str, Any], levels: tuple[int, ...], display: Display, specs: list[ExportSpec]
 ) -> int:
     """``pbench run -j N`` (or -d, --rate): a load run, or a sweep of levels."""
-    from pbench.cli.run_load import measure_levels, plan_levels
+    from pbench.session.command_load import measure_levels, plan_levels
 
     flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
     plans = plan_levels(flags, levels)
     # A sweep's levels are not compared with each other (its scaling table is the
     # comparison): no reference.
     reference = next(iter(plans.values())).reference if len(plans) == 1 else None
-    session = session_for(options, specs, display, "run", reference)
+    session = _session(options, specs, display, reference)
     return session.finish(*measure_levels(plans, session))
+
+
+def _session(
+    options: dict[str, Any], specs: list[ExportSpec], display: Display, reference: str | None
+) -> Session:
+    return session_for(
+        flags_from(ReportFlags, options),
+        flags_from(StoreFlags, options),
+        specs,
+        display,
+        "run",
+        reference,
+        ECHO,
+        command_name(),
+    )
 
 
 def measure_commands(plan: RunPlan, session: Session) -> Measured:

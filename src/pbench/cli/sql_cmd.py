@@ -14,13 +14,12 @@ from pbench.cli.common import (
     guarded,
     resolve_display,
 )
-from pbench.cli.invocation import session_for
-from pbench.cli.load_run import measure_load
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
+    export_specs,
     ignore_failure_option,
     notify_options,
     order_option,
@@ -31,12 +30,16 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs
+from pbench.cli.output import ECHO, command_name
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.store import StoreFlags
 from pbench.run.session import load_failure
+from pbench.session.invocation import session_for
+from pbench.session.load import measure_load
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.plan.sql import SqlPlan
@@ -175,13 +178,7 @@ def sql(**options: Any) -> int:
     from pbench.plan.sql import plan_from_options
 
     display = resolve_display(options["style"])
-    specs = export_specs(
-        options["export_json"],
-        options["export_csv"],
-        options["export_markdown"],
-        options["exports"],
-        options,
-    )
+    specs = export_specs(options)
     levels = concurrency_levels(options["clients"])
     if len(levels) > 1 and options["runs"] is None and options["precision"] is None:
         # A sweep is a load run at every level, 1 client included: as long as one
@@ -195,17 +192,20 @@ def sql(**options: Any) -> int:
     if plan.notice is not None and not display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
     report = flags_from(ReportFlags, options)
+    history = flags_from(StoreFlags, options)
     if len(plans) > 1 and any(p.load is None for p in plans.values()):
         raise UsageError(
             "a sweep of --clients is a load run at every level, but at 1 client -r or "
             "--precision without -d/--rate measures ordinary runs",
             "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
         )
-    from pbench.cli.sweep import finish_levels
+    from pbench.session.sweep import finish_levels
 
     return finish_levels(
         plans,
-        lambda reference: session_for(options, specs, display, "sql", reference),
+        lambda reference: session_for(
+            report, history, specs, display, "sql", reference, ECHO, command_name()
+        ),
         plan.reference,
         lambda level_plan, session: measure_sql(level_plan, session, report.ignore_failure),
         "queries",

@@ -23,15 +23,17 @@ from pbench.cli.options import (
     budget_option,
     display_options,
     export_options,
+    export_specs,
     notify_options,
     start_at_option,
     store_options,
 )
-from pbench.cli.session import Measured, Session, export_specs
+from pbench.cli.output import ECHO, command_name
 from pbench.cli.suite_plan import Planned, plan_all
 from pbench.cli.suite_show import dry_run, listing
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -130,7 +132,15 @@ def suite(**options: Any) -> int:
             return int(ExitCode.OK)
         report = _report_flags(options, _webhooks(options["notify"], selected))
         session = Session(
-            specs, display, report, None, store=store, history=history, history_store=history_store
+            specs,
+            display,
+            report,
+            None,
+            store=store,
+            history=history,
+            history_store=history_store,
+            output=ECHO,
+            command=command_name(),
         )
         session.metadata["suite"] = {
             "file": str(path),
@@ -182,13 +192,7 @@ def _fitness() -> dict[str, Any]:
 
 
 def _specs(options: dict[str, Any]) -> list[ExportSpec]:
-    return export_specs(
-        options["export_json"],
-        options["export_csv"],
-        options["export_markdown"],
-        options["exports"],
-        options,
-    )
+    return export_specs(options)
 
 
 def _store(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress | None:
@@ -267,7 +271,7 @@ def _measure(item: Planned, session: Session) -> Measured:
     """One benchmark's plan measured, or each level of its sweep in turn."""
     if not item.sweep:
         return _measure_one(item.plan, session, item.benchmark.report.ignore_failure)
-    from pbench.cli.sweep import measure_sweep
+    from pbench.session.sweep import measure_sweep
 
     noun = {"command": "runs", "http": "requests", "sql": "queries"}[item.benchmark.kind]
     ignore = item.benchmark.report.ignore_failure
@@ -298,7 +302,7 @@ def _measure_one(
         from pbench.cli.http_cmd import measure_http
 
         return measure_http(plan, session, ignore)
-    from pbench.cli.run_load import measure_command_load
+    from pbench.session.command_load import measure_command_load
 
     return measure_command_load(plan, session)
 

@@ -8,12 +8,12 @@ import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pbench.cli.load_run import measure_load
-from pbench.cli.session import Measured, Session
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult, IgnoreFailure
 from pbench.plan.options import RunFlags
 from pbench.run.session import load_failure
+from pbench.session.load import measure_load
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.plan.run_load import CommandLoadPlan
@@ -33,7 +33,7 @@ def measure_levels(plans: dict[int, CommandLoadPlan], session: Session) -> Measu
     """One load run, or a sweep over the levels of ``plans``."""
     if len(plans) == 1:
         return measure_command_load(next(iter(plans.values())), session)
-    from pbench.cli.sweep import measure_sweep
+    from pbench.session.sweep import measure_sweep
 
     return measure_sweep(list(plans), lambda level: measure_command_load(plans[level], session),
                          session, "runs")  # fmt: skip

@@ -14,13 +14,14 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-import click
+from pbench.session.output import Output
 
 ENV = "GITHUB_STEP_SUMMARY"
 
 
-def append_step_summary(render: Callable[[], str]) -> None:
-    """Append ``render()`` to ``$GITHUB_STEP_SUMMARY`` when it is set and not empty."""
+def append_step_summary(render: Callable[[], str], output: Output) -> None:
+    """Append ``render()`` to ``$GITHUB_STEP_SUMMARY`` when it is set and not empty; a
+    warning through ``output`` when it cannot."""
     path = os.environ.get(ENV)
     if not path:
         return
@@ -28,7 +29,7 @@ def append_step_summary(render: Callable[[], str]) -> None:
         _append(path, render().encode("utf-8", errors="replace"))
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        click.echo(
+        output.echo(
             f"pbench: warning: cannot append the job summary to {path!r} ({ENV}): {reason}; "
             "the results and exit status are unaffected",
             err=True,

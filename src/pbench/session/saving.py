@@ -4,22 +4,16 @@ loses nothing but the saving, and says so in one message (exit 1)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-import click
-
-from pbench.cli.common import Display, flags_from
 from pbench.errors import ExitCode
 from pbench.history.store import StoreAddress, StoreError
 from pbench.models import RunResults
 from pbench.plan.store import StoreFlags, store_address
+from pbench.session.output import Display, Output
 
 
-def store_for(options: Mapping[str, Any]) -> StoreAddress | None:
+def store_for(flags: StoreFlags) -> StoreAddress | None:
     """Where ``--save``/``--store``/``--save-baseline`` save the run (None: not saved);
     a bad address is a UsageError before anything is measured."""
-    flags = flags_from(StoreFlags, options)
     return store_address(flags.store) if flags.saving else None
 
 
@@ -28,13 +22,14 @@ def save_run(
     run_results: RunResults,
     status: ExitCode,
     display: Display,
+    output: Output,
     mark: str | None = None,
 ) -> ExitCode:
     """Save ``run_results`` (an interrupted run is not saved) and, with ``mark``
     (--save-baseline), name it as that baseline unless a benchmark failed; what it adds
     to the exit status: BENCHMARK_FAILED when the store failed, else OK."""
     if status == ExitCode.INTERRUPTED:
-        click.echo("pbench: interrupted: the run was not saved to history", err=True)
+        output.echo("pbench: interrupted: the run was not saved to history", err=True)
         return ExitCode.OK
     from pbench.history.backends import open_store
     from pbench.history.capture import record_run
@@ -42,7 +37,7 @@ def save_run(
     record = record_run(run_results, int(status))
     if not record.results:
         if not display.quiet:
-            click.echo("pbench: nothing saved to history: no benchmark finished", err=True)
+            output.echo("pbench: nothing saved to history: no benchmark finished", err=True)
         return ExitCode.OK
     marking = mark if status not in (ExitCode.BENCHMARK_FAILED, ExitCode.USAGE) else None
     run_id: int | None = None
@@ -54,11 +49,11 @@ def save_run(
     except StoreError as exc:
         done = "not saved" if run_id is None else f"saved as run #{run_id} but not marked"
         exc.message = f"the run was reported and exported but {done}: {exc.message}"
-        click.echo(exc.render(), err=True)
+        output.echo(exc.render(), err=True)
         return ExitCode.BENCHMARK_FAILED
     if mark is not None and marking is None:
-        click.echo(f"pbench: baseline '{mark}' not moved: the run did not succeed", err=True)
+        output.echo(f"pbench: baseline '{mark}' not moved: the run did not succeed", err=True)
     if not display.quiet:
         named = f" as baseline '{marking}'" if marking is not None else ""
-        click.echo(f"pbench: saved run #{run_id} to {address.shown}{named}", err=True)
+        output.echo(f"pbench: saved run #{run_id} to {address.shown}{named}", err=True)
     return ExitCode.OK

@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import click
-
-from pbench.cli.session import Measured, Session
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult
 from pbench.run.session import load_outcome
+from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.run.load import LoadRunner, SlicePlan
+    from pbench.session.output import Output
 
 
 def loading_line(count: int, plan: SlicePlan) -> str:
@@ -44,8 +43,8 @@ def measure_load(
     are one unless ``ignore_failure``); ``sections`` makes each result's section
     ``key`` from its load section. With a progress display, says how it loads first."""
     if session.display.progress:
-        click.echo(loading_line(runner.count, runner.plan), err=True)
-    _say_start(runner)
+        session.output.echo(loading_line(runner.count, runner.plan), err=True)
+    _say_start(runner, session.output)
     status = ExitCode.OK
     failure: BenchmarkFailed | None = None
     try:
@@ -65,7 +64,7 @@ def measure_load(
     return results, status, failure
 
 
-def _say_start(runner: LoadRunner) -> None:
+def _say_start(runner: LoadRunner, output: Output) -> None:
     """--start-at in the future: say when measuring begins (setup and warm-up first)."""
     start_at = runner.plan.start_at
     if start_at is None:
@@ -76,4 +75,4 @@ def _say_start(runner: LoadRunner) -> None:
     wait = start_at - time.time()
     if wait > 0:
         when = datetime.fromtimestamp(start_at).astimezone().isoformat(timespec="seconds")
-        click.echo(f"pbench: measuring starts at {when} (in {wait:.1f} s)", err=True)
+        output.echo(f"pbench: measuring starts at {when} (in {wait:.1f} s)", err=True)

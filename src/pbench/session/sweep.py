@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-import click
-
-from pbench.cli.session import Measured, Session
 from pbench.errors import ExitCode
 from pbench.models import BenchmarkResult
+from pbench.session.publish import Measured, Session
 
 P = TypeVar("P")
 
@@ -32,8 +30,9 @@ def measure_sweep(
     done: list[BenchmarkResult] = []
     for level in levels:
         if not session.display.quiet:
-            click.echo(f"Concurrency {level} ({levels.index(level) + 1} of {len(levels)})",
-                       err=True)  # fmt: skip
+            session.output.echo(
+                f"Concurrency {level} ({levels.index(level) + 1} of {len(levels)})", err=True
+            )
         results, status, failure = measure(level)
         for result in results:
             label_level(result, level)

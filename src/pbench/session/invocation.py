@@ -4,36 +4,41 @@ the history it is compared with (``--baseline``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from pbench.cli.common import Display, flags_from
-from pbench.cli.saving import store_for
-from pbench.cli.session import Session
 from pbench.plan.budgets import budgets_for
 from pbench.plan.options import ReportFlags
 from pbench.plan.store import StoreFlags
+from pbench.session.output import Display, Output
+from pbench.session.publish import Session
+from pbench.session.saving import store_for
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
 
 
 def session_for(
-    options: Mapping[str, Any],
+    report: ReportFlags,
+    history: StoreFlags,
     specs: Sequence[ExportSpec],
     display: Display,
     subcommand: str,
     reference: str | None,
+    output: Output,
+    command: str | None = None,
 ) -> Session:
-    """A :class:`Session` for ``pbench SUBCOMMAND`` with these options; ``reference``
-    names the benchmark the others are compared with (None: the fastest, or none)."""
-    report = flags_from(ReportFlags, options)
+    """A :class:`Session` for ``pbench SUBCOMMAND`` with these flags; ``reference``
+    names the benchmark the others are compared with (None: the fastest, or none);
+    ``command`` is the name it was invoked with (default ``subcommand``)."""
     return Session(
         specs,
         display,
         report,
         reference,
         budgets_for(subcommand, report.budgets),
-        store=store_for(options),
-        history=flags_from(StoreFlags, options),
+        store=store_for(history),
+        history=history,
+        output=output,
+        command=command or subcommand,
     )

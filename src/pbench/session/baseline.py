@@ -6,7 +6,7 @@ store is a UsageError (exit 2) and nothing runs. A store that cannot be read is
 remembered instead: the run goes on, is reported and exported, and then exits 1,
 as saving does.
 
-At the end (:func:`compare_run`, called by :meth:`pbench.cli.session.Session.publish`),
+At the end (:func:`compare_run`, called by :meth:`pbench.session.publish.Session.publish`),
 the stored run's samples are read and compared with the finished benchmarks; the
 comparison joins the :class:`~pbench.models.RunResults` (the JSON, Markdown and JUnit
 exports show it), its table follows the report (:func:`show`), and a regression
@@ -20,8 +20,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from pbench.errors import ExitCode, PbenchError, UsageError
 
 if TYPE_CHECKING:
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
     from pbench.models import RunResults
     from pbench.plan.options import ReportFlags
     from pbench.plan.store import StoreFlags
+    from pbench.session.output import Output
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ def attach(run_results: RunResults, outcome: Outcome) -> RunResults:
     return replace(run_results, baseline=outcome.comparison)
 
 
-def show(outcome: Outcome, to_stderr: bool) -> None:
+def show(outcome: Outcome, to_stderr: bool, output: Output) -> None:
     """The heading, the warnings, compare's table and its notes, after the report."""
     if outcome.comparison is None:
         return
@@ -144,26 +143,26 @@ def show(outcome: Outcome, to_stderr: bool) -> None:
     commit = f", commit {run.commit[:12]}" if run.commit else ""
     branch = f" on {run.branch}" if run.branch else ""
     for line in baseline.warnings() + warnings(baseline.comparison):
-        click.echo(f"pbench: warning: {line}", err=True)
-    click.echo(
+        output.echo(f"pbench: warning: {line}", err=True)
+    output.echo(
         f"\nCompared with {baseline.found.label}, saved {run.time:%Y-%m-%d %H:%M} UTC"
         f"{commit}{branch}:\n" + render_table(baseline.comparison),
         err=to_stderr,
     )
     for line in notes(baseline.comparison):
-        click.echo(line, err=to_stderr)
+        output.echo(line, err=to_stderr)
 
 
-def problems(outcome: Outcome) -> None:
+def problems(outcome: Outcome, output: Output) -> None:
     """After the exports: the store's error, or one line per regression."""
     if outcome.error is not None:
         error = outcome.error
         if not error.message.startswith("--baseline"):
             error.message = f"the run was reported and exported but not compared: {error.message}"
-        click.echo(error.render(), err=True)
+        output.echo(error.render(), err=True)
     if outcome.comparison is not None:
         for line in regression_lines(outcome.comparison):
-            click.echo(f"pbench: {line}", err=True)
+            output.echo(f"pbench: {line}", err=True)
 
 
 def regression_lines(baseline: BaselineComparison) -> Sequence[str]:

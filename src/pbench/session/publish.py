@@ -4,18 +4,16 @@ report, export files, and the exit status of one invocation."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import click
-
-from pbench.cli.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
-from pbench.cli.common import Display, ProgressBar
-from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
+from pbench.errors import BenchmarkFailed, ExitCode, worst
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
 from pbench.run.session import build_results
+from pbench.session.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
+from pbench.session.output import Display, Output, ProgressBar
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -35,45 +33,25 @@ Measured = tuple[list[BenchmarkResult], ExitCode, BenchmarkFailed | None]
 CHECKPOINT_SHARE = 0.1
 
 
-def export_specs(
-    export_json: str | None,
-    export_csv: str | None,
-    export_markdown: str | None,
-    exports: Sequence[str],
-    options: Mapping[str, Any] | None = None,
-) -> list[ExportSpec]:
-    """The exports asked for; ``options`` (the parsed flags) supplies ``export_html``
-    and the CI formats' flags of :data:`pbench.cli.options.CI_EXPORTS`."""
-    from pbench.cli.options import CI_EXPORTS
-    from pbench.export import check_writable, parse_export_spec
-
-    named = [("json", export_json), ("csv", export_csv), ("markdown", export_markdown)]
-    named += [
-        (fmt, (options or {}).get(flag)) for fmt, flag in (("html", "export_html"), *CI_EXPORTS)
-    ]
-    specs = [parse_export_spec(fmt, path) for fmt, path in named if path is not None]
-    specs += [parse_export_spec(None, path) for path in exports]
-    if sum(1 for s in specs if s.path == "-") > 1:
-        raise UsageError("only one export can go to stdout ('-')", "write the others to files")
-    check_writable(specs)
-    return specs
-
-
 def write_all(
-    specs: Sequence[ExportSpec], run_results: RunResults, memo: ResultMemo | None = None
+    specs: Sequence[ExportSpec],
+    run_results: RunResults,
+    output: Output,
+    memo: ResultMemo | None = None,
 ) -> None:
-    """Write every export; '-' exports go to stdout (the CLI owns stdout)."""
+    """Write every export; '-' exports go to stdout, through ``output``."""
     if not specs:
         return
     from pbench.export import write_exports
 
     for text in write_exports(specs, run_results, memo):
-        click.echo(text, nl=not text.endswith("\n"))
+        output.echo(text, nl=not text.endswith("\n"))
 
 
 class Session:
     """The output side of one invocation: metadata, exports rewritten after each finished
-    benchmark, and the final report, exports and exit status.
+    benchmark, and the final report, exports and exit status. Everything it says goes
+    through ``output``; ``command`` names the subcommand in the job summary.
 
     With an export on stdout ('-'), stdout holds that export alone: the report and
     everything else go to stderr.
@@ -89,11 +67,16 @@ class Session:
         store: StoreAddress | None = None,
         history: StoreFlags | None = None,
         history_store: StoreAddress | None = None,
+        *,
+        output: Output,
+        command: str = "run",
     ) -> None:
         from pbench.export import rewritable
         from pbench.results.metadata import collect_metadata
 
         self.specs = specs
+        self.output = output
+        self.command = command
         self.display = display
         self.options = options
         self.reference = reference
@@ -102,7 +85,7 @@ class Session:
         self.store = store
         self.metadata = collect_metadata()
         # --save-baseline NAME and --baseline REF (read from ``history_store``, default
-        # the --store one), checked before anything is measured: see cli.baseline.
+        # the --store one), checked before anything is measured: see session.baseline.
         self.mark = save_name(history) if history is not None else None
         self.against = prepare(history, self.metadata, history_store) if history else None
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
@@ -114,7 +97,7 @@ class Session:
         # Results of the parts measured before the current one (a suite's earlier
         # benchmarks): every checkpoint writes them too.
         self.earlier: list[BenchmarkResult] = []
-        # A concurrency sweep (see cli.sweep): what its throughput counts ("runs",
+        # A concurrency sweep (see session.sweep): what its throughput counts ("runs",
         # "requests", "queries"). Its levels get a scaling table instead of comparisons.
         self.sweep: str | None = None
 
@@ -152,7 +135,7 @@ class Session:
             memo=self._memo,
             sort=self.options.sort,
         )
-        write_all(self._files, run_results, self._memo)
+        write_all(self._files, run_results, self.output, self._memo)
         finished = time.monotonic()
         if self._checkpoints:  # the first one pays once: imports, every result new
             self._next_checkpoint = finished + (finished - started) * (1 / CHECKPOINT_SHARE - 1)
@@ -168,7 +151,7 @@ class Session:
         ``clock`` is the runner's (tests give a fake one, with fake targets)."""
         from pbench.run.runner import Runner
 
-        bar = ProgressBar(self.display.progress, self.options.time_unit)
+        bar = ProgressBar(self.output, self.display.progress, self.options.time_unit)
 
         def on_progress(progress: Progress) -> None:
             bar.update(progress)
@@ -229,7 +212,7 @@ class Session:
 
         With ``parts`` (a suite: a heading and the results of each part, compared
         apart), the report shows each part under its heading, with its own summary.
-        With a ``store``, the run is saved last (see :mod:`pbench.cli.saving`).
+        With a ``store``, the run is saved last (see :mod:`pbench.session.saving`).
         """
         from pbench.report.terminal import Style, render_report
 
@@ -251,30 +234,32 @@ class Session:
             else:
                 text = render_report(run_results, style, self.options.sort)
             text += _closing_sections(run_results, style, self.sweep or "runs")
-            click.echo(text, color=self.display.color, err=self.to_stdout)
-        show(against, self.to_stdout)
-        write_all(self.specs, run_results)
-        _step_summary(run_results, status, failures[0] if failures else None)
+            self.output.echo(text, color=self.display.color, err=self.to_stdout)
+        show(against, self.to_stdout, self.output)
+        write_all(self.specs, run_results, self.output)
+        _step_summary(
+            run_results, status, failures[0] if failures else None, self.command, self.output
+        )
         for failure in failures:
-            click.echo(failure.render(), err=True)
+            self.output.echo(failure.render(), err=True)
         if status == ExitCode.INTERRUPTED:
             where = " and exported" if self.specs else ""
-            click.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
+            self.output.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
         broken = [c for c in run_results.budgets if c.level == "error" and c.status == "broken"]
         if broken:
             from pbench.report.budgets import broken_line
 
             for check in broken:
-                click.echo(f"pbench: {broken_line(check)}", err=True)
-        problems(against)
+                self.output.echo(f"pbench: {broken_line(check)}", err=True)
+        problems(against, self.output)
         regressed = against.comparison is not None and against.comparison.comparison.regressions
         if (broken or regressed) and self.options.notify:
             self._notify(broken, against.comparison)
         final = worst(status, ExitCode.BUDGET if broken else ExitCode.OK, against.status)
         if self.store is not None:
-            from pbench.cli.saving import save_run
+            from pbench.session.saving import save_run
 
-            saved = save_run(self.store, run_results, final, self.display, self.mark)
+            saved = save_run(self.store, run_results, final, self.display, self.output, self.mark)
             final = worst(final, saved)
         return int(final)
 
@@ -293,11 +278,11 @@ class Session:
                 self.options.notify, events, self.metadata, self.options.notify_timeout
             )
         except KeyboardInterrupt:
-            click.echo("pbench: warning: notification interrupted", err=True)
+            self.output.echo("pbench: warning: notification interrupted", err=True)
             return
         for delivery in deliveries:
             if not delivery.delivered:
-                click.echo(f"pbench: warning: {delivery.warning()}", err=True)
+                self.output.echo(f"pbench: warning: {delivery.warning()}", err=True)
 
 
 def _closing_sections(run_results: RunResults, style: Style, noun: str) -> str:
@@ -322,13 +307,15 @@ def _closing_sections(run_results: RunResults, style: Style, noun: str) -> str:
 
 
 def _step_summary(
-    run_results: RunResults, status: ExitCode, failure: BenchmarkFailed | None
+    run_results: RunResults,
+    status: ExitCode,
+    failure: BenchmarkFailed | None,
+    name: str,
+    output: Output,
 ) -> None:
-    """Append the job summary when $GITHUB_STEP_SUMMARY is set (see cli.step_summary)."""
-    from pbench.cli.step_summary import append_step_summary
+    """Append the job summary when $GITHUB_STEP_SUMMARY is set (see session.step_summary)."""
+    from pbench.session.step_summary import append_step_summary
 
-    command = click.get_current_context(silent=True)
-    name = command.info_name if command is not None and command.info_name else "run"
     outcome = failure.message if failure is not None else None
     if status == ExitCode.INTERRUPTED:
         outcome = "interrupted (Ctrl-C): only what finished is shown"
@@ -338,7 +325,7 @@ def _step_summary(
 
         return render_run(run_results, name, outcome)
 
-    append_step_summary(render)
+    append_step_summary(render, output)
 
 
 def _is_stdout(path: str) -> bool:
