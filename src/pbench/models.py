@@ -202,6 +202,16 @@ class RunPlan:
     max_time_s: float | None = None
 
     @property
+    def measured_as(self) -> str:
+        """How pbench.session.measure measures it."""
+        return "commands"
+
+    @property
+    def noun(self) -> str:
+        """What a sweep's throughput counts."""
+        return "runs"
+
+    @property
     def exact_runs(self) -> int | None:
         """``-r N`` is spelled as min_runs == max_runs == N with no time floor."""
         if self.max_runs is not None and self.min_runs == self.max_runs:

@@ -29,29 +29,14 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.cli.output import ECHO, command_name
-from pbench.errors import BenchmarkFailed, shorten
-from pbench.models import BenchmarkResult, Hooks
 from pbench.plan.options import HttpFlags, ReportFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 from pbench.plan.store import StoreFlags
 from pbench.session.invocation import session_for
-from pbench.session.load import measure_load
-from pbench.session.publish import Measured, Session
+from pbench.session.measure import finish
 
 if TYPE_CHECKING:
-    from pbench.plan.http import HttpPlan
-
-HINTS = {
-    "dns": "check the host name in the URL",
-    "refused": "is the server running and listening on that host and port?",
-    "connect": "check that the host is reachable on the loopback or local network",
-    "tls": "check the certificate, or pass --insecure for a self-signed one",
-    "timeout": "the server did not answer in time: raise --timeout or check the server",
-    "reset": "the server reset the connections: check its logs",
-    "closed": "the server closed connections without answering: check its logs",
-    "protocol": "the server did not answer with HTTP/1.x",
-    "status": "the answers had unexpected status codes: see --expect-status",
-}
+    pass
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -188,58 +173,12 @@ def http(**options: Any) -> int:
         level: plan_from_options(flags_from(HttpFlags, {**options, "concurrency": level}))
         for level in levels
     }
-    plan = plans[levels[0]]
-    exports = export_specs(options)
+    specs = export_specs(options)
     report = flags_from(ReportFlags, options)
     history = flags_from(StoreFlags, options)
-    from pbench.session.sweep import finish_levels
-
-    return finish_levels(
+    return finish(
         plans,
-        lambda reference: session_for(
-            report, history, exports, display, "http", reference, ECHO, command_name()
-        ),
-        plan.reference,
-        lambda level_plan, session: measure_http(level_plan, session, report.ignore_failure),
-        "requests",
-    )
-
-
-def measure_http(http_plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
-    """Load the plan's URLs (their --setup first, their --cleanup after)."""
-    from pbench.run.load import LoadBenchmark, LoadRunner
-    from pbench.targets.http.pool import HttpPool
-
-    benchmarks, plan = http_plan.benchmarks, http_plan.slices
-    hooks = http_plan.hooks or tuple(Hooks() for _ in benchmarks)
-    pool = HttpPool([spec for _, spec in benchmarks], plan.load)
-    runner = LoadRunner(
-        pool,
-        [
-            LoadBenchmark(name, spec.display(), spec.info(), hooks=hook)
-            for (name, spec), hook in zip(benchmarks, hooks, strict=True)
-        ],
-        plan,
-        bottleneck_hint="run with more --workers, or fewer connections per worker",
-    )
-    return measure_load(runner, session, "requests", _all_failed, ignore_failure)
-
-
-def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
-    load = result.sections["load"]
-    errors: dict[str, int] = load["errors"]
-    if not errors:
-        return BenchmarkFailed(
-            f"no request to {name!r} finished in time ({load['unfinished']} still in flight"
-            " were abandoned when time was up)",
-            "the server accepted connections but did not answer: check it, or raise -d",
-        )
-    from pbench.run.session import error_kinds
-
-    kinds = error_kinds(load, result.info)
-    main = max(errors, key=lambda kind: errors[kind])
-    detail = f" ({'; '.join(result.notes[:1])})" if main == "dns" and result.notes else ""
-    return BenchmarkFailed(
-        f"every request to {shorten(name)!r} failed ({kinds}){detail}",
-        HINTS.get(main, "see the errors by kind above"),
+        lambda ref: session_for(report, history, specs, display, "http", ref, ECHO, command_name()),
+        plans[levels[0]].reference,
+        report.ignore_failure,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
@@ -30,15 +31,10 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.cli.output import ECHO, command_name
-from pbench.models import RunPlan
 from pbench.plan.options import ReportFlags, RunFlags
 from pbench.plan.store import StoreFlags
 from pbench.session.invocation import session_for
-from pbench.session.output import Display
-from pbench.session.publish import Measured, Session
-
-if TYPE_CHECKING:
-    from pbench.export import ExportSpec
+from pbench.session.measure import Plan, finish
 
 
 class RunCommand(click.Command):
@@ -219,56 +215,25 @@ def run(**options: Any) -> int:
     pbench -N --runs 1000 true --export-json out.json
     """
     from pbench.plan.run import plan_from_options
+    from pbench.plan.run_load import plan_levels
 
     display = resolve_display(options["style"])
     specs = export_specs(options)
+    report, history = flags_from(ReportFlags, options), flags_from(StoreFlags, options)
     levels = concurrency_levels(options["concurrency"])
+    plans: Mapping[int, Plan]
     if levels or options["duration"] is not None or options["rate"] is not None:
-        return _run_load(options, levels, display, specs)
-    plan, reference = plan_from_options(flags_from(RunFlags, options))
-    for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
-        click.echo(f"pbench: note: {note}", err=True)
-    session = _session(options, specs, display, reference)
-    return session.finish(*measure_commands(plan, session))
-
-
-def _run_load(
-    options: dict[str, Any], levels: tuple[int, ...], display: Display, specs: list[ExportSpec]
-) -> int:
-    """``pbench run -j N`` (or -d, --rate): a load run, or a sweep of levels."""
-    from pbench.session.command_load import measure_levels, plan_levels
-
-    flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
-    plans = plan_levels(flags, levels)
-    # A sweep's levels are not compared with each other (its scaling table is the
-    # comparison): no reference.
-    reference = next(iter(plans.values())).reference if len(plans) == 1 else None
-    session = _session(options, specs, display, reference)
-    return session.finish(*measure_levels(plans, session))
-
-
-def _session(
-    options: dict[str, Any], specs: list[ExportSpec], display: Display, reference: str | None
-) -> Session:
-    return session_for(
-        flags_from(ReportFlags, options),
-        flags_from(StoreFlags, options),
-        specs,
-        display,
-        "run",
+        # A load run (-j N, -d, --rate), or a sweep of levels.
+        flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
+        loads = plan_levels(flags, levels)
+        plans, reference = loads, next(iter(loads.values())).reference
+    else:
+        plan, reference = plan_from_options(flags_from(RunFlags, options))
+        for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
+            click.echo(f"pbench: note: {note}", err=True)
+        plans = {1: plan}
+    return finish(
+        plans,
+        lambda ref: session_for(report, history, specs, display, "run", ref, ECHO, command_name()),
         reference,
-        ECHO,
-        command_name(),
     )
-
-
-def measure_commands(plan: RunPlan, session: Session) -> Measured:
-    """Run a plan of commands with the session's progress and checkpoints; each result
-    gets its process tree section."""
-    from pbench.targets.command.sampler import add_process_tree_section
-
-    results, status, failure = session.run(plan, finished=add_process_tree_section)
-    for result in results:
-        if result.stop_reason in (None, "interrupted", "failed"):
-            add_process_tree_section(result)
-    return results, status, failure

@@ -31,18 +31,15 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.cli.output import ECHO, command_name
-from pbench.errors import BenchmarkFailed, UsageError
-from pbench.models import BenchmarkResult
+from pbench.errors import UsageError
 from pbench.plan.options import ReportFlags, SqlFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
 from pbench.plan.store import StoreFlags
-from pbench.run.session import load_failure
 from pbench.session.invocation import session_for
-from pbench.session.load import measure_load
-from pbench.session.publish import Measured, Session
+from pbench.session.measure import finish
 
 if TYPE_CHECKING:
-    from pbench.plan.sql import SqlPlan
+    pass
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,55 +196,9 @@ def sql(**options: Any) -> int:
             "--precision without -d/--rate measures ordinary runs",
             "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
         )
-    from pbench.session.sweep import finish_levels
-
-    return finish_levels(
+    return finish(
         plans,
-        lambda reference: session_for(
-            report, history, specs, display, "sql", reference, ECHO, command_name()
-        ),
+        lambda ref: session_for(report, history, specs, display, "sql", ref, ECHO, command_name()),
         plan.reference,
-        lambda level_plan, session: measure_sql(level_plan, session, report.ignore_failure),
-        "queries",
+        report.ignore_failure,
     )
-
-
-def measure_sql(plan: SqlPlan, session: Session, ignore_failure: bool) -> Measured:
-    """Run a SQL plan (runs, or a load run) with the session's progress and checkpoints;
-    each result gets its ``sql`` section."""
-    if plan.load is not None:
-        return _measure_load(plan, session, ignore_failure)
-    from pbench.targets.sql.target import add_sql_section
-
-    results, status, failure = session.run(
-        plan.run, finished=lambda result: add_sql_section(result)
-    )
-    for result in results:
-        if "sql" not in result.sections and result.measurements:
-            add_sql_section(result)
-    return results, status, failure
-
-
-def _measure_load(plan: SqlPlan, session: Session, ignore_failure: bool) -> Measured:
-    from pbench.run.load import LoadBenchmark, LoadRunner
-    from pbench.targets.sql.pool import BOTTLENECK_HINT, SqlPool, sql_section
-    from pbench.targets.sql.target import SqlTarget
-
-    specs = plan.run.benchmarks
-    load, slices = plan.load, plan.slices
-    assert load is not None and slices is not None  # a load run has both
-    targets = [spec.target for spec in specs if isinstance(spec.target, SqlTarget)]
-    assert len(targets) == len(specs)  # the SQL plan makes SQL targets only
-    pool = SqlPool(targets, load)
-    benchmarks = [
-        LoadBenchmark(spec.name, spec.command, spec.info, spec.parameters, spec.hooks)
-        for spec in specs
-    ]
-    runner = LoadRunner(pool, benchmarks, slices, bottleneck_hint=BOTTLENECK_HINT)
-
-    def failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
-        failure = load_failure(name, result.sections["load"], "queries")
-        assert failure is not None  # nothing succeeded: something failed
-        return failure
-
-    return measure_load(runner, session, "queries", failed, ignore_failure, sections=sql_section)

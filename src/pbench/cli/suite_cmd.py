@@ -33,15 +33,13 @@ from pbench.cli.suite_plan import Planned, plan_all
 from pbench.cli.suite_show import dry_run, listing
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
-from pbench.session.publish import Measured, Session
+from pbench.session.measure import measure_levels
+from pbench.session.publish import Session
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
     from pbench.history.store import StoreAddress
-    from pbench.models import RunPlan, RunResults
-    from pbench.plan.http import HttpPlan
-    from pbench.plan.run_load import CommandLoadPlan
-    from pbench.plan.sql import SqlPlan
+    from pbench.models import RunResults
     from pbench.plan.store import StoreFlags
     from pbench.plan.suite.load import Suite
     from pbench.stats.budget import Budget
@@ -267,46 +265,6 @@ def _folder(folder: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
-def _measure(item: Planned, session: Session) -> Measured:
-    """One benchmark's plan measured, or each level of its sweep in turn."""
-    if not item.sweep:
-        return _measure_one(item.plan, session, item.benchmark.report.ignore_failure)
-    from pbench.session.sweep import measure_sweep
-
-    noun = {"command": "runs", "http": "requests", "sql": "queries"}[item.benchmark.kind]
-    ignore = item.benchmark.report.ignore_failure
-    return measure_sweep(
-        list(item.levels),
-        lambda level: _measure_one(item.levels[level], session, ignore),
-        session,
-        noun,
-    )
-
-
-def _measure_one(
-    plan: RunPlan | CommandLoadPlan | SqlPlan | HttpPlan, session: Session, ignore: bool
-) -> Measured:
-    from pbench.models import RunPlan
-    from pbench.plan.http import HttpPlan
-    from pbench.plan.sql import SqlPlan
-
-    if isinstance(plan, RunPlan):
-        from pbench.cli.run_cmd import measure_commands
-
-        return measure_commands(plan, session)
-    if isinstance(plan, SqlPlan):
-        from pbench.cli.sql_cmd import measure_sql
-
-        return measure_sql(plan, session, ignore)
-    if isinstance(plan, HttpPlan):
-        from pbench.cli.http_cmd import measure_http
-
-        return measure_http(plan, session, ignore)
-    from pbench.session.command_load import measure_command_load
-
-    return measure_command_load(plan, session)
-
-
 def _measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Budget]) -> int:
     """Measure the benchmarks in file order (a failed one does not stop the others;
     Ctrl-C does), then one report, the exports and the exit status."""
@@ -325,7 +283,9 @@ def _measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[B
             click.echo(heading, err=True)
             for note in item.notes:
                 click.echo(f"pbench: note: {note}", err=True)
-        results, part_status, failure = _measure(item, session)
+        results, part_status, failure = measure_levels(
+            item.levels, session, benchmark.report.ignore_failure
+        )
         for result in results:
             result.info = {**result.info, "suite_benchmark": benchmark.name}
         session.earlier += results

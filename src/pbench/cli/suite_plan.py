@@ -61,7 +61,7 @@ def _plan(benchmark: SuiteBenchmark) -> Planned:
     if isinstance(flags, RunFlags):
         levels = concurrency_levels(flags.concurrency)
         if levels or flags.duration is not None or flags.rate is not None:
-            from pbench.session.command_load import plan_levels
+            from pbench.plan.run_load import plan_levels
 
             first = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
             loads = plan_levels(first, levels)

@@ -35,6 +35,16 @@ class HttpPlan:
     reference: str | None
     hooks: tuple[Hooks, ...] = ()  # per benchmark: --setup and --cleanup commands
 
+    @property
+    def measured_as(self) -> str:
+        """How pbench.session.measure measures it."""
+        return "http"
+
+    @property
+    def noun(self) -> str:
+        """What a sweep's throughput counts."""
+        return "requests"
+
 
 def plan_from_options(options: HttpFlags) -> HttpPlan:
     """Validate every option and build the plan; UsageError (exit 2) for a bad one."""

@@ -16,6 +16,8 @@ undone by the next one's before any run.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pbench.errors import UsageError
@@ -47,6 +49,16 @@ class CommandLoadPlan:
     @property
     def load(self) -> LoadPlan:
         return self.slices.load
+
+    @property
+    def measured_as(self) -> str:
+        """How pbench.session.measure measures it."""
+        return "command load"
+
+    @property
+    def noun(self) -> str:
+        """What a sweep's throughput counts."""
+        return "runs"
 
 
 def plan_load(options: RunFlags) -> CommandLoadPlan:
@@ -126,3 +138,11 @@ def _hook_text(hooks: Hooks, kind: str) -> str | None:
     """A hook's command line (benchmarks without one do not count)."""
     hook = getattr(hooks, kind)
     return hook.command if isinstance(hook, CommandHook) else None
+
+
+def plan_levels(flags: RunFlags, levels: Sequence[int]) -> dict[int, CommandLoadPlan]:
+    """The plan of each level (one, at ``flags.concurrency``, without ``levels``); every
+    level is checked before the first is measured, so a bad flag exits 2 at once."""
+    if not levels:
+        return {flags.concurrency or 1: plan_load(flags)}
+    return {level: plan_load(dataclasses.replace(flags, concurrency=level)) for level in levels}

@@ -40,6 +40,16 @@ class SqlPlan:
     slices: SlicePlan | None = None
     notice: str | None = None
 
+    @property
+    def measured_as(self) -> str:
+        """How pbench.session.measure measures it."""
+        return "sql"
+
+    @property
+    def noun(self) -> str:
+        """What a sweep's throughput counts."""
+        return "queries"
+
 
 def plan_from_options(options: SqlFlags) -> SqlPlan:
     dsn = parse_dsn(options.dsn)

@@ -107,7 +107,7 @@ def compare_run(against: Against, run_results: RunResults, report: ReportFlags) 
     from pbench.history.baseline import compare_with, records_side
     from pbench.history.capture import record_run
     from pbench.history.store import StoreError
-    from pbench.results.pairing import Settings
+    from pbench.stats.settings import Settings
 
     if against.error is not None or against.found is None:
         return Outcome(None, ExitCode.BENCHMARK_FAILED, against.error)

@@ -1,42 +1,19 @@
-"""``pbench run`` as a load run: ``-j/--concurrency N`` (or a sweep of levels),
-``-d/--duration``, ``--rate``; see :mod:`pbench.plan.run_load` and
-:mod:`pbench.targets.command.pool`."""
+"""``pbench run`` as a load run: ``-j/--concurrency N``, ``-d/--duration``, ``--rate``;
+see :mod:`pbench.plan.run_load` and :mod:`pbench.targets.command.pool`."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult, IgnoreFailure
-from pbench.plan.options import RunFlags
 from pbench.run.session import load_failure
 from pbench.session.load import measure_load
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.plan.run_load import CommandLoadPlan
-
-
-def plan_levels(flags: RunFlags, levels: Sequence[int]) -> dict[int, CommandLoadPlan]:
-    """The plan of each level (one, at ``flags.concurrency``, without ``levels``); every
-    level is checked before the first is measured, so a bad flag exits 2 at once."""
-    from pbench.plan.run_load import plan_load
-
-    if not levels:
-        return {flags.concurrency or 1: plan_load(flags)}
-    return {level: plan_load(dataclasses.replace(flags, concurrency=level)) for level in levels}
-
-
-def measure_levels(plans: dict[int, CommandLoadPlan], session: Session) -> Measured:
-    """One load run, or a sweep over the levels of ``plans``."""
-    if len(plans) == 1:
-        return measure_command_load(next(iter(plans.values())), session)
-    from pbench.session.sweep import measure_sweep
-
-    return measure_sweep(list(plans), lambda level: measure_command_load(plans[level], session),
-                         session, "runs")  # fmt: skip
 
 
 def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
@@ -57,8 +34,7 @@ def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
         runner,
         session,
         "runs",
-        _all_failed,
-        ignore.enabled,
+        ignore_failure=ignore.enabled,
         sections=command_section,
         key="command_load",
     )
@@ -66,12 +42,6 @@ def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
         failure = _not_ignored(results, ignore)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
     return results, status, failure
-
-
-def _all_failed(name: str, result: BenchmarkResult) -> BenchmarkFailed:
-    failure = load_failure(name, result.sections["load"], "runs")
-    assert failure is not None  # nothing succeeded: something failed
-    return failure
 
 
 def _not_ignored(

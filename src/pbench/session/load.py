@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult
-from pbench.run.session import load_outcome
+from pbench.run.session import load_failure, load_outcome
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
@@ -34,14 +34,16 @@ def measure_load(
     runner: LoadRunner,
     session: Session,
     noun: str,
-    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed],
-    ignore_failure: bool,
+    all_failed: Callable[[str, BenchmarkResult], BenchmarkFailed] | None = None,
+    ignore_failure: bool = False,
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     key: str = "sql",
 ) -> Measured:
     """Run a load runner: its results, status and failure (failed requests or queries
-    are one unless ``ignore_failure``); ``sections`` makes each result's section
-    ``key`` from its load section. With a progress display, says how it loads first."""
+    are one unless ``ignore_failure``; a benchmark of which nothing succeeded is
+    ``all_failed``, by default the load section's own account of its errors);
+    ``sections`` makes each result's section ``key`` from its load section. With a
+    progress display, says how it loads first."""
     if session.display.progress:
         session.output.echo(loading_line(runner.count, runner.plan), err=True)
     _say_start(runner, session.output)
@@ -59,9 +61,17 @@ def measure_load(
             if "load" in result.sections:
                 result.sections[key] = sections(result.sections["load"])
     if status == ExitCode.OK:
-        failure = load_outcome(results, noun, all_failed, ignore_failure)
+        failed = all_failed or (lambda name, result: all_failed_load(name, result, noun))
+        failure = load_outcome(results, noun, failed, ignore_failure)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
     return results, status, failure
+
+
+def all_failed_load(name: str, result: BenchmarkResult, noun: str) -> BenchmarkFailed:
+    """A load benchmark of which nothing succeeded: its load section's failure."""
+    failure = load_failure(name, result.sections["load"], noun)
+    assert failure is not None  # nothing succeeded: something failed
+    return failure
 
 
 def _say_start(runner: LoadRunner, output: Output) -> None:
