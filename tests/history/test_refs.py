@@ -12,7 +12,7 @@ from pbench.errors import UsageError
 from pbench.history.baseline import compare_with, records_side, stored_side
 from pbench.history.refs import check_baseline_name, find_run, parse_ref
 from pbench.history.store import Store
-from pbench.results.pairing import Settings
+from pbench.stats.settings import Settings
 
 HERE = machine("ci-1")
 SHA_A = "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678"

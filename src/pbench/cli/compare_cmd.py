@@ -20,6 +20,7 @@ from pbench.cli.options import ci_export_options, html_export_option
 from pbench.cli.output import ECHO
 from pbench.errors import UsageError
 from pbench.session.step_summary import append_step_summary
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
 
@@ -104,14 +105,14 @@ Exit codes:
 @click.option(
     "--alpha",
     type=FRACTION,
-    default="5%",
+    default=f"{DEFAULT_ALPHA:.0%}",
     show_default=True,
     help="Significance level; the interval is the (1 - alpha) bootstrap interval.",
 )
 @click.option(
     "--threshold",
     type=FRACTION,
-    default="1%",
+    default=f"{DEFAULT_THRESHOLD:.0%}",
     show_default=True,
     help="Noise threshold: changes within it count as the same (1% or 0.01).",
 )
@@ -181,9 +182,10 @@ def compare(
     from pbench.export import compare as compare_export
     from pbench.export import html as html_export
     from pbench.report import compare as compare_report
-    from pbench.results.pairing import FileComparison, Settings, compare_result_files
+    from pbench.results.pairing import FileComparison, compare_result_files
     from pbench.results.read import read_side
     from pbench.stats.gate import parse_fail_if
+    from pbench.stats.settings import Settings
 
     renderers: list[tuple[str | None, Callable[[FileComparison], str]]] = [
         (export_json, compare_export.render_json),

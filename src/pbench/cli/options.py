@@ -14,6 +14,7 @@ import click
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
 from pbench.errors import UsageError
 from pbench.plan.rules import DEFAULT_MIN_RUNS
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -78,9 +79,10 @@ def display_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 def comparison_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--alpha and --threshold of the verdicts at the end of a multi-benchmark run."""
     return _group(
-        click.option("--alpha", type=FRACTION, default="5%", show_default=True,
+        click.option("--alpha", type=FRACTION, default=f"{DEFAULT_ALPHA:.0%}", show_default=True,
                      help="Significance level of the comparisons (5% or 0.05)."),
-        click.option("--threshold", type=FRACTION, default="1%", show_default=True,
+        click.option("--threshold", type=FRACTION, default=f"{DEFAULT_THRESHOLD:.0%}",
+                     show_default=True,
                      help="Differences smaller than this count as noise (1% or 0.01)."),
     )(fn)  # fmt: skip
 

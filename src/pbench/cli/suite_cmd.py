@@ -35,6 +35,7 @@ from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
 from pbench.session.measure import measure_levels
 from pbench.session.publish import Session
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
@@ -245,8 +246,8 @@ def _report_flags(options: dict[str, Any], notify: tuple[str, ...]) -> ReportFla
     return ReportFlags(
         time_unit=options["time_unit"],
         sort=options["sort"],
-        alpha=0.05,
-        threshold=0.01,
+        alpha=DEFAULT_ALPHA,
+        threshold=DEFAULT_THRESHOLD,
         seed=None,
         ignore_failure=False,
         notify=notify,

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pbench.history.records import ResultRecord
 from pbench.history.refs import Found, describe
 from pbench.history.store import Store, StoreError
-from pbench.results.pairing import FileComparison, Settings, compare_result_files
+from pbench.results.pairing import FileComparison, compare_result_files
 from pbench.results.read import Benchmark, LoadKind, ResultFile, Side
+from pbench.stats.settings import Settings
 from pbench.stats.summary import slice_values
 
 CANDIDATE = "this run"

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 from pbench.errors import ExitCode, UsageError
 from pbench.results.read import Benchmark, ResultFile, Side
-from pbench.stats.comparison import DEFAULT_RESAMPLES, Comparison, adjust_family, compare_runs
+from pbench.stats.comparison import Comparison, adjust_family, compare_runs
 from pbench.stats.gate import FailIf, GateResult, evaluate_runs
+from pbench.stats.settings import DEFAULTS, Settings
 
 
 @dataclass(frozen=True)
@@ -63,15 +64,6 @@ class Pair:
         if self.baseline.name == self.candidate.name:
             return self.baseline.name
         return f"{self.baseline.name} → {self.candidate.name}"
-
-
-@dataclass(frozen=True)
-class Settings:
-    alpha: float = 0.05
-    threshold: float = 0.01
-    statistic: str = "median"
-    seed: int = 0
-    resamples: int = DEFAULT_RESAMPLES
 
 
 @dataclass(frozen=True)
@@ -161,7 +153,7 @@ def compare_result_files(
     *,
     matches: Sequence[tuple[str, str]] = (),
     gates: Sequence[FailIf] = (),
-    settings: Settings = Settings(),
+    settings: Settings = DEFAULTS,
 ) -> FileComparison:
     """Compare every paired benchmark; a :class:`UsageError` when nothing pairs up."""
     baseline, candidate = Side.of(baseline), Side.of(candidate)

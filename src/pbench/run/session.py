@@ -13,6 +13,7 @@ from pbench.errors import BenchmarkFailed, shorten
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults, TimeUnit, summary_of
 from pbench.run.warnings import warnings_for
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from pbench.stats.budget import Budget, BudgetCheck
@@ -28,8 +29,8 @@ def build_results(
     reference: str | None,
     time_unit: TimeUnit | None,
     compare: bool,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
     seed: int | None = None,
     memo: ResultMemo | None = None,
     budgets: Mapping[str, Sequence[Budget]] | None = None,

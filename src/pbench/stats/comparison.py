@@ -39,6 +39,7 @@ from pbench.stats.resampling import (
     mann_whitney_p,
     percentile_interval,
 )
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
 from pbench.stats.verdict import MIN_RUNS, Verdict, verdict_for
 
 __all__ = [
@@ -57,7 +58,6 @@ __all__ = [
 
 Statistic = Literal["median", "mean"]
 
-DEFAULT_RESAMPLES = 10_000
 
 # With several runs per side, fewer than this many on either side give no verdict: a
 # bootstrap over 2 runs cannot reach past them, and a variance from 2 values is crude.
@@ -192,8 +192,8 @@ def compare_samples(
     *,
     name: str,
     reference_name: str,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
@@ -269,8 +269,8 @@ def compare_paired(
     *,
     name: str,
     reference_name: str,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
@@ -317,8 +317,8 @@ def compare_many(
     reference_name: str,
     samples: Mapping[str, Sequence[float]],
     *,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
@@ -359,8 +359,8 @@ def compare_runs(
     *,
     name: str,
     reference_name: str,
-    alpha: float = 0.05,
-    threshold: float = 0.01,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     statistic: str = "median",
@@ -432,7 +432,7 @@ def contrast_run_replicates(
     statistics: Sequence[str],
     kind: Kind,
     *,
-    alpha: float = 0.05,
+    alpha: float = DEFAULT_ALPHA,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
 ) -> tuple[dict[str, Any], float, int]:

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pbench.errors import UsageError
-from pbench.stats.comparison import DEFAULT_RESAMPLES, contrast_run_replicates
+from pbench.stats.comparison import contrast_run_replicates
 from pbench.stats.hierarchy import side_statistic
 from pbench.stats.resampling import Kind, known_statistic, percentile_interval
+from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_RESAMPLES
 
 _EXPRESSION = re.compile(
     r"^\s*(?P<stat>[a-z][a-z0-9.]*)\s*:\s*(?P<value>[0-9]*\.?[0-9]+(?:e-?[0-9]+)?)"
@@ -112,7 +113,7 @@ def evaluate(
     reference: Sequence[float],
     candidate: Sequence[float],
     *,
-    alpha: float = 0.05,
+    alpha: float = DEFAULT_ALPHA,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
 ) -> list[GateResult]:
@@ -128,7 +129,7 @@ def evaluate_runs(
     reference: Sequence[Sequence[float]],
     candidate: Sequence[Sequence[float]],
     *,
-    alpha: float = 0.05,
+    alpha: float = DEFAULT_ALPHA,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
 ) -> list[GateResult]:
