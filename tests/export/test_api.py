@@ -11,7 +11,7 @@ import pytest
 from pbench.errors import ExitCode, ExportError, UsageError
 from pbench.export import ExportSpec, check_writable, parse_export_spec, render, write_exports
 from pbench.models import RunResults
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,10 @@ def test_write_exports_writes_files_and_returns_stdout_texts(
     assert printed == [render("markdown", report), render("json", report)]
     assert (tmp_path / "out.json").read_text(encoding="utf-8") == render("json", report)
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == render("csv", report)
-    assert json.loads((tmp_path / "out.json").read_text())["schema_version"] == SCHEMA_VERSION
+    assert (
+        json.loads((tmp_path / "out.json").read_text())["schema_version"]
+        == RESULT_FILE_SCHEMA_VERSION
+    )
 
 
 def test_rewriting_after_each_benchmark_replaces_the_file(

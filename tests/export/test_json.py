@@ -13,7 +13,7 @@ import pytest
 
 from pbench.export import render
 from pbench.models import BenchmarkResult, RunResults
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 
 HYPERFINE_KEYS = (
     "command",
@@ -84,7 +84,7 @@ def test_values_of_a_plain_benchmark(report: RunResults) -> None:
 def test_top_level_shape(report: RunResults) -> None:
     doc = _strict_loads(render("json", report))
     assert list(doc) == ["schema_version", "metadata", "reference", "results", "comparisons"]
-    assert doc["schema_version"] == SCHEMA_VERSION == 2
+    assert doc["schema_version"] == RESULT_FILE_SCHEMA_VERSION == 2
     assert doc["reference"] == "sleep 0.1"
     assert doc["metadata"]["git"]["branch"] == "main"
     assert doc["comparisons"] == [{"name": "GET /", "ratio": 0.004, "ci": [0.0039, None]}]

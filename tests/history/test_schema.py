@@ -12,7 +12,7 @@ import pytest
 
 from history.conftest import T0, machine, pg_schema_url, record
 from pbench.history.backends import open_store
-from pbench.history.schema import SCHEMA_VERSION
+from pbench.history.schema import STORE_SCHEMA_VERSION
 from pbench.history.store import StoreError
 from pbench.plan.store import store_address
 from pgserver import PostgresServer
@@ -116,7 +116,9 @@ def test_sqlite_v1_store_is_upgraded_in_place(tmp_path: Path) -> None:
     conn.close()
     check_upgraded(str(path))
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+        (STORE_SCHEMA_VERSION,)
+    ]
     indexes = {
         row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
     }
@@ -134,7 +136,9 @@ def test_postgres_v1_store_is_upgraded_in_place(pg_server: PostgresServer) -> No
             conn.execute(statement)
     check_upgraded(url)
     with psycopg.connect(**connect) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+            (STORE_SCHEMA_VERSION,)
+        ]
         names = {
             r[0]
             for r in conn.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'results'")

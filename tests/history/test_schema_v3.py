@@ -13,7 +13,7 @@ from typing import Any
 from history.conftest import T0, hours, machine, pg_schema_url, record
 from history.test_schema import POSTGRES_DDL, SQLITE_DDL, v2_script
 from pbench.history.backends import open_store
-from pbench.history.schema import SCHEMA_VERSION
+from pbench.history.schema import STORE_SCHEMA_VERSION
 from pbench.plan.store import store_address
 from pgserver import PostgresServer
 
@@ -44,7 +44,9 @@ def test_sqlite_v2_store_is_upgraded_to_v3(tmp_path: Path) -> None:
     conn.close()
     check_v3(str(path))
     conn = sqlite3.connect(path)
-    assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+    assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+        (STORE_SCHEMA_VERSION,)
+    ]
     rows = conn.execute("SELECT fit, fitness FROM runs ORDER BY id").fetchall()
     assert rows[:2] == [(None, None), (None, None)]
     assert rows[2][0] == 0 and json.loads(rows[2][1]) == UNFIT
@@ -62,7 +64,9 @@ def test_postgres_v2_store_is_upgraded_to_v3(pg_server: PostgresServer) -> None:
             conn.execute(statement)
     check_v3(url)
     with psycopg.connect(**connect) as conn:
-        assert conn.execute("SELECT version FROM schema_version").fetchall() == [(SCHEMA_VERSION,)]
+        assert conn.execute("SELECT version FROM schema_version").fetchall() == [
+            (STORE_SCHEMA_VERSION,)
+        ]
         rows = conn.execute("SELECT fit, fitness FROM runs ORDER BY id").fetchall()
         assert rows[:2] == [(None, None), (None, None)]
         assert rows[2][0] is False and json.loads(rows[2][1]) == UNFIT

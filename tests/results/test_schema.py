@@ -6,7 +6,7 @@ import pytest
 
 from pbench.errors import UsageError
 from pbench.results.read import parse_results
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 
 
 def document(version: object) -> dict[str, object]:
@@ -15,12 +15,12 @@ def document(version: object) -> dict[str, object]:
 
 
 def test_the_version_written_is_read() -> None:
-    read = parse_results(document(SCHEMA_VERSION), "a.json", "baseline")
+    read = parse_results(document(RESULT_FILE_SCHEMA_VERSION), "a.json", "baseline")
     assert read.format == "pbench"
     assert list(read.benchmarks) == ["a"]
 
 
 def test_a_newer_version_is_a_usage_error() -> None:
-    newer = f"schema_version {SCHEMA_VERSION + 1}, newer than this pbench reads"
+    newer = f"schema_version {RESULT_FILE_SCHEMA_VERSION + 1}, newer than this pbench reads"
     with pytest.raises(UsageError, match=newer):
-        parse_results(document(SCHEMA_VERSION + 1), "a.json", "baseline")
+        parse_results(document(RESULT_FILE_SCHEMA_VERSION + 1), "a.json", "baseline")

@@ -30,7 +30,7 @@ from pbench.export.figures import finite_or_none, mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunResults
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 from pbench.stats.budget import BudgetCheck
 from pbench.stats.score import Score
 from pbench.stats.summary import Summary
@@ -58,7 +58,7 @@ def document(run_results: RunResults) -> dict[str, Any]:
 
 def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
     document: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": RESULT_FILE_SCHEMA_VERSION,
         "metadata": run_results.metadata,
         "reference": run_results.reference,
         "results": results,

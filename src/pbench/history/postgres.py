@@ -18,7 +18,7 @@ from typing import Any
 
 from pbench.errors import UsageError
 from pbench.history.queries import Cursor, Dialect, SqlStore
-from pbench.history.schema import POSTGRES_TYPES, SCHEMA_VERSION
+from pbench.history.schema import POSTGRES_TYPES, STORE_SCHEMA_VERSION
 from pbench.history.store import StoreAddress, StoreError
 
 CONNECT_TIMEOUT_S = 10
@@ -63,7 +63,7 @@ class PostgresStore(SqlStore):
             raise self._error(exc, "connect to") from None
         try:
             self._conn.execute(f"SET lock_timeout = {max(1, round(timeout_s * 1000))}")
-            if self._version() != SCHEMA_VERSION:  # else no lock just to open
+            if self._version() != STORE_SCHEMA_VERSION:  # else no lock just to open
                 with self._transaction("open") as cursor:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
                     self._migrate(cursor)

@@ -101,10 +101,10 @@ class SqlStore(ABC):
         cursor.execute("SELECT version FROM schema_version")
         row = cursor.fetchone()
         current = int(row[0]) if row else 0
-        if current > schema.SCHEMA_VERSION:
+        if current > schema.STORE_SCHEMA_VERSION:
             raise StoreError(
                 f"the store {self.address.shown} has schema version {current}, newer than "
-                f"this pbench knows ({schema.SCHEMA_VERSION})",
+                f"this pbench knows ({schema.STORE_SCHEMA_VERSION})",
                 "upgrade pbench, or use another store with --store",
             )
         for version, statements in schema.steps(current, self.dialect.types):

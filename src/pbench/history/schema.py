@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SCHEMA_VERSION = 3
+STORE_SCHEMA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -122,13 +122,13 @@ V3 = (
 
 # version -> the statements that bring a store of the version before it up to it.
 MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
-assert max(MIGRATIONS) == SCHEMA_VERSION
+assert max(MIGRATIONS) == STORE_SCHEMA_VERSION
 
 
 def steps(current: int, types: Types) -> list[tuple[int, list[str]]]:
-    """The migrations from ``current`` (0: an empty database) to :data:`SCHEMA_VERSION`:
+    """The migrations from ``current`` (0: an empty database) to :data:`STORE_SCHEMA_VERSION`:
     each target version with its statements in ``types``' dialect."""
     return [
         (version, [types.fill(statement) for statement in MIGRATIONS[version]])
-        for version in range(current + 1, SCHEMA_VERSION + 1)
+        for version in range(current + 1, STORE_SCHEMA_VERSION + 1)
     ]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pbench.history.queries import Cursor, Dialect, SqlStore
-from pbench.history.schema import SCHEMA_VERSION, SQLITE_TYPES
+from pbench.history.schema import SQLITE_TYPES, STORE_SCHEMA_VERSION
 from pbench.history.store import StoreAddress, StoreError
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class SqliteStore(SqlStore):
             self._conn.close()
             raise self._error(exc, "open") from None
         try:
-            if self._version() != SCHEMA_VERSION:  # else no write lock just to open
+            if self._version() != STORE_SCHEMA_VERSION:  # else no write lock just to open
                 with self._transaction("open") as cursor:
                     self._migrate(cursor)
         except BaseException:

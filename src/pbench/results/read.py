@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 from pbench.errors import UsageError
 from pbench.results.redact import redact
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 from pbench.stats.summary import slice_values
 
 Format = Literal["pbench", "hyperfine"]
@@ -170,7 +170,7 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
     if _newer(version):
         raise UsageError(
             f"{role} file {path} has schema_version {version}, newer than this pbench "
-            f"reads ({SCHEMA_VERSION})",
+            f"reads ({RESULT_FILE_SCHEMA_VERSION})",
             hint="compare it with the pbench version that wrote it, or upgrade pbench",
         )
     benchmarks: dict[str, Benchmark] = {}
@@ -200,7 +200,7 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
 def _newer(version: Any) -> bool:
     """A ``schema_version`` above the one this pbench writes (and so reads)."""
     number = isinstance(version, int | float) and not isinstance(version, bool)
-    return number and float(version) > SCHEMA_VERSION
+    return number and float(version) > RESULT_FILE_SCHEMA_VERSION
 
 
 def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchmark:

@@ -30,7 +30,7 @@ from pbench.models import BenchmarkResult, Measurement, RunResults, StopReason
 from pbench.results import records
 from pbench.results.records import DAMAGED, number, record
 from pbench.results.redact import redact
-from pbench.results.schema import SCHEMA_VERSION
+from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
 from pbench.stats.summary import Summary
 
 # The keys the JSON export writes for every result: any other key is a section.
@@ -62,10 +62,10 @@ def restore(document: Any, path: str) -> RunResults:
         )
     version = document.get("schema_version")
     hyperfine = version is None
-    if not hyperfine and (not isinstance(version, int) or version > SCHEMA_VERSION):
+    if not hyperfine and (not isinstance(version, int) or version > RESULT_FILE_SCHEMA_VERSION):
         raise UsageError(
             f"{path} has schema_version {records.shown(version)}; this pbench reads 1 to "
-            f"{SCHEMA_VERSION}",
+            f"{RESULT_FILE_SCHEMA_VERSION}",
             hint="report it with the pbench version that wrote it, or upgrade pbench",
         )
     results: list[BenchmarkResult] = []

@@ -45,5 +45,5 @@ constants, so the version written is the version read.
    ``run_to_run_in_interval``; top-level ``warnings``.
 """
 
-SCHEMA_VERSION = 2
+RESULT_FILE_SCHEMA_VERSION = 2
 COMPARE_SCHEMA_VERSION = 2
