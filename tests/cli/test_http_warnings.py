@@ -44,7 +44,7 @@ def test_requests_failing_on_status_name_the_statuses(server: HttpTestServer) ->
 
 
 def test_error_kinds_name_only_the_failed_statuses_when_the_accepted_ones_are_known() -> None:
-    from pbench.run.session import error_kinds
+    from pbench.run.results import error_kinds
 
     load = {
         "succeeded": 75,

@@ -9,7 +9,7 @@ import pytest
 
 from pbench.cli.suite_keys import suite_schema
 from pbench.errors import ExitCode, UsageError
-from pbench.plan.suite.load import load_suite
+from pbench.plan.suite.read import read_suite_path
 from support.suite import load, problems
 
 
@@ -188,7 +188,7 @@ expect_status = ["Authorization: Bearer tok456"]
 
 def test_missing_file_says_how_to_start(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as caught:
-        load_suite(tmp_path / "benchmarks.toml", suite_schema())
+        read_suite_path(tmp_path / "benchmarks.toml", suite_schema())
     assert caught.value.exit_code == ExitCode.USAGE
     assert "no suite file" in caught.value.message and "benchmarks.toml" in caught.value.message
     assert caught.value.hint is not None and "[[benchmark]]" in caught.value.hint

@@ -8,7 +8,7 @@ from typing import Any
 from pbench.models import BenchmarkResult, Measurement
 from pbench.report.load import load_lines
 from pbench.report.terminal import Style, printable, render_report, render_result
-from pbench.run.session import build_results
+from pbench.run.results import build_results
 from pbench.run.warnings import warnings_for
 from pbench.stats.summary import summarize
 

@@ -15,7 +15,7 @@ import pytest
 from export.conftest import FIXED_METADATA, runs
 from pbench.models import BenchmarkResult, RunResults
 from pbench.report.terminal import Style, render_report
-from pbench.run.session import build_results
+from pbench.run.results import build_results
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "terminal.txt"
 PLAIN = Style(color=False)

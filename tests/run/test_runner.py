@@ -9,8 +9,8 @@ import pytest
 from pbench.errors import BenchmarkFailed, HookFailed
 from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Outcome, Precision, RunPlan
 from pbench.report.terminal import Style, render_report
+from pbench.run.results import build_results
 from pbench.run.runner import Runner
-from pbench.run.session import build_results
 
 
 class FakeClock:

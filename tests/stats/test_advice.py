@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from pbench.models import BenchmarkResult, Measurement
-from pbench.run.session import build_results
+from pbench.run.results import build_results
 from pbench.run.warnings import warnings_for
 from pbench.stats.advice import remedies_for
 from pbench.stats.comparison import Comparison, verdict_for

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import pytest
 
 from pbench.cli.suite_keys import suite_schema
-from pbench.plan.suite.load import Suite, read_suite
+from pbench.plan.suite.read import Suite, read_suite
 from pbench.plan.suite.select import Selection
 from pbench.plan.suite.source import SuiteError
 

@@ -1,7 +1,7 @@
 """``pbench report FILE...``: a report for people from saved results.
 
 Inputs are result files (pbench's or hyperfine's ``--export-json``) and ``pbench
-compare --export-json`` files, in any mix (:mod:`pbench.results.load`), and the
+compare --export-json`` files, in any mix (:mod:`pbench.results.report_files`), and the
 history store's trends (``--store`` and its filters: :mod:`pbench.history.trend`,
 shown through :mod:`pbench.report.saved_trends`). The report is Markdown
 (:mod:`pbench.report.markdown_report`), HTML (``pbench.report.html``) or one SVG chart
@@ -19,7 +19,7 @@ import click
 
 from pbench.cli.common import guarded
 from pbench.plan.report import CHARTS, FORMATS, LAST, HistorySource, ReportPlan
-from pbench.results.load import Loaded
+from pbench.results.report_files import ReportFiles
 
 if TYPE_CHECKING:
     from pbench.history.trend import Trend
@@ -30,7 +30,7 @@ class Inputs:
     """What a report is made from: the files, and the store's trends with the names
     of the stored baselines by run id."""
 
-    loaded: Loaded
+    loaded: ReportFiles
     trends: Sequence[Trend] = ()
     baselines: Mapping[int, Sequence[str]] = field(default_factory=dict)
 
@@ -125,7 +125,7 @@ def report(**options: Any) -> int:  # fmt: skip
     history of saved runs too, or alone without files.
     """
     from pbench.plan.report import plan_report
-    from pbench.results.load import load
+    from pbench.results.report_files import read_report_files
 
     plan = plan_report(
         options["files"], options["output"], options["format_"], options["chart"],
@@ -133,7 +133,7 @@ def report(**options: Any) -> int:  # fmt: skip
     )  # fmt: skip
     if plan.output is not None:
         _probe(plan.output)
-    inputs = Inputs(load(plan.files))
+    inputs = Inputs(read_report_files(plan.files))
     if plan.history is not None:
         inputs = _with_history(inputs, plan.history)
     _write(plan.output, RENDERERS[plan.format](plan, inputs))

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from pbench.history.store import StoreAddress
     from pbench.models import RunResults
     from pbench.plan.store import StoreFlags
-    from pbench.plan.suite.load import Suite
+    from pbench.plan.suite.read import Suite
     from pbench.stats.budget import Budget
 
 EPILOG = """\b
@@ -270,7 +270,7 @@ def _measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[B
     """Measure the benchmarks in file order (a failed one does not stop the others;
     Ctrl-C does), then one report, the exports and the exit status."""
     from pbench.plan.budgets import merge_budgets
-    from pbench.run.session import build_results, combine
+    from pbench.run.results import build_results, combine
 
     quiet = session.display.quiet
     status = ExitCode.OK

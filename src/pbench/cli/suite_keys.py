@@ -27,7 +27,7 @@ from pbench.cli.run_cmd import run
 from pbench.cli.sql_cmd import sql
 from pbench.errors import UsageError
 from pbench.plan.options import HttpFlags, ReportFlags, RunFlags, SqlFlags
-from pbench.plan.suite.load import Suite, load_suite
+from pbench.plan.suite.read import Suite, read_suite_path
 from pbench.plan.suite.schema import (
     KINDS,
     BuildRequest,
@@ -209,7 +209,7 @@ def read_suite_file(
 ) -> Suite:
     """The suite at ``path`` checked whole, with the benchmarks ``tier``, ``tags`` and
     ``pattern`` select; UsageError (exit 2) listing every problem."""
-    return load_suite(path, suite_schema(), Selection(tier, tags, pattern), environ)
+    return read_suite_path(path, suite_schema(), Selection(tier, tags, pattern), environ)
 
 
 __all__ = ["KINDS", "OWN_TABLE_ONLY", "REFUSED", "read_suite_file", "suite_schema"]

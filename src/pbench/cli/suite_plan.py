@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pbench.plan.http import HttpPlan
     from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
-    from pbench.plan.suite.load import Suite, SuiteBenchmark
+    from pbench.plan.suite.read import Suite, SuiteBenchmark
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from pbench.cli.suite_plan import Planned
 
 if TYPE_CHECKING:
-    from pbench.plan.suite.load import Suite
+    from pbench.plan.suite.read import Suite
 
 
 def listing(selected: Suite) -> str:

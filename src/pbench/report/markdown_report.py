@@ -31,7 +31,7 @@ from pbench.report.markdown_text import code_span, prose
 from pbench.report.markdown_trends import History, changes_summary, trend_sections
 
 if TYPE_CHECKING:
-    from pbench.results.load import SavedCompare
+    from pbench.results.report_files import SavedCompare
 
 # Rank of each part: the lower, the longer it survives a cut (the summary is 0).
 _COMPARISONS, _BUDGETS, _RESULTS, _SCORES, _TRENDS = 1, 2, 3, 4, 5

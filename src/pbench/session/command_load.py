@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult, IgnoreFailure
-from pbench.run.session import load_failure
+from pbench.run.results import load_failure
 from pbench.session.load import measure_load
 from pbench.session.publish import Measured, Session
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult
-from pbench.run.session import load_failure, load_outcome
+from pbench.run.results import load_failure, load_outcome
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:

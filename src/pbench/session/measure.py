@@ -148,7 +148,7 @@ def _no_request_answered(name: str, result: BenchmarkResult) -> BenchmarkFailed:
             " were abandoned when time was up)",
             "the server accepted connections but did not answer: check it, or raise -d",
         )
-    from pbench.run.session import error_kinds
+    from pbench.run.results import error_kinds
 
     kinds = error_kinds(load, result.info)
     main = max(errors, key=lambda kind: errors[kind])

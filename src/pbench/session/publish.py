@@ -11,7 +11,7 @@ from pbench.errors import BenchmarkFailed, ExitCode, worst
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
-from pbench.run.session import build_results
+from pbench.run.results import build_results
 from pbench.session.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
 from pbench.session.output import Display, Output, ProgressBar
 

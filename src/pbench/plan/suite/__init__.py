@@ -14,5 +14,5 @@ click commands, so a suite key means exactly what its option means.
 - :mod:`~pbench.plan.suite.layers`: one table (defaults, tier, benchmark) checked.
 - :mod:`~pbench.plan.suite.merge`: the layers of one benchmark merged.
 - :mod:`~pbench.plan.suite.select`: tiers, tags and ``-k`` patterns.
-- :mod:`~pbench.plan.suite.load`: :func:`load_suite`, the one entry point.
+- :mod:`~pbench.plan.suite.read`: :func:`read_suite_path`, the one entry point.
 """

@@ -43,7 +43,7 @@ class SavedCompare:
 
 
 @dataclass(frozen=True)
-class Loaded:
+class ReportFiles:
     """Everything a report is made from: the result files' :class:`RunResults` (empty
     without result files) and the compare files' findings."""
 
@@ -58,7 +58,7 @@ class Loaded:
         return (*self.results.comparisons, *saved)
 
 
-def load(paths: Sequence[str]) -> Loaded:
+def read_report_files(paths: Sequence[str]) -> ReportFiles:
     """Read every file; a :class:`UsageError` names the first unreadable or malformed one."""
     runs: list[tuple[str, RunResults]] = []
     compares: list[SavedCompare] = []
@@ -70,7 +70,7 @@ def load(paths: Sequence[str]) -> Loaded:
             compares.append(saved_compare(document, path))
         else:
             runs.append((path, restore(document, path)))
-    return Loaded(merge(runs), tuple(compares), tuple(path for path, _ in runs))
+    return ReportFiles(merge(runs), tuple(compares), tuple(path for path, _ in runs))
 
 
 def saved_compare(document: Mapping[str, Any], path: str) -> SavedCompare:

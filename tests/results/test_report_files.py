@@ -11,7 +11,7 @@ import pytest
 
 from pbench.errors import UsageError
 from pbench.export.json import render
-from pbench.results.load import load
+from pbench.results.report_files import read_report_files
 from support.cli import run_pbench
 from support.httpserver import HttpTestServer
 
@@ -27,7 +27,7 @@ def _export(tmp_path: Path, name: str, *args: str) -> Path:
 
 def _round_trip(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     written = json.loads(path.read_text())
-    again = json.loads(render(load([str(path)]).results))
+    again = json.loads(render(read_report_files([str(path)]).results))
     return written, again
 
 
@@ -62,7 +62,7 @@ def test_http_load_run_keeps_its_histogram_summary(tmp_path: Path, server: HttpT
 def test_schema_1_file_is_read(tmp_path: Path) -> None:
     document = json.loads((DATA / "pbench_base.json").read_text())
     assert document["schema_version"] == 1
-    loaded = load([str(DATA / "pbench_base.json")])
+    loaded = read_report_files([str(DATA / "pbench_base.json")])
     names = [r.name for r in loaded.results.results]
     assert names == [r["name"] for r in document["results"]]
     first = loaded.results.results[0]
@@ -73,7 +73,7 @@ def test_schema_1_file_is_read(tmp_path: Path) -> None:
 def test_hyperfine_file_becomes_runs_with_memory_and_exit_codes() -> None:
     path = DATA / "hyperfine_1.18_slower.json"
     document = json.loads(path.read_text())
-    run = load([str(path)]).results
+    run = read_report_files([str(path)]).results
     first, entry = run.results[0], document["results"][0]
     assert first.name == entry["command"] and first.parameters == {"threads": "1"}
     assert first.times == entry["times"]
@@ -89,7 +89,7 @@ def test_hyperfine_file_becomes_runs_with_memory_and_exit_codes() -> None:
 
 
 def test_early_hyperfine_file_without_memory_or_exit_codes() -> None:
-    run = load([str(DATA / "hyperfine_early.json")]).results
+    run = read_report_files([str(DATA / "hyperfine_early.json")]).results
     first = run.results[0]
     assert first.measurements and all(m.peak_rss_bytes is None for m in first.measurements)
     assert all(not m.failed for m in first.measurements)
@@ -100,7 +100,7 @@ def test_several_files_prefix_clashing_names_by_file(tmp_path: Path) -> None:
     new = tmp_path / "new.json"
     base.write_text((DATA / "pbench_base.json").read_text())
     new.write_text((DATA / "pbench_slower.json").read_text())
-    loaded = load([str(base), str(new)])
+    loaded = read_report_files([str(base), str(new)])
     names = [r.name for r in loaded.results.results]
     assert names == [
         "base.json: parse", "base.json: render", "startup", "new.json: parse",
@@ -118,7 +118,7 @@ def test_compare_file_gives_its_comparisons(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.code == 3
     written = json.loads(out.read_text())
-    loaded = load([str(out)])
+    loaded = read_report_files([str(out)])
     assert loaded.results.results == []
     (saved,) = loaded.compares
     assert saved.baseline == str(DATA / "pbench_base.json")
@@ -143,10 +143,10 @@ def test_malformed_files_name_the_file(tmp_path: Path, content: str, message: st
     path = tmp_path / "bad.json"
     path.write_text(content)
     with pytest.raises(UsageError) as caught:
-        load([str(path)])
+        read_report_files([str(path)])
     assert str(path) in caught.value.message and message in caught.value.message
 
 
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"nothing\.json does not exist"):
-        load([str(tmp_path / "nothing.json")])
+        read_report_files([str(tmp_path / "nothing.json")])

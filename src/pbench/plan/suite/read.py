@@ -33,7 +33,7 @@ from pbench.plan.suite.source import Locator, Problems, SuiteError, parse_toml
 from pbench.results.redact import MASK, redact, secret_name
 from pbench.stats.budget import Budget
 
-__all__ = ["Selection", "Suite", "SuiteBenchmark", "SuiteError", "load_suite", "read_suite"]
+__all__ = ["Selection", "Suite", "SuiteBenchmark", "SuiteError", "read_suite", "read_suite_path"]
 
 NO_FILE_HINT = (
     "create it with one [[benchmark]] table per benchmark (name = ..., command = ...), "
@@ -68,7 +68,7 @@ class Suite:
     history: HistorySettings = field(default_factory=HistorySettings)  # [history]
 
 
-def load_suite(
+def read_suite_path(
     path: Path,
     schema: SuiteSchema,
     selection: Selection | None = None,
