@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from pbench.history.records import Machine
     from pbench.history.store import Store
     from pbench.history.trend import Trend
-    from pbench.plan.trend import TrendQuery
+    from pbench.plan.history import TrendQuery
 
 EPILOG = """\b
 Examples:
@@ -126,8 +126,7 @@ def trend(**options: Any) -> int:  # fmt: skip
 
 
 def _query(options: dict[str, Any]) -> TrendQuery:
-    from pbench.plan.history import parse_since
-    from pbench.plan.trend import TrendQuery, parse_alpha, parse_bands
+    from pbench.plan.history import TrendQuery, parse_alpha, parse_bands, parse_since
 
     since = options["since"]
     return TrendQuery(

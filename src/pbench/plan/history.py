@@ -1,5 +1,8 @@
-"""``pbench history``'s filters turned into a typed query: ``--since`` as a date, a
-time or a duration back from now (``7d``, ``12h``, ``2w``)."""
+"""The queries of ``pbench history`` and ``pbench trend``: the same filters of stored runs
+(:class:`RunFilter`: benchmark names, ``--since`` as a date, a time or a duration back
+from now (``7d``, ``12h``, ``2w``), ``--branch``, ``--machine``), then what each
+command adds: how many runs and which format to list, or how to judge a trend
+(``--alpha``, ``--bands``) and whom to tell (``--notify``)."""
 
 from __future__ import annotations
 
@@ -9,23 +12,46 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pbench.errors import UsageError
-from pbench.plan.values import parse_duration
+from pbench.plan.values import parse_duration, parse_fraction
+from pbench.stats.changepoint import SeverityBands
 
 Format = Literal["table", "csv", "json"]
+TrendFormat = Literal["table", "json"]
+BANDS_HINT = "give MAJOR,CRITICAL as percentages, e.g. 5%,15% (or 0.05,0.15)"
 _DAYS = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*(d|w)\s*$")
 SINCE_HINT = "give a date (2026-01-31), a time (2026-01-31T12:00Z) or a duration (7d, 12h, 2w)"
 
 
 @dataclass(frozen=True)
-class HistoryQuery:
-    """What to list: benchmark ``names`` (all when empty) and the filters."""
+class RunFilter:
+    """Which stored runs: of the benchmarks ``names`` (all when empty), and the filters."""
 
     names: tuple[str, ...]
     since: datetime | None
     branch: str | None
     machine: str | None  # a fingerprint prefix or a host name
+
+
+@dataclass(frozen=True)
+class HistoryQuery(RunFilter):
+    """What ``pbench history`` lists."""
+
     limit: int | None  # the most recent runs of each benchmark
     format: Format
+
+
+@dataclass(frozen=True)
+class TrendQuery(RunFilter):
+    """What ``pbench trend`` analyses and how (see ``pbench trend --help``)."""
+
+    last: int  # the most recent runs of each series
+    format: TrendFormat
+    bands: SeverityBands
+    alpha: float
+    slope_runs: int
+    notify: tuple[str, ...] = ()
+    notify_within: int = 5
+    notify_timeout: float = 5.0
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -47,3 +73,23 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     except UsageError:
         message = f"--since: {text!r} is not a date, a time or a duration"
         raise UsageError(message, SINCE_HINT) from None
+
+
+def parse_bands(text: str, option: str = "--bands") -> SeverityBands:
+    """``5%,15%`` → SeverityBands(major=0.05, critical=0.15)."""
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise UsageError(f"{option}: {text!r} is not two limits", BANDS_HINT)
+    major, critical = (parse_fraction(part, option) for part in parts)
+    if major > critical:
+        raise UsageError(
+            f"{option}: the major limit ({major:.1%}) is above the critical one ({critical:.1%})",
+            BANDS_HINT,
+        )
+    return SeverityBands(major=major, critical=critical)
+
+
+def parse_alpha(value: float, option: str = "--alpha") -> float:
+    if not 0 < value < 1:
+        raise UsageError(f"{option}: {value:g} must lie between 0 and 1", "e.g. 0.01")
+    return value
