@@ -13,6 +13,15 @@ from pbench.models import BenchmarkResult, RunResults, TimeUnit
 from pbench.report.units import format_bytes, format_times, unit_for
 from pbench.stats.summary import Summary
 
+# ANSI SGR codes of the colours the reports use (the standard 8 and the bright ones).
+ANSI_COLOURS = {
+    "black": 30, "red": 31, "green": 32, "yellow": 33, "blue": 34, "magenta": 35,
+    "cyan": 36, "white": 37, "bright_black": 90, "bright_red": 91, "bright_green": 92,
+    "bright_yellow": 93, "bright_blue": 94, "bright_magenta": 95, "bright_cyan": 96,
+    "bright_white": 97,
+}  # fmt: skip
+ANSI_RESET = "\033[0m"
+
 
 @dataclass(frozen=True)
 class Style:
@@ -20,12 +29,16 @@ class Style:
 
     color: bool = False
 
-    def paint(self, text: str, **kwargs: Any) -> str:
+    def paint(self, text: str, *, fg: str | None = None, bold: bool = False,
+              dim: bool = False) -> str:  # fmt: skip
+        """``text`` in colour ``fg`` (a name of :data:`ANSI_COLOURS`), bold or dim, the
+        style reset after it: the codes click.style writes, in its order."""
         if not self.color:
             return text
-        import click
-
-        return click.style(text, **kwargs)
+        codes = [ANSI_COLOURS[fg]] if fg is not None else []
+        codes += [1] if bold else []
+        codes += [2] if dim else []
+        return "".join(f"\033[{code}m" for code in codes) + text + ANSI_RESET
 
 
 PLAIN = Style()
