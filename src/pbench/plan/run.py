@@ -27,14 +27,12 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
     command_options = _command_options(options)
-    factory = _SpecFactory(
-        io=CommandIO(command_options),  # one resident launcher for every command
-        shell=_shell(options),
-        rng=random.Random(seed),
-        # A load run has the kernel's exact figures of every run; following N trees at
-        # once would take N sampler threads.
-        sampler_interval=None if options.no_sample or is_load(options) else options.sample_interval,
-    )
+    # One resident launcher and one process-tree sampler for every command (the
+    # launcher runs one at a time). A load run has the kernel's exact figures of every
+    # run; following N trees at once would take N sampler threads.
+    sampling = not options.no_sample and not is_load(options)
+    io = CommandIO(command_options, options.sample_interval if sampling else None)
+    factory = _SpecFactory(io=io, shell=_shell(options), rng=random.Random(seed))
     specs = _specs(options, factory)
     reference_name = None
     if options.reference is not None:
@@ -134,22 +132,17 @@ def _hook_text(hook: Hook | None) -> str | None:
 
 @dataclass(frozen=True)
 class _SpecFactory:
-    """Builds command benchmarks that share one launcher, shell choice and seed."""
+    """Builds command benchmarks that share one launcher and sampler, shell choice and
+    seed."""
 
     io: CommandIO
     shell: str
     rng: random.Random
-    sampler_interval: float | None
 
     def make(self, command: str, name: str, values: dict[str, str], hooks: Hooks) -> BenchmarkSpec:
         invocation = plan_invocation(command, self.shell)
-        sampler = None
-        if self.sampler_interval is not None:
-            from pbench.targets.command.sampler import TreeSampler
-
-            sampler = TreeSampler(interval_s=self.sampler_interval)
         rng = random.Random(self.rng.random())
-        target = CommandTarget(invocation, self.io.options, io=self.io, rng=rng, sampler=sampler)
+        target = CommandTarget(invocation, self.io.options, io=self.io, rng=rng)
         # What is shown and exported never holds a secret (a PGPASSWORD=... prefix, an
         # Authorization header given to curl); the target runs the command as given.
         info: dict[str, Any] = {
