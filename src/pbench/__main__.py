@@ -1,12 +1,26 @@
 """Entry point for ``pbench`` and ``python -m pbench``."""
 
+import signal
 import sys
+from types import FrameType
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> None:
-    from pbench.cli import run_cli
+    # SIGTERM means Ctrl-C from the first moment, imports included: exit 130, no
+    # traceback, whenever it comes (each subcommand then handles it as Ctrl-C).
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        from pbench.cli import run_cli
 
-    sys.exit(run_cli())
+        status = run_cli()
+    except KeyboardInterrupt:
+        sys.stderr.write("pbench: interrupted\n")
+        status = 130
+    sys.exit(status)
 
 
 if __name__ == "__main__":

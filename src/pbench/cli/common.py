@@ -7,8 +7,10 @@ import dataclasses
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from types import FrameType
@@ -224,6 +226,33 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def interrupts_noted() -> Iterator[list[int]]:
+    """While the block writes what was measured (report, exports), a first SIGINT or
+    SIGTERM is noted in the list yielded, not raised, so that the files come out whole;
+    a second one raises KeyboardInterrupt as usual. Outside the main thread, where
+    Python cannot set handlers, signals are left as they are."""
+    noted: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield noted
+        return
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        noted.append(signum)
+        if len(noted) > 1:
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, note) for signum in INTERRUPTS}
+    try:
+        yield noted
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def flags_from(cls: type[F], options: Mapping[str, Any]) -> F:
