@@ -10,16 +10,20 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def main() -> None:
-    # SIGTERM means Ctrl-C from the first moment, imports included: exit 130, no
-    # traceback, whenever it comes (each subcommand then handles it as Ctrl-C).
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
+        # SIGTERM means Ctrl-C from the first moment, imports included: exit 130, no
+        # traceback, whenever it comes (each subcommand then handles it as Ctrl-C).
+        signal.signal(signal.SIGTERM, _interrupt)
         from pbench.cli import run_cli
 
         status = run_cli()
     except KeyboardInterrupt:
         sys.stderr.write("pbench: interrupted\n")
         status = 130
+    # Done: a signal from here on (the interpreter's shutdown) has nothing left to
+    # interrupt, and would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.exit(status)
 
 

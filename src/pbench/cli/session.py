@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
-from pbench.cli.common import Display, ProgressBar, interrupts_noted
+from pbench.cli.common import DeferredInterrupts, Display, ProgressBar, interrupts_noted
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
@@ -117,6 +117,8 @@ class Session:
         # A concurrency sweep (see cli.sweep): what its throughput counts ("runs",
         # "requests", "queries"). Its levels get a scaling table instead of comparisons.
         self.sweep: str | None = None
+        # From the end of a run to the report (or the next run): see run().
+        self._between = DeferredInterrupts()
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -176,12 +178,18 @@ class Session:
 
         runner = Runner(plan, on_progress=on_progress, on_finished=on_finished)
         try:
+            if self._between.stop():  # since the previous part was measured
+                raise KeyboardInterrupt
             runner.run()
         except BenchmarkFailed as exc:
             return runner.results, ExitCode.BENCHMARK_FAILED, exc
         except KeyboardInterrupt:
             return runner.results, ExitCode.INTERRUPTED, None
         finally:
+            # Until finish() or publish() (or the next run), an interrupt is noted, not
+            # raised: what was measured reaches the report and exports whatever the
+            # moment (the callers still add sections, a suite compares its part).
+            self._between.start()
             bar.clear()
         return runner.results, ExitCode.OK, None
 
@@ -196,6 +204,8 @@ class Session:
         (see :func:`pbench.errors.worst`). Interrupted while comparing (the slow part
         after a long scan), it reports and exports without comparisons, and exits 130."""
         options = self.options
+        if self._between.stop():
+            status = ExitCode.INTERRUPTED
 
         def summarised(compare: bool) -> RunResults:
             return build_results(
@@ -240,6 +250,8 @@ class Session:
         exits 130 (:func:`pbench.cli.common.interrupts_noted`).
         """
         self._pending = None  # the final export replaces any waiting checkpoint
+        if self._between.stop():
+            status = ExitCode.INTERRUPTED
         against = Outcome(None)
         if self.against is not None and status != ExitCode.INTERRUPTED:
             try:
