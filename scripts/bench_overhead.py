@@ -9,8 +9,8 @@ Prints, for each figure, hyperfine's value, pbench's value and their ratio:
   5. the wall time of a parameter scan, `-N --runs 2 -P n 1 N -n 'c {n}' true` for
      N = 100, 400, 1000 (one benchmark per value): target <= 2x hyperfine's for N = 1000
      (shorter scans are mostly pbench's start-up); beside it the most threads pbench had
-     at once (/proc/PID/task, polled): at most 2, its main thread and one process-tree
-     sampler, whatever N.
+     at once (/proc/PID/task, polled): at most 2 whatever N, its main thread and one
+     more (the process-tree sampler while measuring, numpy's BLAS worker after).
 The two tools alternate, repetition by repetition, so that drift of the machine hits
 both alike; figures are medians over the repetitions. With --cpus both run pinned to
 the same CPUs (taskset), commands included. The load average is printed before and
