@@ -7,8 +7,10 @@ import dataclasses
 import os
 import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from types import FrameType
@@ -205,6 +207,7 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
+        previous_int = signal.getsignal(signal.SIGINT)
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             return fn(*args, **kwargs)
@@ -218,12 +221,60 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
             return int(ExitCode.INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
+            if previous_int is not None:  # interrupts deferred and left so by an error
+                signal.signal(signal.SIGINT, previous_int)
 
     return wrapper
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+
+class DeferredInterrupts:
+    """From :meth:`start` to :meth:`stop`: a first SIGINT or SIGTERM is noted, not
+    raised, so that what runs then (passing what was measured on to the report, writing
+    the exports) is not cut in the middle; a second one raises KeyboardInterrupt as
+    usual. Outside the main thread, where Python cannot set handlers, signals are left
+    as they are. :func:`guarded` restores both handlers whatever happens."""
+
+    def __init__(self) -> None:
+        self._noted: list[int] = []
+        self._previous: dict[int, Any] | None = None
+
+    def start(self) -> None:
+        if self._previous is None and threading.current_thread() is threading.main_thread():
+            self._previous = {signum: signal.signal(signum, self._note) for signum in INTERRUPTS}
+
+    def stop(self) -> list[int]:
+        """Signals raise again; the ones noted since :meth:`start`."""
+        if self._previous is not None:
+            for signum, handler in self._previous.items():
+                signal.signal(signum, handler)
+            self._previous = None
+        noted, self._noted = self._noted, []
+        return noted
+
+    def _note(self, signum: int, frame: FrameType | None) -> None:
+        self._noted.append(signum)
+        if len(self._noted) > 1:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupts_noted() -> Iterator[list[int]]:
+    """The block runs with interrupts deferred (:class:`DeferredInterrupts`); the list
+    yielded holds, once it ended, the signals noted meanwhile."""
+    deferred = DeferredInterrupts()
+    noted: list[int] = []
+    deferred.start()
+    try:
+        yield noted
+    finally:
+        noted += deferred.stop()
 
 
 def flags_from(cls: type[F], options: Mapping[str, Any]) -> F:
