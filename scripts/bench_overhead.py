@@ -5,11 +5,19 @@ Prints, for each figure, hyperfine's value, pbench's value and their ratio:
   1. the time each tool *reports* for `true` (no shell, 1000 runs): target within 10%;
   2. the time each reports for `sleep 0.01` (no shell, 100 runs): target within 2%;
   3. the wall time of a whole 1000-run invocation of `true`: target <= 1.5x hyperfine's;
-  4. the wall time of `pbench --version`: target < 150 ms.
+  4. the wall time of `pbench --version`: target < 150 ms;
+  5. the wall time of a parameter scan, `-N --runs 2 -P n 1 N -n 'c {n}' true` for
+     N = 100, 400, 1000 (one benchmark per value): target <= 2x hyperfine's for N = 1000
+     (shorter scans are mostly pbench's start-up); beside it the most threads pbench had
+     at once (/proc/PID/task, polled): at most 2 whatever N, its main thread and one
+     more (the process-tree sampler while measuring, numpy's BLAS worker after).
 The two tools alternate, repetition by repetition, so that drift of the machine hits
-both alike; figures are medians over the repetitions.
+both alike; figures are medians over the repetitions. With --cpus both run pinned to
+the same CPUs (taskset), commands included. The load average is printed before and
+after: on a busy machine the figures say little.
 
-Usage: python3 scripts/bench_overhead.py [--reps N] [--no-sample]
+Usage: python3 scripts/bench_overhead.py [--reps N] [--no-sample] [--cpus 1]
+       [--scan 100,400,1000] [--only-scan]
 (needs hyperfine: apt-get install hyperfine). pbench runs as users run it, with its
 process-tree sampler on; --no-sample turns it off (hyperfine samples nothing).
 """
@@ -17,7 +25,9 @@ process-tree sampler on; --no-sample turns it off (hyperfine samples nothing).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -39,17 +49,83 @@ def reported(tool: list[str], command: str, runs: int, out: Path) -> tuple[float
     return float(result["median"]), wall
 
 
+def scan(tool: list[str], values: int) -> tuple[float, int]:
+    """(wall time, most threads at once) of a scan of ``values`` benchmarks of `true`."""
+    args = [*tool, "-N", "--runs", "2", "-P", "n", "1", str(values), "-n", "c {n}", "true"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    threads = 0
+    while proc.poll() is None:
+        with contextlib.suppress(OSError):  # it just ended
+            threads = max(threads, len(os.listdir(f"/proc/{proc.pid}/task")))
+        time.sleep(0.005)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited with {proc.returncode}")
+    return wall, threads
+
+
+def scans(tools: dict[str, list[str]], values: list[int], reps: int) -> bool:
+    """Figure 5: print the scans' wall times side by side; True when within target."""
+    walls: dict[tuple[str, int], list[float]] = {}
+    threads: dict[tuple[str, int], int] = {}
+    for rep in range(reps):
+        for n in values:
+            for name, tool in tools.items():
+                wall, peak = scan(tool, n)
+                walls.setdefault((name, n), []).append(wall)
+                threads[name, n] = max(threads.get((name, n), 0), peak)
+        print(f"scan repetition {rep + 1}/{reps} done", file=sys.stderr)
+    print(f"{'scan -N --runs 2 -P n 1 N true':32} {'hyperfine':>10} {'pbench':>10} {'ratio':>7}"
+          f"  {'threads (h/p)':>13}  target")  # fmt: skip
+    ok = True
+    for n in values:
+        h = statistics.median(walls["hyperfine", n])
+        p = statistics.median(walls["pbench", n])
+        few_threads = threads["pbench", n] <= SCAN_THREADS
+        if n >= SCAN_RATIO_FROM:
+            good = p / h <= SCAN_RATIO and few_threads
+            target = f"<= {SCAN_RATIO:g}x, <= {SCAN_THREADS} threads"
+        else:  # pbench's start-up (imports, ~0.3 s) is most of a short scan's wall
+            good = few_threads
+            target = f"<= {SCAN_THREADS} threads (ratio: from N = {SCAN_RATIO_FROM})"
+        ok = ok and good
+        print(
+            f"{f'N = {n} values, wall (s)':32} {h:10.3f} {p:10.3f} {p / h:7.3f}  "
+            f"{threads['hyperfine', n]:>6}/{threads['pbench', n]:<6}  "
+            f"{target} {'PASS' if good else 'FAIL'}"
+        )
+    return ok
+
+
+SCAN_RATIO = 2.0
+SCAN_RATIO_FROM = 1000  # the ratio's target holds for scans this long and longer
+SCAN_THREADS = 2
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--no-sample", action="store_true", help="turn pbench's sampler off")
+    parser.add_argument("--cpus", help="pin both tools to these CPUs (taskset -c LIST)")
+    parser.add_argument("--scan", default="100,400,1000", help="values of the scans (5.)")
+    parser.add_argument("--only-scan", action="store_true", help="figure 5 alone")
     args = parser.parse_args()
     hyperfine = shutil.which("hyperfine")
     if hyperfine is None:
         print("hyperfine is not installed: apt-get install hyperfine", file=sys.stderr)
         return 2
-    pbench = [*PBENCH, "--style=none"] + (["--no-sample"] if args.no_sample else [])
-    tools = {"hyperfine": [hyperfine, "--style=none"], "pbench": pbench}
+    pin = ["taskset", "-c", args.cpus] if args.cpus else []
+    pbench = [*pin, *PBENCH, "--style=none"] + (["--no-sample"] if args.no_sample else [])
+    tools = {"hyperfine": [*pin, hyperfine, "--style=none"], "pbench": pbench}
+    print(f"pinned to CPUs: {args.cpus or 'no'}; pbench sampler: {not args.no_sample}")
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    failed = False
+    if args.scan:
+        failed = not scans(tools, [int(v) for v in args.scan.split(",")], args.reps)
+    if args.only_scan:
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 1 if failed else 0
     version = {"hyperfine": [hyperfine, "--version"], "pbench": [*PBENCH, "--version"]}
     figures: dict[str, dict[str, list[float]]] = {
         name: {"true": [], "sleep": [], "wall1000": [], "version": []} for name in tools
@@ -73,7 +149,6 @@ def main() -> int:
         ("wall of `--version` (ms)", "version", 1e3, None, "< 150 ms"),
     ]
     print(f"{'figure':40} {'hyperfine':>10} {'pbench':>10} {'ratio':>7}  target")
-    failed = False
     for label, key, scale, limit, target in rows:
         h = statistics.median(figures["hyperfine"][key]) * scale
         p = statistics.median(figures["pbench"][key]) * scale
@@ -87,6 +162,7 @@ def main() -> int:
         failed |= not ok
         verdict = "PASS" if ok else "FAIL"
         print(f"{label:40} {h:10.3f} {p:10.3f} {ratio:7.3f}  {target} {verdict}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 1 if failed else 0
 
 

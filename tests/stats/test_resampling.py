@@ -11,11 +11,13 @@ from scipy import stats as scipy_stats
 
 from pbench.stats.comparison import contrast_replicates
 from pbench.stats.resampling import (
+    CACHED_DRAWS_ELEMENTS,
     bootstrap_statistics,
     holm_adjust,
     mann_whitney_p,
     percentile_interval,
     percentile_of,
+    seeded_bootstraps,
 )
 
 
@@ -138,6 +140,52 @@ def test_percentile_interval_of_known_replicates() -> None:
     low, high = percentile_interval(replicates, 0.95)
     assert low == pytest.approx(np.percentile(replicates, 2.5))
     assert high == pytest.approx(np.percentile(replicates, 97.5))
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 8, 41])
+def test_short_sample_means_are_numpys_bit_for_bit(size: int) -> None:
+    # Means of fewer than 8 values take a faster path: the same numbers, not close ones.
+    x = np.random.default_rng(size).lognormal(0.0, 0.3, size)
+    got = bootstrap_statistics(x, ["mean"], 5000, np.random.default_rng(4))["mean"]
+    replay = np.random.default_rng(4)
+    idx = np.sort(replay.integers(0, x.size, size=(5000, x.size), dtype=np.int32), axis=1)
+    assert np.array_equal(got, np.sort(x)[idx].mean(axis=1))
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (5, 30), (400, 3)])
+def test_seeded_bootstraps_are_bootstrap_statistics_in_turn(sizes: tuple[int, int]) -> None:
+    # Small draws are kept for the next comparison, large ones are not: same values.
+    rng = np.random.default_rng(sum(sizes))
+    samples = [rng.lognormal(0.0, 0.2, n) for n in sizes]
+    names = ["median", "mean", "p90"]
+    resamples = 3000
+    kept = resamples * sum(sizes) <= CACHED_DRAWS_ELEMENTS
+    assert kept == (sizes != (400, 3))
+    for _ in range(2):  # the second time from what was kept
+        got = seeded_bootstraps(samples, names, resamples, seed=11)
+        replay = np.random.default_rng(11)
+        for sample, statistics in zip(samples, got, strict=True):
+            expected = bootstrap_statistics(sample, names, resamples, replay)
+            for name in names:
+                assert np.array_equal(statistics[name], expected[name])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_percentile_interval_is_numpys_percentile_exactly(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    replicates = rng.lognormal(0.0, 1.0, int(rng.choice([1, 2, 10, 999, 10_000])))
+    if seed % 3 == 0:  # a reference resample of 0 gives infinite ratios
+        replicates[rng.integers(0, replicates.size, max(1, replicates.size // 20))] = np.inf
+    if seed % 4 == 0:
+        replicates = np.round(replicates, 1)  # ties
+    for confidence in (0.5, 0.9, 0.95, 0.99, 0.999):
+        tail = (1 - confidence) / 2 * 100
+        with np.errstate(invalid="ignore"):
+            expected = np.percentile(replicates, [tail, 100 - tail])
+        assert np.array_equal(percentile_interval(replicates, confidence), expected, equal_nan=True)
+    with_nan = np.append(replicates, np.nan)  # NaN ratios (0 / 0) are left out
+    without = percentile_interval(replicates, 0.9)
+    assert np.array_equal(percentile_interval(with_nan, 0.9), without, equal_nan=True)
 
 
 @pytest.mark.parametrize("statistic", ["median", "mean"])

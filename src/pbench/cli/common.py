@@ -138,6 +138,7 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
 
     @wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> int:
+        previous_int = signal.getsignal(signal.SIGINT)
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             return fn(*args, **kwargs)
@@ -151,6 +152,8 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
             return int(ExitCode.INTERRUPTED)
         finally:
             signal.signal(signal.SIGTERM, previous)
+            if previous_int is not None:  # interrupts deferred and left so by an error
+                signal.signal(signal.SIGINT, previous_int)
 
     return wrapper
 

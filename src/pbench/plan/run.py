@@ -27,16 +27,14 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     seed = options.seed
     if seed is None:
         seed = random.SystemRandom().randrange(2**32)
-    # One resident launcher for the commands of each --output (one, or one per benchmark).
-    ios = {out: CommandIO(_command_options(options, out)) for out in _outputs(options)}
-    factory = _SpecFactory(
-        ios=ios,
-        shell=_shell(options),
-        rng=random.Random(seed),
-        # A load run has the kernel's exact figures of every run; following N trees at
-        # once would take N sampler threads.
-        sampler_interval=None if options.no_sample or is_load(options) else options.sample_interval,
-    )
+    # One resident launcher, with its process-tree sampler, for the commands of each
+    # --output (one, or one per benchmark; the launcher runs one command at a time). A
+    # load run has the kernel's exact figures of every run; following N trees at once
+    # would take N sampler threads.
+    sampling = not options.no_sample and not is_load(options)
+    interval = options.sample_interval if sampling else None
+    ios = {out: CommandIO(_command_options(options, out), interval) for out in _outputs(options)}
+    factory = _SpecFactory(ios=ios, shell=_shell(options), rng=random.Random(seed))
     specs, reference_name = _specs(options, factory)
     order, specs = _order(options.order, specs)
     plan = RunPlan(
@@ -240,25 +238,20 @@ def _hook_text(hook: Hook | None) -> str | None:
 
 @dataclass(frozen=True)
 class _SpecFactory:
-    """Builds command benchmarks that share one launcher, shell choice and seed."""
+    """Builds command benchmarks that share one launcher and sampler, shell choice and
+    seed."""
 
     ios: Mapping[str, CommandIO]  # by --output value
     shell: str
     rng: random.Random
-    sampler_interval: float | None
 
     def make(
         self, command: str, name: str, values: dict[str, str], hooks: Hooks, output: str
     ) -> BenchmarkSpec:
         io = self.ios[output]
         invocation = plan_invocation(command, self.shell)
-        sampler = None
-        if self.sampler_interval is not None:
-            from pbench.targets.command.sampler import TreeSampler
-
-            sampler = TreeSampler(interval_s=self.sampler_interval)
         rng = random.Random(self.rng.random())
-        target = CommandTarget(invocation, io.options, io=io, rng=rng, sampler=sampler)
+        target = CommandTarget(invocation, io.options, io=io, rng=rng)
         # What is shown and exported never holds a secret (a PGPASSWORD=... prefix, an
         # Authorization header given to curl); the target runs the command as given.
         info: dict[str, Any] = {

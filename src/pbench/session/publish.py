@@ -13,6 +13,7 @@ from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
 from pbench.run.results import build_results
 from pbench.session.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
+from pbench.session.interrupts import DeferredInterrupts, interrupts_noted
 from pbench.session.output import Display, Output, ProgressBar
 
 if TYPE_CHECKING:
@@ -97,9 +98,11 @@ class Session:
         # Results of the parts measured before the current one (a suite's earlier
         # benchmarks): every checkpoint writes them too.
         self.earlier: list[BenchmarkResult] = []
-        # A concurrency sweep (see session.sweep): what its throughput counts ("runs",
+        # A concurrency sweep (see session.measure): what its throughput counts ("runs",
         # "requests", "queries"). Its levels get a scaling table instead of comparisons.
         self.sweep: str | None = None
+        # From the end of a run to the report (or the next run): see run().
+        self._between = DeferredInterrupts()
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -164,12 +167,18 @@ class Session:
 
         runner = Runner(plan, clock=clock, on_progress=on_progress, on_finished=on_finished)
         try:
+            if self._between.stop():  # since the previous part was measured
+                raise KeyboardInterrupt
             runner.run()
         except BenchmarkFailed as exc:
             return runner.results, ExitCode.BENCHMARK_FAILED, exc
         except KeyboardInterrupt:
             return runner.results, ExitCode.INTERRUPTED, None
         finally:
+            # Until finish() or publish() (or the next run), an interrupt is noted, not
+            # raised: what was measured reaches the report and exports whatever the
+            # moment (the callers still add sections, a suite compares its part).
+            self._between.start()
             bar.clear()
         return runner.results, ExitCode.OK, None
 
@@ -181,22 +190,36 @@ class Session:
     ) -> int:
         """Print the report (and the budgets' table), write the exports, say what went
         wrong; the exit status: the worst of ``status`` and a broken error-level budget
-        (see :func:`pbench.errors.worst`)."""
+        (see :func:`pbench.errors.worst`). Interrupted while comparing (the slow part
+        after a long scan), it reports and exports without comparisons, and exits 130."""
         options = self.options
-        run_results = build_results(
-            results,
-            self.metadata,
-            reference=self.reference,
-            time_unit=options.time_unit,
-            compare=status == ExitCode.OK and self.sweep is None,
-            scaling=self.sweep is not None,
-            alpha=options.alpha,
-            threshold=options.threshold,
-            seed=options.seed,
-            budgets={r.name: self.budgets for r in results} if self.budgets else None,
-            recommend=True,
-            sort=options.sort,
-        )
+        if self._between.stop():
+            status = ExitCode.INTERRUPTED
+
+        def summarised(compare: bool) -> RunResults:
+            return build_results(
+                results,
+                self.metadata,
+                reference=self.reference,
+                time_unit=options.time_unit,
+                compare=compare,
+                scaling=self.sweep is not None,
+                alpha=options.alpha,
+                threshold=options.threshold,
+                seed=options.seed,
+                budgets={r.name: self.budgets for r in results} if self.budgets else None,
+                recommend=True,
+                sort=options.sort,
+            )
+
+        compare = status == ExitCode.OK and self.sweep is None
+        try:
+            run_results = summarised(compare)
+        except KeyboardInterrupt:
+            if not compare:
+                raise
+            status = ExitCode.INTERRUPTED
+            run_results = summarised(False)
         return self.publish(run_results, status, [failure] if failure is not None else [])
 
     def publish(
@@ -212,15 +235,38 @@ class Session:
 
         With ``parts`` (a suite: a heading and the results of each part, compared
         apart), the report shows each part under its heading, with its own summary.
-        With a ``store``, the run is saved last (see :mod:`pbench.session.saving`).
+        With a ``store``, the run is saved last (see :mod:`pbench.session.saving`). A
+        SIGINT or SIGTERM while the report and exports are written lets them finish,
+        then exits 130 (:func:`pbench.session.interrupts.interrupts_noted`).
         """
-        from pbench.report.terminal import Style, render_report
-
         self._pending = None  # the final export replaces any waiting checkpoint
+        if self._between.stop():
+            status = ExitCode.INTERRUPTED
         against = Outcome(None)
         if self.against is not None and status != ExitCode.INTERRUPTED:
-            against = compare_run(self.against, run_results, self.options)
-            run_results = attach(run_results, against)
+            try:
+                against = compare_run(self.against, run_results, self.options)
+            except KeyboardInterrupt:
+                status = ExitCode.INTERRUPTED
+            else:
+                run_results = attach(run_results, against)
+        with interrupts_noted() as noted:
+            self._report_and_export(run_results, status, failures, parts, against)
+        if noted:  # the report and the exports were finished first
+            status = ExitCode.INTERRUPTED
+            self.output.echo("pbench: interrupted; the report and exports were finished", err=True)
+        return self._conclude(run_results, status, against)
+
+    def _report_and_export(
+        self,
+        run_results: RunResults,
+        status: ExitCode,
+        failures: Sequence[BenchmarkFailed],
+        parts: Sequence[tuple[str, RunResults]],
+        against: Outcome,
+    ) -> None:
+        from pbench.report.terminal import Style, render_report
+
         style = Style(color=self.display.color)
         if not self.display.quiet and run_results.results:
             if parts:
@@ -245,6 +291,10 @@ class Session:
         if status == ExitCode.INTERRUPTED:
             where = " and exported" if self.specs else ""
             self.output.echo(f"pbench: interrupted; what finished was kept{where}", err=True)
+
+    def _conclude(self, run_results: RunResults, status: ExitCode, against: Outcome) -> int:
+        """After the report and exports: broken budgets, baseline problems, webhooks and
+        the save to the store; the exit status."""
         broken = [c for c in run_results.budgets if c.level == "error" and c.status == "broken"]
         if broken:
             from pbench.report.budgets import broken_line

@@ -33,11 +33,11 @@ from typing import Any, Literal
 from pbench.errors import UsageError
 from pbench.stats.resampling import (
     Kind,
-    bootstrap_statistics,
     contrast,
     holm_adjust,
     mann_whitney_p,
     percentile_interval,
+    seeded_bootstraps,
 )
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_RESAMPLES, DEFAULT_THRESHOLD
 from pbench.stats.verdict import MIN_RUNS, Verdict, verdict_for
@@ -486,11 +486,7 @@ def contrast_replicates(
     seeded generator; ``kind`` is ``ratio`` (candidate / reference) or ``difference``
     (candidate − reference). Returns statistic → numpy array of ``resamples`` values.
     """
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    ref = bootstrap_statistics(reference, statistics, resamples, rng)
-    cand = bootstrap_statistics(candidate, statistics, resamples, rng)
+    ref, cand = seeded_bootstraps([reference, candidate], statistics, resamples, seed)
     return {s: contrast(ref[s], cand[s], kind) for s in statistics}
 
 

@@ -10,10 +10,18 @@ the ``wait4`` status and rusage of that one child. What it reports for ``/bin/tr
 matches GNU ``time -f %M`` (~1 MB), and a run costs one fork and one exec, as in
 hyperfine.
 
+Nothing outlives pbench: the launcher watches its request pipe while a command runs,
+and when pbench closes it or dies (even by ``kill -9``) it kills the command's whole
+tree and exits; the command dies with the launcher should the launcher be killed. An
+interrupt never waits long for the launcher: :meth:`Launcher.abort` and
+:meth:`Launcher.close` give it a moment (``ABORT_WAIT_S``, ``CLOSE_WAIT_S``) and then
+kill it; the command target starts a new one if it is needed again.
+
 Where the launcher cannot run (not x86-64 Linux), the command target spawns commands
 directly with ``posix_spawn`` and ``wait4``: wall and CPU times stay exact, but peak
 memory then includes pbench's own size at exec (the JSON says
-``peak_memory_exact: false``).
+``peak_memory_exact: false``), and a ``kill -9`` of pbench leaves the running command
+to finish on its own.
 """
 
 from __future__ import annotations
@@ -43,6 +51,10 @@ REQUEST_MAX = 1 << 20
 # Python ignores these at start-up, and ignored signals survive exec: give commands
 # the default dispositions, as a shell would.
 DEFAULT_SIGNALS = (signal.SIGPIPE, signal.SIGXFSZ)
+# How long an interrupted run waits for the launcher to report the killed command's
+# end, and a closing launcher to exit, before pbench kills it.
+ABORT_WAIT_S = 0.3
+CLOSE_WAIT_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +119,12 @@ class Launcher:
 
     ``stdin_fd`` and ``out_fd`` become every command's standard input and output
     (stdout and stderr); ``out_fd`` None means pbench's own (``--output inherit``).
+
+    One request is in flight at a time, from :meth:`start` to the record of its end.
+    An exception (Ctrl-C, SIGTERM) can land anywhere in between, even in the middle of
+    writing a request or reading a record: :meth:`abort` then kills the command's tree
+    and reads the records of its end for at most ``ABORT_WAIT_S``, or kills the
+    launcher, which is then :attr:`dead`.
     """
 
     def __init__(self, program: str, stdin_fd: int, out_fd: int | None) -> None:
@@ -134,16 +152,24 @@ class Launcher:
             os.close(request_r)
             os.close(record_w)
         self._pending = b""
+        self._in_flight = False  # a request was (or is being) sent, its end not read
+        self._torn = False  # a request only partly written: the launcher is out of step
+        self.dead = False  # killed or exited: a new launcher is needed
+        self._reaped = False
 
     def start(self, path: str, argv: Sequence[str], env: Mapping[str, str]) -> None:
         """Send a request. The launcher answers only once the command was reaped, so
         that pbench is not woken while the command runs."""
         data = memoryview(encode_request(path, argv, env))
+        if self.dead:
+            raise self._died()
+        self._in_flight = self._torn = True
         try:
             while data:
                 data = data[os.write(self._request_w, data) :]
         except BrokenPipeError:
             raise self._died() from None
+        self._torn = False
 
     def running_child(self) -> int | None:
         """The command now running, from /proc (for a timeout, Ctrl-C or the sampler)."""
@@ -165,11 +191,12 @@ class Launcher:
         timed_out = False
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0 and not timed_out:
+            if remaining is not None and remaining <= 0:
                 child = self.running_child()
                 if child is not None:
                     kill_tree(child)
-                timed_out, deadline = True, None
+                # Killed; kill again should its end not come soon (a fork under way).
+                timed_out, deadline = True, time.monotonic() + 0.1
                 continue
             record = self._record(remaining, drain_fd)
             if record is None:
@@ -180,39 +207,74 @@ class Launcher:
             elif kind == KIND_STARTED:
                 pid, started = a, b
             elif kind == KIND_FORK_FAILED:
+                self._in_flight = False
                 raise BenchmarkFailed(
                     f"cannot start a process: {os.strerror(a)}",
                     "the machine may be out of processes or memory",
                 )
             elif kind == KIND_FINISHED:
+                self._in_flight = False
                 reaped = Reaped(a, b, c * 1000, d * 1000, e * 1024, f * 512, g * 512, started)
                 return pid, reaped, exec_errno, timed_out
 
     def abort(self, drain_fd: int | None) -> None:
-        """Ctrl-C or an error while a command runs: kill its tree and read the records of
-        its end, so that the next request starts in step."""
+        """Ctrl-C or an error while a command may run: kill its tree and read the
+        records of its end, so that the next request starts in step; when they do not
+        come within ``ABORT_WAIT_S`` (or the request was torn), kill the launcher."""
+        if not self._in_flight or self.dead:
+            return
         child = self.running_child()
         if child is not None:
             kill_tree(child)
-        with contextlib.suppress(BenchmarkFailed):
-            self.finish(None, drain_fd)
+        deadline = time.monotonic() + ABORT_WAIT_S
+        with contextlib.suppress(BenchmarkFailed):  # the launcher died: nothing to read
+            while self._in_flight and not self._torn:
+                remaining = deadline - time.monotonic()
+                record = self._record(remaining, drain_fd) if remaining > 0 else None
+                if record is None:
+                    break
+                if record[0] in (KIND_FINISHED, KIND_FORK_FAILED):
+                    self._in_flight = False
+        if self._in_flight:
+            self.kill()
 
-    def close(self) -> None:
-        """Let the launcher exit (end of requests) and reap it; kill it if it lingers."""
-        with contextlib.suppress(OSError):
-            os.close(self._request_w)
-        deadline = time.monotonic() + 2.0
-        while time.monotonic() < deadline:
-            done, _ = os.waitpid(self.pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.001)
-        else:
+    def kill(self) -> None:
+        """Kill the launcher (its running command dies with it) and reap it."""
+        self.dead = True
+        if not self._reaped:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-        with contextlib.suppress(OSError):
-            os.close(self._record_r)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+            self._reaped = True
+        self._close_request()
+        if self._record_r >= 0:
+            fd, self._record_r = self._record_r, -1
+            os.close(fd)
+
+    def close(self) -> None:
+        """Let the launcher exit (end of requests) and reap it; kill it if it lingers.
+
+        A command still running (a run cut short) has its tree killed, by pbench here
+        and by the launcher, which kills it when its request pipe closes."""
+        if self._in_flight and not self.dead:
+            child = self.running_child()
+            if child is not None:
+                kill_tree(child)
+        self._close_request()
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        while not self._reaped and time.monotonic() < deadline:
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(self.pid, os.WNOHANG)[0] == 0:
+                    time.sleep(0.001)
+                    continue
+            self._reaped = True
+        self.kill()
+
+    def _close_request(self) -> None:
+        if self._request_w >= 0:
+            fd, self._request_w = self._request_w, -1
+            os.close(fd)
 
     def _record(
         self, timeout_s: float | None, drain_fd: int | None = None
@@ -231,6 +293,7 @@ class Launcher:
         return record
 
     def _died(self) -> BenchmarkFailed:
+        self.dead = True
         return BenchmarkFailed(
             "pbench's launcher process ended unexpectedly",
             "was it killed by another program? run pbench again",

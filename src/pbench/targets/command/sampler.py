@@ -1,12 +1,15 @@
 """Resource view of a command's whole process tree while one run is alive.
 
 One background thread per :class:`TreeSampler`, started on the first ``begin`` and
-reused for every run. Each sample walks the tree from the root through
-``/proc/PID/task/TID/children`` (psutil's recursive ``children()`` scans all of /proc,
-~1-2 ms a call, too slow for a 10 ms loop) and reads only those processes:
-``/proc/PID/stat`` (threads, RSS, start time), ``/proc/PID/io`` and each thread's
-``schedstat`` (CPU time in nanoseconds). Descendants that lose their parent are still
-followed while they live, even though the kernel reparents them outside the tree.
+reused for every run, stopped by ``close``. pbench has one sampler for all the commands
+of a run (they run one at a time: see :class:`pbench.targets.command.target.CommandIO`),
+so a scan of a thousand benchmarks has one sampler thread, not a thousand. Each sample
+walks the tree from the root through ``/proc/PID/task/TID/children`` (psutil's recursive
+``children()`` scans all of /proc, ~1-2 ms a call, too slow for a 10 ms loop) and reads
+only those processes: ``/proc/PID/stat`` (threads, RSS, start time), ``/proc/PID/io``
+and each thread's ``schedstat`` (CPU time in nanoseconds). Descendants that lose their
+parent are still followed while they live, even though the kernel reparents them outside
+the tree.
 
 Per-run metrics (floats; a key is omitted when there is nothing to report it from):
 

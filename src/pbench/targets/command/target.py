@@ -52,16 +52,23 @@ class CommandOptions:
 
 
 class CommandIO:
-    """What the commands of one pbench invocation share: their standard streams and the
-    resident launcher. Opened by the first target that needs it, closed by the last.
+    """What the commands of one pbench invocation share: their standard streams, the
+    resident launcher and, with ``sample_interval_s``, the process-tree sampler. Opened
+    by the first target that needs it, closed by the last.
+
+    The launcher runs one command at a time, so one sampler (one thread) follows them
+    all: a scan of a thousand benchmarks has one sampler thread, and none once its
+    benchmarks are closed.
 
     As in hyperfine, which opens ``--input FILE`` and ``--output FILE`` anew for every
     run, each run (warmups too) reads the input from its start and starts the output
     file empty, which therefore ends holding the last run's output (:meth:`rewind`).
     """
 
-    def __init__(self, options: CommandOptions) -> None:
+    def __init__(self, options: CommandOptions, sample_interval_s: float | None = None) -> None:
         self.options = options
+        self.sample_interval_s = sample_interval_s
+        self.sampler: ProcessSampler | None = None
         self.launcher_program = launcher_path() if options.use_launcher else None
         self.launcher: Launcher | None = None
         self.stdin_fd: int | None = None
@@ -92,6 +99,21 @@ class CommandIO:
             self.drain_fd, self.out_fd = os.pipe2(os.O_CLOEXEC)
         if self.launcher_program is not None:
             self.launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
+        if self.sample_interval_s is not None:
+            from pbench.targets.command.sampler import TreeSampler
+
+            self.sampler = TreeSampler(interval_s=self.sample_interval_s)
+
+    def running_launcher(self) -> Launcher | None:
+        """The launcher for the next run: a new one when the last was killed (a run cut
+        short that it did not report in time) or died."""
+        launcher = self.launcher
+        if launcher is not None and launcher.dead and self.launcher_program is not None:
+            assert self.stdin_fd is not None
+            launcher.close()
+            self.launcher = None
+            self.launcher = launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
+        return launcher
 
     def rewind(self) -> None:
         """Before each run: the input from its start, the output file empty.
@@ -128,6 +150,9 @@ class CommandIO:
             self.launcher = Launcher(self.launcher_program, self.stdin_fd, self.out_fd)
 
     def _close(self) -> None:
+        if self.sampler is not None:
+            self.sampler.close()
+            self.sampler = None
         if self.launcher is not None:
             self.launcher.close()
             self.launcher = None
@@ -148,12 +173,10 @@ class CommandTarget:
         *,
         io: CommandIO | None = None,
         rng: random.Random | None = None,
-        sampler: ProcessSampler | None = None,
     ) -> None:
         self.invocation = invocation
         self.options = options
         self.io = io or CommandIO(options)
-        self.sampler = sampler
         self._rng = rng or random.Random()
         self._program: str | None = None
 
@@ -161,6 +184,11 @@ class CommandTarget:
     def rng(self) -> random.Random:
         """The source of this command's padding (copies of it draw their seeds here)."""
         return self._rng
+
+    @property
+    def sampler(self) -> ProcessSampler | None:
+        """The sampler of this command's runs: its :class:`CommandIO`'s, shared."""
+        return self.io.sampler
 
     @property
     def exact_memory(self) -> bool:
@@ -193,16 +221,15 @@ class CommandTarget:
             # unlucky memory layout cannot bias all runs (Mytkowicz et al., ASPLOS 2009).
             env[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
         self.io.rewind()
-        if self.io.launcher is not None:
-            return self._through_launcher(self.io.launcher, env)
+        launcher = self.io.running_launcher()
+        if launcher is not None:
+            return self._through_launcher(launcher, env)
         return self._spawn_directly(env)
 
     def close(self) -> None:
         if self._program is not None:
             self._program = None
             self.io.release()
-        if self.sampler is not None:
-            self.sampler.close()
 
     def interrupt(self) -> None:
         """From another thread: kill the tree of the run now going on, if any (through
@@ -225,11 +252,12 @@ class CommandTarget:
 
     def _through_launcher(self, launcher: Launcher, env: dict[str, str]) -> Outcome:
         assert self._program is not None
-        launcher.start(self._program, self.invocation.argv, env)
+        sampler = self.sampler
         try:
-            if self.sampler is not None:
+            launcher.start(self._program, self.invocation.argv, env)
+            if sampler is not None:
                 # The root is the launcher's child; the sampler finds it at its first look.
-                self.sampler.begin(launcher.pid, exact_totals=True, via_parent=True)
+                sampler.begin(launcher.pid, exact_totals=True, via_parent=True)
             pid, reaped, exec_errno, timed_out = launcher.finish(
                 self.options.timeout_s, self.io.drain_fd
             )

@@ -19,7 +19,18 @@
  *   kind 2  finished:     wait status, ns from fork to reap, user us, system us,
  *                         ru_maxrss KiB, ru_inblock, ru_oublock (512-byte blocks)
  *   kind 3  fork failed:  errno
- * End of file on fd 3 makes it exit. Build: scripts/build_launcher.sh (x86-64). */
+ * End of file on fd 3 makes it exit. Build: scripts/build_launcher.sh (x86-64).
+ *
+ * Nothing outlives pbench. While a command runs the launcher waits on two things at
+ * once (poll): the command's pidfd and fd 3. fd 3 becomes readable (end of file) only
+ * when pbench closed it or died, even by kill -9: the launcher then stops and kills
+ * the command's whole tree (its process group, and every descendant found through
+ * /proc/PID/task/TID/children, which catches those that left the group), reaps the
+ * command and exits. The command itself starts with PR_SET_PDEATHSIG = SIGKILL, so
+ * it dies with the launcher should the launcher be killed. (Not the launcher's own
+ * parent-death signal: the kernel sends that when the *thread* that started it ends,
+ * and pbench starts launchers from worker threads too; and a SIGKILL would race with
+ * the launcher's killing of the tree.) */
 #include <stdint.h>
 #include <sys/syscall.h>
 
@@ -32,6 +43,8 @@ struct rusage_ {
     struct timeval_ utime, stime;
     long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, rest[5];
 };
+
+struct pollfd_ { int fd; short events, revents; };
 
 static char request[REQUEST_MAX];
 static char *pointers[POINTERS_MAX + 2];
@@ -69,6 +82,100 @@ static int64_t now(void) {
     return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+#define TREE_MAX 8192
+static long tree[TREE_MAX];
+static char text[1 << 16];
+
+/* p followed by the decimal digits of v (v >= 0); returns the new end. */
+static char *append_number(char *p, long v) {
+    char digits[24];
+    int n = 0;
+    do { digits[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+    while (n) *p++ = digits[--n];
+    return p;
+}
+
+static char *append(char *p, const char *s) {
+    while (*s) *p++ = *s++;
+    return p;
+}
+
+/* Add the children of thread tid of process pid to the tree. */
+static long add_children(long pid, long tid, long n) {
+    char path[80];
+    char *e = append_number(append(path, "/proc/"), pid);
+    e = append_number(append(e, "/task/"), tid);
+    *append(e, "/children") = 0;
+    long fd = sys3(SYS_open, (long)path, 0 /* O_RDONLY */ | 02000000 /* O_CLOEXEC */, 0);
+    if (fd < 0) return n;
+    long length = 0, got;
+    while (length < (long)sizeof text - 1
+           && (got = sys3(SYS_read, fd, (long)text + length, sizeof text - 1 - length)) > 0)
+        length += got;
+    sys3(SYS_close, fd, 0, 0);
+    long v = -1;
+    for (long i = 0; i <= length; i++) {
+        char c = i < length ? text[i] : ' ';
+        if (c >= '0' && c <= '9') {
+            v = (v < 0 ? 0 : v * 10) + (c - '0');
+        } else if (v > 0) {
+            if (n < TREE_MAX) tree[n++] = v;
+            v = -1;
+        }
+    }
+    return n;
+}
+
+/* pbench is gone: stop the command's tree (stopped processes fork no more), kill it. */
+static void kill_tree(long root) {
+    long n = 0;
+    tree[n++] = root;
+    for (long i = 0; i < n; i++) {
+        long pid = tree[i];
+        sys3(SYS_kill, pid, 19 /* SIGSTOP */, 0);
+        char path[48];
+        *append(append_number(append(path, "/proc/"), pid), "/task") = 0;
+        long dir = sys3(SYS_open, (long)path, 0200000 /* O_DIRECTORY */ | 02000000, 0);
+        if (dir < 0) continue;
+        char entries[4096];
+        long got;
+        while ((got = sys3(SYS_getdents64, dir, (long)entries, sizeof entries)) > 0) {
+            for (long at = 0; at < got;) {
+                char *entry = entries + at;
+                unsigned short reclen = *(unsigned short *)(entry + 16);
+                const char *name = entry + 19;
+                long tid = 0;
+                while (*name >= '0' && *name <= '9') tid = tid * 10 + (*name++ - '0');
+                if (tid > 0 && *name == 0) n = add_children(pid, tid, n);
+                at += reclen;
+            }
+        }
+        sys3(SYS_close, dir, 0, 0);
+    }
+    sys3(SYS_kill, -root, 9 /* SIGKILL */, 0);
+    for (long i = 0; i < n; i++) sys3(SYS_kill, tree[i], 9, 0);
+}
+
+/* Wait until the command exits; if fd 3 ends first (pbench closed it, or died), kill
+ * the command's tree, reap it and exit. Without pidfds (Linux < 5.3), just wait. */
+static void watch(long pid) {
+    long pidfd = sys3(434 /* SYS_pidfd_open */, pid, 0, 0);
+    if (pidfd < 0) return;
+    struct pollfd_ fds[2] = {{3, 1 /* POLLIN */, 0}, {(int)pidfd, 1, 0}};
+    for (;;) {
+        long r = sys3(SYS_poll, (long)fds, 2, -1);
+        if (r == -4) continue;
+        if (r < 0 || fds[1].revents) break;
+        if (fds[0].revents) {
+            kill_tree(pid);
+            int status;
+            while (sys4(SYS_wait4, pid, (long)&status, 0, 0) == -4) {}
+            sys3(SYS_exit_group, 0, 0, 0);
+        }
+    }
+    sys3(SYS_close, pidfd, 0, 0);
+}
+
 static int read_full(char *p, long n) {
     while (n > 0) {
         long got = sys3(SYS_read, 3, (long)p, n);
@@ -88,10 +195,10 @@ static char *next(char *p, char *end) {
 /* The errno of a failed exec, stored by the vfork child in the memory it shares. */
 static volatile int64_t exec_errno;
 
-/* vfork, then in the child: setpgid(0, 0) and execve, or on failure store errno and
- * exit 127. Written as one block of assembly so that the child, which runs on the
- * parent's stack until it execs, never calls a function or touches memory other than
- * exec_errno. vfork rather than fork: no copy of even this small address space, so a
+/* vfork, then in the child: a parent-death signal, setpgid(0, 0) and execve, or on
+ * failure store errno and exit 127. Written as one block of assembly so that the child,
+ * which runs on the parent's stack until it execs, never calls a function or touches
+ * memory other than exec_errno. vfork rather than fork: no copy of even this small address space, so a
  * run costs what hyperfine's posix_spawn costs. Returns the child's pid, or -errno. */
 static long spawn(const char *path, char **argv, char **envp) {
     long result;
@@ -104,7 +211,11 @@ static long spawn(const char *path, char **argv, char **envp) {
         "syscall\n\t"
         "test %%rax, %%rax\n\t"
         "jnz 1f\n\t"
-        "mov $109, %%eax\n\t"         /* child: SYS_setpgid(0, 0) */
+        "mov $157, %%eax\n\t"         /* child: SYS_prctl(PR_SET_PDEATHSIG, SIGKILL) */
+        "mov $1, %%edi\n\t"
+        "mov $9, %%esi\n\t"
+        "syscall\n\t"
+        "mov $109, %%eax\n\t"         /* SYS_setpgid(0, 0) */
         "xor %%edi, %%edi\n\t"
         "xor %%esi, %%esi\n\t"
         "syscall\n\t"
@@ -152,6 +263,7 @@ void cmain(void) {
             exec_errno = 0;
         }
         if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0, 0); continue; }
+        watch(pid);
         int status = 0;
         struct rusage_ ru;
         long r;

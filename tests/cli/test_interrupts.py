@@ -1,0 +1,206 @@
+"""Long parameter scans as a user runs them: one sampler thread whatever their size,
+SIGTERM and SIGINT at any moment, and kill -9, against real pbench processes.
+
+pbench runs under tests/support/reaper.py, a child subreaper: every process pbench
+started and left behind becomes the reaper's child, so survivors are found by ancestry,
+never by name (other programs on the machine may run the same commands). The moments
+of the signals are set by what pbench is doing (its handlers set, its launcher alive,
+its launcher gone), not by a clock, and the bounds are generous (10 s where the target
+is well under one): the time an interrupt takes is measured by
+scripts/bench_interrupt.py, not here."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from support.cli import Invoke
+
+BOUND_S = 10.0
+REAPER = Path(__file__).resolve().parents[1] / "support" / "reaper.py"
+SCAN = ["-N", "--runs", "2", "-P", "n", "1", "400", "-n", "c {n}", "true"]
+
+
+def test_a_scan_has_one_sampler_thread_whatever_its_size(invoke: Invoke, tmp_path: Path) -> None:
+    # Every run writes how many threads pbench (this process, run in-process) has at
+    # that moment: the main thread and at most one sampler, never one per benchmark.
+    counts = tmp_path / "threads"
+    probe = f"sh -c 'ls /proc/{os.getpid()}/task | wc -l >> {counts}'"
+    before = len(os.listdir("/proc/self/task"))
+    result = invoke("-N", "--runs", "2", "--style", "none", "-P", "n", "1", "200",
+                    "-n", "c {n}", probe)  # fmt: skip
+    assert result.code == 0, result.err
+    seen = [int(line) for line in counts.read_text().split()]
+    assert len(seen) == 400
+    assert max(seen) == before + 1  # the sampler ran, alone
+    assert not [t for t in threading.enumerate() if t.name == "pbench-sampler"]
+
+
+@dataclass
+class Ended:
+    status: int
+    survivors: list[list[Any]]
+    stderr: str
+
+
+class Reaped:
+    """``pbench ARGS`` under the reaper; :meth:`ended` once it exits."""
+
+    def __init__(self, *args: str) -> None:
+        argv = [sys.executable, str(REAPER), str(BOUND_S), "--", sys.executable, "-m", "pbench"]
+        self.proc = subprocess.Popen(
+            [*argv, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert self.proc.stdout is not None
+        self.pid = int(self.proc.stdout.readline())
+        self.seen: psutil.Process | None = None  # its launcher, once seen
+
+    def alive(self) -> bool:
+        try:
+            return psutil.Process(self.pid).status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    def launcher(self) -> psutil.Process | None:
+        """pbench's launcher, the child it names pbench-launcher (its other children
+        are short: collecting the machine's metadata)."""
+        try:
+            children = psutil.Process(self.pid).children()
+        except psutil.NoSuchProcess:
+            return None
+        for child in children:
+            try:
+                if child.cmdline()[:1] == ["pbench-launcher"]:
+                    return child
+            except psutil.Error:
+                continue
+        return None
+
+    def until(self, condition: str) -> None:
+        """Wait until ``condition`` holds of pbench, which must still run then."""
+        deadline = time.monotonic() + BOUND_S
+        while not getattr(self, condition)():
+            assert self.alive(), f"pbench ended before it was {condition}"
+            assert time.monotonic() < deadline, f"pbench was never {condition}"
+            time.sleep(0.001)
+
+    def catching(self) -> bool:
+        """pbench handles SIGTERM (its entry point runs): from here on, any moment."""
+        with open(f"/proc/{self.pid}/status") as status:
+            caught = next(line for line in status if line.startswith("SigCgt:"))
+        return bool(int(caught.split()[1], 16) >> (signal.SIGTERM - 1) & 1)
+
+    def measuring(self) -> bool:
+        """Its launcher runs (started when the first benchmark opens)."""
+        self.seen = self.launcher()
+        return self.seen is not None
+
+    def finishing(self) -> bool:
+        """The launcher seen measuring is gone: every benchmark ran; reporting, exporting."""
+        assert self.seen is not None
+        try:
+            return self.seen.status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    def ended(self, signum: int | None = None) -> Ended:
+        if signum is not None:
+            os.kill(self.pid, signum)
+        try:
+            out, err = self.proc.communicate(timeout=2 * BOUND_S)
+        finally:
+            self.proc.kill()
+        report = json.loads(out)
+        return Ended(report["status"], report["survivors"], err)
+
+
+PHASES = [
+    ("starting", signal.SIGTERM),
+    ("starting", signal.SIGINT),
+    *[("measuring", signal.SIGTERM if i % 2 == 0 else signal.SIGINT) for i in range(4)],
+    ("finishing", signal.SIGTERM),
+    ("finishing", signal.SIGINT),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("trial", "phase", "signum"), [(i, *p) for i, p in enumerate(PHASES)])
+def test_sigterm_or_sigint_at_any_moment_of_a_scan(
+    trial: int, phase: str, signum: int, tmp_path: Path
+) -> None:
+    # starting: at once when pbench handles SIGTERM (imports under way); measuring: a
+    # random (seeded) moment within 0.2 s of its launcher's start, while the scan
+    # (800 fork+exec, at least 0.25 s) runs; finishing: at once when the launcher is
+    # gone (comparing, reporting, exporting). Each ends with 130 and no traceback,
+    # leaves nothing running, and any export holds every benchmark, whole or marked
+    # interrupted (all whole once measuring ended).
+    out = tmp_path / "scan.json"
+    pbench = Reaped("--style", "basic", *SCAN, "--export-json", str(out))
+    pbench.until("catching")
+    if phase != "starting":
+        pbench.until("measuring")
+        if phase == "measuring":
+            time.sleep(random.Random(trial).uniform(0.0, 0.2))
+        else:
+            pbench.until("finishing")
+    ended = pbench.ended(signum)
+    assert ended.status == 130, ended.stderr
+    assert "Traceback" not in ended.stderr and "interrupted" in ended.stderr, ended.stderr
+    assert ended.survivors == []
+    if phase == "starting" and not out.exists():
+        return  # nothing had finished
+    results = json.loads(out.read_text())["results"]
+    assert len(results) == 400
+    for result in results:
+        whole = result["stop_reason"] == "runs" and len(result["times"]) == 2
+        cut = result["stop_reason"] == "interrupted" and len(result["times"]) < 2
+        assert whole or (cut and phase != "finishing"), (result["command"], result["times"])
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupt_as_measuring_ends_keeps_every_result(
+    signum: int, invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The signal comes the moment measuring ended, before the report is begun (the
+    # window the moments above can miss): the results all reach the export.
+    from pbench.cli.session import Session
+
+    measure = Session.run
+
+    def measured_then_interrupted(self: Session, *args: Any, **kwargs: Any) -> Any:
+        measured = measure(self, *args, **kwargs)
+        os.kill(os.getpid(), signum)  # handled before the next line
+        return measured
+
+    monkeypatch.setattr(Session, "run", measured_then_interrupted)
+    out = tmp_path / "scan.json"
+    result = invoke("-N", "--runs", "2", "--style", "none", "-P", "n", "1", "20",
+                    "-n", "c {n}", "true", "--export-json", str(out))  # fmt: skip
+    assert result.code == 130, result.err
+    assert "what finished was kept and exported" in result.err
+    results = json.loads(out.read_text())["results"]
+    assert [(r["stop_reason"], len(r["times"])) for r in results] == [("runs", 2)] * 20
+
+
+def test_kill_9_of_pbench_leaves_nothing_running() -> None:
+    # The launcher kills the run's whole tree when pbench dies, the setsid'd sleep too.
+    pbench = Reaped("--runs", "1", "--style", "none", "sleep 30 & setsid sleep 30 & sleep 30; wait")
+    deadline = time.monotonic() + BOUND_S
+    while len(psutil.Process(pbench.pid).children(recursive=True)) < 5:  # launcher, sh, 3 x sleep
+        assert time.monotonic() < deadline, "pbench never started the tree"
+        time.sleep(0.005)
+    ended = pbench.ended(signal.SIGKILL)
+    assert ended.status == -signal.SIGKILL
+    assert ended.survivors == []
