@@ -8,18 +8,25 @@ down it too (a layers contract in ``pyproject.toml``, checked by
 ``tests/test_architecture.py``, keeps it so)::
 
     __main__.py   the entry point: ``main()`` returns the exit status
-    cli/          click only: parse flags into typed flags, hand them to plan/ and
-                  the plans to run/, print
+    cli/          click only: parse flags into typed flags once per command, plan, and
+                  hand the plans to session/; also the commands not yet moved below
+                  (compare, report, history, trend, merge); ClickOutput prints
+    session/      the application layer, never click: measure(plan, session) for
+                  every kind of plan and measure_levels for a concurrency sweep, the
+                  Session that publishes a run (report, exports, --baseline, job
+                  summary, webhooks, saving), all terminal text through an injected
+                  Output (output.py), interrupts deferred while publishing
     notify/       webhooks (--notify): events (a budget broken, a regression, a change
                   point) as one JSON payload with chat text, POSTed with retries
     plan/         typed flags (options) turned once into frozen plans: values
                   (durations, percentages), parameters (-P/-L), rules every plan
                   checks, the run, http and sql plans, budgets, and suite files
-                  (suite/: benchmarks.toml read, checked and selected)
+                  (suite/: benchmarks.toml read, checked and selected), history and
+                  trend queries
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP, SQL and command load runs share, the
-                  scaling table of a concurrency sweep, the session (report,
-                  comparisons; no click), warnings, and budgets (estimates of each
+                  scaling table of a concurrency sweep, the results builder
+                  (results.py: summaries, comparisons), warnings, and budgets (estimates of each
                   metric with its interval, judged against --budget limits)
     targets/      one execution, the same shape each, independent of one another:
                   command/ (target, shell, hooks, launcher, process-tree sampler,
@@ -35,10 +42,12 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   charts it draws (charts/), the Markdown report, chart files
     history/      the store of saved runs (SQLite, PostgreSQL; schema and migrations),
                   baselines (--baseline REF), trends and change points of the series
-    results/      the result file: schema version, read, pairing, metadata, redaction
+    results/      the result file: schema version, read (compare) and restore
+                  (report), report_files, pairing, metadata, redaction
     system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
-    stats/        pure: summary, intervals, resampling, comparison, verdict,
+    stats/        pure: settings (alpha, threshold and their defaults), summary,
+                  intervals, resampling, comparison, verdict,
                   hierarchy, gate, advice, budget (metrics, judging), score, trend,
                   diagnosis, change points
     errors.py     errors that own their exit code
