@@ -1,4 +1,5 @@
-"""An export to stdout ('-') owns stdout: the report goes to stderr, for every subcommand."""
+"""An export to stdout ('-') owns stdout: the report goes to stderr, for every subcommand
+(with file exports beside it: tests/session/test_publish.py)."""
 
 from __future__ import annotations
 
@@ -59,15 +60,6 @@ def test_sql_load_run(invoke: Invoke, tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.out)))
     assert [row["command"] for row in rows] == ["SELECT 1"]
     assert "Benchmark 1: SELECT 1" in result.err
-
-
-def test_files_and_stdout_together(invoke: Invoke, tmp_path: Path) -> None:
-    out = tmp_path / "r.md"
-    result = invoke("--runs", "2", "--style", "basic", "-N", "true",
-                    "--export-markdown", str(out), "--export-csv", "-")  # fmt: skip
-    assert result.code == 0, result.err
-    assert result.out.startswith("command,mean,") and len(result.out.splitlines()) == 2
-    assert out.read_text().startswith("| Command |")
 
 
 def test_an_export_to_dev_stdout_also_sends_the_report_to_stderr(tmp_path: Path) -> None:

@@ -178,3 +178,19 @@ def test_load_lines_name_the_statuses_when_every_request_failed() -> None:
     lines = load_lines(section)
     assert "Errors:              status: 1,234" in lines
     assert "Status codes:        503: 1,234" in lines
+
+
+def test_paint_writes_the_codes_click_style_writes() -> None:
+    import itertools
+
+    import click
+
+    from pbench.report.terminal import Style
+
+    style = Style(color=True)
+    for fg, bold, dim in itertools.product(
+        (None, "green", "yellow", "red", "bright_black"), (False, True), (False, True)
+    ):
+        wanted = {k: v for k, v in (("fg", fg), ("bold", bold), ("dim", dim)) if v}
+        assert style.paint("a <b>", fg=fg, bold=bold, dim=dim) == click.style("a <b>", **wanted)
+    assert Style().paint("plain", fg="red", bold=True) == "plain"

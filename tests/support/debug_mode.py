@@ -26,6 +26,7 @@ from pbench.plan.options import ReportFlags, RunFlags
 from pbench.plan.run import plan_from_options
 from pbench.plan.store import StoreFlags
 from pbench.session.invocation import session_for
+from pbench.session.output import Output
 from support.cli import Result
 
 NS = 1_000_000_000
@@ -102,26 +103,32 @@ def _fake(spec: BenchmarkSpec, clock: FakeClock, spawn_ns: int) -> BenchmarkSpec
 
 def debug_run(*args: str) -> Result:
     """``pbench ARGS`` (the ``run`` subcommand) in hyperfine's debug mode."""
-    options = run.make_context("run", list(args)).params
-    shell = str(options["shell"])
-    spawn_ns = sleep_ns(shell)
     runner = CliRunner()
     with runner.isolation() as (out, err, _):
-        display = resolve_display(options["style"])
-        specs = export_specs(options)
-        plan, reference = plan_from_options(flags_from(RunFlags, options))
-        clock = FakeClock()
-        fake = dataclasses.replace(
-            plan, benchmarks=[_fake(spec, clock, spawn_ns) for spec in plan.benchmarks]
-        )
-        session = session_for(
-            flags_from(ReportFlags, options),
-            flags_from(StoreFlags, options),
-            specs,
-            display,
-            "run",
-            reference,
-            ECHO,
-        )
-        code = session.finish(*session.run(fake, clock=clock))
+        code = debug_session(*args, output=ECHO)
     return Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def debug_session(*args: str, output: Output) -> int:
+    """``pbench run ARGS`` in debug mode through the application layer alone: the
+    flags parsed by the real command, the plan measured on the fake clock, published by
+    a real session that says everything through ``output``; the exit status."""
+    options = run.make_context("run", list(args)).params
+    spawn_ns = sleep_ns(str(options["shell"]))
+    display = resolve_display(options["style"])
+    specs = export_specs(options)
+    plan, reference = plan_from_options(flags_from(RunFlags, options))
+    clock = FakeClock()
+    fake = dataclasses.replace(
+        plan, benchmarks=[_fake(spec, clock, spawn_ns) for spec in plan.benchmarks]
+    )
+    session = session_for(
+        flags_from(ReportFlags, options),
+        flags_from(StoreFlags, options),
+        specs,
+        display,
+        "run",
+        reference,
+        output,
+    )
+    return session.finish(*session.run(fake, clock=clock))

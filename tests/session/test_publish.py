@@ -1,0 +1,21 @@
+"""Publishing a run at the application layer, into a recording output: an export to
+stdout ('-') owns stdout while file exports are written beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from support.debug_mode import debug_session
+from support.output import RecordingOutput
+
+
+def test_files_and_stdout_together(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    output = RecordingOutput()
+    code = debug_session("--runs", "2", "--style", "basic", "-N", "true",
+                         "--export-markdown", str(out), "--export-csv", "-",
+                         output=output)  # fmt: skip
+    assert code == 0, output.err
+    assert output.out.startswith("command,mean,") and len(output.out.splitlines()) == 2
+    assert out.read_text().startswith("| Command |")
+    assert "Benchmark 1: true" in output.err  # the report went to stderr
