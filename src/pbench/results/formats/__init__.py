@@ -87,7 +87,7 @@ def as_document(text: str, path: str, role: str) -> Any:
         if chosen.detect(text if chosen.text else decoded) <= 0.0:
             raise UsageError(
                 f"{role} file {path} is not a {forced} file",
-                hint="drop --format to have the format found from the content",
+                hint="drop --input-format to have the format found from the content",
             )
         return chosen.read(text if chosen.text else decoded, path)
     closest, best = None, 0.0
@@ -104,7 +104,7 @@ def as_document(text: str, path: str, role: str) -> Any:
     near = f"; closest: {closest.name}" if closest is not None else ""
     raise UsageError(
         f"{role} file {path} is of no known shape (tried: {', '.join(NAMES)}){near}",
-        hint="pass a file one of these writes, or force one with --format NAME",
+        hint="pass a file one of these writes, or force one with --input-format NAME",
     )
 
 

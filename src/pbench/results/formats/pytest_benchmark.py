@@ -4,8 +4,8 @@ autosaves of ``--benchmark-autosave``/``--benchmark-save``, which are the same s
 Format followed: pytest-benchmark 4 and 5 (``version`` "4.x"/"5.x"): a ``benchmarks``
 list of ``{"name", "fullname", "group", "params", "stats": {...}}`` beside
 ``machine_info`` and ``commit_info``. ``stats.data`` holds each round's time per
-iteration in seconds, only when the run had ``--benchmark-save-data``; without it the
-file keeps only aggregates (``mean``, ``stddev``, ``rounds``) and is refused for
+iteration in seconds: always in ``--benchmark-json``, in an autosave only when the run
+had ``--benchmark-save-data``; without it the autosave keeps only aggregates (``mean``, ``stddev``, ``rounds``) and is refused for
 judging with the flag that keeps the rounds. A benchmark is named by its
 ``fullname`` (``tests/test_parse.py::test_parse[small]``); each round is its own round.
 """
