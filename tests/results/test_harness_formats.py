@@ -99,8 +99,8 @@ def harness_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ["go", "test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "6",
          "-benchtime", "2000x"],
         cwd=gofolder, check=True, capture_output=True, text=True,
-        env={"HOME": str(folder), "GOCACHE": str(folder / "gocache"), "GOPATH": str(folder / "gopath"),
-             "PATH": "/usr/bin:/bin", "GOTOOLCHAIN": "local"},
+        env={"HOME": str(folder), "GOCACHE": str(folder / "gocache"),
+             "GOPATH": str(folder / "gopath"), "PATH": "/usr/bin:/bin", "GOTOOLCHAIN": "local"},
     )  # fmt: skip
     files["go-test-bench"] = folder / "go.txt"
     files["go-test-bench"].write_text(done.stdout)

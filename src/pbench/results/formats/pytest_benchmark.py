@@ -5,9 +5,9 @@ Format followed: pytest-benchmark 4 and 5 (``version`` "4.x"/"5.x"): a ``benchma
 list of ``{"name", "fullname", "group", "params", "stats": {...}}`` beside
 ``machine_info`` and ``commit_info``. ``stats.data`` holds each round's time per
 iteration in seconds: always in ``--benchmark-json``, in an autosave only when the run
-had ``--benchmark-save-data``; without it the autosave keeps only aggregates (``mean``, ``stddev``, ``rounds``) and is refused for
-judging with the flag that keeps the rounds. A benchmark is named by its
-``fullname`` (``tests/test_parse.py::test_parse[small]``); each round is its own round.
+had ``--benchmark-save-data``; without it the autosave keeps only aggregates (``mean``,
+``stddev``, ``rounds``) and is refused for judging, with the flag that keeps the rounds.
+A benchmark is named by its ``fullname`` (``tests/test_parse.py::test_parse[small]``); each round is its own round.
 """
 
 from __future__ import annotations
