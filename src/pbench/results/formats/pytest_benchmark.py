@@ -7,7 +7,8 @@ list of ``{"name", "fullname", "group", "params", "stats": {...}}`` beside
 iteration in seconds: always in ``--benchmark-json``, in an autosave only when the run
 had ``--benchmark-save-data``; without it the autosave keeps only aggregates (``mean``,
 ``stddev``, ``rounds``) and is refused for judging, with the flag that keeps the rounds.
-A benchmark is named by its ``fullname`` (``tests/test_parse.py::test_parse[small]``); each round is its own round.
+A benchmark is named by its ``fullname`` (``tests/test_parse.py::test_parse[small]``);
+each round is its own round.
 """
 
 from __future__ import annotations
