@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from pbench.errors import UsageError
-from pbench.results.formats import go_bench, google_benchmark, pyperf, pytest_benchmark
+from pbench.results.formats import (
+    criterion,
+    go_bench,
+    google_benchmark,
+    jmh,
+    pyperf,
+    pytest_benchmark,
+)
 from pbench.results.formats.common import Damaged
 
 __all__ = ["FORMATS", "Damaged", "as_document", "forced_format"]
@@ -52,6 +59,8 @@ FORMATS: tuple[Format, ...] = (
     Format(pytest_benchmark.NAME, pytest_benchmark.detect, pytest_benchmark.read),
     Format(pyperf.NAME, pyperf.detect, pyperf.read),
     Format(google_benchmark.NAME, google_benchmark.detect, google_benchmark.read),
+    Format(jmh.NAME, jmh.detect, jmh.read),
+    Format(criterion.NAME, criterion.detect, criterion.read),
     Format(go_bench.NAME, go_bench.detect_text, go_bench.read_text, text=True),
 )
 NAMES = tuple(f.name for f in FORMATS)

@@ -1,0 +1,99 @@
+"""Result files of harnesses this machine cannot install (a JVM with JMH, Rust with
+Criterion.rs), shaped as their documentation and their own writers show them; each
+test names the version of the format it follows."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from pbench.results.read import read_results
+from support.cli import run_pbench
+
+
+def _jmh(mode: str, unit: str, raw: list[list[float]]) -> list[dict[str, object]]:
+    """A JMH 1.37 ``-rf json`` file: one benchmark with a parameter."""
+    return [{
+        "jmhVersion": "1.37", "benchmark": "org.example.ParseBench.parse", "mode": mode,
+        "threads": 1, "forks": len(raw), "jvm": "/usr/bin/java", "jvmArgs": [],
+        "jdkVersion": "21", "vmName": "OpenJDK 64-Bit Server VM", "vmVersion": "21+35",
+        "warmupIterations": 2, "warmupTime": "1 s", "warmupBatchSize": 1,
+        "measurementIterations": len(raw[0]), "measurementTime": "1 s",
+        "measurementBatchSize": 1, "params": {"size": "100"},
+        "primaryMetric": {
+            "score": 1.0, "scoreError": 0.1, "scoreConfidence": [0.9, 1.1],
+            "scorePercentiles": {"0.0": 0.9, "50.0": 1.0, "100.0": 1.1},
+            "scoreUnit": unit, "rawData": raw,
+        },
+        "secondaryMetrics": {},
+    }]  # fmt: skip
+
+
+def test_jmh_1_37_average_time_values_per_fork_in_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "jmh.json"
+    path.write_text(json.dumps(_jmh("avgt", "us/op", [[10.0, 11.0, 12.0], [10.5, 11.5, 9.5]])))
+    found = read_results(str(path), "baseline")
+    bench = found.benchmarks["org.example.ParseBench.parse:size=100"]
+    expected = (10e-6, 11e-6, 12e-6, 10.5e-6, 11.5e-6, 9.5e-6)
+    assert all(map(math.isclose, bench.times, expected)) and len(bench.times) == 6
+    assert len(bench.values) == 2  # one slice per fork
+    assert run_pbench("compare", str(path), str(path)).code == 0
+
+
+def test_jmh_1_37_throughput_is_higher_is_better_taken_as_time_per_op(tmp_path: Path) -> None:
+    path = tmp_path / "jmh.json"
+    path.write_text(json.dumps(_jmh("thrpt", "ops/ms", [[2000.0, 4000.0]])))
+    bench = read_results(str(path), "baseline").benchmarks["org.example.ParseBench.parse:size=100"]
+    assert all(map(math.isclose, bench.times, (0.5e-6, 0.25e-6))) and len(bench.times) == 2
+    assert bench.info["jmh_unit"] == "ops/ms" and "higher is better" in bench.info["throughput"]
+
+
+def test_jmh_sample_mode_without_raw_values_is_refused(tmp_path: Path) -> None:
+    document = _jmh("sample", "ns/op", [[1.0]])
+    del document[0]["primaryMetric"]["rawData"]  # type: ignore[attr-defined]
+    path = tmp_path / "jmh.json"
+    path.write_text(json.dumps(document))
+    result = run_pbench("compare", str(path), str(path))
+    assert result.code == 2 and "only aggregates" in result.err
+
+
+def _criterion(tmp_path: Path) -> Path:
+    """Criterion.rs 0.5's target/criterion/parse/small/new/: sample.json, benchmark.json."""
+    folder = tmp_path / "criterion" / "parse" / "small" / "new"
+    folder.mkdir(parents=True)
+    (folder / "benchmark.json").write_text(json.dumps({
+        "group_id": "parse", "function_id": None, "value_str": "small",
+        "throughput": None, "full_id": "parse/small", "directory_name": "parse/small",
+        "title": "parse/small",
+    }))  # fmt: skip
+    (folder / "sample.json").write_text(json.dumps({
+        "sampling_mode": "Linear", "iters": [10.0, 20.0, 30.0, 40.0, 50.0],
+        "times": [1000.0, 2100.0, 2900.0, 4000.0, 5000.0],
+    }))  # fmt: skip
+    (folder / "estimates.json").write_text(json.dumps({
+        key: {"confidence_interval": {"confidence_level": 0.95, "lower_bound": 99.0,
+              "upper_bound": 101.0}, "point_estimate": 100.0, "standard_error": 0.5}
+        for key in ("mean", "median", "median_abs_dev", "slope", "std_dev")
+    }))  # fmt: skip
+    return folder
+
+
+def test_criterion_0_5_sample_json_is_time_per_iteration_named_by_full_id(
+    tmp_path: Path,
+) -> None:
+    folder = _criterion(tmp_path)
+    found = read_results(str(folder / "sample.json"), "baseline")
+    bench = found.benchmarks["parse/small"]
+    expected = (100e-9, 105e-9, 2900 / 30 * 1e-9, 100e-9, 100e-9)
+    assert all(map(math.isclose, bench.times, expected)) and len(bench.times) == 5
+    sample = str(folder / "sample.json")
+    assert run_pbench("compare", sample, sample).code == 0
+
+
+def test_criterion_estimates_json_is_refused_naming_the_sample_json(tmp_path: Path) -> None:
+    folder = _criterion(tmp_path)
+    estimates = str(folder / "estimates.json")
+    result = run_pbench("compare", estimates, estimates)
+    assert result.code == 2
+    assert "only aggregates" in result.err and "sample.json" in result.err
