@@ -97,3 +97,46 @@ def test_criterion_estimates_json_is_refused_naming_the_sample_json(tmp_path: Pa
     result = run_pbench("compare", estimates, estimates)
     assert result.code == 2
     assert "only aggregates" in result.err and "sample.json" in result.err
+
+
+def _dotnet(measurements: bool) -> dict[str, object]:
+    """A BenchmarkDotNet 0.13.12 full JSON export (brief without ``Measurements``)."""
+    runs = [
+        {"IterationMode": mode, "IterationStage": stage, "LaunchIndex": launch,
+         "IterationIndex": i, "Operations": 1000, "Nanoseconds": ns}
+        for launch in (1, 2)
+        for i, (mode, stage, ns) in enumerate([
+            ("Overhead", "Actual", 500.0), ("Workload", "Warmup", 9000.0),
+            ("Workload", "Actual", 20500.0 + launch), ("Workload", "Result", 20000.0 + launch),
+            ("Workload", "Result", 21000.0 + launch),
+        ])
+    ]  # fmt: skip
+    bench: dict[str, object] = {
+        "DisplayInfo": "ParseBench.Parse: DefaultJob [N=10]", "Namespace": "Example",
+        "Type": "ParseBench", "Method": "Parse", "MethodTitle": "Parse", "Parameters": "N=10",
+        "FullName": "Example.ParseBench.Parse(N: 10)",
+        "Statistics": {"N": 4, "Mean": 20.5, "StandardDeviation": 0.5},
+        "Memory": {"Gen0Collections": 0, "BytesAllocatedPerOperation": 48, "TotalOperations": 4000},
+    }  # fmt: skip
+    if measurements:
+        bench["Measurements"] = runs
+    return {"Title": "Example.ParseBench-20260101-120000", "HostEnvironmentInfo": {
+        "BenchmarkDotNetVersion": "0.13.12"}, "Benchmarks": [bench]}  # fmt: skip
+
+
+def test_benchmarkdotnet_0_13_result_measurements_per_launch_in_seconds(tmp_path: Path) -> None:
+    path = tmp_path / "report-full.json"
+    path.write_text(json.dumps(_dotnet(measurements=True)))
+    bench = read_results(str(path), "baseline").benchmarks["Example.ParseBench.Parse(N: 10)"]
+    expected = (20.001e-9, 21.001e-9, 20.002e-9, 21.002e-9)  # ns / ops
+    assert all(map(math.isclose, bench.times, expected)) and len(bench.times) == 4
+    assert len(bench.values) == 2  # one slice per launch
+    assert bench.info["counters"]["bytes_allocated_per_op"]["value"] == 48
+    assert run_pbench("compare", str(path), str(path)).code == 0
+
+
+def test_benchmarkdotnet_brief_export_is_refused_naming_the_full_exporter(tmp_path: Path) -> None:
+    path = tmp_path / "report-brief.json"
+    path.write_text(json.dumps(_dotnet(measurements=False)))
+    result = run_pbench("compare", str(path), str(path))
+    assert result.code == 2 and "fulljson" in result.err

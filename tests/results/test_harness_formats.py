@@ -185,10 +185,9 @@ def test_a_file_of_no_known_shape_names_the_formats_tried_and_the_closest(
     odd.write_text(json.dumps({"benchmarks": [], "machine_info": {}}))
     result = run_pbench("compare", str(odd), str(odd))
     assert result.code == 2
-    assert (
-        "tried: pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, go-test-bench"
-        in result.err
-    )
+    tried = "pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, "
+    tried += "benchmarkdotnet, go-test-bench"
+    assert f"tried: {tried}" in result.err
     assert "closest: pytest-benchmark" in result.err
     assert result.err.count("error:") == 1 and "Traceback" not in result.err
 

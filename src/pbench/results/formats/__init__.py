@@ -20,6 +20,7 @@ from typing import Any
 
 from pbench.errors import UsageError
 from pbench.results.formats import (
+    benchmarkdotnet,
     criterion,
     go_bench,
     google_benchmark,
@@ -61,6 +62,7 @@ FORMATS: tuple[Format, ...] = (
     Format(google_benchmark.NAME, google_benchmark.detect, google_benchmark.read),
     Format(jmh.NAME, jmh.detect, jmh.read),
     Format(criterion.NAME, criterion.detect, criterion.read),
+    Format(benchmarkdotnet.NAME, benchmarkdotnet.detect, benchmarkdotnet.read),
     Format(go_bench.NAME, go_bench.detect_text, go_bench.read_text, text=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
