@@ -140,3 +140,45 @@ def test_benchmarkdotnet_brief_export_is_refused_naming_the_full_exporter(tmp_pa
     path.write_text(json.dumps(_dotnet(measurements=False)))
     result = run_pbench("compare", str(path), str(path))
     assert result.code == 2 and "fulljson" in result.err
+
+
+BMF = {"parse": {"latency": {"value": 88.0, "lower_value": 87.4, "upper_value": 88.6}}}
+LOCUST_STATS = (  # locust 2.x --csv: the header of *_stats.csv and two rows
+    "Type,Name,Request Count,Failure Count,Median Response Time,Average Response Time,"
+    "Min Response Time,Max Response Time,Average Content Size,Requests/s,Failures/s,"
+    "50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%\n"
+    "GET,/,120,0,3,3.4,1.2,20.1,612,12.0,0.0,3,4,4,4,5,6,8,9,20,20,20\n"
+    ",Aggregated,120,0,3,3.4,1.2,20.1,612,12.0,0.0,3,4,4,4,5,6,8,9,20,20,20\n"
+)
+CATCH2_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<Catch2TestRun name="bench" rng-seed="1" catch2-version="3.4.0">
+  <TestCase name="parse" tags="[!benchmark]" filename="bench.cpp" line="5">
+    <BenchmarkResults name="parse 100" samples="100" resamples="100000" iterations="1"
+        clockResolution="18.1" estimatedDuration="1200">
+      <mean value="880.1" lowerBound="870.2" upperBound="890.3" ci="0.95"/>
+      <standardDeviation value="20.4" lowerBound="15.0" upperBound="30.0" ci="0.95"/>
+      <outliers variance="0.1" lowMild="0" lowSevere="0" highMild="1" highSevere="0"/>
+    </BenchmarkResults>
+    <OverallResult success="true"/>
+  </TestCase>
+  <OverallResults successes="0" failures="0" expectedFailures="0"/>
+</Catch2TestRun>
+"""
+
+
+def test_aggregate_only_formats_are_recognised_and_refused_with_what_to_pass(
+    tmp_path: Path,
+) -> None:
+    """Bencher Metric Format (as Bencher documents it), locust 2.x's --csv stats and
+    Catch2 v3's XML reporter: recognised by name, refused, exit 2."""
+    files = {
+        "Bencher Metric Format": ("bmf.json", json.dumps(BMF)),
+        "locust --csv": ("run_stats.csv", LOCUST_STATS),
+        "Catch2 XML": ("catch2.xml", CATCH2_XML),
+    }
+    for what, (name, text) in files.items():
+        path = tmp_path / name
+        path.write_text(text)
+        result = run_pbench("compare", str(path), str(path))
+        assert result.code == 2, (what, result.err)
+        assert what in result.err and "only aggregates" in result.err

@@ -186,7 +186,7 @@ def test_a_file_of_no_known_shape_names_the_formats_tried_and_the_closest(
     result = run_pbench("compare", str(odd), str(odd))
     assert result.code == 2
     tried = "pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, "
-    tried += "benchmarkdotnet, go-test-bench"
+    tried += "benchmarkdotnet, go-test-bench, bmf, locust-csv, catch2-xml"
     assert f"tried: {tried}" in result.err
     assert "closest: pytest-benchmark" in result.err
     assert result.err.count("error:") == 1 and "Traceback" not in result.err

@@ -309,5 +309,5 @@ input_format_option: Decorator = click.option(
     "--input-format", metavar="NAME", expose_value=False, callback=_force_input_format,
     help="Read every input file as this format (default: found from each file's content): "
          "pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, "
-         "benchmarkdotnet, go-test-bench.",
+         "benchmarkdotnet, go-test-bench (bmf, locust-csv, catch2-xml are refused).",
 )  # fmt: skip

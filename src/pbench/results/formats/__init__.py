@@ -20,6 +20,7 @@ from typing import Any
 
 from pbench.errors import UsageError
 from pbench.results.formats import (
+    aggregates,
     benchmarkdotnet,
     criterion,
     go_bench,
@@ -64,6 +65,9 @@ FORMATS: tuple[Format, ...] = (
     Format(criterion.NAME, criterion.detect, criterion.read),
     Format(benchmarkdotnet.NAME, benchmarkdotnet.detect, benchmarkdotnet.read),
     Format(go_bench.NAME, go_bench.detect_text, go_bench.read_text, text=True),
+    Format(aggregates.BMF, aggregates.detect_bmf, aggregates.read_bmf),
+    Format(aggregates.LOCUST, aggregates.detect_locust, aggregates.read_locust, text=True),
+    Format(aggregates.CATCH2, aggregates.detect_catch2, aggregates.read_catch2, text=True),
 )
 NAMES = tuple(f.name for f in FORMATS)
 
