@@ -118,7 +118,8 @@ def as_document(text: str, path: str, role: str) -> Any:
         raise _not_json(role, path, error, None)
     near = f"; closest: {closest.name}" if closest is not None else ""
     raise UsageError(
-        f"{role} file {path} is of no known shape (tried: {', '.join(NAMES)}){near}",
+        f"{role} file {path} has no 'results' list (pbench, hyperfine) and is of no other "
+        f"known shape (tried: {', '.join(NAMES)}){near}",
         hint="pass a file one of these writes, or force one with --input-format NAME",
     )
 
