@@ -175,7 +175,7 @@ def test_an_interrupt_as_measuring_ends_keeps_every_result(
 ) -> None:
     # The signal comes the moment measuring ended, before the report is begun (the
     # window the moments above can miss): the results all reach the export.
-    from pbench.cli.session import Session
+    from pbench.session.publish import Session
 
     measure = Session.run
 

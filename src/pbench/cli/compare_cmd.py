@@ -16,7 +16,7 @@ import click
 
 from pbench.cli.common import FRACTION, guarded
 from pbench.cli.compare_stored import stored_ref, stored_side
-from pbench.cli.options import ci_export_options, html_export_option
+from pbench.cli.options import ci_export_options, html_export_option, input_format_option
 from pbench.cli.output import ECHO
 from pbench.errors import UsageError
 from pbench.session.step_summary import append_step_summary
@@ -59,6 +59,7 @@ Exit codes:
 
 @click.command("compare", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", metavar="[BASELINE.json CANDIDATE.json]", nargs=-1)
+@input_format_option
 @click.option(
     "--baseline",
     "baselines",

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from pbench.cli.common import guarded
-from pbench.cli.options import history_filter_options
+from pbench.cli.options import history_filter_options, input_format_option
 from pbench.errors import ExitCode, UsageError
 
 HELP_WORDS = ("--help", "-h")
@@ -126,6 +126,7 @@ def _show(listings: list[Any], fmt: str, store: str) -> None:
 
 @history.command("import", context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@input_format_option
 @click.option(
     "--store",
     metavar="URL",

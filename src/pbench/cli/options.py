@@ -299,6 +299,26 @@ def history_filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)  # fmt: skip
 
 
+def _force_input_format(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    from pbench.errors import UsageError
+    from pbench.results.formats import forced_format
+
+    try:
+        ctx.with_resource(forced_format(value))
+    except UsageError as exc:
+        raise click.BadParameter(f"{exc} ({exc.hint})") from None
+
+
+input_format_option: Decorator = click.option(
+    "--input-format", metavar="NAME", expose_value=False, callback=_force_input_format,
+    help="Read every input file as this format (default: found from each file's content): "
+         "pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, "
+         "benchmarkdotnet, go-test-bench (bmf, locust-csv, catch2-xml are refused).",
+)  # fmt: skip
+
+
 def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
     """The exports the parsed flags ask for: --export-json/-csv/-markdown/-html, the CI
     formats' flags of :data:`CI_EXPORTS`, and every --export."""

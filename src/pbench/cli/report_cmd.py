@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pbench.cli.common import guarded
+from pbench.cli.options import input_format_option
 from pbench.plan.report import CHARTS, FORMATS, LAST, HistorySource, ReportPlan
 from pbench.results.report_files import ReportFiles
 
@@ -67,6 +68,7 @@ Exit codes:
 
 @click.command("report", epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("files", metavar="FILE...", nargs=-1)
+@input_format_option
 @click.option(
     "-o",
     "--output",

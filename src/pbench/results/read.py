@@ -147,15 +147,9 @@ def read_json(path: str, role: str) -> Any:
         raise UsageError(
             f"cannot read {role} file {path}: {reason}", hint="check the path and permissions"
         ) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(
-            f"{role} file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg})",
-            hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
-        ) from None
-    return document
+    from pbench.results.formats import as_document
+
+    return as_document(text, path, role)
 
 
 def parse_results(document: Any, path: str, role: str) -> ResultFile:
