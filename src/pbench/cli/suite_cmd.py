@@ -33,6 +33,7 @@ from pbench.cli.suite_plan import Planned, plan_all
 from pbench.cli.suite_show import dry_run, listing
 from pbench.errors import ExitCode, UsageError, worst
 from pbench.plan.options import ReportFlags
+from pbench.session.load import wait_for_start
 from pbench.session.measure import measure_levels
 from pbench.session.publish import Session
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
@@ -149,24 +150,8 @@ def suite(**options: Any) -> int:
         }
         if store is not None:
             session.metadata["fitness"] = _fitness()
-        _wait_until(start_at, display.quiet)
+        wait_for_start(start_at, display.quiet, ECHO)
         return _measure_all(session, planned, extra)
-
-
-def _wait_until(start_at: float | None, quiet: bool) -> None:
-    """--start-at: the suite begins at that wall-clock time (on every load machine
-    alike), or at once, saying how late, when it has passed."""
-    if start_at is None:
-        return
-    import time
-
-    wait = start_at - time.time()
-    if wait > 0:
-        if not quiet:
-            click.echo(f"pbench: the suite starts in {wait:.1f} s (--start-at)", err=True)
-        time.sleep(wait)
-    else:
-        click.echo(f"pbench: warning: starting {-wait:.3f} s after --start-at", err=True)
 
 
 def _webhooks(given: tuple[str, ...], selected: Suite) -> tuple[str, ...]:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from pbench.errors import BenchmarkFailed, ExitCode
 from pbench.models import BenchmarkResult
 from pbench.run.results import load_failure, load_outcome
+from pbench.session.output import Output
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.run.load import LoadRunner, SlicePlan
-    from pbench.session.output import Output
 
 
 def loading_line(count: int, plan: SlicePlan) -> str:
@@ -72,6 +72,26 @@ def all_failed_load(name: str, result: BenchmarkResult, noun: str) -> BenchmarkF
     failure = load_failure(name, result.sections["load"], noun)
     assert failure is not None  # nothing succeeded: something failed
     return failure
+
+
+# --start-at: a load run's runner waits itself after its setup and warm-up (this says
+# when measuring begins); a suite waits before its first benchmark (wait_for_start).
+
+
+def wait_for_start(start_at: float | None, quiet: bool, output: Output) -> None:
+    """A suite's --start-at: begin at that wall-clock time (on every load machine
+    alike), or at once, saying how late, when it has passed."""
+    if start_at is None:
+        return
+    import time
+
+    wait = start_at - time.time()
+    if wait > 0:
+        if not quiet:
+            output.echo(f"pbench: the suite starts in {wait:.1f} s (--start-at)", err=True)
+        time.sleep(wait)
+    else:
+        output.echo(f"pbench: warning: starting {-wait:.3f} s after --start-at", err=True)
 
 
 def _say_start(runner: LoadRunner, output: Output) -> None:
