@@ -41,40 +41,7 @@ def merge(files: tuple[str, ...], output: str) -> int:
     over the machines' overlapping window, and each machine's own figures are kept.
     Files whose settings differ are refused, naming the setting.
     """
-    from pbench.errors import ExitCode
-    from pbench.export import export_error, render
-    from pbench.export.atomic import probe_writable, write_to
-    from pbench.load.merge import merge_runs
-    from pbench.results.read import read_json
-    from pbench.results.restore import restore
+    from pbench.cli.output import ECHO
+    from pbench.session.merge import merge_files
 
-    if output != "-":
-        try:
-            probe_writable(output)
-        except OSError as exc:
-            raise export_error(output, exc, "the merged file") from None
-    loaded = [(path, restore(read_json(path, "result"), path)) for path in files]
-    merged = merge_runs(loaded)
-    text = render("json", merged)
-    if output == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-    else:
-        try:
-            write_to(output, text)
-        except OSError as exc:
-            raise export_error(output, exc, "the merged file") from None
-    for result in merged.results:
-        load = result.sections["load"]
-        latency = load.get("latency") or {}
-        figures = ", ".join(
-            f"{key} {latency[key] * 1e3:.3f} ms" for key in ("p50", "p99") if key in latency
-        )
-        click.echo(
-            f"pbench: merged {result.name!r}: {load['requests']:,} requests from"
-            f" {len(files)} machines, {load['throughput']['requests_per_s']:,.1f} requests/s"
-            + (f", {figures}" if figures else ""),
-            err=True,
-        )
-        for warning in merged.warnings.get(result.name, ()):
-            click.echo(f"pbench: warning: {warning}", err=True)
-    return int(ExitCode.OK)
+    return merge_files(files, output, ECHO)
