@@ -16,12 +16,15 @@ after (a busy machine makes every figure larger: the ratios are what compare).
 
 Usage: python3 scripts/bench_startup.py [--reps N] [--pbench PATH]
 (needs hyperfine: apt-get install hyperfine). pbench is the `pbench` entry point
-beside this Python (what a user runs), else `python -m pbench`.
+beside this Python (what a user runs), else `python -m pbench`. Its package is
+byte-compiled first, as `pip install` does (with PYTHONDONTWRITEBYTECODE set, an
+editable install would otherwise compile every module at every start).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime
 import os
 import shutil
@@ -75,6 +78,9 @@ def main() -> int:
     figures: dict[str, dict[str, list[float]]] = {
         name: {key: [] for key in TARGETS_MS} for name in tools
     }
+    import pbench
+
+    compileall.compile_dir(str(Path(pbench.__file__).parent), quiet=1)
     load_before = _loadavg()
     for name in tools:  # one untimed pass: page cache, .pyc files
         wall([*bare[name], "--version"])
