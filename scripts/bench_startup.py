@@ -27,6 +27,7 @@ import argparse
 import compileall
 import datetime
 import os
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -65,22 +66,25 @@ def first_run(tool: list[str]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=21, help="repetitions (default 21)")
-    parser.add_argument("--pbench", help="the pbench to measure (default: see above)")
+    parser.add_argument("--pbench", help="the pbench command line to measure (default: see above)")
     args = parser.parse_args()
     hyperfine = shutil.which("hyperfine")
     if hyperfine is None:
         print("hyperfine is not installed: apt-get install hyperfine", file=sys.stderr)
         return 2
-    entry = args.pbench or shutil.which("pbench", path=str(Path(sys.executable).parent))
-    pbench = [entry] if entry else [sys.executable, "-m", "pbench"]
+    entry = shutil.which("pbench", path=str(Path(sys.executable).parent))
+    if args.pbench:
+        pbench = shlex.split(args.pbench)
+    else:
+        pbench = [entry] if entry else [sys.executable, "-m", "pbench"]
     tools = {"hyperfine": [hyperfine, "--style=none"], "pbench": [*pbench, "--style=none"]}
     bare = {"hyperfine": [hyperfine], "pbench": pbench}
     figures: dict[str, dict[str, list[float]]] = {
         name: {key: [] for key in TARGETS_MS} for name in tools
     }
-    import pbench
+    import pbench as package
 
-    compileall.compile_dir(str(Path(pbench.__file__).parent), quiet=1)
+    compileall.compile_dir(str(Path(package.__file__).parent), quiet=1)
     load_before = _loadavg()
     for name in tools:  # one untimed pass: page cache, .pyc files
         wall([*bare[name], "--version"])
