@@ -17,8 +17,8 @@ from pbench.plan.options import ReportFlags
 from pbench.run.session import build_results
 
 if TYPE_CHECKING:
-    from pbench.export.memo import ResultMemo
     from pbench.export import ExportSpec
+    from pbench.export.memo import ResultMemo
     from pbench.history.baseline import BaselineComparison
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan
