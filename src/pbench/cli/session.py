@@ -12,13 +12,13 @@ import click
 from pbench.cli.baseline import Outcome, attach, compare_run, prepare, problems, save_name, show
 from pbench.cli.common import DeferredInterrupts, Display, ProgressBar, interrupts_noted
 from pbench.errors import BenchmarkFailed, ExitCode, UsageError, worst
-from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
 from pbench.run.session import build_results
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
+    from pbench.export.memo import ResultMemo
     from pbench.history.baseline import BaselineComparison
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan
@@ -107,6 +107,8 @@ class Session:
         self.against = prepare(history, self.metadata, history_store) if history else None
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
+        from pbench.export.memo import ResultMemo
+
         self._memo = ResultMemo()
         self._pending: Sequence[BenchmarkResult] | None = None
         self._next_checkpoint = 0.0
