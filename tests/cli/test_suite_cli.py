@@ -276,7 +276,7 @@ def test_the_repository_suite_passes_its_budgets(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.code == 0, result.out + result.err
     data = exported(out)
-    assert len(data["results"]) == 4
+    assert len(data["results"]) == 6
     assert {b["status"] for b in data["budgets"] if b["level"] == "error"} == {"met"}
 
 

@@ -29,6 +29,21 @@ SUBCOMMANDS: dict[str, str] = {
     "trend": "pbench.cli.trend_cmd:trend",
 }
 
+# name -> the line `pbench --help` lists it with, so that the listing imports no
+# subcommand (tests/test_startup.py checks each against the command's own help).
+SHORT_HELP: dict[str, str] = {
+    "run": "Benchmark shell commands, hyperfine style.",
+    "http": "Load HTTP endpoints with an in-process HTTP/1.1 client.",
+    "sql": "Benchmark SQL queries: SQLite (built in) or PostgreSQL.",
+    "compare": "Compare result files (pbench's or hyperfine's --export-json).",
+    "suite": "Run the benchmarks of a suite file (./benchmarks.toml).",
+    "system-check": "Check this machine for what makes timings noisy.",
+    "report": "Make a report from result files, compare files and saved runs.",
+    "merge": "Merge load results of the same benchmarks, several machines.",
+    "history": "Saved runs (--save): list them, or import result files.",
+    "trend": "Change points and recent trends of saved runs.",
+}
+
 EXIT_CODES_HELP = """\b
 Exit codes:
   0    success; no budget broken, no regression
@@ -50,6 +65,12 @@ class PbenchGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(SUBCOMMANDS)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The listing from SHORT_HELP: importing every subcommand to ask it would
+        # triple the time `pbench --help` takes.
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, SHORT_HELP[name]) for name in SUBCOMMANDS])
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = SUBCOMMANDS.get(cmd_name)

@@ -213,6 +213,8 @@ def _webhook_urls(
     ctx: click.Context, param: click.Parameter, urls: tuple[str, ...]
 ) -> tuple[str, ...]:
     """Every --notify URL checked before anything is measured (a bad one exits 2)."""
+    if not urls:
+        return urls
     from pbench.errors import UsageError
     from pbench.notify.send import check_url
 

@@ -37,18 +37,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from pbench.errors import ExitCode, PbenchError
-from pbench.history.records import (
-    Machine,
-    Point,
-    RunFilter,
-    RunInfo,
-    RunRecord,
-    Samples,
-    StoredResult,
-)
+
+if TYPE_CHECKING:  # the records load with a backend, not with every `pbench` start
+    from pbench.history.records import (
+        Machine,
+        Point,
+        RunFilter,
+        RunInfo,
+        RunRecord,
+        Samples,
+        StoredResult,
+    )
 
 Scheme = Literal["sqlite", "postgresql"]
 

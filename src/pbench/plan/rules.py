@@ -9,7 +9,6 @@ from pbench.errors import UsageError
 from pbench.models import Precision
 from pbench.plan.options import CountFlags, HttpFlags, ParameterFlags, PrecisionFlags, SqlFlags
 from pbench.plan.parameters import Parameter, listed, scan
-from pbench.run.load import DEFAULT_PRECISION_BUDGET_S
 
 DEFAULT_MIN_RUNS = 10
 # A load run (http, sql -c/--rate) without -r, -d or --precision lasts this long.
@@ -127,6 +126,8 @@ def load_duration(
     """How long each benchmark of a load run may take: -d, the --precision budget, or
     the default without -r; --max-time caps it (also with -r: whichever comes first)."""
     if precision is not None:
+        from pbench.run.load import DEFAULT_PRECISION_BUDGET_S  # the HTTP engine: lazily
+
         return precision.max_time_s or DEFAULT_PRECISION_BUDGET_S
     if runs is None and duration is None:
         duration = DEFAULT_LOAD_DURATION_S

@@ -10,12 +10,11 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from pbench.errors import BenchmarkFailed, shorten
-from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults, TimeUnit, summary_of
-from pbench.run.warnings import warnings_for
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
+    from pbench.export.memo import ResultMemo
     from pbench.stats.budget import Budget, BudgetCheck
     from pbench.stats.comparison import Comparison
     from pbench.stats.score import Score
@@ -48,6 +47,8 @@ def build_results(
     scaling table of each swept benchmark. With ``memo`` (checkpoints), summaries and warnings
     of unchanged results are reused. ``sort`` is --sort, for the exports that follow it.
     """
+    from pbench.run.warnings import warnings_for  # after the runs: not at start-up
+
     if memo is None:
         summaries = {r.name: summary_of(r) for r in results}
         warnings = {r.name: warnings_for(r, summaries[r.name]) for r in results}

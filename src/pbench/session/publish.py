@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pbench.errors import BenchmarkFailed, ExitCode, worst
-from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, RunResults
 from pbench.plan.options import ReportFlags
 from pbench.run.results import build_results
@@ -18,6 +17,7 @@ from pbench.session.output import Display, Output, ProgressBar
 
 if TYPE_CHECKING:
     from pbench.export import ExportSpec
+    from pbench.export.memo import ResultMemo
     from pbench.history.baseline import BaselineComparison
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan
@@ -91,6 +91,8 @@ class Session:
         self.against = prepare(history, self.metadata, history_store) if history else None
         self.to_stdout = any(_is_stdout(spec.path) for spec in specs)
         self._files = rewritable(specs)
+        from pbench.export.memo import ResultMemo
+
         self._memo = ResultMemo()
         self._pending: Sequence[BenchmarkResult] | None = None
         self._next_checkpoint = 0.0

@@ -1,0 +1,65 @@
+"""Start-up paths that skip imports: ``--version`` without click, ``--help`` without
+the subcommands. What they print is checked here; how fast they are is measured by
+scripts/bench_startup.py, never by a timed test."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import click
+
+from pbench import __version__
+from pbench.cli import SHORT_HELP, SUBCOMMANDS, main_group
+
+
+def _pbench(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pbench", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_version_fast_path_prints_what_click_prints() -> None:
+    expected = f"pbench, version {__version__}\n"
+    for flag in ("--version", "-V"):
+        done = _pbench(flag)
+        assert (done.returncode, done.stdout, done.stderr) == (0, expected, "")
+    # Through click (another argument after it): the same text.
+    done = _pbench("--version", "--help")
+    assert (done.returncode, done.stdout) == (0, expected)
+
+
+def test_version_fast_path_imports_no_click() -> None:
+    code = (
+        "import sys; sys.argv = ['pbench', '--version']\n"
+        "from pbench.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('click' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.strip() == "False"
+
+
+def test_help_lists_every_subcommand_without_importing_them() -> None:
+    code = (
+        "import sys\n"
+        "from pbench.cli import run_cli\n"
+        "run_cli(['--help'])\n"
+        "print(sorted(m for m in sys.modules if m.endswith('_cmd')), file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.strip() == "[]"
+    listed = re.findall(r"^  ([a-z-]+) +(.+)$", done.stdout.split("Commands:")[1], re.M)
+    assert [name for name, _ in listed[: len(SUBCOMMANDS)]] == list(SUBCOMMANDS)
+
+
+def test_short_help_matches_each_commands_own_help() -> None:
+    assert list(SHORT_HELP) == list(SUBCOMMANDS)
+    ctx = click.Context(main_group)
+    for name, line in SHORT_HELP.items():
+        command = main_group.get_command(ctx, name)
+        assert command is not None and command.help is not None
+        # The listed line is the command's help up to its first ',', ';', ':', '(' or '.'.
+        lead = re.split(r"[,;:(.]", line)[0]
+        assert " ".join(command.help.split()).startswith(lead), name
