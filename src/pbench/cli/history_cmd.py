@@ -7,15 +7,12 @@ subcommand is listed after ``--``: ``pbench history -- import``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import click
 
 from pbench.cli.common import guarded
 from pbench.cli.options import history_filter_options, input_format_option
-from pbench.errors import ExitCode, UsageError
 
 HELP_WORDS = ("--help", "-h")
 
@@ -68,10 +65,9 @@ def list_runs(**options: Any) -> int:  # fmt: skip
     """List saved runs: one line per run of each benchmark (all benchmarks without NAME),
     with the median, its 95% interval and the change from the run before on the same
     machine."""
-    from pbench.history.backends import open_store
-    from pbench.history.listing import listing
+    from pbench.cli.output import ECHO
     from pbench.plan.history import HistoryQuery, parse_since
-    from pbench.plan.store import store_address
+    from pbench.session.history import list_history
 
     since = options["since"]
     query = HistoryQuery(
@@ -82,46 +78,7 @@ def list_runs(**options: Any) -> int:  # fmt: skip
         limit=options["limit"],
         format=options["fmt"],
     )
-    address = store_address(options["store"])
-    with open_store(address, create=False) as store:
-        machines = None
-        if query.machine is not None:
-            machines = [m.fingerprint for m in store.machines(query.machine)]
-            if not machines:
-                raise UsageError(
-                    f"--machine: no machine {query.machine!r} in {address.shown}",
-                    "give a fingerprint (or its first digits) or a host name that saved runs",
-                )
-        names = query.names or tuple(store.benchmarks())
-        listings = [
-            listing(
-                name,
-                store.series(
-                    name, machine=machines, branch=query.branch, since=query.since,
-                    limit=query.limit,
-                ),
-            )
-            for name in names
-        ]  # fmt: skip
-    _show(listings, query.format, address.shown)
-    return int(ExitCode.OK)
-
-
-def _show(listings: list[Any], fmt: str, store: str) -> None:
-    if fmt == "csv":
-        from pbench.export.history import history_csv
-
-        click.echo(history_csv(listings), nl=False)
-    elif fmt == "json":
-        from pbench.export.history import history_json
-
-        click.echo(history_json(listings, store), nl=False)
-    elif any(found.rows for found in listings):
-        from pbench.report.history import render_history
-
-        click.echo(render_history(listings))
-    else:
-        click.echo(f"pbench: no saved runs match in {store}", err=True)
+    return list_history(query, options["store"], ECHO)
 
 
 @history.command("import", context_settings={"help_option_names": ["-h", "--help"]})
@@ -158,27 +115,12 @@ def import_files(**options: Any) -> int:  # fmt: skip
     Commit, branch and time come from a pbench file's metadata; the flags give them for
     files that do not say (a hyperfine file says none of them).
     """
-    from pbench.history.backends import open_store
-    from pbench.history.importing import Given, import_record
+    from pbench.cli.output import ECHO
     from pbench.plan.history import parse_since
-    from pbench.plan.store import store_address
-    from pbench.results.read import read_results
+    from pbench.session.history import import_results
 
     when = None if options["when"] is None else parse_since(options["when"])
-    address = store_address(options["store"])
-    records = []
-    for path in options["files"]:
-        found = read_results(path, "imported")
-        modified = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
-        given = Given(modified, when, options["commit"], options["branch"], options["host"])
-        record, notes = import_record(found, given)
-        for note in notes:
-            click.echo(f"pbench: note: {note}", err=True)
-        records.append(record)
-    with open_store(address) as store:
-        ids = [store.save(record) for record in records]
-    count = sum(len(record.results) for record in records)
-    runs = f"{len(ids)} run{'s' * (len(ids) != 1)}"
-    first = f" (#{ids[0]}{f'-#{ids[-1]}' if len(ids) > 1 else ''})"
-    click.echo(f"imported {runs}{first}, {count} benchmark results, into {address.shown}")
-    return int(ExitCode.OK)
+    return import_results(
+        options["files"], options["store"], when, options["commit"], options["branch"],
+        options["host"], ECHO,
+    )  # fmt: skip
