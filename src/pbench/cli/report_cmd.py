@@ -161,10 +161,10 @@ def _history_source(options: Mapping[str, Any]) -> HistorySource | None:
 
 def _with_history(inputs: Inputs, source: HistorySource) -> Inputs:
     """The store's trends of the benchmarks asked for (or the files', or all)."""
-    from pbench.cli.trend_cmd import benchmark_names, machines_matching
     from pbench.history.backends import open_store
     from pbench.history.trend import read_trends
     from pbench.plan.store import store_address
+    from pbench.session.trend import benchmark_names, machines_matching
 
     address = store_address(source.store)
     in_files = [r.name for r in inputs.loaded.results.results]

@@ -11,14 +11,10 @@ import click
 
 from pbench.cli.common import guarded
 from pbench.cli.options import history_filter_options, notify_options
-from pbench.errors import ExitCode, UsageError
 from pbench.stats.changepoint import ALPHA, WINDOW
 from pbench.stats.recent import SLOPE_RUNS
 
 if TYPE_CHECKING:
-    from pbench.history.records import Machine
-    from pbench.history.store import Store
-    from pbench.history.trend import Trend
     from pbench.plan.history import TrendQuery
 
 EPILOG = """\b
@@ -106,23 +102,10 @@ def trend(**options: Any) -> int:  # fmt: skip
     severity), the slope of its recent runs, and whether its newest run is an anomaly.
     Runs whose machine was not fit to measure (recorded by pbench suite) are marked !.
     """
-    from pbench.history.backends import open_store
-    from pbench.history.trend import read_trends
-    from pbench.plan.store import store_address
+    from pbench.cli.output import ECHO
+    from pbench.session.trend import report_trends
 
-    query = _query(options)
-    address = store_address(options["store"])
-    with open_store(address, create=False) as store:
-        machines = machines_matching(store, query.machine, address.shown)
-        names = benchmark_names(store, query.names, address.shown)
-        trends = read_trends(
-            store, names, machines, branch=query.branch, since=query.since, last=query.last,
-            alpha=query.alpha, bands=query.bands, slope_runs=query.slope_runs,
-        )  # fmt: skip
-    _show(trends, query, address.shown)
-    if query.notify:
-        _send(trends, query)
-    return int(ExitCode.OK)
+    return report_trends(_query(options), options["store"], ECHO)
 
 
 def _query(options: dict[str, Any]) -> TrendQuery:
@@ -143,69 +126,3 @@ def _query(options: dict[str, Any]) -> TrendQuery:
         notify_within=options["notify_within"],
         notify_timeout=options["notify_timeout"],
     )
-
-
-def machines_matching(store: Store, match: str | None, shown: str) -> list[Machine]:
-    """The machines ``--machine`` names (all without it); exit 2 for none."""
-    machines = store.machines(match)
-    if match is not None and not machines:
-        raise UsageError(
-            f"--machine: no machine {match!r} in {shown}",
-            "give a fingerprint (or its first digits) or a host name that saved runs",
-        )
-    return machines
-
-
-def benchmark_names(store: Store, names: tuple[str, ...], shown: str) -> list[str]:
-    """``names`` (every saved benchmark without any); exit 2 for one not saved, with
-    what is."""
-    saved = store.benchmarks()
-    unknown = [name for name in names if name not in set(saved)]
-    if unknown:
-        from difflib import get_close_matches
-
-        more = f" (and {len(saved) - 10} more)" if len(saved) > 10 else ""
-        listed = ", ".join(saved[:10]) + more
-        close = [m for name in unknown for m in get_close_matches(name, saved, n=1)]
-        hint = f"did you mean {close[0]!r}? " if close else ""
-        which = ", ".join(repr(name) for name in unknown)
-        raise UsageError(
-            f"no benchmark {which} in {shown}",
-            hint + (f"saved: {listed}" if saved else "the store holds no saved run yet"),
-        )
-    return list(names) or saved
-
-
-def _show(trends: list[Trend], query: TrendQuery, store: str) -> None:
-    if query.format == "json":
-        from pbench.export.trend import trends_json
-
-        click.echo(
-            trends_json(trends, store, query.alpha, query.bands, query.notify_within), nl=False
-        )
-    elif trends:
-        from pbench.report.trend import render_trends
-
-        click.echo(render_trends(trends))
-    else:
-        click.echo(f"pbench: no saved runs match in {store}", err=True)
-
-
-def _send(trends: list[Trend], query: TrendQuery) -> None:
-    """POST the news to the --notify webhooks; a failure is a warning, never the exit
-    status."""
-    from pbench.notify.changes import trend_events, trend_metadata
-    from pbench.notify.send import notify
-
-    events = trend_events(trends, query.notify_within)
-    try:
-        deliveries = notify(query.notify, events, trend_metadata(trends), query.notify_timeout)
-    except KeyboardInterrupt:
-        click.echo("pbench: warning: notification interrupted", err=True)
-        return
-    for delivery in deliveries:
-        if delivery.delivered:
-            count = f"{len(events)} event{'s' * (len(events) != 1)}"
-            click.echo(f"pbench: {count} sent to {delivery.url}", err=True)
-        else:
-            click.echo(f"pbench: warning: {delivery.warning()}", err=True)
