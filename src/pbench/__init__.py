@@ -8,14 +8,15 @@ down it too (a layers contract in ``pyproject.toml``, checked by
 ``tests/test_architecture.py``, keeps it so)::
 
     __main__.py   the entry point: ``main()`` returns the exit status
-    cli/          click only: parse flags into typed flags once per command, plan, and
-                  hand the plans to session/; also the commands not yet moved below
-                  (compare, report, history, trend, merge); ClickOutput prints
+    cli/          the click commands: parse flags into typed flags once, plan, and
+                  hand the plans to session/; compare and report still do their own
+                  work here; ClickOutput prints
     session/      the application layer, never click: measure(plan, session) for
                   every kind of plan and measure_levels for a concurrency sweep, the
                   Session that publishes a run (report, exports, --baseline, job
-                  summary, webhooks, saving), all terminal text through an injected
-                  Output (output.py), interrupts deferred while publishing
+                  summary, webhooks, saving), history listing and import, trends,
+                  merge; all terminal text through an injected Output (output.py),
+                  interrupts deferred while publishing
     notify/       webhooks (--notify): events (a budget broken, a regression, a change
                   point) as one JSON payload with chat text, POSTed with retries
     plan/         typed flags (options) turned once into frozen plans: values
