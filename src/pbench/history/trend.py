@@ -93,7 +93,6 @@ def analyse(
     alpha: float = ALPHA,
     bands: SeverityBands | None = None,
     slope_runs: int = SLOPE_RUNS,
-    window: int = WINDOW,
     seed: int = 0,
 ) -> Trend | None:
     """The trend of ``points`` (one benchmark on one machine, oldest first); None when
@@ -106,7 +105,7 @@ def analyse(
     if not kept:
         return None
     values = [p.median for p in kept if p.median is not None]
-    found = change_points(values, alpha=alpha, window=window, seed=seed)
+    found = change_points(values, alpha=alpha, seed=seed)
     changes = tuple(Change(c, kept[c.index - 1], kept[c.index], c.severity(bands)) for c in found)
     since = changes[-1].change_point.index if changes else 0
     return Trend(
@@ -142,9 +141,8 @@ def read_trends(
                 name, machine=machine.fingerprint, branch=branch, since=since, limit=last
             )
             trend = analyse(
-                name, points, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs,
-                window=last,
-            )  # fmt: skip
+                name, points, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs
+            )
             if trend is not None:
                 trends.append(trend)
     return trends
