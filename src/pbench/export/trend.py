@@ -13,7 +13,7 @@ UTC; ``fit`` is whether the run's machine was fit to measure (null: not checked)
                           "p_value": 0.002, "piece_before": "level",
                           "piece_after": "level", "severity": "major", "new": false}],
        "spread_changes": [{"index": 40, "run": 41, "commit_after": "...",
-                           "kind": "noisier", "before": 0.0001, "after": 0.0003,
+                           "kind": "noisier", "before": 0.01, "after": 0.03,
                            "ratio": 3.0, "p_value": 1e-05}],
        "slope": {"n": 20, "per_run": 1e-06, "low": ..., "high": ..., "relative": 0.0001,
                  "relative_low": ..., "relative_high": ..., "p_value": 0.4,
@@ -25,8 +25,8 @@ UTC; ``fit`` is whether the run's machine was fit to measure (null: not checked)
 
 A piece is ``level`` or ``sloped`` (a drift, :mod:`pbench.stats.segmentation`);
 ``spread_changes`` are changes of the noise alone (``noisier`` or ``quieter`` since
-``commit_after``, spreads in seconds). ``new`` marks the newest change point while its
-level holds at most ``within`` runs
+``commit_after``, spreads as fractions of the level). ``new`` marks the newest change
+point while its level holds at most ``within`` runs
 (see :meth:`pbench.history.trend.Trend.new_change`).
 """
 

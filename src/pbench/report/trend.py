@@ -58,7 +58,7 @@ def _block(trend: Trend) -> str:
         spread = event.spread_change
         lines.append(
             f"  {spread.kind} since {_commit(event.first_after)} ({_run(event.first_after)}):"
-            f" spread {format_time(spread.before, unit)} -> {format_time(spread.after, unit)}"
+            f" spread {spread.before:.1%} -> {spread.after:.1%} of the level"
             f", p {spread.p_value:.2g}"
         )
     lines.append("  " + _slope_line(trend))

@@ -29,7 +29,9 @@ Method, for N values:
    after/before − 1 and a percentile interval of the ratio of those medians from the
    exact bootstrap distribution of each (:func:`pbench.stats.resampling.
    median_replicates`, ``resamples`` draws, seeded by (``seed``, index)).
-6. Spread: the residuals from the fitted pieces, searched for changes of their size
+6. Spread: the residuals from the fitted pieces relative to them (noise in proportion
+   to the level, as timings have, does not change with a step), searched for changes
+   of their size of at least ``min_spread_ratio`` either way
    (:mod:`pbench.stats.spread`): "noisier since".
 
 Every p-value is asymptotic (:mod:`pbench.stats.scan_tail`): any α works, without
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
 ALPHA = 0.01
 MIN_SIZE = 5
 RESAMPLES = 1000
+MIN_SPREAD_RATIO = 1.5  # a spread change smaller than this either way is not news
 WINDOW = 500  # runs a history's trend reads by default (pbench trend --last)
 CONFIDENCE = 0.95
 SEED = 0
@@ -146,6 +149,7 @@ def analyse_changes(
     resamples: int = RESAMPLES,
     confidence: float = CONFIDENCE,
     seed: int = SEED,
+    min_spread_ratio: float = MIN_SPREAD_RATIO,
 ) -> Changes:
     """Change points, pieces and spread changes of ``values`` (see the module); a
     series shorter than 2·``min_size`` has none."""
@@ -174,8 +178,10 @@ def analyse_changes(
                confidence, seed)
         for i in range(len(model.changes))
     )  # fmt: skip
-    residuals = data - search.fitted(model)
-    return Changes(levels, model.kinds, tuple(spread_changes(residuals, min_size, alpha)))
+    fitted = search.fitted(model)
+    relative = (data - fitted) / np.where(fitted != 0, np.abs(fitted), 1.0)
+    spreads = spread_changes(relative, min_size, alpha, min_spread_ratio)
+    return Changes(levels, model.kinds, tuple(spreads))
 
 
 class _Search:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from pbench.stats.scan_tail import split_tail
+from pbench.stats.scan_tail import split_adjacent, tail_probability
 
 if TYPE_CHECKING:
     import numpy as np
@@ -57,11 +57,14 @@ def intervals(length: int, min_size: int) -> list[tuple[int, IntArray]]:
 
 def critical_level(length: int, min_size: int, alpha: float) -> float:
     """The level that the largest split statistic of ``length`` values reaches with
-    probability ``alpha`` (bisection on :func:`split_tail`)."""
+    probability ``alpha`` (bisection on :func:`pbench.stats.scan_tail.split_tail`)."""
+    if length < 2 * min_size:
+        return math.inf
+    adjacent = split_adjacent(length, min_size)
     low, high = 0.0, 40.0
-    for _ in range(50):
+    for _ in range(40):
         middle = (low + high) / 2
-        if split_tail(middle, length, min_size) > alpha:
+        if tail_probability(middle, adjacent) > alpha:
             low = middle
         else:
             high = middle

@@ -13,7 +13,9 @@ Mood and Ansari & Bradley in scan form: larger residuals on one side is a larger
 spread there, whatever the noise's shape, and a lone spike is one rank.
 
 The spread of a side is 1.4826 × the median absolute residual (the standard deviation
-for Gaussian noise); ``ratio`` is after/before. O(N log N) per level of the recursion.
+for Gaussian noise); ``ratio`` is after/before. A change whose ratio lies within
+``min_ratio`` either way fails as a large p-value would (a tiny but significant change
+of a long history is not news). O(N log N) per level of the recursion.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ SpreadKind = Literal["noisier", "quieter"]
 @dataclass(frozen=True)
 class SpreadChange:
     """The noise changed at ``index`` (the first run of the new spread): the spreads
-    before and after (in the values' unit), their ratio and the split's p-value."""
+    before and after (in the residuals' unit), their ratio and the split's p-value."""
 
     index: int
     before: float
@@ -55,7 +57,9 @@ class SpreadChange:
         return "noisier" if self.after > self.before else "quieter"
 
 
-def spread_changes(residuals: FloatArray, min_size: int, alpha: float) -> list[SpreadChange]:
+def spread_changes(
+    residuals: FloatArray, min_size: int, alpha: float, min_ratio: float = 1.0
+) -> list[SpreadChange]:
     """The spread changes of ``residuals`` (values minus their fitted levels, in time
     order), in index order (see the module)."""
     import numpy as np
@@ -80,6 +84,10 @@ def spread_changes(residuals: FloatArray, min_size: int, alpha: float) -> list[S
     def p_of(i: int) -> float:
         start = kept[i - 1] if i > 0 else 0
         end = kept[i + 1] if i + 1 < len(kept) else size.size
+        before = float(np.median(size[start : kept[i]]))
+        after = float(np.median(size[kept[i] : end]))
+        if min(before, after) * min_ratio >= max(before, after):
+            return 1.0
         return split_p_value(size[start:end], kept[i] - start, min_size)
 
     p_values = [p_of(i) for i in range(len(kept))]
