@@ -376,7 +376,6 @@ def peers_report(seed: int) -> str:
         rows = [m for c, (m, _) in zip(cases, found[name], strict=True) if c.kind == "fixed"]
         both.append(f"{sum(all(m) for m in rows) / len(rows):.0%}")
     lines.append(row("a 10% regression fixed 10 commits later: both edges", both))
-    free = [c.kind in ("clean", "drift", "spikes") for c in cases]
     for kind in ("clean", "drift", "spikes", None):
         cells = []
         for name in names:
@@ -397,7 +396,6 @@ def peers_report(seed: int) -> str:
     missing = [n for n, d in detectors.items() if d is None]
     if missing:
         lines += ["", f"Not installed (pip install apache-otava ruptures): {', '.join(missing)}."]
-    del free
     return "\n".join(lines)
 
 
@@ -416,7 +414,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = run(generate(count, options.seed), default_detector)
     print(report(scores, options.seed))
     print(
-        f"\nFirst call in a fresh process (no cached permutation nulls), 500 runs with three"
+        f"\nFirst call in a fresh process, 500 runs with three"
         f" steps and outliers: {cold * 1000:.0f} ms of CPU (numpy's import not included)."
     )
     recall_ok, alarms_ok = targets_met(scores)
