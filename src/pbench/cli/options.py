@@ -131,10 +131,39 @@ def html_export_option(*aliases: str) -> Decorator:
     )
 
 
+def _secret_params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    from pbench.results.redact import add_secret_names
+
+    add_secret_names(params=value)
+
+
+def _secret_headers(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    from pbench.results.redact import add_secret_names
+
+    add_secret_names(headers=value)
+
+
+def redaction_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--redact-param NAME and --redact-header NAME (repeatable): more names whose values
+    are masked in every output, besides the built-in credential-like ones."""
+    return _group(
+        click.option("--redact-param", metavar="NAME", multiple=True, expose_value=False,
+                     is_eager=True, callback=_secret_params,
+                     help="Also mask the value of this URL query parameter in every output "
+                          "(token, key, secret, password, auth, signature... always are); "
+                          "repeatable."),
+        click.option("--redact-header", metavar="NAME", multiple=True, expose_value=False,
+                     is_eager=True, callback=_secret_headers,
+                     help="Also mask the value of this header in every output (Authorization, "
+                          "Cookie, X-Api-Key, X-Auth-Token... always are); repeatable."),
+    )(fn)  # fmt: skip
+
+
 def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--export-json/--export-csv/--export-markdown/--export-html (--html) FILE, the CI
-    formats' flags (:func:`ci_export_options`) and --export FILE (repeatable)."""
-    fn = ci_export_options(fn)
+    formats' flags (:func:`ci_export_options`), --export FILE (repeatable) and the
+    redaction flags (:func:`redaction_options`)."""
+    fn = redaction_options(ci_export_options(fn))
     options: list[Decorator] = [
         click.option("--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."),
         click.option("--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."),
