@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit, urlunsplit
 
+from pbench.results.escape import unsurrogate
+
 MASK = "***"
 # HTTP headers whose values are secrets (``--redact-header NAME`` adds to these).
 SECRET_HEADERS = frozenset(
@@ -101,7 +103,10 @@ def scrub(text: str) -> str:
 def redact(text: str) -> str:
     """Mask credentials in URLs and DSNs, the values of secret-bearing headers, and
     ``NAME=value`` where NAME is a secret's variable (:func:`secret_name`), and the
-    values of credential-like query parameters (:func:`secret_param`)."""
+    values of credential-like query parameters (:func:`secret_param`); undecodable
+    bytes are escaped (:func:`~pbench.results.escape.unsurrogate`), so that the text can
+    be stored and sent."""
+    text = unsurrogate(text)
     text = _HEADER_SECRET.sub(lambda m: f"{m['key']}{MASK}", redact_query(scrub(text)))
     if _extra_headers:
         text = _extra_header_pattern().sub(lambda m: f"{m['key']}{MASK}", text)
