@@ -13,6 +13,7 @@ import click
 
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
 from pbench.plan.rules import DEFAULT_MIN_RUNS
+from pbench.plan.suite.values import MAX_COUNT
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -29,13 +30,15 @@ def _group(*options: Decorator) -> Decorator:
 def run_count_options(run_means: str) -> Decorator:
     """-w, -m, -M, -r and --min-time; ``run_means`` says what one run is."""
     return _group(
-        click.option("-w", "--warmup", type=click.IntRange(min=0), default=0, show_default=True,
+        click.option("-w", "--warmup", type=click.IntRange(min=0, max=MAX_COUNT), default=0,
+                     show_default=True,
                      help="Runs before measuring, to fill caches."),
-        click.option("-m", "--min-runs", type=click.IntRange(min=1), default=None,
+        click.option("-m", "--min-runs", type=click.IntRange(min=1, max=MAX_COUNT),
+                     default=None,
                      help=f"Measure at least NUM runs (default {DEFAULT_MIN_RUNS})."),
-        click.option("-M", "--max-runs", type=click.IntRange(min=1), default=None,
+        click.option("-M", "--max-runs", type=click.IntRange(min=1, max=MAX_COUNT), default=None,
                      help="Measure at most NUM runs (default: no limit)."),
-        click.option("-r", "--runs", type=click.IntRange(min=1), default=None,
+        click.option("-r", "--runs", type=click.IntRange(min=1, max=MAX_COUNT), default=None,
                      help=f"Measure exactly NUM runs ({run_means})."),
         click.option("--min-time", type=DURATION, default="3s", show_default=True,
                      help="Keep measuring until this much time was spent in runs."),

@@ -155,6 +155,11 @@ def read_json(path: str, role: str) -> Any:
             f"{exc.msg})",
             hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
         ) from None
+    except RecursionError:
+        raise UsageError(
+            f"{role} file {path} is malformed: nested too deep to be a result file",
+            hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
+        ) from None
     return document
 
 
