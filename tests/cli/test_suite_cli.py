@@ -335,7 +335,8 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path: Path) -> None:
     import os
     import signal
     import subprocess
-    import time
+
+    from support.events import runs_started, unique, wait_until
 
     text = """
 [[benchmark]]
@@ -345,9 +346,9 @@ runs = 3
 
 [[benchmark]]
 name = "long"
-command = "sleep 0.2"
+command = "sleep {duration}"
 runs = 1000
-"""
+""".format(duration=unique("0.2"))
     (tmp_path / "benchmarks.toml").write_text(text)
     out = tmp_path / "partial.json"
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
@@ -356,7 +357,8 @@ runs = 1000
          "--style", "none", "--export-json", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
-    time.sleep(2.0)
+    long_runs = runs_started(process.pid, unique("0.2"))
+    wait_until(lambda: long_runs() >= 2, "a run of the second benchmark finished")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
