@@ -134,25 +134,25 @@ def test_a_broken_error_budget_exits_4_after_every_export(tmp_path: Path) -> Non
 name = "slow"
 command = "sleep 0.02"
 runs = 5
-budgets = { mean = "1ms" }
+budgets = { median = "1ms" }
 
 [[benchmark]]
 name = "fine"
 command = "sleep 0.01"
 runs = 5
-budgets = { mean = { warn = "1ms", error = "10s" } }
+budgets = { median = { warn = "1ms", error = "10s" } }
 """
     junit, out = tmp_path / "junit.xml", tmp_path / "r.json"
     result = suite(tmp_path, text, "--export-junit", str(junit), "--export-json", str(out))
     assert result.code == 4, result.err
-    assert "budget broken: mean of 'slow'" in result.err
+    assert "budget broken: median of 'slow'" in result.err
     data = exported(out)
     statuses = {(b["benchmark"], b["level"]): b["status"] for b in data["budgets"]}
     assert statuses == {("slow", "error"): "broken", ("fine", "warn"): "broken",
                         ("fine", "error"): "met"}  # fmt: skip
     assert junit.read_text().count("<failure") == 1
     # A warn level never fails the run.
-    result = suite(tmp_path, text.replace('mean = "1ms"', 'mean = "10s"'))
+    result = suite(tmp_path, text.replace('median = "1ms"', 'median = "10s"'))
     assert result.code == 0, result.err
 
 
