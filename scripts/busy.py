@@ -53,7 +53,9 @@ def main() -> int:
         print(f"busy.py: {len(burners)} CPU-bound processes beside: {' '.join(args.command)}",
               file=sys.stderr, flush=True)  # fmt: skip
         try:
-            child = subprocess.Popen(args.command)
+            # BUSY_BURNERS tells a script that reports figures how busy it was made.
+            env = {**os.environ, "BUSY_BURNERS": str(len(burners))}
+            child = subprocess.Popen(args.command, env=env)
         except OSError as exc:
             print(f"busy.py: cannot run {args.command[0]}: {exc}", file=sys.stderr)
             return 127
