@@ -11,6 +11,7 @@ follow from its own throughputs by the documented rule, text that shows that kne
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ def knee_by_the_rule(rows: list[dict[str, Any]]) -> int | None:
     """The knee recomputed from the throughputs: the first level whose efficiency,
     throughput(N) / (N/N0 × throughput(N0)), is below 80% or that gained less than 10%."""
     base_level, base = rows[0]["concurrency"], rows[0]["throughput"]
-    for before, row in zip(rows, rows[1:], strict=False):
+    for before, row in itertools.pairwise(rows):
         efficiency = row["throughput"] / (row["concurrency"] / base_level * base)
         assert abs(row["efficiency"] - efficiency) < 1e-9
         assert abs(row["gain"] - (row["throughput"] / before["throughput"] - 1)) < 1e-9
