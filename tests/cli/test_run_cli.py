@@ -29,11 +29,12 @@ def test_version_and_help(invoke: Invoke) -> None:
 
 
 def test_two_commands_block_and_summary(invoke: Invoke) -> None:
-    result = invoke(*FAST, "-N", "sleep 0.01", "sleep 0.03")
+    # Tenfold apart, so no load on the machine can swap them in the summary
+    result = invoke(*FAST, "-N", "sleep 0.003", "sleep 0.03")
     assert result.code == 0, result.err
-    assert "Benchmark 1: sleep 0.01" in result.out and "Benchmark 2: sleep 0.03" in result.out
+    assert "Benchmark 1: sleep 0.003" in result.out and "Benchmark 2: sleep 0.03" in result.out
     assert "Time (mean ± σ):" in result.out and "Range (min … max):" in result.out
-    assert "'sleep 0.01' ran" in result.out and "times faster than 'sleep 0.03'" in result.out
+    assert "'sleep 0.003' ran" in result.out and "times faster than 'sleep 0.03'" in result.out
     assert "Peak memory:" in result.out
     assert result.err == ""
 
@@ -244,10 +245,10 @@ def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_reference_is_added_and_compared(invoke: Invoke) -> None:
-    result = invoke(*FAST, "-N", "--reference", "sleep 0.02", "sleep 0.01")
+    result = invoke(*FAST, "-N", "--reference", "sleep 0.03", "sleep 0.003")
     assert result.code == 0, result.err
-    assert "Benchmark 1: sleep 0.02" in result.out
-    assert "'sleep 0.02' ran" in result.out and "times slower than 'sleep 0.01'" in result.out
+    assert "Benchmark 1: sleep 0.03" in result.out
+    assert "'sleep 0.03' ran" in result.out and "times slower than 'sleep 0.003'" in result.out
 
 
 def test_shell_mode_recorded_and_overhead_subtracted(invoke: Invoke, tmp_path: Path) -> None:
