@@ -17,7 +17,17 @@ time, so that a busy machine does not inflate it).
 Targets (exit status 1 when one is missed): recall >= 90% for steps of 5% or more at
 CV <= 2%, and false alarms on at most 5% of step-free series.
 
-Usage: python3 scripts/changepoint_accuracy.py [--series 600] [--seed 1] [--quick]
+With --peers, instead: 540 histories of 60 commits made the way Apache Otava is judged
+(commit-to-commit noise CV 1%, 2% or 5%; per CV 40 with one step and 40 with two steps of
+2, 5, 10 or 20% either way, 40 with a 10% regression fixed 10 commits later, and 60
+change-free: clean, a linear drift of 10-20% over the history, or 1-3 single-commit
+spikes of +15-40%), a change point found within +-1 commit, with pbench beside Otava
+(``compute_change_points`` at its defaults) and ruptures (Pelt, l2, penalty 2·σ²·ln N
+with σ from consecutive differences) on the same series. The peers are not pbench
+dependencies: ``pip install apache-otava ruptures`` into the environment that runs
+the script (a separate venv holding pbench too); a peer that is missing is reported so.
+
+Usage: python3 scripts/changepoint_accuracy.py [--series 600] [--seed 1] [--quick] [--peers]
 """
 
 from __future__ import annotations
@@ -232,18 +242,179 @@ def report(scores: Sequence[Score], seed: int) -> str:
     return "\n".join(lines)
 
 
+PEER_LENGTH = 60
+PEER_CVS = (0.01, 0.02, 0.05)
+PEER_STEPS = (0.02, 0.05, 0.10, 0.20)
+PEER_TOLERANCE = 1
+
+
+@dataclass(frozen=True)
+class PeerCase:
+    values: list[float]
+    steps: tuple[int, ...]
+    size: float  # |relative size| of the steps, 0 for change-free series
+    cv: float
+    kind: str  # "one", "two", "fixed", "clean", "drift", "spikes"
+
+
+def peer_cases(seed: int) -> list[PeerCase]:
+    """The 540 histories of --peers (see the module)."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for cv in PEER_CVS:
+        for size in PEER_STEPS:
+            for count in (1, 2):
+                for _ in range(10):
+                    steps = _positions(rng, PEER_LENGTH, count)
+                    level = np.ones(PEER_LENGTH)
+                    for at in steps:
+                        level[at:] *= 1 + size * rng.choice([-1, 1])
+                    cases.append(_peer(rng, level, steps, size, cv, "one" if count == 1 else "two"))
+        for _ in range(40):
+            at = int(rng.integers(MIN_GAP, PEER_LENGTH - MIN_GAP - 10 + 1))
+            level = np.ones(PEER_LENGTH)
+            level[at : at + 10] *= 1.10
+            cases.append(_peer(rng, level, (at, at + 10), 0.10, cv, "fixed"))
+        for kind in ("clean", "drift", "spikes"):
+            for _ in range(20):
+                level = np.ones(PEER_LENGTH)
+                if kind == "drift":
+                    level *= 1 + rng.uniform(0.10, 0.20) * np.linspace(0, 1, PEER_LENGTH)
+                if kind == "spikes":
+                    where = rng.choice(PEER_LENGTH, int(rng.integers(1, 4)), replace=False)
+                    level[where] *= 1 + rng.uniform(0.15, 0.40, where.size)
+                cases.append(_peer(rng, level, (), 0.0, cv, kind))
+    return cases
+
+
+def _peer(
+    rng: np.random.Generator, level: np.ndarray, steps: tuple[int, ...], size: float,
+    cv: float, kind: str,
+) -> PeerCase:  # fmt: skip
+    sigma = math.sqrt(math.log1p(cv * cv))
+    values = 100 * level * rng.lognormal(-sigma * sigma / 2, sigma, level.size)
+    return PeerCase([float(v) for v in values], steps, size, cv, kind)
+
+
+def _otava(values: list[float]) -> list[int]:
+    from otava.analysis import compute_change_points
+
+    points, _ = compute_change_points(values)
+    return sorted(int(p.index) for p in points)
+
+
+def _ruptures(values: list[float]) -> list[int]:
+    import ruptures
+
+    x = np.asarray(values)
+    sigma = float(np.median(np.abs(np.diff(x)))) / 0.6745 / math.sqrt(2)
+    found = (
+        ruptures.Pelt(model="l2", min_size=2, jump=1)
+        .fit(x)
+        .predict(pen=2 * sigma * sigma * math.log(x.size))
+    )
+    return [int(b) for b in found[:-1]]
+
+
+def _available(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def peers_report(seed: int) -> str:
+    cases = peer_cases(seed)
+    detectors: dict[str, Callable[[list[float]], list[int]] | None] = {
+        "pbench": default_detector,
+        "Otava 0.8": _otava if _available("otava") else None,
+        "ruptures Pelt": _ruptures if _available("ruptures") else None,
+    }
+    found: dict[str, list[tuple[tuple[bool, ...], int]]] = {}
+    for name, detect in detectors.items():
+        if detect is None:
+            continue
+        rows = []
+        for case in cases:
+            detected = detect(case.values)
+            matched = score(Case(case.values, case.steps, (case.size,) * len(case.steps),
+                                 case.cv, 0.0, 0), detected)  # fmt: skip
+            rows.append((matched.matched, len(detected)))
+        found[name] = rows
+    names = list(found)
+
+    def recall_of(pick: Callable[[PeerCase], bool]) -> list[str]:
+        cells = []
+        for name in names:
+            hits = total = 0
+            for case, (matched, _) in zip(cases, found[name], strict=True):
+                if pick(case):
+                    hits, total = hits + sum(matched), total + len(matched)
+            cells.append(f"{hits / total:.0%}" if total else "–")
+        return cells
+
+    def row(label: str, cells: list[str]) -> str:
+        return f"| {label} | " + " | ".join(cells) + " |"
+
+    stepped = ("one", "two")
+    lines = [
+        f"Change points on {len(cases)} histories of {PEER_LENGTH} commits, seed {seed}; "
+        f"found within ±{PEER_TOLERANCE} commit.",
+        "",
+        "| | " + " | ".join(names) + " |",
+        "|---|" + "---:|" * len(names),
+    ]
+    for cv in PEER_CVS:
+        for size in PEER_STEPS:
+            lines.append(row(f"recall, {size:.0%} steps at CV {cv:.0%}", recall_of(
+                lambda c, cv=cv, size=size: c.kind in stepped and c.cv == cv and c.size == size
+            )))  # fmt: skip
+    lines.append(row("recall, steps of 5% or more", recall_of(
+        lambda c: c.kind in stepped and c.size >= 0.05)))  # fmt: skip
+    lines.append(row("recall, 2% steps", recall_of(lambda c: c.kind in stepped and c.size == 0.02)))
+    both = []
+    for name in names:
+        rows = [m for c, (m, _) in zip(cases, found[name], strict=True) if c.kind == "fixed"]
+        both.append(f"{sum(all(m) for m in rows) / len(rows):.0%}")
+    lines.append(row("a 10% regression fixed 10 commits later: both edges", both))
+    for kind in ("clean", "drift", "spikes", None):
+        cells = []
+        for name in names:
+            picked = [
+                n for c, (_, n) in zip(cases, found[name], strict=True)
+                if c.kind in ("clean", "drift", "spikes") and (kind is None or c.kind == kind)
+            ]  # fmt: skip
+            cells.append(f"{sum(n > 0 for n in picked)} of {len(picked)}")
+        label = f"change-free {kind} series with a false alarm" if kind else (
+            "change-free series with a false alarm")  # fmt: skip
+        lines.append(row(label, cells))
+    precision_cells = []
+    for name in names:
+        true = sum(sum(m) for m, _ in found[name])
+        detections = sum(n for _, n in found[name])
+        precision_cells.append(f"{true / detections:.1%}" if detections else "–")
+    lines.append(row("precision", precision_cells))
+    missing = [n for n, d in detectors.items() if d is None]
+    if missing:
+        lines += ["", f"Not installed (pip install apache-otava ruptures): {', '.join(missing)}."]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--series", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="100 series (a CI-sized run)")
+    parser.add_argument("--peers", action="store_true", help="540 histories beside Otava")
     options = parser.parse_args(argv)
+    if options.peers:
+        print(peers_report(options.seed))
+        return 0
     count = 100 if options.quick else options.series
     cold = cold_seconds()
     scores = run(generate(count, options.seed), default_detector)
     print(report(scores, options.seed))
     print(
-        f"\nFirst call in a fresh process (no cached permutation nulls), 500 runs with three"
+        f"\nFirst call in a fresh process, 500 runs with three"
         f" steps and outliers: {cold * 1000:.0f} ms of CPU (numpy's import not included)."
     )
     recall_ok, alarms_ok = targets_met(scores)

@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Install what the tests need and run the whole suite (the README's second command;
 # .ci/run runs exactly this). Uses the active virtual environment, or makes .venv.
+#
+#   bash scripts/test.sh [--busy] [PYTEST ARGS...]
+#
+# --busy runs the suite beside two CPU-bound processes (scripts/busy.py), as on a shared
+# CI machine: the suite must pass there too. The other arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+busy=0
+args=()
+for arg in "$@"; do
+    if [ "$arg" = "--busy" ]; then busy=1; else args+=("$arg"); fi
+done
 if [ -z "${VIRTUAL_ENV:-}" ]; then
     [ -x .venv/bin/python ] || python3 -m venv .venv
     # shellcheck disable=SC1091
@@ -15,4 +25,7 @@ sh scripts/ensure_postgres.sh
 sh scripts/ensure_chromium.sh
 # hyperfine, for the tests that run the peer beside pbench.
 sh scripts/ensure_hyperfine.sh
-python -m pytest "$@"
+if [ "$busy" = 1 ]; then
+    exec python scripts/busy.py python -m pytest ${args[@]+"${args[@]}"}
+fi
+exec python -m pytest ${args[@]+"${args[@]}"}

@@ -12,16 +12,16 @@ from support.httpserver import HttpTestServer
 def test_a_broken_budget_exits_4_after_the_report_and_exports(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
     result = run_pbench(
-        "run", "-r", "3", "--style", "basic", "--budget", "mean:1ms", "--export-json", str(out),
+        "run", "-r", "3", "--style", "basic", "--budget", "median:1ms", "--export-json", str(out),
         "sleep 0.05",
     )  # fmt: skip
     assert result.code == 4, result.err
     table = result.out[result.out.index("Budgets") :]
-    assert "sleep 0.05  mean    error  ≤ 1.000 ms" in table
+    assert "sleep 0.05  median  error  ≤ 1.000 ms" in table
     assert table.splitlines()[2].endswith("broken")
-    assert "budget broken: mean of 'sleep 0.05'" in result.err
+    assert "budget broken: median of 'sleep 0.05'" in result.err
     [check] = json.loads(out.read_text())["budgets"]
-    assert (check["metric"], check["level"], check["status"]) == ("mean", "error", "broken")
+    assert (check["metric"], check["level"], check["status"]) == ("median", "error", "broken")
     assert check["limit"] == 0.001 and check["low"] > 0.04
 
 
@@ -34,7 +34,7 @@ def test_a_met_budget_exits_0() -> None:
 
 def test_a_broken_warn_level_is_shown_and_exits_0() -> None:
     result = run_pbench(
-        "run", "-r", "3", "--style", "basic", "--budget", "mean:1ms:warn", "sleep 0.05"
+        "run", "-r", "3", "--style", "basic", "--budget", "median:1ms:warn", "sleep 0.05"
     )
     assert result.code == 0, result.err
     row = result.out.split("Budgets")[1].splitlines()[2]

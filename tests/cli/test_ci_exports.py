@@ -182,4 +182,5 @@ def test_the_summary_keeps_a_tricky_name_too(tmp_path: Path) -> None:
         env={"GITHUB_STEP_SUMMARY": str(summary)},
     )  # fmt: skip
     assert result.code == 0, result.err
-    assert f"| `{TRICKY}` |" in summary.read_text(encoding="utf-8")
+    shown = TRICKY.replace("\x1b", "\\x1b")  # the escape shown escaped, never raw
+    assert f"| `{shown}` |" in summary.read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from support.cli import run_pbench
+from support.events import wait_until
 from support.httpserver import HttpTestServer
 
 
@@ -111,7 +112,8 @@ def test_ctrl_c_exports_the_partial_result_and_exits_130(
         text=True,
         env=env,
     )
-    time.sleep(1.5)
+    server.reset_counts()
+    wait_until(lambda: server.hits["/slow"] >= 100, "100 requests answered")
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
     assert process.returncode == 130, stderr

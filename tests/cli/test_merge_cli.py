@@ -43,11 +43,12 @@ def _load(path: Path) -> dict[str, Any]:
 def test_merged_percentiles_are_those_of_every_request(
     server: HttpTestServer, tmp_path: Path
 ) -> None:
-    start = (datetime.now(UTC) + timedelta(seconds=1.5)).isoformat()
+    start_at = datetime.now(UTC) + timedelta(seconds=1.5)
     files = [tmp_path / f"m{i}.json" for i in range(3)]
     url = server.base_url + "/fast"
-    errors = _finish([_machine(f, url, "-r", "1500", "--start-at", start) for f in files])
-    assert all("measuring starts at" in err for err in errors)
+    errors = _finish(
+        [_machine(f, url, "-r", "1500", "--start-at", start_at.isoformat()) for f in files]
+    )
     merged = tmp_path / "merged.json"
     result = run_pbench("merge", *map(str, files), "-o", str(merged))
     assert result.code == 0, result.err
@@ -66,9 +67,52 @@ def test_merged_percentiles_are_those_of_every_request(
     assert load["throughput"]["requests_per_s"] == sum(
         _load(f)["throughput"]["requests_per_s"] for f in files
     )
-    starts = [datetime.fromisoformat(m["window"]["start"]) for m in load["machines"]]
-    assert max(starts) - min(starts) < timedelta(seconds=0.5)  # lined up by --start-at
-    assert "measuring windows overlap" not in result.err
+    # Lined up by --start-at: no machine starts before it; one that was not ready in time
+    # (a busy machine may be slow to start Python) starts at once and says how late.
+    for file, err in zip(files, errors, strict=True):
+        start = datetime.fromisoformat(_load(file)["window"]["start"])
+        said = [w for w in _load(file)["warnings"] if "after --start-at" in w]
+        assert start >= start_at - timedelta(milliseconds=1)
+        # Each says when measuring starts, or (ready too late) how late it started.
+        assert bool(said) or "measuring starts at" in err, err
+        if said:
+            late = float(said[0].split("measuring ")[1].split(" s")[0])
+            assert abs((start - start_at).total_seconds() - late) < 0.05, (start, late)
+        else:
+            assert start - start_at < timedelta(seconds=0.5)
+    # The overlap warning is the windows' own verdict (tested on set windows below).
+    windows = [(datetime.fromisoformat(m["window"]["start"]),
+                datetime.fromisoformat(m["window"]["end"])) for m in load["machines"]]  # fmt: skip
+    overlap = min(end for _, end in windows) - max(begin for begin, _ in windows)
+    shortest = min(end - begin for begin, end in windows)
+    assert ("measuring windows overlap" in result.err) == (overlap < 0.9 * shortest)
+
+
+def test_the_overlap_of_the_measuring_windows_is_warned_of_below_90_percent(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    one = tmp_path / "one.json"
+    _finish([_machine(one, server.base_url + "/fast", "-r", "200")])
+    t0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+
+    def machine(name: str, begin_s: float, end_s: float) -> Path:
+        data = json.loads(one.read_text())
+        window = data["results"][0]["load"]["window"]
+        window["start"] = (t0 + timedelta(seconds=begin_s)).isoformat()
+        window["end"] = (t0 + timedelta(seconds=end_s)).isoformat()
+        path = tmp_path / name
+        path.write_text(json.dumps(data))
+        return path
+
+    together = run_pbench("merge", str(machine("a.json", 0, 10)), str(machine("b.json", 1, 11)),
+                          "-o", str(tmp_path / "together.json"))  # fmt: skip
+    assert together.code == 0 and "overlap" not in together.err  # 9 s of 10: 90%
+    apart = run_pbench("merge", str(machine("c.json", 0, 10)), str(machine("d.json", 5, 20)),
+                       "-o", str(tmp_path / "apart.json"))  # fmt: skip
+    assert apart.code == 0, apart.err
+    assert "the 2 machines' measuring windows overlap for only 50% of the shortest one" in (
+        apart.err
+    )
 
 
 def test_merge_refuses_files_that_differ_naming_the_setting(

@@ -10,9 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
-
 from support.cli import Invoke
+from support.events import runs_started, still_running, unique, wait_until
 
 FAST = ("--runs", "3", "--style", "basic")
 
@@ -27,11 +26,12 @@ def test_version_and_help(invoke: Invoke) -> None:
 
 
 def test_two_commands_block_and_summary(invoke: Invoke) -> None:
-    result = invoke(*FAST, "-N", "sleep 0.01", "sleep 0.03")
+    # Tenfold apart, so no load on the machine can swap them in the summary
+    result = invoke(*FAST, "-N", "sleep 0.003", "sleep 0.03")
     assert result.code == 0, result.err
-    assert "Benchmark 1: sleep 0.01" in result.out and "Benchmark 2: sleep 0.03" in result.out
+    assert "Benchmark 1: sleep 0.003" in result.out and "Benchmark 2: sleep 0.03" in result.out
     assert "Time (mean ± σ):" in result.out and "Range (min … max):" in result.out
-    assert "'sleep 0.01' ran" in result.out and "times faster than 'sleep 0.03'" in result.out
+    assert "'sleep 0.003' ran" in result.out and "times faster than 'sleep 0.03'" in result.out
     assert "Peak memory:" in result.out
     assert result.err == ""
 
@@ -75,13 +75,14 @@ def test_failing_hook(invoke: Invoke) -> None:
 
 
 def test_timeout_kills_and_fails(invoke: Invoke) -> None:
+    duration = unique("29.3131")
     start = time.monotonic()
-    result = invoke(*FAST, "--timeout", "200ms", "sleep 29.3131")
+    result = invoke(*FAST, "--timeout", "200ms", f"sleep {duration}")
     assert result.code == 1
-    assert "'sleep 29.3131' failed in run 1: timed out after 0.2 s" in result.err
+    assert f"'sleep {duration}' failed in run 1: timed out after 0.2 s" in result.err
     assert "raise --timeout" in result.err
-    assert time.monotonic() - start < 10
-    assert not [p for p in psutil.process_iter(["cmdline"]) if "29.3131" in str(p.info["cmdline"])]
+    assert time.monotonic() - start < 10  # killed, not waited for: 29 s
+    assert not still_running(duration)
 
 
 def test_usage_errors_exit_2(invoke: Invoke, tmp_path: Path) -> None:
@@ -240,10 +241,10 @@ def test_parameters_names_and_json(invoke: Invoke, tmp_path: Path) -> None:
 
 
 def test_reference_is_added_and_compared(invoke: Invoke) -> None:
-    result = invoke(*FAST, "-N", "--reference", "sleep 0.02", "sleep 0.01")
+    result = invoke(*FAST, "-N", "--reference", "sleep 0.03", "sleep 0.003")
     assert result.code == 0, result.err
-    assert "Benchmark 1: sleep 0.02" in result.out
-    assert "'sleep 0.02' ran" in result.out and "times slower than 'sleep 0.01'" in result.out
+    assert "Benchmark 1: sleep 0.03" in result.out
+    assert "'sleep 0.03' ran" in result.out and "times slower than 'sleep 0.003'" in result.out
 
 
 def test_shell_mode_recorded_and_overhead_subtracted(invoke: Invoke, tmp_path: Path) -> None:
@@ -291,12 +292,14 @@ def test_colour_follows_style_and_no_color(invoke: Invoke) -> None:
 
 def test_ctrl_c_writes_partial_export_and_exits_130(tmp_path: Path) -> None:
     out = tmp_path / "partial.json"
+    duration = unique("0.0513")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pbench", "--style", "basic", "--runs", "1000",
-         "sleep 0.0513", "--export-json", str(out)],
+         f"sleep {duration}", "--export-json", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(2.0)
+    started = runs_started(proc.pid, duration)
+    wait_until(lambda: started() >= 3, "two runs of the benchmark finished")
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
     assert proc.returncode == 130, stderr
@@ -304,8 +307,8 @@ def test_ctrl_c_writes_partial_export_and_exits_130(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     kept = data["results"][0]
     assert 0 < len(kept["times"]) < 1000 and kept["stop_reason"] == "interrupted"
-    assert "Benchmark 1: sleep 0.0513" in stdout
+    assert f"Benchmark 1: sleep {duration}" in stdout
     time.sleep(0.1)
-    assert not [p for p in psutil.process_iter(["cmdline"]) if "0.0513" in str(p.info["cmdline"])]
+    assert not still_running(duration)
     assert not list(tmp_path.glob(".*tmp*"))  # no temporary file left behind
     assert os.listdir(tmp_path) == ["partial.json"]

@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
 from support.cli import Invoke
+from support.events import runs_started, still_running, unique, wait_until
 from support.httpserver import HttpTestServer
 
 MIB = 1 << 20
@@ -165,17 +165,15 @@ def test_usage_errors_exit_2(invoke: Invoke) -> None:
 
 def test_ctrl_c_keeps_what_finished(tmp_path: Path) -> None:
     out, mark = tmp_path / "partial.json", tmp_path / "started"
+    duration = unique("30.0517")
     proc = subprocess.Popen(
         [sys.executable, "-m", "pbench", "run", "--style", "basic", "--order", "sequential",
-         "-j", "2", "-d", "0.5s", "sleep 0.01", f"touch {mark}; sleep 30.0517",
+         "-j", "2", "-d", "0.5s", "sleep 0.01", f"touch {mark}; sleep {duration}",
          "--export-json", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    for _ in range(300):
-        if mark.exists():
-            break
-        time.sleep(0.05)
-    time.sleep(0.2)
+    copies = runs_started(proc.pid, f"sleep {duration}")
+    wait_until(lambda: mark.exists() and copies() >= 2, "both copies of the second are running")
     started = time.monotonic()
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=30)
@@ -188,5 +186,4 @@ def test_ctrl_c_keeps_what_finished(tmp_path: Path) -> None:
     assert first["stop_reason"] == "time" and first["load"]["requests"] > 0
     assert second["stop_reason"] == "interrupted" and second["load"]["requests"] == 0
     time.sleep(0.1)
-    left = [p for p in psutil.process_iter(["cmdline"]) if "30.0517" in str(p.info["cmdline"])]
-    assert not left
+    assert not still_running(duration)

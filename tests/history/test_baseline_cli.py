@@ -33,7 +33,9 @@ def exported(path: Path) -> dict[str, Any]:
     return found
 
 
-def save_main(store_url: str, command: str = "sleep 0.01") -> None:
+# A regression between real runs is tenfold (sleep 0.003 against sleep 0.03): an effect
+# no noise on the machine can undo.
+def save_main(store_url: str, command: str = "sleep 0.003") -> None:
     saved = measure(command, "--store", store_url, "--save-baseline", "main")
     assert saved.code == 0, saved.err
     assert "as baseline 'main'" in saved.err
@@ -54,7 +56,7 @@ def test_a_regression_exits_3_after_every_export(store_url: str, tmp_path: Path)
     assert baseline["run"]["machine"] == baseline["machine"] and not baseline["other_machine"]
     (entry,) = baseline["benchmarks"]
     assert entry["comparison"]["verdict"] == "slower" and baseline["regressions"] == ["s"]
-    assert entry["baseline"]["command"] == "sleep 0.01"
+    assert entry["baseline"]["command"] == "sleep 0.003"
     assert entry["candidate"]["command"] == "sleep 0.03"
     assert entry["comparison"]["ratio_median"] > 2
     assert "### Baseline `main`: run #1" in md.read_text()
@@ -169,7 +171,7 @@ def test_compare_a_file_with_a_stored_run(store_url: str, tmp_path: Path) -> Non
     assert latest.code == 3, latest.err
     assert exported(report)["baseline"]["path"] == "latest (run #1)"
     old = tmp_path / "old.json"  # a --baseline file keeps working
-    assert measure("sleep 0.01", "--export-json", str(old)).code == 0
+    assert measure("sleep 0.003", "--export-json", str(old)).code == 0
     files = run_pbench("compare", "--baseline", str(old), "--candidate", str(new))
     assert files.code == 3 and "old.json" not in files.err
     document = exported(new)
@@ -188,13 +190,13 @@ def test_compare_a_file_with_a_stored_run(store_url: str, tmp_path: Path) -> Non
 def test_a_suite_compares_with_its_history_baseline(store_url: str, tmp_path: Path) -> None:
     suite = tmp_path / "benchmarks.toml"
     suite.write_text(
-        '[[benchmark]]\nname = "s"\ncommand = "sleep 0.01"\nruns = 10\nshell = "none"\n'
+        '[[benchmark]]\nname = "s"\ncommand = "sleep 0.003"\nruns = 10\nshell = "none"\n'
     )
     saved = run_pbench("suite", str(suite), "--style", "none", "--store", store_url,
                        "--save-baseline", "main")  # fmt: skip
     assert saved.code == 0, saved.err
     suite.write_text(
-        suite.read_text().replace("0.01", "0.03") + f'[history]\nbaseline = "main"\n'
+        suite.read_text().replace("0.003", "0.03") + f'[history]\nbaseline = "main"\n'
         f'store = "{store_url}"\n'
     )
     out = tmp_path / "r.json"
@@ -223,7 +225,7 @@ def test_a_regression_is_posted_to_notify(
     assert event["metric"] == "median" and event["change"] > 1
     assert "1 regression" in payload["text"]
     quiet = run_pbench(*RUN, "-r", "5", "--baseline", "main", "--threshold", "90%", "--notify",
-                       f"{server.base_url}/echo", "sleep 0.01",
+                       f"{server.base_url}/echo", "sleep 0.003",
                        env={"PBENCH_STORE": store_url})  # fmt: skip
     assert quiet.code == 0 and len(server.posts) == 1
 

@@ -17,7 +17,7 @@ from support.cli import run_pbench
 from support.httpserver import HttpTestServer
 
 SLOW = (
-    '[[benchmark]]\nname = "slow"\ncommand = "sleep 0.01"\nruns = 3\nbudgets = { mean = "1ms" }\n'
+    '[[benchmark]]\nname = "slow"\ncommand = "sleep 0.01"\nruns = 3\nbudgets = { median = "1ms" }\n'
 )
 
 

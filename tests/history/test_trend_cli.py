@@ -63,6 +63,21 @@ def test_json_fields_of_a_step(store_url: str) -> None:
     assert everything["trends"][1]["change_points"] == []
 
 
+def test_otavas_alpha_works_and_a_noisier_benchmark_is_its_own_event(store_url: str) -> None:
+    quiet, loud = step(60, size=0, noise=0.005, seed=2), step(60, size=0, noise=0.02, seed=3)
+    filled(store_url, (step(60, at=30), {}), (quiet + loud, {"name": "noisy"}))
+    document = trend_json(store_url, "--alpha", "0.001")
+    stepped, noisy = document["trends"]
+    assert [cp["index"] for cp in stepped["change_points"]] == [30]
+    assert stepped["change_points"][0]["p_value"] <= 0.001
+    assert stepped["spread_changes"] == [] and noisy["change_points"] == []
+    [spread] = noisy["spread_changes"]
+    assert spread["kind"] == "noisier" and abs(spread["index"] - 60) <= 6
+    assert spread["commit_after"] == commit(spread["index"]) and spread["ratio"] > 2
+    table = run_pbench("trend", "--store", store_url, "--alpha", "0.001", "noisy")
+    assert table.code == 0 and f"noisier since {commit(spread['index'])[:8]}" in table.out
+
+
 def test_the_table(tmp_path: Path) -> None:
     url = filled(str(tmp_path / "h.db"), (step(60, at=30), {"unfit": {12}}),
                  (step(30, size=0), {"name": "flat", "host": "ci-2"}))  # fmt: skip

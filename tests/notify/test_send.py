@@ -101,3 +101,20 @@ def test_good_urls_pass_and_are_shown_without_path_or_user() -> None:
     )
     assert shown_url("https://u:pw@hooks.slack.com/services/T/B/X?q=1") == "https://hooks.slack.com"
     assert shown_url("http://[::1]:8080/x") == "http://[::1]:8080"
+
+
+def test_userinfo_is_sent_as_basic_authorization_and_never_shown(hook: HttpTestServer) -> None:
+    port = hook.base_url.rsplit(":", 1)[1]
+    delivery = post(f"http://user:p%40ss@127.0.0.1:{port}/echo", PAYLOAD, sleep=pytest.fail)
+    assert delivery.delivered and delivery.url == f"http://127.0.0.1:{port}"
+    ((path, _),) = hook.posts
+    assert path == "/echo"
+    assert "p@ss" not in delivery.warning() and "user" not in delivery.url
+
+
+def test_split_userinfo_makes_the_basic_header() -> None:
+    from pbench.notify.send import split_userinfo
+
+    url, auth = split_userinfo("https://me:s%3Acret@hooks.example/x?y=1")
+    assert url == "https://hooks.example/x?y=1" and auth == "Basic bWU6czpjcmV0"
+    assert split_userinfo("https://hooks.example/x") == ("https://hooks.example/x", None)

@@ -221,7 +221,7 @@ def test_sql_with_budgets_and_scores(browser: Browser, invoke: Invoke, tmp_path:
         "--budget",
         "p95:10s",
         "--budget",
-        "mean:1ns:warn",
+        "median:1ns:warn",
         "--export-html",
         str(report),
     )

@@ -4,18 +4,24 @@ script's generator and scoring with loose targets (the full table is the script'
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 import scipy.stats
 
 import changepoint_accuracy
-from pbench.stats.changepoint import ChangePoint, SeverityBands, change_points, severity
-from pbench.stats.energy import best_split, pair_sums
-from pbench.stats.rank_scan import midranks, scan, split_p_value
+from pbench.stats.changepoint import (
+    ChangePoint,
+    SeverityBands,
+    analyse_changes,
+    change_points,
+    severity,
+)
+from pbench.stats.noise import noise_scale
+from pbench.stats.rank_scan import scan, split_p_value
 from pbench.stats.recent import newest_anomaly, recent_slope
-from pbench.stats.step_fit import step_beyond_line_p
+from pbench.stats.resampling import bootstrap_statistics, median_replicates
+from pbench.stats.scan_tail import split_tail
+from pbench.stats.step_fit import beyond_line_p
 
 
 def noisy(levels: list[tuple[int, float]], cv: float = 0.01, seed: int = 0) -> list[float]:
@@ -29,67 +35,74 @@ def indices(points: list[ChangePoint]) -> list[int]:
     return [p.index for p in points]
 
 
-# --- the energy statistic and the rank scan -------------------------------------------
-
-
-def q_hat(x: list[float], tau: int) -> float:
-    """Matteson & James's Q̂ of x[:tau] against x[tau:], by its definition."""
-    a, b = x[:tau], x[tau:]
-    n, k = len(a), len(b)
-    between = sum(abs(u - v) for u in a for v in b)
-    within_a = sum(abs(u - v) for u, v in itertools.combinations(a, 2))
-    within_b = sum(abs(u - v) for u, v in itertools.combinations(b, 2))
-    energy = 2 * between / (n * k) - 2 * within_a / (n * (n - 1)) - 2 * within_b / (k * (k - 1))
-    return n * k / (n + k) * energy
-
-
-def test_best_split_maximises_the_energy_statistic_by_its_definition() -> None:
-    x = noisy([(9, 1.0), (14, 1.1)], cv=0.05, seed=3)
-    data = np.asarray(x)
-    sums = pair_sums(data)
-    expected = max(range(3, len(x) - 2), key=lambda t: q_hat(x, t))
-    assert best_split(sums, 0, len(x), 3) == expected
-    # a segment inside the series: the same answer as the segment on its own
-    inner = x[4:20]
-    expected_inner = 4 + max(range(3, len(inner) - 2), key=lambda t: q_hat(inner, t))
-    assert best_split(sums, 4, 20, 3) == expected_inner
-    assert best_split(sums, 0, 5, 3) is None
+# --- the rank scan, its tail, the line check, the median bootstrap ------------------------
 
 
 def test_rank_scan_is_the_standardised_rank_sum_test() -> None:
     x = np.asarray(noisy([(12, 1.0), (18, 1.02)], cv=0.02, seed=4))
-    z = scan(midranks(x), 5)
+    z = scan(x, 5)
     for t in (5, 12, 25):
         u = scipy.stats.mannwhitneyu(x[:t], x[t:], method="asymptotic", use_continuity=False)
         assert z[t - 5] == pytest.approx(abs(scipy.stats.norm.isf(u.pvalue / 2)), rel=1e-6)
 
 
+def test_rank_scan_with_ties_matches_scipy_tie_correction() -> None:
+    x = np.round(np.asarray(noisy([(15, 1.0), (15, 1.03)], cv=0.02, seed=7)))
+    assert np.unique(x).size < x.size
+    z = scan(x, 5)
+    u = scipy.stats.mannwhitneyu(x[:15], x[15:], method="asymptotic", use_continuity=False)
+    assert z[10] == pytest.approx(abs(scipy.stats.norm.isf(u.pvalue / 2)), rel=1e-6)
+
+
 def test_split_p_value_of_a_clean_step_and_of_constant_values() -> None:
     step = np.asarray(noisy([(20, 1.0), (20, 1.5)]))
-    assert split_p_value(step, 20, 5, 199, 0) == 1 / 200
-    assert split_p_value(np.full(30, 7.0), 15, 5, 199, 0) == 1.0
+    assert split_p_value(step, 20, 5) < 1e-5
+    assert split_p_value(np.full(30, 7.0), 15, 5) == 1.0
     with pytest.raises(ValueError):
-        split_p_value(step, 3, 5, 199, 0)
+        split_p_value(step, 3, 5)
 
 
-def test_split_p_value_is_calibrated_on_change_free_series() -> None:
+def test_scan_tail_matches_a_simulated_gaussian_scan() -> None:
+    rng = np.random.default_rng(3)
+    length, m = 100, 5
+    walks = np.cumsum(rng.normal(size=(20000, length)), axis=1)
+    t = np.arange(m, length - m + 1)
+    z = np.abs(walks[:, t - 1] - walks[:, -1:] * t / length) / np.sqrt(t * (length - t) / length)
+    largest = np.sort(z.max(axis=1))
+    for alpha in (0.05, 0.01):
+        level = float(largest[int((1 - alpha) * largest.size)])
+        assert split_tail(level, length, m) == pytest.approx(alpha, rel=0.25)
+
+
+def test_split_p_value_is_calibrated_on_change_free_series_at_any_alpha() -> None:
     rng = np.random.default_rng(11)
-    hits = 0
-    for _ in range(300):
+    p = []
+    for _ in range(400):
         x = rng.lognormal(size=60)
-        hits += split_p_value(x, int(np.argmax(scan(midranks(x), 5))) + 5, 5, 199, 0) <= 0.05
-    assert hits / 300 < 0.09  # 5% expected; 0.09 is > 3 standard errors above
+        p.append(split_p_value(x, int(np.argmax(scan(x, 5))) + 5, 5))
+    assert np.mean(np.asarray(p) <= 0.05) < 0.08  # at most about 5%
+    assert np.mean(np.asarray(p) <= 0.5) > 0.2  # and not stuck at 1
+    assert min(p) > 0  # asymptotic: no floor of 1/(R + 1)
 
 
 def test_step_beyond_a_line() -> None:
     t = np.arange(60.0)
     rng = np.random.default_rng(2)
     line = 100 + 0.1 * t + rng.normal(0, 0.5, 60)
-    assert step_beyond_line_p(line, 30) > 0.01
+    scale = noise_scale(line)
+    assert beyond_line_p(line, 30, 5, scale) > 0.01
     stepped = line + 5.0 * (t >= 30)
-    assert step_beyond_line_p(stepped, 30) < 1e-6
-    stepped[[5, 40]] *= 3  # two wild outliers do not hide it
-    assert step_beyond_line_p(stepped, 30) < 1e-6
+    assert beyond_line_p(stepped, 30, 5, scale) < 1e-6
+
+
+def test_median_replicates_draw_from_the_bootstrap_distribution() -> None:
+    x = np.asarray(noisy([(21, 1.0)], cv=0.05, seed=5))
+    for values in (x, x[:20]):
+        fast = median_replicates(values, 20000, np.random.default_rng(1))
+        slow = bootstrap_statistics(values.tolist(), ["median"], 20000, np.random.default_rng(2))
+        assert scipy.stats.ks_2samp(fast, slow["median"]).pvalue > 0.001
+    with pytest.raises(ValueError):
+        median_replicates([], 10, np.random.default_rng(0))
 
 
 # --- change points ----------------------------------------------------------------------
@@ -154,14 +167,48 @@ def test_a_slow_drift_is_a_slope_not_a_cascade_of_change_points() -> None:
     assert [abs(i - 200) <= 2 for i in indices(change_points(stepped))] == [True]
 
 
-def test_the_window_analyses_the_last_values_and_keeps_the_series_indices() -> None:
-    values = noisy([(100, 1.3), (420, 1.0), (80, 1.1)], seed=6)
-    assert [abs(i - 520) <= 1 for i in indices(change_points(values))] == [True]
-    assert len(change_points(values, window=None)) == 2
+def test_bad_arguments_are_refused() -> None:
+    values = noisy([(40, 1.0), (40, 1.1)])
     with pytest.raises(ValueError):
         change_points(values, min_size=1)
     with pytest.raises(ValueError):
+        change_points(values, alpha=0.0)
+    with pytest.raises(ValueError):
         change_points([1.0, float("nan")] * 10)
+
+
+def test_any_alpha_works_even_otavas_default() -> None:
+    values = noisy([(30, 1.0), (30, 1.2)], seed=3)
+    for alpha in (0.05, 0.001, 1e-6):
+        assert [abs(i - 30) <= 1 for i in indices(change_points(values, alpha=alpha))] == [True]
+
+
+def test_a_regression_fixed_ten_commits_later_has_both_edges() -> None:
+    values = noisy([(30, 1.0), (10, 1.1), (20, 1.0)], seed=4)
+    assert [abs(i - t) <= 1 for i, t in zip(indices(change_points(values)), (30, 40), strict=True)]
+    assert len(change_points(values)) == 2
+
+
+def test_a_long_history_has_no_quadratic_cost() -> None:
+    values = noisy([(60000, 1.0), (40000, 1.05)], seed=5)
+    points = change_points(values, alpha=0.001)
+    assert [abs(p.index - 60000) <= 2 for p in points] == [True]
+
+
+def test_noisier_since_is_its_own_event() -> None:
+    values = noisy([(60, 1.0)], cv=0.01, seed=6) + noisy([(60, 1.0)], cv=0.03, seed=7)
+    found = analyse_changes(values)
+    assert found.levels == ()
+    [spread] = found.spreads
+    assert abs(spread.index - 60) <= 3 and spread.kind == "noisier"
+    assert 2 < spread.ratio < 4.5
+    assert analyse_changes(noisy([(120, 1.0)], seed=8)).spreads == ()
+
+
+def test_a_drift_is_a_sloped_piece() -> None:
+    values = [v * (1 + 0.1 * i / 99) for i, v in enumerate(noisy([(100, 1.0)], seed=9))]
+    found = analyse_changes(values)
+    assert found.levels == () and found.pieces == ("sloped",)
 
 
 def test_results_depend_only_on_the_seed() -> None:

@@ -15,8 +15,9 @@ for the cases the HTTP target must handle.
 - ``/fail-first?n=N&status=S``: the first N requests to it (counted per server) answer
   S (default 500), later ones 200.
 
-Every POST is recorded in ``server.posts`` (path with query, body), in arrival order:
-a webhook's receiving end.
+Every POST is recorded in ``server.posts`` (path with query, body), in arrival order,
+and when it arrived in ``server.post_times`` (``time.monotonic()``): a webhook's
+receiving end.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class HttpTestServer(ThreadingHTTPServer):
             self.socket = tls.wrap_socket(self.socket, server_side=True)
         self.hits: Counter[str] = Counter()
         self.posts: list[tuple[str, bytes]] = []  # every POST: (path, body)
+        self.post_times: list[float] = []  # when each arrived (time.monotonic())
         self.freeze = threading.Lock()  # held during a stall; every answer waits on it
         self.count_lock = threading.Lock()
         self.stopping = threading.Event()
@@ -71,6 +73,7 @@ class HttpTestServer(ThreadingHTTPServer):
         with self.count_lock:
             self.hits.clear()
             self.posts.clear()
+            self.post_times.clear()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -103,6 +106,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command == "POST":
             with self.server.count_lock:
                 self.server.posts.append((self.path, body))
+                self.server.post_times.append(time.monotonic())
         if path == "/stall" and hit == int(query.get("after", "1")):
             with self.server.freeze:
                 time.sleep(int(query.get("ms", "300")) / 1000)

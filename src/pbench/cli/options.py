@@ -14,6 +14,7 @@ import click
 from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
 from pbench.errors import UsageError
 from pbench.plan.rules import DEFAULT_MIN_RUNS
+from pbench.plan.suite.values import MAX_COUNT
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
@@ -34,13 +35,15 @@ def _group(*options: Decorator) -> Decorator:
 def run_count_options(run_means: str) -> Decorator:
     """-w, -m, -M, -r and --min-time; ``run_means`` says what one run is."""
     return _group(
-        click.option("-w", "--warmup", type=click.IntRange(min=0), default=0, show_default=True,
+        click.option("-w", "--warmup", type=click.IntRange(min=0, max=MAX_COUNT), default=0,
+                     show_default=True,
                      help="Runs before measuring, to fill caches."),
-        click.option("-m", "--min-runs", type=click.IntRange(min=1), default=None,
+        click.option("-m", "--min-runs", type=click.IntRange(min=1, max=MAX_COUNT),
+                     default=None,
                      help=f"Measure at least NUM runs (default {DEFAULT_MIN_RUNS})."),
-        click.option("-M", "--max-runs", type=click.IntRange(min=1), default=None,
+        click.option("-M", "--max-runs", type=click.IntRange(min=1, max=MAX_COUNT), default=None,
                      help="Measure at most NUM runs (default: no limit)."),
-        click.option("-r", "--runs", type=click.IntRange(min=1), default=None,
+        click.option("-r", "--runs", type=click.IntRange(min=1, max=MAX_COUNT), default=None,
                      help=f"Measure exactly NUM runs ({run_means})."),
         click.option("--min-time", "--min-benchmarking-time", "min_time", type=DURATION,
                      default="3s", show_default=True,
@@ -139,10 +142,39 @@ def html_export_option(*aliases: str) -> Decorator:
     )
 
 
+def _secret_params(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    from pbench.results.redact import add_secret_names
+
+    add_secret_names(params=value)
+
+
+def _secret_headers(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> None:
+    from pbench.results.redact import add_secret_names
+
+    add_secret_names(headers=value)
+
+
+def redaction_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--redact-param NAME and --redact-header NAME (repeatable): more names whose values
+    are masked in every output, besides the built-in credential-like ones."""
+    return _group(
+        click.option("--redact-param", metavar="NAME", multiple=True, expose_value=False,
+                     is_eager=True, callback=_secret_params,
+                     help="Also mask the value of this URL query parameter in every output "
+                          "(token, key, secret, password, auth, signature... always are); "
+                          "repeatable."),
+        click.option("--redact-header", metavar="NAME", multiple=True, expose_value=False,
+                     is_eager=True, callback=_secret_headers,
+                     help="Also mask the value of this header in every output (Authorization, "
+                          "Cookie, X-Api-Key, X-Auth-Token... always are); repeatable."),
+    )(fn)  # fmt: skip
+
+
 def export_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--export-json/--export-csv/--export-markdown/--export-html (--html) FILE, the CI
-    formats' flags (:func:`ci_export_options`) and --export FILE (repeatable)."""
-    fn = ci_export_options(fn)
+    formats' flags (:func:`ci_export_options`), --export FILE (repeatable) and the
+    redaction flags (:func:`redaction_options`)."""
+    fn = redaction_options(ci_export_options(fn))
     options: list[Decorator] = [
         click.option("--export-json", metavar="FILE", help="Write results as JSON ('-' = stdout)."),
         click.option("--export-csv", metavar="FILE", help="Write results as CSV ('-' = stdout)."),

@@ -25,11 +25,13 @@ Examples:
   pbench trend --notify https://hooks.slack.com/services/...
 
 \b
-A change point splits a series where its level changed (e-divisive with a permutation
-test at --alpha); its severity is the size of the change: minor below the first of
---bands, major up to the second, critical beyond. --notify posts the newest change
-point while its new level is at most --notify-within runs long, else a newest run
-that is an anomaly (so run it after each saved run).
+A change point splits a series where its level changed (a penalised choice of step,
+line or both, each change tested with ranks at --alpha, any level); a drift is a
+slope, not a staircase, and a change of noise alone is shown as "noisier since". Its
+severity is the size of the change: minor below the first of --bands, major up to the
+second, critical beyond. --notify posts the newest change point while its new level
+is at most --notify-within runs long, else a newest run that is an anomaly (so run it
+after each saved run).
 
 \b
 Exit codes:
@@ -74,7 +76,7 @@ def _notify(fn: Any) -> Any:
     type=float,
     default=ALPHA,
     show_default=True,
-    help="Significance level of a change point's permutation test.",
+    help="Significance level of a change point's test (any value in (0, 1)).",
 )
 @click.option(
     "--slope-runs",

@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pbench.results.escape import ESCAPE_ERRORS
+
 _DEFAULT_MODE = 0o666
 _MAX_LINKS = 40  # as the kernel's ELOOP limit
 # A process's descriptor folder once symlinks are resolved: /proc/PID/fd or a thread's
@@ -102,7 +104,7 @@ def write_stream(target: Destination, chunks: str | Iterable[str]) -> None:
     Opening a FIFO waits for its reader, as any writer of a FIFO does.
     """
     text = chunks if isinstance(chunks, str) else "".join(chunks)
-    data = memoryview(text.encode("utf-8"))
+    data = memoryview(text.encode("utf-8", ESCAPE_ERRORS))
     if target.fd is not None:
         fd = os.dup(target.fd)
     else:
@@ -124,7 +126,7 @@ def write_atomic(path: Path, chunks: str | Iterable[str]) -> None:
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         os.fchmod(fd, _target_mode(path))
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "w", encoding="utf-8", errors=ESCAPE_ERRORS, newline="") as handle:
             if isinstance(chunks, str):
                 handle.write(chunks)
             else:

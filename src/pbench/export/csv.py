@@ -14,6 +14,7 @@ from functools import partial
 from pbench.export.figures import finite_or_none, mean_or_none, peak_memory, stddev_of
 from pbench.export.memo import ResultMemo, memoised
 from pbench.models import BenchmarkResult, RunResults
+from pbench.results.escape import csv_text
 from pbench.stats.summary import Summary
 
 HYPERFINE_COLUMNS = ("command", "mean", "stddev", "median", "user", "system", "min", "max")
@@ -49,7 +50,7 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
         *(f"parameter_{name}" for name in parameter_names),
         *PBENCH_COLUMNS,
     )
-    lines = [_line(columns)]
+    lines = [_line(map(csv_text, columns))]
     for result in results.results:
         make = partial(_result_line, columns, result, results)
         lines.append(memoised(memo, result, ("csv", columns), make))
@@ -105,7 +106,9 @@ _SUMMARY_FIELDS = (
 def _cell(value: object) -> str | int:
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, int | str):
+    if isinstance(value, str):
+        return csv_text(value)
+    if isinstance(value, int):
         return value
     if isinstance(value, float):
         finite = finite_or_none(value)

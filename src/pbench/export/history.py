@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pbench.history.listing import Listing, Row
+from pbench.results.escape import csv_text
 
 COLUMNS = ("run", "time", "commit", "branch", "machine", "benchmark", "median", "median_low",
            "median_high", "n", "unit", "change")  # fmt: skip
@@ -41,8 +42,14 @@ def history_csv(listings: Sequence[Listing]) -> str:
     for found in listings:
         for row in found.rows:
             fields = row_fields(row)
-            writer.writerow(["" if fields[c] is None else fields[c] for c in COLUMNS])
+            writer.writerow([_cell(fields[c]) for c in COLUMNS])
     return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    return csv_text(value) if isinstance(value, str) else value
 
 
 def history_json(listings: Sequence[Listing], store: str) -> str:

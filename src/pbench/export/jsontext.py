@@ -18,6 +18,8 @@ import numbers
 from collections.abc import Mapping, Set
 from typing import Any
 
+from pbench.results.escape import json_escaped
+
 _INDENT = "  "
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -79,9 +81,9 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, default=_fallba
 
 def _compact(value: Any) -> str:
     try:
-        return _ENCODER.encode(value)
+        return json_escaped(_ENCODER.encode(value))
     except (ValueError, TypeError):  # NaN or infinity, or keys JSON cannot hold
-        return _ENCODER.encode(json_safe(value))
+        return json_escaped(_ENCODER.encode(json_safe(value)))
 
 
 def json_safe(value: Any) -> Any:

@@ -10,7 +10,11 @@ UTC; ``fit`` is whether the run's machine was fit to measure (null: not checked)
                           "commit_before": "...", "commit_after": "...",
                           "before": 0.012, "after": 0.0132, "change": 0.1,
                           "change_low": 0.095, "change_high": 0.106,
-                          "p_value": 0.002, "severity": "major", "new": false}],
+                          "p_value": 0.002, "piece_before": "level",
+                          "piece_after": "level", "severity": "major", "new": false}],
+       "spread_changes": [{"index": 40, "run": 41, "commit_after": "...",
+                           "kind": "noisier", "before": 0.01, "after": 0.03,
+                           "ratio": 3.0, "p_value": 1e-05}],
        "slope": {"n": 20, "per_run": 1e-06, "low": ..., "high": ..., "relative": 0.0001,
                  "relative_low": ..., "relative_high": ..., "p_value": 0.4,
                  "since_change_point": true},
@@ -19,7 +23,10 @@ UTC; ``fit`` is whether the run's machine was fit to measure (null: not checked)
                   "mad": 0.0001, "mads": 0.3, "limit_mads": 9.4, "n": 29}}
      }]}
 
-``new`` marks the newest change point while its level holds at most ``within`` runs
+A piece is ``level`` or ``sloped`` (a drift, :mod:`pbench.stats.segmentation`);
+``spread_changes`` are changes of the noise alone (``noisier`` or ``quieter`` since
+``commit_after``, spreads as fractions of the level). ``new`` marks the newest change
+point while its level holds at most ``within`` runs
 (see :meth:`pbench.history.trend.Trend.new_change`).
 """
 
@@ -53,6 +60,8 @@ def change_fields(change: Change, new: bool) -> dict[str, Any]:
         "change_low": cp.change_interval.low,
         "change_high": cp.change_interval.high,
         "p_value": cp.p_value,
+        "piece_before": cp.piece_before,
+        "piece_after": cp.piece_after,
         "severity": change.severity,
         "new": new,
     }
@@ -68,6 +77,19 @@ def trend_fields(trend: Trend, within: int) -> dict[str, Any]:
         "runs": len(trend.points),
         "unfit_runs": [p.run_id for p in trend.unfit],
         "change_points": [change_fields(c, c is new) for c in trend.changes],
+        "spread_changes": [
+            {
+                "index": e.spread_change.index,
+                "run": e.first_after.run_id,
+                "commit_after": e.first_after.commit,
+                "kind": e.spread_change.kind,
+                "before": e.spread_change.before,
+                "after": e.spread_change.after,
+                "ratio": _finite(e.spread_change.ratio),
+                "p_value": e.spread_change.p_value,
+            }
+            for e in trend.spreads
+        ],
         "slope": None
         if slope is None
         else {

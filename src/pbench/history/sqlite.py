@@ -137,6 +137,11 @@ class SqliteStore(SqlStore):
                 "another process holds it (a long save, or a crashed tool's lock); "
                 "try again, or save elsewhere with --store",
             )
+        if "full" in reason.lower() or "no space" in reason.lower():  # SQLITE_FULL, ENOSPC
+            return StoreError(
+                f"cannot {doing} {where}: the disk is full",
+                "free some space, or use another --store",
+            )
         return StoreError(
             f"cannot {doing} {where}: {reason}",
             "check the file and its folder's permissions, or use another --store",

@@ -8,6 +8,8 @@ recent runs and whether its newest run is an anomaly.
 - Change points: :func:`pbench.stats.changepoint.change_points` at ``alpha``, sized
   and banded by :class:`~pbench.stats.changepoint.SeverityBands`; each comes with the
   last run of the old level and the first of the new one (the commit range).
+- Spread: changes of the noise alone (:mod:`pbench.stats.spread`), each with the first
+  run of the new spread ("noisier since" its commit).
 - Slope: :func:`pbench.stats.recent.recent_slope` over the runs since the last change
   point, at most ``slope_runs`` of them (a slope across a step would be the step).
 - Anomaly: :func:`pbench.stats.recent.newest_anomaly` of the newest run against the
@@ -31,6 +33,7 @@ from pbench.history.records import Machine, Point
 from pbench.history.store import Store
 from pbench.stats.changepoint import ALPHA, WINDOW, ChangePoint, Severity, SeverityBands
 from pbench.stats.recent import SLOPE_RUNS, Anomaly, Slope
+from pbench.stats.spread import SpreadChange
 
 NEW_WITHIN = 5
 
@@ -47,6 +50,14 @@ class Change:
 
 
 @dataclass(frozen=True)
+class SpreadEvent:
+    """A change of the noise alone; ``first_after`` ran the first commit of it."""
+
+    spread_change: SpreadChange
+    first_after: Point
+
+
+@dataclass(frozen=True)
 class Trend:
     """One benchmark's series on one machine (``host`` None when unknown), analysed."""
 
@@ -58,6 +69,7 @@ class Trend:
     slope: Slope | None
     anomaly: Anomaly | None
     bands: SeverityBands
+    spreads: tuple[SpreadEvent, ...] = ()
 
     @property
     def newest(self) -> Point:
@@ -93,12 +105,11 @@ def analyse(
     alpha: float = ALPHA,
     bands: SeverityBands | None = None,
     slope_runs: int = SLOPE_RUNS,
-    window: int = WINDOW,
     seed: int = 0,
 ) -> Trend | None:
     """The trend of ``points`` (one benchmark on one machine, oldest first); None when
     no point has a median."""
-    from pbench.stats.changepoint import change_points
+    from pbench.stats.changepoint import analyse_changes
     from pbench.stats.recent import newest_anomaly, recent_slope
 
     bands = bands or SeverityBands()
@@ -106,8 +117,10 @@ def analyse(
     if not kept:
         return None
     values = [p.median for p in kept if p.median is not None]
-    found = change_points(values, alpha=alpha, window=window, seed=seed)
-    changes = tuple(Change(c, kept[c.index - 1], kept[c.index], c.severity(bands)) for c in found)
+    found = analyse_changes(values, alpha=alpha, seed=seed)
+    changes = tuple(
+        Change(c, kept[c.index - 1], kept[c.index], c.severity(bands)) for c in found.levels
+    )
     since = changes[-1].change_point.index if changes else 0
     return Trend(
         benchmark=benchmark,
@@ -118,6 +131,7 @@ def analyse(
         slope=recent_slope(values[since:], last=slope_runs),
         anomaly=newest_anomaly(values, since),
         bands=bands,
+        spreads=tuple(SpreadEvent(s, kept[s.index]) for s in found.spreads),
     )
 
 
@@ -142,9 +156,8 @@ def read_trends(
                 name, machine=machine.fingerprint, branch=branch, since=since, limit=last
             )
             trend = analyse(
-                name, points, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs,
-                window=last,
-            )  # fmt: skip
+                name, points, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs
+            )
             if trend is not None:
                 trends.append(trend)
     return trends

@@ -39,7 +39,7 @@ from typing import Any
 from pbench import __version__
 from pbench.notify.events import Event, commit_of
 from pbench.report.budgets import format_values
-from pbench.report.terminal import printable
+from pbench.results.escape import printable
 from pbench.results.redact import redact
 
 NOTIFY_VERSION = 1

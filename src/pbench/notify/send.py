@@ -14,6 +14,7 @@ pbench shows of it is ``scheme://host[:port]`` only.
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
@@ -21,7 +22,7 @@ import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from pbench import __version__
 from pbench.errors import UsageError
@@ -62,6 +63,18 @@ def check_url(url: str) -> str:
     return url.strip()
 
 
+def split_userinfo(url: str) -> tuple[str, str | None]:
+    """(the URL without ``user:password@``, the ``Authorization: Basic`` value it makes
+    or None): urllib would take the userinfo for part of the host name."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode()
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What became of one POST: ``status`` is the last HTTP status (None when no answer
@@ -96,6 +109,9 @@ def post(
     headers = {"Content-Type": "application/json", "User-Agent": f"pbench/{__version__}"}
     opener = urllib.request.build_opener(_NoRedirect)
     shown = shown_url(url)
+    url, authorization = split_userinfo(url)
+    if authorization is not None:
+        headers["Authorization"] = authorization
     attempt = 0
     while True:
         attempt += 1

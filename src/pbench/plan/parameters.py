@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -11,6 +13,29 @@ from decimal import Decimal, InvalidOperation
 from pbench.errors import UsageError
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# More benchmarks than this from parameters is refused before any is built (a typo such
+# as max = 1e11 would otherwise fill the memory); PBENCH_MAX_BENCHMARKS raises it.
+MAX_BENCHMARKS = 100_000
+LIMIT_VARIABLE = "PBENCH_MAX_BENCHMARKS"
+
+
+def max_benchmarks() -> int:
+    """The limit in effect: :data:`MAX_BENCHMARKS` or ``PBENCH_MAX_BENCHMARKS``."""
+    given = os.environ.get(LIMIT_VARIABLE, "").strip()
+    if not given:
+        return MAX_BENCHMARKS
+    if not given.isdigit() or int(given) < 1:
+        raise UsageError(f"{LIMIT_VARIABLE}={given!r} is not a positive integer", "e.g. 200000")
+    return int(given)
+
+
+def _refuse_past_limit(count: int, what: str) -> None:
+    limit = max_benchmarks()
+    if count > limit:
+        raise UsageError(
+            f"{what} {count:,} benchmarks, more than the limit of {limit:,}",
+            f"narrow the parameters, or raise the limit with {LIMIT_VARIABLE}=N",
+        )
 
 
 @dataclass(frozen=True)
@@ -42,6 +67,7 @@ def scan(name: str, low: str, high: str, step: str | None) -> Parameter:
             f"--parameter-scan {name}: the range {low}..{high} is empty",
             "give MIN <= MAX",
         )
+    _refuse_past_limit(int((stop - start) // increment) + 1, f"--parameter-scan {name} makes")
     values = []
     current = start
     while current <= stop:
@@ -84,6 +110,8 @@ def combinations(parameters: Sequence[Parameter]) -> Iterator[dict[str, str]]:
             f"parameter name{'s' if len(twice) > 1 else ''} used twice: {', '.join(twice)}",
             "give each -P/-L its own name",
         )
+    count = math.prod(len(p.values) for p in parameters)
+    _refuse_past_limit(count, f"the parameters ({', '.join(names)}) make")
     for values in itertools.product(*(p.values for p in reversed(parameters))):
         yield dict(zip(names, reversed(values), strict=True))
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from pbench.report.terminal import Style, printable
+from pbench.report.terminal import Style
 from pbench.report.units import format_times, unit_for
+from pbench.results.escape import printable
 from pbench.stats.budget import BudgetCheck, Quantity, Status
 
 STATUS_TEXT: dict[Status, str] = {

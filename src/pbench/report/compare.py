@@ -80,15 +80,16 @@ def one_run_each(result: FileComparison) -> list[str]:
         for p, c in zip(result.pairs, result.comparisons, strict=True)
         if p.load is None
         and len(p.baseline_runs) == len(p.candidate_runs) == 1
-        and c.verdict in ("slower", "faster")
+        and c.verdict in ("slower", "faster", "inconclusive")
     ]
     note = (
         [
             f"{', '.join(repr(n) for n in claimed[:3])}{' ...' if len(claimed) > 3 else ''}: "
-            "one run per side, so the interval holds the variation within each run, not "
+            "one file per side, so the interval holds the variation within each run, not "
             "between the two; a change of the machine between them can look like a change "
-            "of the command: to be sure, compare 3 or more result files per side, run "
-            "alternately (--baseline FILE ... --candidate FILE ...)"
+            "of the command: to be sure, run both commands in one interleaved run "
+            "(pbench OLD NEW), or compare 3 or more result files per side, run alternately "
+            "(--baseline FILE ... --candidate FILE ...)"
         ]
         if claimed
         else []

@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 
 from pbench.errors import shorten
+from pbench.results.escape import printable
 
 # Names longer than this are cut (with "…") where a report shows them: one 100 KB
 # generated query must not fill a pull-request comment.
@@ -42,12 +43,12 @@ def table_row(cells: Sequence[str]) -> str:
 
 def cell(text: str) -> str:
     """Plain text made safe for a table cell: one line, pipes escaped."""
-    return " ".join(text.splitlines()).replace("|", "\\|")
+    return printable(" ".join(text.splitlines())).replace("|", "\\|")
 
 
 def prose(text: str) -> str:
     """Free text on one line with every Markdown and HTML construct made inert."""
-    return _INERT.sub(r"\\\1", " ".join(text.splitlines()))
+    return _INERT.sub(r"\\\1", printable(" ".join(text.splitlines())))
 
 
 def name_span(name: str) -> str:
@@ -57,7 +58,7 @@ def name_span(name: str) -> str:
 
 def code_span(text: str) -> str:
     """``text`` as a Markdown code span that is safe inside a table cell."""
-    flat = " ".join(text.splitlines())
+    flat = printable(" ".join(text.splitlines()))
     escaped = _BACKSLASHES_THEN_PIPE.sub(lambda m: m.group(1) * 2 + "\\|", flat)
     longest = max((len(run) for run in re.findall(r"`+", escaped)), default=0)
     fence = "`" * (longest + 1)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+from pbench.results.escape import printable
+
 
 def render_recommendations(by_name: Mapping[str, Sequence[str]], width: int | None = None) -> str:
     """Recommendations by benchmark name, in the mapping's order; benchmarks without any
     are left out, and "" is returned when no benchmark has one. Names are shown as
-    given (the terminal report passes them through its ``printable``). With ``width`` each
+    escaped (:func:`~pbench.results.escape.printable`). With ``width`` each
     recommendation is wrapped, its continuation lines indented under its text::
 
         Recommendations:
@@ -20,8 +22,8 @@ def render_recommendations(by_name: Mapping[str, Sequence[str]], width: int | No
     for name, texts in by_name.items():
         if not texts:
             continue
-        lines.append(f"  {name}:")
-        for text in texts:
+        lines.append(f"  {printable(name)}:")
+        for text in map(printable, texts):
             if width is None:
                 lines.append(f"    - {text}")
             else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pbench.models import BenchmarkResult, RunResults, TimeUnit
 from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.results.escape import printable
 from pbench.stats.summary import Summary
 
 # ANSI SGR codes of the colours the reports use (the standard 8 and the bright ones).
@@ -148,17 +149,6 @@ def _not_run(result: BenchmarkResult, failed: str | None) -> str:
 
 def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" + ("" if n == 1 else "s")
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(name: str) -> str:
-    """A name safe for one terminal line: control characters escaped once (a newline
-    shows as \\n), everything else, backslashes included, as typed."""
-    return "".join(
-        _ESCAPES.get(ch, f"\\x{ord(ch):02x}") if not ch.isprintable() else ch for ch in name
-    )
 
 
 def _process_tree_lines(tree: Mapping[str, Any]) -> list[str]:

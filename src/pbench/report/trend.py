@@ -54,6 +54,13 @@ def _block(trend: Trend) -> str:
         ]
     else:
         lines.append("  no change point")
+    for event in trend.spreads:
+        spread = event.spread_change
+        lines.append(
+            f"  {spread.kind} since {_commit(event.first_after)} ({_run(event.first_after)}):"
+            f" spread {spread.before:.1%} -> {spread.after:.1%} of the level"
+            f", p {spread.p_value:.2g}"
+        )
     lines.append("  " + _slope_line(trend))
     lines.append("  " + _newest_line(trend, unit))
     return "\n".join(lines)

@@ -9,10 +9,12 @@ follows from. Nothing is said where nothing follows.
   least-squares trend (:func:`pbench.stats.trend.significant_trend`: p < 0.01, 10
   runs or more, a growth of more than 5% over the runs).
 - High variance: the CV of the independent observations (one per run, or per slice)
-  above 10%, with the causes the data show: outliers (the exported rules) whose removal
-  would bring the CV down, a slow start, two clusters, drift (see
-  :mod:`pbench.stats.diagnosis`); where a warning says the same, it is referred to.
-  Noise without a pattern gets no recommendation (the warnings say the runs vary).
+  above 10%, with one cause (issue 18), the first the data show of: a slow start,
+  outliers (the exported rules) whose removal would bring the CV down, two clusters,
+  drift (see :mod:`pbench.stats.diagnosis`). Where the severe-outlier warning already
+  gave the outliers as the cause, nothing more is said; a slow start refers to the
+  first-run warning and names the --warmup to use. Noise without a pattern gets no
+  recommendation.
 - A load run whose client is the bottleneck: ``client_cpu.per_worker`` ≥ 0.9.
 - A budget at risk: how many more runs (or how much longer -d) would likely decide it.
 """
@@ -55,7 +57,8 @@ def recommendations_for(
     warned = warnings_for(result, summary) if summary is not None else []
     found = [*_cpu(result), *_memory(result, remedies)]
     observations = slice_values(result.times, [m.round for m in result.measurements])
-    found += _variance(result, observations, remedies, warned)
+    # One diagnosis (issue 18): the first cause the data show, in the order of _variance
+    found += _variance(result, observations, remedies, warned)[:1]
     found += _client(result, warned)
     own = [c for c in checks if c.benchmark == result.name and c.status == "at_risk"]
     found += [_at_risk(c, len(observations), remedies) for c in own]
@@ -138,9 +141,10 @@ def _variance(
     far = set(outliers(values).any)
     kept = [v for i, v in enumerate(values) if i not in far]
     if far and len(kept) >= 2 and coefficient_of_variation(kept) <= max(HIGH_CV, cv / 2):
-        see = " (see the warning about severe outliers)" if _said(warned, "outlier") else ""
+        if _said(warned, "outlier"):
+            return found  # the warning is this diagnosis, with its evidence and action
         found.append(
-            f"{head}, from {len(far)} outliers{see} (modified z-score > 3.5 or outside "
+            f"{head}, from {len(far)} outliers (modified z-score > 3.5 or outside "
             f"Tukey's fences; the CV is {coefficient_of_variation(kept):.0%} without them): "
             "something else on the machine disturbed those runs: close other programs, or "
             "pin the benchmark to quiet cores (taskset -c)"

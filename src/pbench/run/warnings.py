@@ -23,6 +23,16 @@ SEVERE_Z = SEVERE_MAD_MULTIPLE / 1.4826  # 10 on the scale of the exported modif
 # normal sample, but blind to a few far runs, which the outlier rule judges by their effect
 # on the mean): the classic CV passes 10% with one slow run in thousands.
 HIGH_ROBUST_CV = 0.10
+# A spread is worth a warning only when it leaves the median uncertain enough to change
+# the reader's conclusion (issue 18): its 95% interval wider than ±10% of it. A CV of 25%
+# is ordinary for a 7 µs query or for ``true``; with enough runs the median is still known
+# to a few percent, and a comparison judges its own interval against its threshold.
+UNCERTAIN_MEDIAN = 0.10
+
+
+def median_uncertain(summary: Summary) -> bool:
+    """Whether the median's interval is wider than ±UNCERTAIN_MEDIAN of the median."""
+    return summary.median_ci.relative_width(summary.median) > 2 * UNCERTAIN_MEDIAN
 
 
 def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
@@ -78,16 +88,18 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
                 "the measurement: close them, or use --warmup."
             )
     robust_cv = 1.4826 * summary.mad / summary.median if summary.median else 0.0
-    if summary.n >= 3 and robust_cv >= HIGH_ROBUST_CV:
+    if summary.n >= 3 and robust_cv >= HIGH_ROBUST_CV and median_uncertain(summary):
         remedy = (
             ", or use --precision to run until the median is known precisely"
             if remedies.precision
             else " and measure more runs"
         )
+        low, high = summary.median_ci.low, summary.median_ci.high
         notes.append(
-            f"The runs vary a lot: half of them are more than {summary.mad / summary.median:.0%} "
-            f"from the median (coefficient of variation {robust_cv:.0%}, estimated from the "
-            f"MAD). Compare medians rather than means, quieten the machine{remedy}."
+            f"The runs vary a lot: the median is known only to within "
+            f"{format_duration(float(f'{low:.4g}'))} .. {format_duration(float(f'{high:.4g}'))} "
+            f"(95% interval; half of the runs are more than "
+            f"{summary.mad / summary.median:.0%} from the median). Quieten the machine{remedy}."
         )
     failed = [m for m in result.measurements if m.failed]
     if failed:

@@ -8,7 +8,9 @@ imported lazily where they are used).
   side; :mod:`pbench.stats.gate` for ``--fail-if``.
 - :mod:`pbench.stats.advice`: which flags advice may name for a kind of result.
 - :mod:`pbench.stats.changepoint`: change points of a history (``pbench trend``), from
-  :mod:`pbench.stats.energy`, :mod:`pbench.stats.rank_scan` and
-  :mod:`pbench.stats.step_fit`; :mod:`pbench.stats.recent` for the recent slope and
-  whether the newest value is an anomaly.
+  :mod:`pbench.stats.noise`, :mod:`pbench.stats.seeded` (candidates),
+  :mod:`pbench.stats.segmentation` (step, line or both), :mod:`pbench.stats.rank_scan`
+  and :mod:`pbench.stats.step_fit` (tests, p-values from :mod:`pbench.stats.scan_tail`)
+  and :mod:`pbench.stats.spread` (noisier since); :mod:`pbench.stats.recent` for the
+  recent slope and whether the newest value is an anomaly.
 """

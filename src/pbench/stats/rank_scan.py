@@ -1,36 +1,33 @@
-"""How surprising a split of a segment is, were the segment free of change: a
-permutation test of the largest standardised rank-sum over every split position.
+"""How surprising a split of a segment is, were the segment free of change: the largest
+standardised rank-sum over every split position, and its p-value.
 
 For a segment of L values with mid-ranks r (ties share their average rank), the rank
 sum of the first t values, centred, is S(t) = Σ_{i<t} (rᵢ − (L + 1)/2); under
-exchangeability (no change) its variance is proportional to t(L − t), so
+exchangeability (no change) its variance is t(L − t)(L + 1)/12 · (1 − Σ(c³ − c)/(L³ − L))
+(c the sizes of the groups of ties), so
 
-    Z(t) = |S(t)| / √(t(L − t)(L + 1)/12)
+    Z(t) = |S(t)| / √Var S(t)
 
 is the standardised Mann-Whitney (Wilcoxon rank-sum) statistic of ``x[:t]`` against
-``x[t:]``, comparable across positions (ties shrink the variance by a factor that is the
-same for every t and every permutation, so their correction would change no p-value).
-The p-value of a split at τ is the share of permutations of the segment whose *largest*
-Z(t), over min_size ≤ t ≤ L − min_size, is at least the observed Z(τ): (1 + #{max Z* ≥
-Z(τ)}) / (R + 1) (Davison & Hinkley, *Bootstrap Methods and their Application*, 1997,
-§4.3). Comparing against the maximum pays for the search that chose τ, so a change-free
-segment is split with probability at most α whatever its length; ranks make the test
-distribution-free and deaf to a lone outlier's size (Pettitt, "A non-parametric approach
-to the change-point problem", Applied Statistics 28, 1979, uses the same statistic
-unstandardised).
+``x[t:]``, comparable across positions. The p-value of a split at τ is the chance that
+the *largest* Z(t), over min_size ≤ t ≤ L − min_size, reaches the observed Z(τ) in a
+segment without change: :func:`pbench.stats.scan_tail.split_tail` (the tail of a scan
+of partial sums, to which the rank scan converges). Comparing against the maximum pays
+for the search that chose τ, so a change-free segment is split with probability at
+most about α whatever its length; ranks make the test deaf to a lone outlier's size
+and to the shape of the noise (Pettitt, "A non-parametric approach to the change-point
+problem", Applied Statistics 28, 1979, uses the same statistic unstandardised). The
+rank scan's largest value is bounded (all large ranks on one side), so on short
+segments the approximation overstates p: the test errs towards "no change".
 
-Without ties the ranks are a permutation of 1..L, so the null distribution depends
-only on (L, min_size, permutations, seed) and is cached; with ties the segment's own
-mid-ranks are permuted. The shuffles of every length come from one draw of R random
-orders of 0..511 (:func:`_permutations`). Cost: O(R·L) (R = 499, L = 500: about 2 ms).
+Cost: a sort and a cumulative sum, O(L log L); no permutation, any level.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-BASE_LENGTH = 512  # the random orders are drawn for lengths rounded up to this
+from pbench.stats.scan_tail import split_tail
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,76 +45,39 @@ def midranks(values: FloatArray) -> FloatArray:
     return average
 
 
-def scan(ranks: FloatArray, min_size: int) -> FloatArray:
-    """Z(t) for t = min_size .. L − min_size, along the last axis (rows are series)."""
-    import numpy as np
-
-    length = ranks.shape[-1]
-    centred = np.cumsum(ranks - (length + 1) / 2.0, axis=-1)
-    t = np.arange(min_size, length - min_size + 1)
-    result: FloatArray = np.abs(centred[..., t - 1]) / np.sqrt(t * (length - t) * (length + 1) / 12)
-    return result
-
-
-def split_p_value(
-    values: FloatArray,
-    index: int,
-    min_size: int,
-    permutations: int,
-    seed: int,
-) -> float:
-    """Permutation p-value of splitting ``values`` before ``index`` (see the module)."""
+def tie_factor(values: FloatArray) -> float:
+    """1 − Σ(c³ − c)/(L³ − L): how much ties shrink the rank sum's variance."""
     import numpy as np
 
     length = values.size
+    if length < 2:
+        return 0.0
+    _, counts = np.unique(values, return_counts=True)
+    c = counts.astype(np.float64)
+    return float(1.0 - np.sum(c**3 - c) / (float(length) ** 3 - length))
+
+
+def scan(values: FloatArray, min_size: int) -> FloatArray:
+    """Z(t) of the module for t = min_size .. L − min_size (zeros when every value is
+    the same)."""
+    import numpy as np
+
+    length = values.size
+    t = np.arange(min_size, length - min_size + 1)
+    ties = tie_factor(values)
+    if ties <= 0 or t.size == 0:
+        return np.zeros(max(t.size, 0))
+    centred = np.cumsum(midranks(values) - (length + 1) / 2.0)
+    result: FloatArray = np.abs(centred[t - 1]) / np.sqrt(
+        t * (length - t) * (length + 1) / 12 * ties
+    )
+    return result
+
+
+def split_p_value(values: FloatArray, index: int, min_size: int) -> float:
+    """p-value of splitting ``values`` before ``index`` (see the module)."""
+    length = values.size
     if index < min_size or length - index < min_size:
         raise ValueError("the split leaves a side shorter than min_size")
-    ranks = midranks(values)
-    observed = float(scan(ranks, min_size)[index - min_size])
-    if np.unique(ranks).size == length:
-        null = _untied_null(length, min_size, permutations, seed)
-    else:
-        null = _null(ranks, min_size, permutations, seed)
-    exceeding = permutations - int(np.searchsorted(null, observed * (1 - 1e-12), side="left"))
-    return (1 + exceeding) / (permutations + 1)
-
-
-@lru_cache(maxsize=4)
-def _permutations(permutations: int, seed: int, length: int) -> npt.NDArray[np.int32]:
-    """``permutations`` rows, each a random order of 0..length − 1. Keeping only the
-    entries below L, in their order, leaves a random order of 0..L − 1 in each row, so
-    one draw serves every segment length up to ``length``."""
-    import numpy as np
-
-    rng = np.random.default_rng([seed, length])
-    order = rng.permuted(
-        np.broadcast_to(np.arange(length, dtype=np.int32), (permutations, length)), axis=1
-    )
-    order.flags.writeable = False
-    return order
-
-
-@lru_cache(maxsize=512)
-def _untied_null(length: int, min_size: int, permutations: int, seed: int) -> FloatArray:
-    import numpy as np
-
-    null = _null(np.arange(1.0, length + 1.0), min_size, permutations, seed)
-    null.flags.writeable = False
-    return null
-
-
-def _null(ranks: FloatArray, min_size: int, permutations: int, seed: int) -> FloatArray:
-    """The sorted largest Z(t) of ``permutations`` shuffles of ``ranks`` (twice the
-    centred mid-ranks are whole numbers, so their running sums are exact)."""
-    import numpy as np
-
-    length = ranks.size
-    base = _permutations(permutations, seed, -(-length // BASE_LENGTH) * BASE_LENGTH)
-    order = base[base < length].reshape(permutations, length)
-    shuffled = (2 * ranks - (length + 1))[order]
-    np.cumsum(shuffled, axis=1, out=shuffled)
-    t = np.arange(min_size, length - min_size + 1)
-    weights = 0.5 / np.sqrt(t * (length - t) * (length + 1) / 12)
-    inner = np.abs(shuffled[:, min_size - 1 : length - min_size])
-    null: FloatArray = np.sort((inner * weights).max(axis=1))
-    return null
+    observed = float(scan(values, min_size)[index - min_size])
+    return split_tail(observed, length, min_size)

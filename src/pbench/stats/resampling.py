@@ -232,6 +232,37 @@ def _row_statistic(data: FloatArray, drawn: IntArray, name: str) -> FloatArray:
     return interpolated
 
 
+def median_replicates(
+    values: Sequence[float] | FloatArray, resamples: int, rng: np.random.Generator
+) -> FloatArray:
+    """The medians of ``resamples`` bootstrap resamples of ``values``, drawn in O(1)
+    each from their exact distribution, however many values there are.
+
+    A resample is n uniform draws U_i, each picking the sorted value at ⌊n·U_i⌋, so its
+    k-th smallest value is the sorted value at ⌊n·U_(k)⌋ with U_(k) ~ Beta(k, n − k + 1)
+    (the k-th order statistic of n uniforms); the next one, U_(k+1), is U_(k) plus
+    (1 − U_(k)) times a Beta(1, n − k) (the least of the n − k draws above it). The
+    median is the middle one for odd n and the mean of the two middle ones for even n,
+    as :func:`bootstrap_statistics` computes it, so both draw from the same distribution.
+    """
+    import numpy as np
+
+    data = np.sort(np.asarray(values, dtype=np.float64))
+    n = data.size
+    if n == 0:
+        raise ValueError("cannot resample an empty sample")
+    k = (n + 1) // 2
+    lower = rng.beta(k, n - k + 1, resamples)
+    at = np.minimum((n * lower).astype(np.int64), n - 1)
+    if n % 2:
+        result: FloatArray = data[at]
+        return result
+    upper = lower + (1.0 - lower) * rng.beta(1, n - k, resamples)
+    above = np.minimum((n * upper).astype(np.int64), n - 1)
+    result = (data[at] + data[above]) / 2.0
+    return result
+
+
 def percentile_interval(replicates: FloatArray, confidence: float = 0.95) -> tuple[float, float]:
     """Efron & Tibshirani (1993) §13.3: the (α/2, 1 − α/2) quantiles of the replicates.
 

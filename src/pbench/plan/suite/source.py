@@ -42,6 +42,9 @@ def parse_toml(text: str, file: str) -> dict[str, Any]:
         where = f"{file}:{at.group(1)}:{at.group(2)}" if at else file
         problem = f"{where}: invalid TOML: {_AT.sub('', message)}"
         raise SuiteError([problem], "see https://toml.io for the syntax") from None
+    except RecursionError:
+        problem = f"{file}: malformed suite: arrays or tables nested too deep"
+        raise SuiteError([problem], "a suite needs only a few levels of nesting") from None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,10 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+# No count (runs, warmups, connections, ...) of a suite goes past this.
+MAX_COUNT = 1_000_000_000
+
+
 def normalize(shape: Shape, value: object) -> Normal:
     """``value`` in its command-line form; UsageError ``expected ..., got ...``."""
     fail = UsageError(f"expected {_EXPECTED[shape]}, got {shown(value)}")
@@ -70,6 +74,8 @@ def normalize(shape: Shape, value: object) -> Normal:
     if shape == "int":
         if not isinstance(value, int) or isinstance(value, bool):
             raise fail
+        if abs(value) > MAX_COUNT:
+            raise UsageError(f"{value} cannot be meant: the limit is {MAX_COUNT:,}")
         return value
     if shape == "flag_or_codes":  # ignore_failure = true, or [1, 2] (-i=1,2)
         if isinstance(value, bool):

@@ -94,6 +94,11 @@ def as_document(text: str, path: str, role: str) -> Any:
         decoded = json.loads(text)
     except json.JSONDecodeError as exc:
         error = exc
+    except RecursionError:
+        raise UsageError(
+            f"{role} file {path} is malformed: nested too deep to be a result file",
+            hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
+        ) from None
     forced = _forced.get()
     if forced is not None:
         chosen = next(f for f in FORMATS if f.name == forced)

@@ -102,9 +102,10 @@ def launcher_path() -> str | None:
 
 
 def encode_request(path: str, argv: Sequence[str], env: Mapping[str, str]) -> bytes:
-    """One request: header (length, argc, envc) and NUL-terminated strings."""
-    parts = [path.encode(), *(a.encode() for a in argv)]
-    parts += [f"{k}={v}".encode() for k, v in env.items()]
+    """One request: header (length, argc, envc) and NUL-terminated strings, encoded as
+    the OS gave them (bytes that are not UTF-8 come back as they were typed)."""
+    parts = [os.fsencode(path), *(os.fsencode(a) for a in argv)]
+    parts += [os.fsencode(f"{k}={v}") for k, v in env.items()]
     payload = b"\0".join(parts) + b"\0"
     if len(payload) > REQUEST_MAX:
         raise BenchmarkFailed(

@@ -29,6 +29,7 @@ import re
 from typing import Protocol, cast
 
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:[ \t]*(\d+)[ \t]*\r\n", re.IGNORECASE)
+_ANY_CONTENT_LENGTH = re.compile(rb"\r\ncontent-length:", re.IGNORECASE)
 _CHUNKED = re.compile(rb"\r\ntransfer-encoding:[^\r\n]*chunked", re.IGNORECASE)
 _CLOSE = re.compile(rb"\r\nconnection:[^\r\n]*close", re.IGNORECASE)
 
@@ -182,6 +183,9 @@ class HttpConnection(asyncio.Protocol):
             match = _CONTENT_LENGTH.search(data, 0, body_at)
             if match is not None:
                 length = int(match.group(1))
+            elif _ANY_CONTENT_LENGTH.search(data, 0, body_at) is not None:
+                self._fail("protocol")  # Content-Length: -5, or not a number
+                return
         if length >= 0:
             remaining = length - (total - body_at)
             if remaining > 0:

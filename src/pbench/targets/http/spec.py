@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from pbench.errors import UsageError, shorten
 from pbench.results.redact import MASK as REDACTED
-from pbench.results.redact import SECRET_HEADERS, redact_headers, redact_url
+from pbench.results.redact import redact_headers, redact_url, secret_header
 
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _STATUS_RANGE = re.compile(r"^([1-5])xx$", re.IGNORECASE)
@@ -34,7 +34,7 @@ def parse_header(text: str) -> tuple[str, str]:
     name = name.strip()
     if not sep or not _TOKEN.match(name) or "\r" in value or "\n" in value:
         first = re.split(r"[\s:]", text.strip(), maxsplit=1)[0]
-        shown = f"{first} {REDACTED}" if first.lower() in SECRET_HEADERS else shorten(text)
+        shown = f"{first} {REDACTED}" if secret_header(first) else shorten(text)
         raise UsageError(
             f"invalid header {shown!r} for -H/--header", "write headers as 'Name: value'"
         )
