@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pbench.cli.session
 import pytest
 
+import pbench.session.publish
 import pbench.stats.summary
 from support.cli import Invoke
 
@@ -20,7 +20,7 @@ def test_the_export_is_complete_and_valid_after_each_finished_benchmark(
     """Each benchmark copies the export as it is when it runs: after the ones before it."""
     # Checkpoints may take any share of the time: none is held back because writing the
     # previous one was slow (on a busy machine it can take longer than a run here).
-    monkeypatch.setattr(pbench.cli.session, "CHECKPOINT_SHARE", 1.0)
+    monkeypatch.setattr(pbench.session.publish, "CHECKPOINT_SHARE", 1.0)
     out = tmp_path / "out.json"
     command = f"cp {out} {tmp_path}/snapshot-{{n}}.json 2>/dev/null; sleep 0.2"
     result = invoke("--runs", "1", "--order", "sequential", "--style", "none", "--no-sample",
