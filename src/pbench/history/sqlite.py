@@ -68,19 +68,37 @@ class SqliteStore(SqlStore):
         except sqlite3.Error as exc:
             raise self._error(exc, "open") from None
         try:
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-        except sqlite3.Error as exc:
-            self._conn.close()
-            raise self._error(exc, "open") from None
-        try:
-            if self._version() != STORE_SCHEMA_VERSION:  # else no write lock just to open
-                with self._transaction("open") as cursor:
-                    self._migrate(cursor)
+            self._settle()
         except BaseException:
             self._conn.close()
             raise
+
+    def _settle(self) -> None:
+        """WAL mode, the schema made or migrated. Processes that create one store at once
+        race for it: switching a new file to WAL can be refused at once as busy (SQLite
+        calls no busy handler there), so a busy refusal is tried again until the store's
+        timeout, as a lock held would be waited for."""
+        import sqlite3
+        import time
+
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            try:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                if self._version() != STORE_SCHEMA_VERSION:  # else no write lock to open
+                    with self._transaction("open") as cursor:
+                        self._migrate(cursor)
+                return
+            except (sqlite3.Error, StoreError) as exc:
+                reason = str(exc)
+                busy = "locked" in reason or "busy" in reason
+                if not busy or time.monotonic() >= deadline:
+                    if isinstance(exc, StoreError):
+                        raise
+                    raise self._error(exc, "open") from None
+                time.sleep(0.01)
 
     def _version(self) -> int:
         with self._reading("open") as cursor:
