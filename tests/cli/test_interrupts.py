@@ -11,6 +11,7 @@ scripts/bench_interrupt.py, not here."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -59,7 +60,9 @@ class Reaped:
     """``pbench ARGS`` under the reaper; :meth:`ended` once it exits."""
 
     def __init__(self, *args: str) -> None:
-        argv = [sys.executable, str(REAPER), str(BOUND_S), "--", sys.executable, "-m", "pbench"]
+        # -X faulthandler: should pbench ever not end, SIGABRT shows where each thread was.
+        argv = [sys.executable, str(REAPER), str(BOUND_S), "--",
+                sys.executable, "-X", "faulthandler", "-m", "pbench"]  # fmt: skip
         self.proc = subprocess.Popen(
             [*argv, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
@@ -120,6 +123,11 @@ class Reaped:
             os.kill(self.pid, signum)
         try:
             out, err = self.proc.communicate(timeout=2 * BOUND_S)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGABRT)  # its threads' stacks, to stderr
+            _, err = self.proc.communicate(timeout=2 * BOUND_S)
+            raise AssertionError(f"pbench did not end:\n{err}") from None
         finally:
             self.proc.kill()
         report = json.loads(out)
