@@ -24,6 +24,7 @@ from pbench.results.formats.common import (
     aggregate_only,
     document,
     finite,
+    likeness,
     listing,
     mapping,
 )
@@ -38,7 +39,7 @@ def detect(found: Any) -> float:
     first = benchmarks[0] if isinstance(benchmarks, list) and benchmarks else None
     score = ("HostEnvironmentInfo" in found) + isinstance(benchmarks, list) + ("Title" in found)
     score += isinstance(first, dict) and "Statistics" in first
-    return 1.0 if score == 4 else score / 5
+    return likeness(score, 4)
 
 
 def read(found: Any, path: str) -> dict[str, Any]:

@@ -85,6 +85,13 @@ def document(format_name: str, entries: Sequence[Entry], unit: str, path: str) -
     }
 
 
+def likeness(signs: int, of: int) -> float:
+    """A detector's score from the ``signs`` of a format found, of ``of``: 1.0 (this
+    format) when all are there, else a share below 1 (only the closest, for the message
+    when no format matches)."""
+    return 1.0 if signs == of else signs / (of + 1)
+
+
 def finite(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 

@@ -24,6 +24,7 @@ from pbench.results.formats.common import (
     aggregate_only,
     document,
     finite,
+    likeness,
     listing,
     mapping,
 )
@@ -44,7 +45,7 @@ def detect(found: Any) -> float:
     first = benchmarks[0] if isinstance(benchmarks, list) and benchmarks else None
     score = isinstance(found.get("context"), dict) + isinstance(benchmarks, list)
     score += isinstance(first, dict) and "real_time" in first and "time_unit" in first
-    return 1.0 if score == 3 else score / 4
+    return likeness(score, 3)
 
 
 def read(found: Any, path: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pbench.results.formats.common import (
     aggregate_only,
     document,
     finite,
+    likeness,
     listing,
     mapping,
 )
@@ -36,7 +37,7 @@ def detect(found: Any) -> float:
         return 0.0
     first = found[0]
     score = sum(key in first for key in ("jmhVersion", "benchmark", "mode", "primaryMetric"))
-    return 1.0 if score == 4 else score / 5
+    return likeness(score, 4)
 
 
 def _unit(text: str) -> tuple[float, bool]:

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from pbench.results.formats.common import HINT, Damaged, Entry, document, finite, listing, mapping
+from pbench.results.formats.common import (
+    HINT,
+    Damaged,
+    Entry,
+    document,
+    finite,
+    likeness,
+    listing,
+    mapping,
+)
 
 NAME = "pyperf"
 _UNITS = {"second": "s", "byte": "bytes", "integer": "count"}
@@ -27,7 +36,7 @@ def detect(found: Any) -> float:
     first = benchmarks[0] if isinstance(benchmarks, list) and benchmarks else None
     score = ("version" in found) + isinstance(benchmarks, list) + ("metadata" in found)
     score += isinstance(first, dict) and "runs" in first
-    return 1.0 if score == 4 else score / 5
+    return likeness(score, 4)
 
 
 def read(found: Any, path: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from pbench.results.formats.common import (
     aggregate_only,
     document,
     finite,
+    likeness,
     listing,
     mapping,
 )
@@ -36,7 +37,7 @@ def detect(found: Any) -> float:
     benchmarks = found.get("benchmarks")
     if isinstance(benchmarks, list) and benchmarks and isinstance(benchmarks[0], dict):
         score += "stats" in benchmarks[0] and "fullname" in benchmarks[0]
-    return 1.0 if score == 5 else score / 6
+    return likeness(score, 5)
 
 
 def read(found: Any, path: str) -> dict[str, Any]:
