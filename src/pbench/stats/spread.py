@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from pbench.stats.diagnosis import MAD_SCALE
 from pbench.stats.rank_scan import scan, split_p_value
 from pbench.stats.scan_tail import split_tail
 
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float64]
 
-MAD_SCALE = 1.4826
 SpreadKind = Literal["noisier", "quieter"]
 
 
