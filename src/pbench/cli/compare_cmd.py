@@ -146,6 +146,7 @@ Exit codes:
 @guarded
 def compare(
     files: tuple[str, ...],
+    input_format: str | None,
     baselines: tuple[str, ...],
     baseline_ref: str | None,
     store: str | None,
@@ -206,7 +207,7 @@ def compare(
             _probe(path)
     ref = stored_ref(baselines, baseline_ref)
     if ref is not None:
-        cand = read_side(_candidates(files, candidates), "candidate")
+        cand = read_side(_candidates(files, candidates), "candidate", input_format)
         base = stored_side(ref, store, any_machine, cand)
     else:
         if any_machine or store is not None:
@@ -214,8 +215,8 @@ def compare(
                 "--store and --any-machine apply to a stored baseline", hint=STORED_HINT
             )
         base_paths, cand_paths = _sides(files, baselines, candidates)
-        base = read_side(base_paths, "baseline")
-        cand = read_side(cand_paths, "candidate")
+        base = read_side(base_paths, "baseline", input_format)
+        cand = read_side(cand_paths, "candidate", input_format)
     result = compare_result_files(
         base,
         cand,

@@ -122,5 +122,5 @@ def import_files(**options: Any) -> int:  # fmt: skip
     when = None if options["when"] is None else parse_since(options["when"])
     return import_results(
         options["files"], options["store"], when, options["commit"], options["branch"],
-        options["host"], ECHO,
+        options["host"], ECHO, options["input_format"],
     )  # fmt: skip

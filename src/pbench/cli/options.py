@@ -333,20 +333,22 @@ def history_filter_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)  # fmt: skip
 
 
-def _force_input_format(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+def _check_input_format(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
     if value is None:
-        return
+        return None
     from pbench.errors import UsageError
-    from pbench.results.formats import forced_format
+    from pbench.results.formats import check_format
 
     try:
-        ctx.with_resource(forced_format(value))
+        return check_format(value)
     except UsageError as exc:
         raise click.BadParameter(f"{exc} ({exc.hint})") from None
 
 
 input_format_option: Decorator = click.option(
-    "--input-format", metavar="NAME", expose_value=False, callback=_force_input_format,
+    "--input-format", metavar="NAME", callback=_check_input_format,
     help="Read every input file as this format (default: found from each file's content): "
          "pbench, pytest-benchmark, pyperf, google-benchmark, jmh, criterion, "
          "benchmarkdotnet, go-test-bench (bmf, locust-csv, catch2-xml are refused).",

@@ -135,7 +135,7 @@ def report(**options: Any) -> int:  # fmt: skip
     )  # fmt: skip
     if plan.output is not None:
         _probe(plan.output)
-    inputs = Inputs(read_report_files(plan.files))
+    inputs = Inputs(read_report_files(plan.files, options["input_format"]))
     if plan.history is not None:
         inputs = _with_history(inputs, plan.history)
     _write(plan.output, RENDERERS[plan.format](plan, inputs))

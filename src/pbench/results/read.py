@@ -113,8 +113,9 @@ class Side:
         return {name: tuple(found) for name, found in runs.items()}
 
 
-def read_side(paths: Sequence[str], role: str) -> Side:
-    """Read every file of one side; the same file twice is refused (it is one run)."""
+def read_side(paths: Sequence[str], role: str, input_format: str | None = None) -> Side:
+    """Read every file of one side; the same file twice is refused (it is one run).
+    ``input_format``: the format to read them as (None: found from each file)."""
     seen: set[Path] = set()
     for path in paths:
         resolved = Path(path).resolve()
@@ -124,15 +125,15 @@ def read_side(paths: Sequence[str], role: str) -> Side:
                 hint="each file is one separate run; pass every run once",
             )
         seen.add(resolved)
-    return Side(tuple(read_results(path, role) for path in paths))
+    return Side(tuple(read_results(path, role, input_format) for path in paths))
 
 
-def read_results(path: str, role: str) -> ResultFile:
+def read_results(path: str, role: str, input_format: str | None = None) -> ResultFile:
     """Load ``path`` (``role`` is "baseline" or "candidate", for messages)."""
-    return parse_results(read_json(path, role), path, role)
+    return parse_results(read_json(path, role, input_format), path, role)
 
 
-def read_json(path: str, role: str) -> Any:
+def read_json(path: str, role: str, input_format: str | None = None) -> Any:
     """The decoded JSON of a result file; a :class:`UsageError` naming the file when it
     is missing, unreadable or not JSON (``role`` names the file in messages)."""
     try:
@@ -149,7 +150,7 @@ def read_json(path: str, role: str) -> Any:
         ) from None
     from pbench.results.formats import as_document
 
-    return as_document(text, path, role)
+    return as_document(text, path, role, input_format)
 
 
 def parse_results(document: Any, path: str, role: str) -> ResultFile:

@@ -58,14 +58,15 @@ class ReportFiles:
         return (*self.results.comparisons, *saved)
 
 
-def read_report_files(paths: Sequence[str]) -> ReportFiles:
-    """Read every file; a :class:`UsageError` names the first unreadable or malformed one."""
+def read_report_files(paths: Sequence[str], input_format: str | None = None) -> ReportFiles:
+    """Read every file (as ``input_format``, or the format each one's content shows); a
+    :class:`UsageError` names the first unreadable or malformed one."""
     runs: list[tuple[str, RunResults]] = []
     compares: list[SavedCompare] = []
     if len({Path(p).resolve() for p in paths}) < len(paths):
         raise UsageError("the same file is given twice", hint="pass each file once")
     for path in paths:
-        document = read_json(path, "result")
+        document = read_json(path, "result", input_format)
         if isinstance(document, dict) and "compare_schema_version" in document:
             compares.append(saved_compare(document, path))
         else:

@@ -73,9 +73,11 @@ def import_results(
     branch: str | None,
     host: str | None,
     output: Output,
+    input_format: str | None = None,
 ) -> int:
-    """Import each result file as one saved run; ``when``, ``commit``, ``branch`` and
-    ``host`` for files whose metadata does not say. The exit status."""
+    """Import each result file (read as ``input_format``, or the format its content
+    shows) as one saved run; ``when``, ``commit``, ``branch`` and ``host`` for files
+    whose metadata does not say. The exit status."""
     from pbench.history.backends import open_store
     from pbench.history.importing import Given, import_record
     from pbench.plan.store import store_address
@@ -84,7 +86,7 @@ def import_results(
     address = store_address(store_text)
     records = []
     for path in files:
-        found = read_results(path, "imported")
+        found = read_results(path, "imported", input_format)
         modified = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
         given = Given(modified, when, commit, branch, host)
         record, notes = import_record(found, given)

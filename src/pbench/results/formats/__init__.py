@@ -12,9 +12,7 @@ as one format but truncated or inconsistent is refused whole (:class:`Damaged`, 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +29,7 @@ from pbench.results.formats import (
 )
 from pbench.results.formats.common import Damaged
 
-__all__ = ["FORMATS", "Damaged", "as_document", "forced_format"]
+__all__ = ["FORMATS", "NAMES", "Damaged", "as_document", "check_format"]
 
 NATIVE = "pbench"  # pbench's and hyperfine's JSON export, and pbench compare's JSON
 
@@ -71,23 +69,17 @@ FORMATS: tuple[Format, ...] = (
 )
 NAMES = tuple(f.name for f in FORMATS)
 
-_forced: ContextVar[str | None] = ContextVar("pbench_forced_format", default=None)
+
+def check_format(name: str) -> str:
+    """``name`` when it names a format (``--input-format``), else a :class:`UsageError`."""
+    if name not in NAMES:
+        raise UsageError(f"unknown --input-format '{name}'", hint=f"use one of: {', '.join(NAMES)}")
+    return name
 
 
-@contextmanager
-def forced_format(name: str | None) -> Iterator[None]:
-    """Within the block every result file is read as ``name`` (None: found from content)."""
-    if name is not None and name not in NAMES:
-        raise UsageError(f"unknown --format '{name}'", hint=f"use one of: {', '.join(NAMES)}")
-    token = _forced.set(name)
-    try:
-        yield
-    finally:
-        _forced.reset(token)
-
-
-def as_document(text: str, path: str, role: str) -> Any:
-    """The pbench-shaped document of a result file's ``text`` (see the module docstring)."""
+def as_document(text: str, path: str, role: str, forced: str | None = None) -> Any:
+    """The pbench-shaped document of a result file's ``text`` (see the module docstring),
+    read as the format named ``forced`` (``--input-format``) or the one its content shows."""
     decoded: Any = None
     error: json.JSONDecodeError | None = None
     try:
@@ -99,7 +91,6 @@ def as_document(text: str, path: str, role: str) -> Any:
             f"{role} file {path} is malformed: nested too deep to be a result file",
             hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
         ) from None
-    forced = _forced.get()
     if forced is not None:
         chosen = next(f for f in FORMATS if f.name == forced)
         if not chosen.text and error is not None:
