@@ -9,6 +9,14 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _wide_terminal() -> bool:
+    """True when click would wrap help at its widest (80 columns): the terminal, or
+    $COLUMNS, is at least that wide, or there is no terminal."""
+    import shutil
+
+    return shutil.get_terminal_size().columns >= 80
+
+
 def main() -> None:
     if sys.argv[1:] in (["--version"], ["-V"]):
         # The answer click's version option gives, without importing click (a third
@@ -16,6 +24,13 @@ def main() -> None:
         from pbench import __version__
 
         sys.stdout.write(f"pbench, version {__version__}\n")
+        sys.exit(0)
+    if sys.argv[1:] in (["--help"], ["-h"]) and _wide_terminal():
+        # click's text at this width, stored (click and its imports are two thirds of
+        # the time `pbench --help` would take).
+        from pbench._top_help import TOP_HELP
+
+        sys.stdout.write(TOP_HELP)
         sys.exit(0)
     try:
         # SIGTERM means Ctrl-C from the first moment, imports included: exit 130, no

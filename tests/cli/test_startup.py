@@ -4,6 +4,7 @@ scripts/bench_startup.py, never by a timed test."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -63,3 +64,28 @@ def test_short_help_matches_each_commands_own_help() -> None:
         # The listed line is the command's help up to its first ',', ';', ':', '(' or '.'.
         lead = re.split(r"[,;:(.]", line)[0]
         assert " ".join(command.help.split()).startswith(lead), name
+
+
+def test_help_fast_path_prints_clicks_text_without_importing_click() -> None:
+    from pbench.cli import top_help_text
+    from pbench._top_help import TOP_HELP
+
+    assert TOP_HELP == top_help_text(), "regenerate pbench/_top_help.py (see its docstring)"
+    code = (
+        "import sys; sys.argv = ['pbench', sys.argv[1]]\n"
+        "from pbench.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('click' in sys.modules, file=sys.stderr)"
+    )
+    for flag in ("--help", "-h"):
+        for columns, fast in (("80", True), ("200", True), ("60", False)):
+            env = {**os.environ, "COLUMNS": columns}
+            done = subprocess.run(
+                [sys.executable, "-c", code, flag], capture_output=True, text=True, env=env
+            )
+            assert done.returncode == 0
+            assert done.stderr.strip() == str(not fast)
+            if fast:
+                assert done.stdout == TOP_HELP
+            else:  # narrower: click wraps it itself
+                assert done.stdout.startswith("Usage: pbench") and done.stdout != TOP_HELP

@@ -130,6 +130,13 @@ def main_group() -> None:
     """
 
 
+def top_help_text() -> str:
+    """``pbench --help`` as click renders it on a terminal 80 or more columns wide
+    (what :mod:`pbench._top_help` holds for the entry point's fast path)."""
+    ctx = click.Context(main_group, info_name="pbench", terminal_width=80)
+    return main_group.get_help(ctx) + "\n"
+
+
 def run_cli(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit status (never raises SystemExit)."""
     args = list(sys.argv[1:] if argv is None else argv)
