@@ -67,10 +67,10 @@ def test_short_help_matches_each_commands_own_help() -> None:
 
 
 def test_help_fast_path_prints_clicks_text_without_importing_click() -> None:
-    from pbench.cli import top_help_text
     from pbench._top_help import TOP_HELP
+    from pbench.cli import top_help_text
 
-    assert TOP_HELP == top_help_text(), "regenerate pbench/_top_help.py (see its docstring)"
+    assert top_help_text() == TOP_HELP, "regenerate pbench/_top_help.py (see its docstring)"
     code = (
         "import sys; sys.argv = ['pbench', sys.argv[1]]\n"
         "from pbench.__main__ import main\n"
