@@ -215,7 +215,6 @@ def run(**options: Any) -> int:
     pbench -N --runs 1000 true --export-json out.json
     """
     from pbench.plan.run import plan_from_options
-    from pbench.plan.run_load import plan_levels
 
     display = resolve_display(options["style"])
     specs = export_specs(options)
@@ -224,6 +223,8 @@ def run(**options: Any) -> int:
     plans: Mapping[int, Plan]
     if levels or options["duration"] is not None or options["rate"] is not None:
         # A load run (-j N, -d, --rate), or a sweep of levels.
+        from pbench.plan.run_load import plan_levels  # not before a plain run's first run
+
         flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
         loads = plan_levels(flags, levels)
         plans, reference = loads, next(iter(loads.values())).reference

@@ -23,6 +23,7 @@ from pbench.targets.command.launcher import (
     DEFAULT_SIGNALS,
     Launcher,
     Reaped,
+    RequestTemplate,
     kill_group,
     kill_tree,
     launcher_path,
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 OutputKind = Literal["null", "pipe", "inherit", "file"]
 PAD_VARIABLE = "PBENCH_PAD"
+# What changes run after run in a command's environment (see CommandTarget.execute).
+EXTRA_VARIABLES = ("PBENCH_ITERATION", PAD_VARIABLE)
 MAX_PAD = 4096
 
 
@@ -179,6 +182,7 @@ class CommandTarget:
         self.io = io or CommandIO(options)
         self._rng = rng or random.Random()
         self._program: str | None = None
+        self._template: RequestTemplate | None = None  # made at the first run
 
     @property
     def rng(self) -> random.Random:
@@ -209,22 +213,30 @@ class CommandTarget:
             from pbench.results.redact import redact
 
             raise BenchmarkFailed(f"command not found: {shorten(redact(program))!r}", hint)
-        self._program = found
+        self._program, self._template = found, None
         self.io.acquire()
 
     def execute(self, iteration: int) -> Outcome:
         assert self._program is not None, "open() first"
-        env = dict(self.options.env)
-        env["PBENCH_ITERATION"] = str(iteration)
+        extra = {"PBENCH_ITERATION": str(iteration)}
         if self.options.pad_environment:
             # Random-length environment: shifts the initial stack so that one lucky or
             # unlucky memory layout cannot bias all runs (Mytkowicz et al., ASPLOS 2009).
-            env[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
+            extra[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
         self.io.rewind()
         launcher = self.io.running_launcher()
         if launcher is not None:
-            return self._through_launcher(launcher, env)
-        return self._spawn_directly(env)
+            return self._through_launcher(launcher, self._request(extra))
+        return self._spawn_directly({**self.options.env, **extra})
+
+    def _request(self, extra: dict[str, str]) -> bytes:
+        """This run's launcher request: the template made at the first run, plus
+        ``extra`` (the variables that change run after run)."""
+        if self._template is None:
+            assert self._program is not None
+            fixed = {k: v for k, v in self.options.env.items() if k not in EXTRA_VARIABLES}
+            self._template = RequestTemplate(self._program, self.invocation.argv, fixed)
+        return self._template.encode(extra)
 
     def close(self) -> None:
         if self._program is not None:
@@ -250,11 +262,10 @@ class CommandTarget:
 
     # -- running ---------------------------------------------------------------------
 
-    def _through_launcher(self, launcher: Launcher, env: dict[str, str]) -> Outcome:
-        assert self._program is not None
+    def _through_launcher(self, launcher: Launcher, request: bytes) -> Outcome:
         sampler = self.sampler
         try:
-            launcher.start(self._program, self.invocation.argv, env)
+            launcher.send(request)
             if sampler is not None:
                 # The root is the launcher's child; the sampler finds it at its first look.
                 sampler.begin(launcher.pid, exact_totals=True, via_parent=True)
