@@ -44,8 +44,13 @@ def pretty(value: Any, level: int) -> str:
 
 
 def _pretty(value: Any, level: int) -> str:
+    kind = type(value)
+    if kind in _PLAIN:  # most values: no isinstance chain, no encoder call
+        return _plain(value, kind)
     inner = _INDENT * (level + 1)
     outer = _INDENT * level
+    if kind is dict:
+        return _mapping(value, level, inner, outer)
     if isinstance(value, Rendered):
         return str(value)
     if isinstance(value, Rows):
@@ -53,15 +58,48 @@ def _pretty(value: Any, level: int) -> str:
             return "[]"
         return "[\n" + ",\n".join(inner + _compact(v) for v in value) + "\n" + outer + "]"
     if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        items = [f"{inner}{_compact(str(k))}: {_pretty(v, level + 1)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(items) + "\n" + outer + "}"
+        return _mapping(value, level, inner, outer)
     if isinstance(value, list | tuple):
         if all(isinstance(v, _SCALARS) and not isinstance(v, Rendered) for v in value):
             return _compact(value)
         return "[\n" + ",\n".join(inner + _pretty(v, level + 1) for v in value) + "\n" + outer + "]"
     return _compact(value)
+
+
+def _mapping(value: Mapping[Any, Any], level: int, inner: str, outer: str) -> str:
+    if not value:
+        return "{}"
+    items = [f"{inner}{_key(k)}: {_pretty(v, level + 1)}" for k, v in value.items()]
+    return "{\n" + ",\n".join(items) + "\n" + outer + "}"
+
+
+# Exact types whose text _plain writes without the encoder (subclasses, such as
+# Rendered or numpy's float64, take the general path).
+_PLAIN = frozenset({float, int, bool, type(None), str})
+_KEYS: dict[str, str] = {}  # key -> its JSON text: the same few hundred keys recur
+
+
+def _plain(value: Any, kind: type) -> str:
+    if kind is float:
+        return float.__repr__(value) if math.isfinite(value) else "null"
+    if kind is str:
+        return _compact(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return int.__repr__(value)
+    return "null"
+
+
+def _key(key: Any) -> str:
+    if type(key) is not str:  # 1 and True would share a cached text
+        return _compact(str(key))
+    text = _KEYS.get(key)
+    if text is None:
+        text = _compact(key)
+        if len(_KEYS) < 4096:
+            _KEYS[key] = text
+    return text
 
 
 def _fallback(value: Any) -> Any:
