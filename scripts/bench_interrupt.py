@@ -104,6 +104,10 @@ def trial(
 
 
 def main() -> int:
+    # Started in the background by a non-interactive shell, this script (and pbench,
+    # which inherits it) would ignore SIGINT, as such a shell's jobs do: pbench, like
+    # any program, leaves an ignored SIGINT ignored. Reset it, so SIGINT is tested.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--values", type=int, default=1000, help="benchmarks in the scan")
     parser.add_argument("--trials", type=int, default=20)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -51,6 +52,9 @@ def main() -> int:
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER)")
+    # A test run in the background of a non-interactive shell ignores SIGINT, and the
+    # command would inherit that: give it SIGINT's default, as at a terminal.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     print(proc.pid, flush=True)
     status = proc.wait()
