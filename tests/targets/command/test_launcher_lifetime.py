@@ -115,6 +115,9 @@ class InterruptingSampler:
     def end(self) -> Mapping[str, float]:
         return {}
 
+    def abandon(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 

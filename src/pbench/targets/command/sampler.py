@@ -91,6 +91,8 @@ class ProcessSampler(Protocol):
 
     def end(self) -> Mapping[str, float]: ...
 
+    def abandon(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -136,6 +138,12 @@ def summarize_runs(per_run: Sequence[Mapping[str, float]]) -> dict[str, float]:
 
 _NICE = 10
 _DUTY = 0.04  # most of one core the sampler thread may use
+# Idle looks (one an interval) before the idle thread parks, waiting untimed until
+# begin() wakes it. A niced thread that wakes while pbench works (a run aborted,
+# reporting, exporting) takes the GIL, and on a busy machine can keep it, preempted,
+# for as long as its low priority makes it wait for a core: pbench's own thread then
+# waits too (what made an interrupted scan take seconds to end under load).
+_IDLE_LOOKS = 20
 
 
 class TreeSampler:
@@ -156,6 +164,7 @@ class TreeSampler:
         self._run: TreeRun | None = None
         self._active = False
         self._closed = False
+        self._parked = False  # the idle thread waits untimed: begin() must wake it
 
     def begin(self, pid: int, exact_totals: bool = False, via_parent: bool = False) -> None:
         """A run's root was spawned. With ``exact_totals`` the caller gets the tree's CPU
@@ -189,7 +198,11 @@ class TreeSampler:
                 self._thread.start()
             # No notify: waking the thread now would cost the command a context switch
             # at its start. The idle thread looks every interval, so a run's first
-            # sample falls between one and two intervals after its start.
+            # sample falls between one and two intervals after its start; only a
+            # thread parked after a long pause is woken.
+            if self._parked:
+                self._parked = False
+                self._cond.notify()
 
     def end(self) -> Mapping[str, float]:
         t_end = time.monotonic()
@@ -207,6 +220,15 @@ class TreeSampler:
             sample_tree(run, t_end, self._peak_window)
             return run_metrics(run, t_end)
         finally:
+            run.files.close()
+
+    def abandon(self) -> None:
+        """The run begun was cut short (an interrupt, an error): drop it, no figures.
+        The thread stops sampling it at once instead of at :meth:`close`."""
+        with self._cond:
+            self._active = False
+            run, self._run = self._run, None
+        if run is not None:
             run.files.close()
 
     def close(self) -> None:
@@ -227,8 +249,12 @@ class TreeSampler:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
         with self._cond:
             while True:
+                looks = 0
                 while self._run is None and not self._closed:
-                    self._cond.wait(self._interval)
+                    self._parked = looks >= _IDLE_LOOKS
+                    self._cond.wait(None if self._parked else self._interval)
+                    looks += 1
+                self._parked = False
                 if self._closed:
                     return
                 run = self._run

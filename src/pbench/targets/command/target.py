@@ -273,6 +273,8 @@ class CommandTarget:
                 self.options.timeout_s, self.io.drain_fd
             )
         except BaseException:
+            if sampler is not None:
+                sampler.abandon()
             launcher.abort(self.io.drain_fd)
             raise
         # Kill what the command left running in its group (background jobs): no process
@@ -306,6 +308,8 @@ class CommandTarget:
                 self.sampler.begin(pid)
             timed_out = _wait_exit(pid, self.options.timeout_s, self.io.drain_fd)
         except BaseException:
+            if self.sampler is not None:
+                self.sampler.abandon()
             kill_tree(pid)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, 0)
