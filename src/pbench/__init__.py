@@ -46,8 +46,10 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   charts it draws (charts/), the Markdown report, chart files
     history/      the store of saved runs (SQLite, PostgreSQL; schema and migrations),
                   baselines (--baseline REF), trends and change points of the series
-    results/      the result file: schema version, read (compare) and restore
-                  (report), report_files, pairing, metadata, redaction
+    results/      the result file: schema version and key names (shared with
+                  export/json.py), one validating reader (read.py: the times compare
+                  reads, the RunResults report and merge restore), report_files,
+                  pairing, metadata, redaction
     system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: settings (alpha, threshold and their defaults), summary,
