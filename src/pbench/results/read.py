@@ -32,6 +32,7 @@ are shown anywhere.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -250,6 +251,50 @@ def _check(value: Any, kind: str, where: str) -> None:
         raise UsageError(f"{where} is {shown(value)}, not {name}", hint=DAMAGED)
 
 
+class _Absent:
+    """A key the mapping does not hold: any kind allows it."""
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),  # exact types: a bool is no number
+    "integer": (int,),
+    "string": (str,),
+    "bool": (bool,),
+    "object": (dict,),
+    "list": (list,),
+}
+
+
+def _allowed(kind: str) -> frozenset[type]:
+    """The exact types of what JSON decodes that ``kind`` admits (and an absent key)."""
+    null = (type(None),) if kind.endswith("?") else ()
+    return frozenset((*_TYPES[kind.rstrip("?")], *null, _Absent))
+
+
+_RECORD_TYPES = tuple((key, _allowed(kind)) for key, kind in RECORD_KEYS.items())
+_ABSENT = _Absent()
+
+
+def _check_records(found: list[Any], where: str) -> None:
+    """Every measurement record an object, its known keys of the right type. A file may
+    hold millions of records of a few shapes: each record's tuple of value types is
+    judged once per shape, the message built only on a defect."""
+    keys = tuple(RECORD_KEYS)
+    absent = itertools.repeat(_ABSENT)
+    good: set[tuple[type, ...]] = set()
+    for rec in found:
+        if type(rec) is dict:
+            shape = tuple(map(type, map(rec.get, keys, absent)))
+            if shape in good:
+                continue
+            if all(t in allowed for t, (_, allowed) in zip(shape, _RECORD_TYPES, strict=True)):
+                good.add(shape)
+                continue
+        at = f"{where}.measurements[{found.index(rec)}]"
+        _check(rec, "object", at)
+        _check_keys(rec, RECORD_KEYS, at)
+
+
 def _check_keys(mapping: Mapping[str, Any], kinds: Mapping[str, str], where: str) -> None:
     """Every known key present in ``mapping`` holds what :mod:`pbench.results.schema`
     says (``where`` is the key path so far, keys are joined to it)."""
@@ -258,9 +303,12 @@ def _check_keys(mapping: Mapping[str, Any], kinds: Mapping[str, str], where: str
             _check(mapping[key], kind, f"{where}.{key}" if ":" in where else f"{where}: {key}")
 
 
-def _checked_entry(entry: Any, index: int, path: str) -> tuple[Mapping[str, Any], str, str]:
+def _checked_entry(
+    entry: Any, index: int, path: str
+) -> tuple[Mapping[str, Any], str, str, tuple[float, ...] | None]:
     """One result entry with every known key of the right type (its measurements'
-    too): the entry, its command and its name (both scrubbed of credentials)."""
+    too): the entry, its command and its name (both scrubbed of credentials), and its
+    times (None: no ``times`` list)."""
     where = f"{path}: results[{index}]"
     if not isinstance(entry, dict):
         raise UsageError(f"{where} is not an object", hint="the file is damaged; re-export it")
@@ -276,20 +324,17 @@ def _checked_entry(entry: Any, index: int, path: str) -> tuple[Mapping[str, Any]
     else:
         raise UsageError(f"{where}.name is not a string", hint="the file is damaged")
     times = entry.get("times")
-    if isinstance(times, list):
-        _times(times, f"{path}: '{name}'")
+    parsed = _times(times, f"{path}: '{name}'") if isinstance(times, list) else None
     _parameters(entry.get("parameters"), f"{path}: '{name}'")
     _check_keys(entry, RESULT_KEYS, where)
     measurements = entry.get("measurements")
     if isinstance(measurements, list):
-        for position, rec in enumerate(measurements):
-            _check(rec, "object", f"{where}.measurements[{position}]")
-            _check_keys(rec, RECORD_KEYS, f"{where}.measurements[{position}]")
-    return entry, command, name
+        _check_records(measurements, where)
+    return entry, command, name, parsed
 
 
 def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchmark:
-    entry, command, name = _checked_entry(entry, index, path)
+    entry, command, name, parsed = _checked_entry(entry, index, path)
     where = f"{path}: '{name}'"
     times = entry.get("times")
     if not isinstance(times, list):
@@ -304,7 +349,7 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
     load: LoadKind | None = None
     if isinstance(entry.get("load"), dict):
         load = "sql" if "sql" in entry else "http"
-    parsed = _times(times, where)
+    assert parsed is not None  # times is a list
     rounds = _rounds(entry.get("measurements"))
     statistics, info = entry.get("statistics"), entry.get("info")
     return Benchmark(
@@ -458,7 +503,7 @@ def _result(
     from pbench.models import BenchmarkResult
     from pbench.results import records
 
-    entry, command, name = _checked_entry(value, index, path)
+    entry, command, name, _ = _checked_entry(value, index, path)
     where = f"{path}: '{name}'"
     info = dict(entry["info"]) if isinstance(entry.get("info"), dict) else {}
     if hyperfine:
