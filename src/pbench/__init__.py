@@ -9,14 +9,17 @@ down it too (a layers contract in ``pyproject.toml``, checked by
 
     __main__.py   the entry point: ``main()`` returns the exit status
     cli/          the click commands: parse flags into typed flags once, plan, and
-                  hand the plans to session/; compare and report still do their own
-                  work here; ClickOutput prints
+                  hand the plans to session/ (a contract: cli/ reaches history,
+                  notify, export, report, load, targets and run only through it);
+                  ClickOutput prints
     session/      the application layer, never click: measure(plan, session) for
                   every kind of plan and measure_levels for a concurrency sweep, the
                   Session that publishes a run (report, exports, --baseline, job
-                  summary, webhooks, saving), history listing and import, trends,
-                  merge; all terminal text through an injected Output (output.py),
-                  interrupts deferred while publishing
+                  summary, webhooks, saving), a comparison (compare.py), a report
+                  (report.py), a suite's benchmarks (suite.py, suite_show.py), export
+                  and webhook checks (exports.py), history listing and import,
+                  trends, merge; all terminal text through an injected Output
+                  (output.py), interrupts deferred while publishing
     notify/       webhooks (--notify): events (a budget broken, a regression, a change
                   point) as one JSON payload with chat text, POSTed with retries
     plan/         typed flags (options) turned once into frozen plans: values
@@ -43,8 +46,10 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   charts it draws (charts/), the Markdown report, chart files
     history/      the store of saved runs (SQLite, PostgreSQL; schema and migrations),
                   baselines (--baseline REF), trends and change points of the series
-    results/      the result file: schema version, read (compare) and restore
-                  (report), report_files, pairing, metadata, redaction
+    results/      the result file: schema version and key names (shared with
+                  export/json.py), one validating reader (read.py: the times compare
+                  reads, the RunResults report and merge restore), report_files,
+                  pairing, metadata, redaction
     system/       is this machine fit to measure? /proc and /sys judged (system-check)
     models.py     plain data: outcomes, measurements, plans, results, a run's RunResults
     stats/        pure: settings (alpha, threshold and their defaults), summary,

@@ -9,17 +9,16 @@ refused rather than silently put on the wrong side.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Container
 from pathlib import Path
 
 import click
 
 from pbench.cli.common import FRACTION, guarded
-from pbench.cli.compare_stored import stored_ref, stored_side
+from pbench.cli.compare_stored import stored_ref
 from pbench.cli.options import ci_export_options, html_export_option, input_format_option
 from pbench.cli.output import ECHO
 from pbench.errors import UsageError
-from pbench.session.step_summary import append_step_summary
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
@@ -180,35 +179,24 @@ def compare(
     files per side. Load runs (pbench http, pbench sql -c) compared one file per side
     get no verdict: the machine changes between two runs.
     """
-    from pbench.export import bmf, github_benchmark, junit, step_summary
-    from pbench.export import compare as compare_export
-    from pbench.export import html as html_export
-    from pbench.report import compare as compare_report
-    from pbench.results.pairing import FileComparison, compare_result_files
+    from pbench.results.pairing import compare_result_files
     from pbench.results.read import read_side
+    from pbench.session import compare as session
     from pbench.stats.gate import parse_fail_if
     from pbench.stats.settings import Settings
 
-    renderers: list[tuple[str | None, Callable[[FileComparison], str]]] = [
-        (export_json, compare_export.render_json),
-        (export_markdown, compare_export.render_markdown),
-        (export_html, html_export.render_comparison),
-        (export_junit, junit.render_comparison),
-        (export_github_benchmark, github_benchmark.render_comparison),
-        (export_github_benchmark_bigger, github_benchmark.render_comparison_bigger),
-        (export_bmf, bmf.render_comparison),
-    ]
-    exports = [(path, render) for path, render in renderers if path is not None]
-    if sum(1 for path, _ in exports if path == "-") > 1:
-        raise UsageError("only one export can go to stdout ('-')", hint="write the others to files")
+    chosen = session.exports(
+        session.CompareExports(
+            export_json, export_markdown, export_html, export_junit,
+            export_github_benchmark, export_github_benchmark_bigger, export_bmf,
+        )
+    )  # fmt: skip
     gates = [parse_fail_if(text) for text in fail_if]
-    for path, _ in exports:
-        if path != "-":
-            _probe(path)
+    chosen.probe()
     ref = stored_ref(baselines, baseline_ref)
     if ref is not None:
         cand = read_side(_candidates(files, candidates), "candidate", input_format)
-        base = stored_side(ref, store, any_machine, cand)
+        base = session.stored_side(ref, store, any_machine, cand, ECHO)
     else:
         if any_machine or store is not None:
             raise UsageError(
@@ -224,16 +212,7 @@ def compare(
         gates=gates,
         settings=Settings(alpha=alpha, threshold=threshold, statistic=statistic, seed=seed),
     )
-    to_stdout = any(path == "-" for path, _ in exports)
-    for line in compare_report.warnings(result):
-        click.echo(f"pbench: warning: {line}", err=True)
-    # With an export on stdout, the human-readable report moves to stderr.
-    click.echo(compare_report.render_table(result), err=to_stdout)
-    for line in compare_report.notes(result):
-        click.echo(line, err=to_stdout)
-    for path, render in exports:
-        _write(path, render(result))
-    append_step_summary(lambda: step_summary.render_compare(result), ECHO)
+    session.publish(result, chosen, ECHO)
     return int(result.exit_code(fail_on_inconclusive))
 
 
@@ -301,27 +280,3 @@ def _match(text: str, old_names: Container[str], new_names: Container[str]) -> t
             f"--match {text!r} is not OLD=NEW", hint="e.g. --match 'old name=new name'"
         )
     return splits[0]
-
-
-def _probe(path: str) -> None:
-    """Fail before any work when an export cannot be written."""
-    from pbench.export import export_error
-    from pbench.export.atomic import probe_writable
-
-    try:
-        probe_writable(path)
-    except OSError as exc:
-        raise export_error(path, exc) from None
-
-
-def _write(path: str, text: str) -> None:
-    if path == "-":
-        click.echo(text, nl=not text.endswith("\n"))
-        return
-    from pbench.export import export_error
-    from pbench.export.atomic import write_to
-
-    try:
-        write_to(path, text)
-    except OSError as exc:
-        raise export_error(path, exc) from None

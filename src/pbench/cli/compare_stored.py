@@ -19,10 +19,7 @@ from __future__ import annotations
 import glob
 from pathlib import Path
 
-import click
-
 from pbench.errors import UsageError
-from pbench.results.read import Side
 
 
 def is_file_value(value: str) -> bool:
@@ -50,30 +47,3 @@ def stored_ref(baselines: tuple[str, ...], baseline_ref: str | None) -> str | No
             "compare with one stored run, or with result files (--baseline FILE, repeatable)",
         )
     return refs[0]
-
-
-def stored_side(ref_text: str, store: str | None, any_machine: bool, candidate: Side) -> Side:
-    """The stored run ``ref_text`` names, as the baseline side; the warning line when it
-    is of another machine (only with ``any_machine``)."""
-    from pbench.history.backends import open_store
-    from pbench.history.baseline import stored_side as read_stored
-    from pbench.history.fingerprint import machine_from, this_host
-    from pbench.history.refs import describe, find_run, parse_ref
-    from pbench.plan.store import store_address
-    from pbench.session.baseline import missing_store
-
-    ref = parse_ref(ref_text)
-    address = store_address(store)
-    missing_store(address, ref.text)
-    here = machine_from(candidate.files[0].metadata, this_host())
-    with open_store(address, create=False) as opened:
-        found = find_run(opened, ref, here, any_machine)
-        side = read_stored(opened, found)
-    if found.other_machine:
-        click.echo(
-            f"pbench: warning: --any-machine: {found.label} was measured on "
-            f"{describe(found.machine)}, {candidate.path} on {describe(here)}: a difference "
-            "may be the machines', not the code's",
-            err=True,
-        )
-    return side

@@ -18,7 +18,7 @@ from pbench.plan.suite.values import MAX_COUNT
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from pbench.export import ExportSpec
+    from pbench.session.exports import ExportSpec
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -247,11 +247,10 @@ def _webhook_urls(
     """Every --notify URL checked before anything is measured (a bad one exits 2)."""
     if not urls:
         return urls
-    from pbench.errors import UsageError
-    from pbench.notify.send import check_url
+    from pbench.session.exports import check_webhooks
 
     try:
-        return tuple(check_url(url) for url in urls)
+        return check_webhooks(urls)
     except UsageError as exc:
         message = exc.message.removeprefix("--notify: ")
         raise click.BadParameter(f"{message} ({exc.hint})", ctx, param) from None
@@ -338,7 +337,6 @@ def _check_input_format(
 ) -> str | None:
     if value is None:
         return None
-    from pbench.errors import UsageError
     from pbench.results.formats import check_format
 
     try:
@@ -358,13 +356,8 @@ input_format_option: Decorator = click.option(
 def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
     """The exports the parsed flags ask for: --export-json/-csv/-markdown/-html, the CI
     formats' flags of :data:`CI_EXPORTS`, and every --export."""
-    from pbench.export import check_writable, parse_export_spec
+    from pbench.session.exports import export_specs as checked_specs
 
     named = [(fmt, f"export_{fmt}") for fmt in ("json", "csv", "markdown", "html")]
     paths = [(fmt, options.get(flag)) for fmt, flag in (*named, *CI_EXPORTS)]
-    specs = [parse_export_spec(fmt, path) for fmt, path in paths if path is not None]
-    specs += [parse_export_spec(None, path) for path in options["exports"]]
-    if sum(1 for s in specs if s.path == "-") > 1:
-        raise UsageError("only one export can go to stdout ('-')", "write the others to files")
-    check_writable(specs)
-    return specs
+    return checked_specs(paths, options["exports"])

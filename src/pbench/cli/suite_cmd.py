@@ -29,19 +29,16 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.cli.output import ECHO, command_name
-from pbench.cli.suite_plan import Planned, plan_all
-from pbench.cli.suite_show import dry_run, listing
-from pbench.errors import ExitCode, UsageError, worst
+from pbench.cli.suite_plan import plan_all
+from pbench.errors import ExitCode
 from pbench.plan.options import ReportFlags
+from pbench.session import suite as planned_suite
 from pbench.session.load import wait_for_start
-from pbench.session.measure import measure_levels
 from pbench.session.publish import Session
+from pbench.session.suite_show import dry_run, listing
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from pbench.export import ExportSpec
-    from pbench.history.store import StoreAddress
-    from pbench.models import RunResults
     from pbench.plan.store import StoreFlags
     from pbench.plan.suite.read import Suite
     from pbench.stats.budget import Budget
@@ -117,11 +114,14 @@ def suite(**options: Any) -> int:
     if options["list_only"]:
         click.echo(listing(selected))
         return int(ExitCode.OK)
-    specs = [_absolute(spec) for spec in _specs(options)]
+    specs = [planned_suite.absolute(spec) for spec in export_specs(options)]
     extra = _cli_budgets(options["budgets"])
-    store = _store(options, selected, path)
+    saving = options["save"] or bool(options["save_baseline"])
+    store = planned_suite.saved_to(options["store"], saving, selected, path)
     history = _history(options, selected)
-    history_store = store or (_address(options, selected, path) if history.baseline else None)
+    history_store = store or (
+        planned_suite.address(options["store"], selected, path) if history.baseline else None
+    )
     from pbench.plan.values import parse_start_at
 
     start_at = parse_start_at(options["start_at"])
@@ -130,7 +130,7 @@ def suite(**options: Any) -> int:
         if options["dry_run"]:
             click.echo(dry_run(selected, planned))
             return int(ExitCode.OK)
-        report = _report_flags(options, _webhooks(options["notify"], selected))
+        report = _report_flags(options, planned_suite.webhooks(options["notify"], selected))
         session = Session(
             specs,
             display,
@@ -149,43 +149,9 @@ def suite(**options: Any) -> int:
             "pattern": selected.selection.pattern,
         }
         if store is not None:
-            session.metadata["fitness"] = _fitness()
+            session.metadata["fitness"] = planned_suite.fitness()
         wait_for_start(start_at, display.quiet, ECHO)
-        return _measure_all(session, planned, extra)
-
-
-def _webhooks(given: tuple[str, ...], selected: Suite) -> tuple[str, ...]:
-    """--notify, else the file's [history] notify (each URL checked: exit 2)."""
-    if given or not selected.history.notify:
-        return given
-    from pbench.notify.send import check_url
-
-    try:
-        return tuple(check_url(url) for url in selected.history.notify)
-    except UsageError as exc:
-        message = exc.message.replace("--notify", f"{selected.file}: [history] notify", 1)
-        raise UsageError(message, exc.hint) from None
-
-
-def _fitness() -> dict[str, Any]:
-    """The machine fitness check, before anything is measured (the suite's own load
-    would count against it afterwards); saved with the run (about 0.5 s)."""
-    from pbench.system.fitness import fitness
-
-    return fitness().as_dict()
-
-
-def _specs(options: dict[str, Any]) -> list[ExportSpec]:
-    return export_specs(options)
-
-
-def _store(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress | None:
-    """Where the run is saved (see :func:`_address`); saved with --save, --store,
-    --save-baseline or the file's save = true (None: not saved)."""
-    saving = options["save"] or options["store"] is not None or options["save_baseline"]
-    if not (saving or selected.history.save):
-        return None
-    return _address(options, selected, path)
+        return planned_suite.measure_all(session, planned, extra)
 
 
 def _history(options: dict[str, Any], selected: Suite) -> StoreFlags:
@@ -197,26 +163,6 @@ def _history(options: dict[str, Any], selected: Suite) -> StoreFlags:
     if flags.baseline is None and selected.history.baseline is not None:
         flags = replace(flags, baseline=selected.history.baseline)
     return flags
-
-
-def _address(options: dict[str, Any], selected: Suite, path: Path) -> StoreAddress:
-    """The store: --store, else the file's [history] store (relative to the file's
-    folder), else $PBENCH_STORE or the default."""
-    from pbench.plan.store import store_address
-
-    history = selected.history
-    if options["store"] is not None:
-        return store_address(options["store"])
-    if history.store is not None:
-        return store_address(history.store, cwd=path.parent.absolute(), option="[history] store")
-    return store_address(None)
-
-
-def _absolute(spec: ExportSpec) -> ExportSpec:
-    """An export path as given from where pbench started (the run changes folder)."""
-    if spec.to_stdout:
-        return spec
-    return replace(spec, path=os.path.abspath(spec.path))
 
 
 def _cli_budgets(texts: Sequence[str]) -> tuple[Budget, ...]:
@@ -249,56 +195,3 @@ def _folder(folder: Path) -> Iterator[None]:
         yield
     finally:
         os.chdir(previous)
-
-
-def _measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Budget]) -> int:
-    """Measure the benchmarks in file order (a failed one does not stop the others;
-    Ctrl-C does), then one report, the exports and the exit status."""
-    from pbench.plan.budgets import merge_budgets
-    from pbench.run.results import build_results, combine
-
-    quiet = session.display.quiet
-    status = ExitCode.OK
-    failures = []
-    parts: list[tuple[str, RunResults]] = []
-    any_budgets = bool(extra) or any(item.benchmark.budgets for item in planned)
-    for index, item in enumerate(planned, start=1):
-        benchmark = item.benchmark
-        heading = f"[{index}/{len(planned)}] {benchmark.name} ({benchmark.kind})"
-        if not quiet:
-            click.echo(heading, err=True)
-            for note in item.notes:
-                click.echo(f"pbench: note: {note}", err=True)
-        results, part_status, failure = measure_levels(
-            item.levels, session, benchmark.report.ignore_failure
-        )
-        for result in results:
-            result.info = {**result.info, "suite_benchmark": benchmark.name}
-        session.earlier += results
-        budgets = merge_budgets(benchmark.budgets, extra)
-        report = benchmark.report
-        parts.append(
-            (
-                heading.split("] ", 1)[1],
-                build_results(
-                    results,
-                    session.metadata,
-                    reference=item.reference,
-                    time_unit=session.options.time_unit,
-                    compare=part_status == ExitCode.OK and not item.sweep,
-                    alpha=report.alpha,
-                    threshold=report.threshold,
-                    seed=report.seed,
-                    budgets={r.name: budgets for r in results} if any_budgets else None,
-                    recommend=True,
-                    scaling=item.sweep,
-                ),
-            )
-        )
-        status = worst(status, part_status)
-        if failure is not None:
-            failures.append(failure)
-        if part_status == ExitCode.INTERRUPTED:
-            break
-    run_results = combine([part for _, part in parts], session.metadata)
-    return session.publish(run_results, status, failures, parts)

@@ -4,36 +4,13 @@ each, or one per level of a concurrency sweep; every problem reported at once.""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pbench.errors import UsageError
+from pbench.session.suite import Planned
 
 if TYPE_CHECKING:
-    from pbench.models import RunPlan
-    from pbench.plan.http import HttpPlan
-    from pbench.plan.run_load import CommandLoadPlan
-    from pbench.plan.sql import SqlPlan
     from pbench.plan.suite.read import Suite, SuiteBenchmark
-
-
-@dataclass(frozen=True)
-class Planned:
-    """One selected benchmark and its kind's plan, or one plan per level of a
-    concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
-
-    benchmark: SuiteBenchmark
-    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
-    reference: str | None
-    notes: tuple[str, ...]
-
-    @property
-    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
-        return next(iter(self.levels.values()))
-
-    @property
-    def sweep(self) -> bool:
-        return len(self.levels) > 1
 
 
 def plan_all(selected: Suite) -> list[Planned]:

@@ -30,12 +30,17 @@ from pbench.export.figures import finite_or_none, mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
 from pbench.models import BenchmarkResult, Measurement, RunResults
-from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
+from pbench.results.schema import (
+    HYPERFINE_STATS,
+    METRIC_PREFIX,
+    RECORD_KEYS,
+    RESULT_FILE_SCHEMA_VERSION,
+    SECTION_PREFIX,
+)
 from pbench.stats.budget import BudgetCheck
 from pbench.stats.score import Score
 from pbench.stats.summary import Summary
 
-_HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
 _RESULT_LEVEL = 2  # document → "results" list → one result
 
 
@@ -133,7 +138,7 @@ def _result(
     # command line itself under "command_line".
     entry: dict[str, Any] = {"command": result.name}
     if summary is None:
-        entry.update(dict.fromkeys(_HYPERFINE_STATS))
+        entry.update(dict.fromkeys(HYPERFINE_STATS))
     else:
         entry.update(
             mean=summary.mean,
@@ -159,7 +164,7 @@ def _result(
     entry["notes"] = list(result.notes)
     entry["warnings"] = list(warnings)
     for key, section in result.sections.items():
-        entry[key if key not in entry else f"section_{key}"] = section
+        entry[key if key not in entry else f"{SECTION_PREFIX}{key}"] = section
     return entry
 
 
@@ -177,20 +182,11 @@ def _statistics(figures: dict[str, Any], result: BenchmarkResult) -> dict[str, A
 
 
 def _record(m: Measurement) -> dict[str, Any]:
-    record: dict[str, Any] = {
-        "wall": m.wall_s,
-        "user": m.user_s,
-        "system": m.system_s,
-        "peak_memory_bytes": m.peak_rss_bytes,
-        "exit_code": m.exit_code,
-        "signal": m.signal,
-        "timed_out": m.timed_out,
-        "error": m.error,
-        "round": m.round,
-        "position": m.position,
-        "iteration": m.iteration,
-        "loops": m.loops,
-    }
+    """One measurement under the record keys the reader knows (their order is the
+    schema's), then its metrics."""
+    values = (m.wall_s, m.user_s, m.system_s, m.peak_rss_bytes, m.exit_code, m.signal,
+              m.timed_out, m.error, m.round, m.position, m.iteration, m.loops)  # fmt: skip
+    record: dict[str, Any] = dict(zip(RECORD_KEYS, values, strict=True))
     for key, value in m.metrics.items():
-        record[key if key not in record else f"metric_{key}"] = value
+        record[key if key not in record else f"{METRIC_PREFIX}{key}"] = value
     return record

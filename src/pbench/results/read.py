@@ -1,4 +1,12 @@
-"""Reading saved results for ``pbench compare``: pbench's JSON and hyperfine's JSON.
+"""The one reader of result files (pbench's JSON export and hyperfine's), with one
+validation, giving two views of the same parse: :func:`parse_results` the per-run
+times ``pbench compare`` and history import need (:class:`ResultFile`), and
+:func:`restore` the whole :class:`~pbench.models.RunResults` ``pbench report`` and
+``pbench merge`` need. The key names and what each holds come from
+:mod:`pbench.results.schema`, shared with the writer (:mod:`pbench.export.json`):
+a value of the wrong type at a known key (a string where a number belongs, a list
+where an object belongs) is a :class:`UsageError` naming the file and the key path
+(``f.json: results[0].measurements[3].wall is "x", not a number``), exit 2.
 
 Both share hyperfine's shape: a top-level ``results`` list whose entries carry
 ``command`` and per-run ``times`` in seconds (hyperfine has written ``times`` since its
@@ -24,17 +32,30 @@ are shown anywhere.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pbench.errors import UsageError
+from pbench.results.records import DAMAGED, shown
 from pbench.results.redact import redact
-from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
+from pbench.results.schema import (
+    DOCUMENT_KEYS,
+    METRIC_PREFIX,
+    RECORD_KEYS,
+    RESULT_FILE_SCHEMA_VERSION,
+    RESULT_KEYS,
+    SECTION_PREFIX,
+)
 from pbench.stats.summary import slice_values
+
+if TYPE_CHECKING:
+    from pbench.models import BenchmarkResult, Measurement, RunResults, StopReason
+    from pbench.stats.summary import Summary
 
 Format = Literal["pbench", "hyperfine"]
 LoadKind = Literal["http", "sql"]
@@ -155,19 +176,12 @@ def read_json(path: str, role: str, input_format: str | None = None) -> Any:
 
 def parse_results(document: Any, path: str, role: str) -> ResultFile:
     """Validate a decoded JSON document and index its benchmarks by name."""
-    if not isinstance(document, dict) or not isinstance(document.get("results"), list):
-        raise UsageError(
-            f"{role} file {path} has no 'results' list: not a pbench or hyperfine JSON export",
-            hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
-        )
+    _check_document(
+        document, path, f"{role} file {path}", "not a pbench or hyperfine JSON export",
+        "pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
+        "compare it with the pbench version that wrote it, or upgrade pbench",
+    )  # fmt: skip
     file_format: Format = "pbench" if "schema_version" in document else "hyperfine"
-    version = document.get("schema_version")
-    if _newer(version):
-        raise UsageError(
-            f"{role} file {path} has schema_version {version}, newer than this pbench "
-            f"reads ({RESULT_FILE_SCHEMA_VERSION})",
-            hint="compare it with the pbench version that wrote it, or upgrade pbench",
-        )
     benchmarks: dict[str, Benchmark] = {}
     for index, entry in enumerate(document["results"]):
         benchmark = _benchmark(entry, index, path, file_format)
@@ -177,6 +191,7 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
                 hint="give each command its own name when running (-n/--command-name)",
             )
         benchmarks[benchmark.name] = benchmark
+    _check_keys(document, DOCUMENT_KEYS, path)
     if not benchmarks:
         raise UsageError(f"{role} file {path} holds no benchmark results", hint="rerun and export")
     metadata = document.get("metadata")
@@ -192,13 +207,108 @@ def parse_results(document: Any, path: str, role: str) -> ResultFile:
     )
 
 
-def _newer(version: Any) -> bool:
-    """A ``schema_version`` above the one this pbench writes (and so reads)."""
-    number = isinstance(version, int | float) and not isinstance(version, bool)
-    return number and float(version) > RESULT_FILE_SCHEMA_VERSION
+def _check_document(
+    document: Any, path: str, label: str, what: str, hint: str, version_hint: str
+) -> None:
+    """A document with a ``results`` list and a schema version this pbench reads
+    (``label`` names the file in messages, ``what`` says what it then is not)."""
+    if not isinstance(document, dict) or not isinstance(document.get("results"), list):
+        raise UsageError(f"{label} has no 'results' list: {what}", hint=hint)
+    version = document.get("schema_version")
+    if version is None:
+        return
+    _check(version, DOCUMENT_KEYS["schema_version"], f"{path}: schema_version")
+    if version > RESULT_FILE_SCHEMA_VERSION:
+        raise UsageError(
+            f"{label} has schema_version {version}, newer than this pbench reads "
+            f"({RESULT_FILE_SCHEMA_VERSION})",
+            hint=version_hint,
+        )
+    if version < 1:
+        raise UsageError(
+            f"{label} has schema_version {version}; this pbench reads 1 to "
+            f"{RESULT_FILE_SCHEMA_VERSION}",
+            hint=version_hint,
+        )
 
 
-def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchmark:
+_KINDS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "number": ("a number", lambda v: isinstance(v, int | float) and not isinstance(v, bool)),
+    "integer": ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    "string": ("a string", lambda v: isinstance(v, str)),
+    "bool": ("true or false", lambda v: isinstance(v, bool)),
+    "object": ("an object", lambda v: isinstance(v, dict)),
+    "list": ("a list", lambda v: isinstance(v, list)),
+}
+
+
+def _check(value: Any, kind: str, where: str) -> None:
+    """``value`` is of ``kind`` (schema's names; "?": or null), else exit 2 at ``where``."""
+    if value is None and kind.endswith("?"):
+        return
+    name, test = _KINDS[kind.rstrip("?")]
+    if not test(value):
+        raise UsageError(f"{where} is {shown(value)}, not {name}", hint=DAMAGED)
+
+
+class _Absent:
+    """A key the mapping does not hold: any kind allows it."""
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "number": (int, float),  # exact types: a bool is no number
+    "integer": (int,),
+    "string": (str,),
+    "bool": (bool,),
+    "object": (dict,),
+    "list": (list,),
+}
+
+
+def _allowed(kind: str) -> frozenset[type]:
+    """The exact types of what JSON decodes that ``kind`` admits (and an absent key)."""
+    null = (type(None),) if kind.endswith("?") else ()
+    return frozenset((*_TYPES[kind.rstrip("?")], *null, _Absent))
+
+
+_RECORD_TYPES = tuple((key, _allowed(kind)) for key, kind in RECORD_KEYS.items())
+_ABSENT = _Absent()
+
+
+def _check_records(found: list[Any], where: str) -> None:
+    """Every measurement record an object, its known keys of the right type. A file may
+    hold millions of records of a few shapes: each record's tuple of value types is
+    judged once per shape, the message built only on a defect."""
+    keys = tuple(RECORD_KEYS)
+    absent = itertools.repeat(_ABSENT)
+    good: set[tuple[type, ...]] = set()
+    for rec in found:
+        if type(rec) is dict:
+            shape = tuple(map(type, map(rec.get, keys, absent)))
+            if shape in good:
+                continue
+            if all(t in allowed for t, (_, allowed) in zip(shape, _RECORD_TYPES, strict=True)):
+                good.add(shape)
+                continue
+        at = f"{where}.measurements[{found.index(rec)}]"
+        _check(rec, "object", at)
+        _check_keys(rec, RECORD_KEYS, at)
+
+
+def _check_keys(mapping: Mapping[str, Any], kinds: Mapping[str, str], where: str) -> None:
+    """Every known key present in ``mapping`` holds what :mod:`pbench.results.schema`
+    says (``where`` is the key path so far, keys are joined to it)."""
+    for key, kind in kinds.items():
+        if key in mapping:
+            _check(mapping[key], kind, f"{where}.{key}" if ":" in where else f"{where}: {key}")
+
+
+def _checked_entry(
+    entry: Any, index: int, path: str
+) -> tuple[Mapping[str, Any], str, str, tuple[float, ...] | None]:
+    """One result entry with every known key of the right type (its measurements'
+    too): the entry, its command and its name (both scrubbed of credentials), and its
+    times (None: no ``times`` list)."""
     where = f"{path}: results[{index}]"
     if not isinstance(entry, dict):
         raise UsageError(f"{where} is not an object", hint="the file is damaged; re-export it")
@@ -213,6 +323,18 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
         name = redact(name)
     else:
         raise UsageError(f"{where}.name is not a string", hint="the file is damaged")
+    times = entry.get("times")
+    parsed = _times(times, f"{path}: '{name}'") if isinstance(times, list) else None
+    _parameters(entry.get("parameters"), f"{path}: '{name}'")
+    _check_keys(entry, RESULT_KEYS, where)
+    measurements = entry.get("measurements")
+    if isinstance(measurements, list):
+        _check_records(measurements, where)
+    return entry, command, name, parsed
+
+
+def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchmark:
+    entry, command, name, parsed = _checked_entry(entry, index, path)
     where = f"{path}: '{name}'"
     times = entry.get("times")
     if not isinstance(times, list):
@@ -227,7 +349,7 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
     load: LoadKind | None = None
     if isinstance(entry.get("load"), dict):
         load = "sql" if "sql" in entry else "http"
-    parsed = _times(times, where)
+    assert parsed is not None  # times is a list
     rounds = _rounds(entry.get("measurements"))
     statistics, info = entry.get("statistics"), entry.get("info")
     return Benchmark(
@@ -297,3 +419,202 @@ def _parameters(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, dict):
         raise UsageError(f"{where}: 'parameters' is not an object", hint="the file is damaged")
     return {str(k): str(v) for k, v in value.items()}
+
+
+_STOP_REASONS = frozenset(
+    ("runs", "time", "precision", "budget", "max-runs", "interrupted", "failed")
+)
+
+
+def is_result_document(document: Any) -> bool:
+    return isinstance(document, dict) and isinstance(document.get("results"), list)
+
+
+def restore(document: Any, path: str) -> RunResults:
+    """The :class:`RunResults` of a decoded pbench or hyperfine JSON export."""
+    _check_document(
+        document, path, path,
+        "not a pbench or hyperfine JSON export, nor a 'pbench compare' JSON",
+        "pass files written by --export-json (pbench, hyperfine, pbench compare)",
+        "report it with the pbench version that wrote it, or upgrade pbench",
+    )  # fmt: skip
+    hyperfine = document.get("schema_version") is None
+    results: list[BenchmarkResult] = []
+    summaries: dict[str, Summary | None] = {}
+    warnings: dict[str, list[str]] = {}
+    for index, entry in enumerate(document["results"]):
+        result, summary, found = _result(entry, path, index, hyperfine)
+        if any(r.name == result.name for r in results):
+            raise UsageError(
+                f"{path} has two benchmarks named '{result.name}'",
+                hint="give each command its own name when running (-n/--command-name)",
+            )
+        results.append(result)
+        if summary is not None:
+            summaries[result.name] = summary
+        if found:
+            warnings[result.name] = found
+    _check_keys(document, DOCUMENT_KEYS, path)
+    return _document_level(document, path, results, summaries, warnings)
+
+
+def _document_level(
+    document: Mapping[str, Any],
+    path: str,
+    results: list[BenchmarkResult],
+    summaries: dict[str, Summary | None],
+    warnings: dict[str, list[str]],
+) -> RunResults:
+    from pbench.models import RunResults
+    from pbench.results import records
+    from pbench.stats.score import benchmark_score
+
+    comparisons = [
+        records.comparison_of(c, f"{path}: comparisons[{i}]")
+        for i, c in enumerate(_list(document, "comparisons", path))
+    ]
+    budgets = [
+        records.budget_check_of(b, f"{path}: budgets[{i}]")
+        for i, b in enumerate(_list(document, "budgets", path))
+    ]
+    scores = {r.name: benchmark_score(r.name, budgets) for r in results} if budgets else {}
+    found = document.get("recommendations") or {}
+    if not isinstance(found, dict):
+        raise UsageError(f"{path}: 'recommendations' is not an object", hint=DAMAGED)
+    recommendations = {str(k): _texts(v, f"{path}: recommendations") for k, v in found.items()}
+    metadata = document.get("metadata")
+    reference = document.get("reference")
+    return RunResults(
+        results=results,
+        metadata=metadata if isinstance(metadata, dict) else {},
+        reference=reference if isinstance(reference, str) else None,
+        warnings=warnings,
+        comparisons=comparisons,
+        summaries=summaries,
+        budgets=budgets,
+        scores=scores,
+        recommendations=recommendations,
+    )
+
+
+def _result(
+    value: Any, path: str, index: int, hyperfine: bool
+) -> tuple[BenchmarkResult, Summary | None, list[str]]:
+    from pbench.models import BenchmarkResult
+    from pbench.results import records
+
+    entry, command, name, _ = _checked_entry(value, index, path)
+    where = f"{path}: '{name}'"
+    info = dict(entry["info"]) if isinstance(entry.get("info"), dict) else {}
+    if hyperfine:
+        for key in ("user", "system"):
+            if isinstance(entry.get(key), int | float):
+                info[f"hyperfine_{key}_mean_s"] = entry[key]
+    stop = entry.get("stop_reason")
+    statistics = entry.get("statistics")
+    result = BenchmarkResult(
+        name=name,
+        command=redact(str(entry.get("command_line") or command)),
+        parameters=_parameters(entry.get("parameters"), where),
+        info=info,
+        measurements=_measurements(entry, where),
+        warmups=_int_or_none(entry.get("warmups")) or 0,
+        stop_reason=cast("StopReason", stop) if stop in _STOP_REASONS else None,
+        notes=_texts(entry.get("notes"), f"{where}.notes"),
+        sections=_sections(entry),
+    )
+    summary = (
+        records.summary_of_record(statistics, f"{where}.statistics")
+        if isinstance(statistics, dict)
+        else None
+    )
+    return result, summary, _texts(entry.get("warnings"), f"{where}.warnings")
+
+
+def _measurements(entry: Mapping[str, Any], where: str) -> list[Measurement]:
+    from pbench.models import Measurement
+    from pbench.results.records import number, record
+
+    found = entry.get("measurements")
+    if isinstance(found, list) and (found or not entry.get("times")):
+        return [_measurement(record(m, f"{where}.measurements[{i}]"), f"{where}.measurements[{i}]")
+                for i, m in enumerate(found)]  # fmt: skip
+    times = entry.get("times")
+    if not isinstance(times, list):
+        raise UsageError(f"{where} has no per-run 'times' list", hint=DAMAGED)
+    memory = entry.get("memory_usage_byte")
+    codes = entry.get("exit_codes")
+    runs = []
+    for i, wall in enumerate(times):
+        seconds = number({"times": wall}, "times", f"{where}: times[{i}]")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise UsageError(f"{where}: times[{i}] is {wall}, not a time in seconds", hint=DAMAGED)
+        peak = memory[i] if isinstance(memory, list) and i < len(memory) else None
+        code = codes[i] if isinstance(codes, list) and i < len(codes) else 0
+        runs.append(
+            Measurement(
+                wall_s=seconds, user_s=None, system_s=None,
+                peak_rss_bytes=peak if isinstance(peak, int) else None,
+                exit_code=code if isinstance(code, int) else None, signal=None,
+                timed_out=False, error=None, round=i, position=0, iteration=i,
+            )
+        )  # fmt: skip
+    return runs
+
+
+def _measurement(rec: Mapping[str, Any], where: str) -> Measurement:
+    from pbench.models import Measurement
+    from pbench.results import records
+    from pbench.results.records import number
+
+    metrics: dict[str, float] = {}
+    for key, value in rec.items():
+        if key in RECORD_KEYS or not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        plain = key.removeprefix(METRIC_PREFIX)
+        metrics[plain if plain in RECORD_KEYS else key] = value
+    error = rec.get("error")
+    return Measurement(
+        wall_s=number(rec, "wall", where),
+        user_s=records.optional_number(rec, "user", where),
+        system_s=records.optional_number(rec, "system", where),
+        peak_rss_bytes=_int_or_none(rec.get("peak_memory_bytes")),
+        exit_code=_int_or_none(rec.get("exit_code")),
+        signal=_int_or_none(rec.get("signal")),
+        timed_out=rec.get("timed_out") is True,
+        error=error if isinstance(error, str) else None,
+        round=records.integer(rec, "round", where),
+        position=records.integer(rec, "position", where, default=0),
+        iteration=records.integer(rec, "iteration", where, default=0),
+        loops=records.integer(rec, "loops", where, default=1),
+        metrics=metrics,
+    )
+
+
+def _sections(entry: Mapping[str, Any]) -> dict[str, Any]:
+    sections = {}
+    for key, value in entry.items():
+        if key in RESULT_KEYS:
+            continue
+        plain = key.removeprefix(SECTION_PREFIX)
+        sections[plain if plain in RESULT_KEYS else key] = value
+    return sections
+
+
+def _texts(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where} is not a list of strings", hint=DAMAGED)
+    return list(value)
+
+
+def _list(document: Mapping[str, Any], key: str, path: str) -> list[Any]:
+    value = document.get(key) or []
+    if not isinstance(value, list):
+        raise UsageError(f"{path}: '{key}' is not a list", hint=DAMAGED)
+    return value
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

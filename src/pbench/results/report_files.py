@@ -1,7 +1,7 @@
 """The files a report is made from, read back: result files (pbench's or hyperfine's JSON
 export) and the JSON of ``pbench compare``, in any mix.
 
-Every result file is restored (:mod:`pbench.results.restore`) and all of them become
+Every result file is restored (:func:`pbench.results.read.restore`) and all become
 one :class:`~pbench.models.RunResults`, benchmarks in file order. A name found in
 more than one file is prefixed by its file's name in every file it is in
 (``base.json: sort``), or by the file's path when the names of the files are the
@@ -25,8 +25,7 @@ from typing import Any
 from pbench.errors import UsageError
 from pbench.models import BenchmarkResult, RunResults
 from pbench.results import records
-from pbench.results.read import read_json
-from pbench.results.restore import restore
+from pbench.results.read import read_json, restore
 from pbench.results.schema import COMPARE_SCHEMA_VERSION
 from pbench.stats.comparison import Comparison
 

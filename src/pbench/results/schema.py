@@ -2,7 +2,8 @@
 ``pbench compare`` reads back (``schema_version``), and the JSON of ``pbench compare``
 itself (``compare_schema_version``). The writers (:mod:`pbench.export.json`,
 :mod:`pbench.export.compare`) and the reader (:mod:`pbench.results.read`) use these
-constants, so the version written is the version read.
+constants, so the version written is the version read, and the key names below, so a
+key written is a key read (and checked for its type).
 
 ``schema_version`` (bump it on any change that can break a reader, note additions here):
 
@@ -47,3 +48,56 @@ constants, so the version written is the version read.
 
 RESULT_FILE_SCHEMA_VERSION = 2
 COMPARE_SCHEMA_VERSION = 2
+
+# The key names of a result entry and of a measurement record, shared by the writer
+# (pbench.export.json) and the reader (pbench.results.read), and what each holds:
+# "number", "integer", "string", "bool", "object", "list" ("?" suffix: null allowed).
+# A section (any other entry key) or metric (any other record key) that collides with
+# one of these is written with the prefix and read back without it.
+HYPERFINE_STATS = ("mean", "stddev", "median", "user", "system", "min", "max")
+RESULT_KEYS: dict[str, str] = {
+    "command": "string",
+    **dict.fromkeys(HYPERFINE_STATS, "number?"),
+    "times": "list",
+    "memory_usage_byte": "list",
+    "exit_codes": "list",
+    "parameters": "object",
+    "name": "string?",
+    "command_line": "string?",
+    "statistics": "object?",
+    "measurements": "list",
+    "warmups": "integer?",
+    "stop_reason": "string?",
+    "info": "object?",
+    "notes": "list?",
+    "warnings": "list?",
+}
+RECORD_KEYS: dict[str, str] = {
+    "wall": "number",
+    "user": "number?",
+    "system": "number?",
+    "peak_memory_bytes": "integer?",
+    "exit_code": "integer?",
+    "signal": "integer?",
+    "timed_out": "bool?",
+    "error": "string?",
+    "round": "integer",
+    "position": "integer",
+    "iteration": "integer",
+    "loops": "integer",
+}
+SECTION_PREFIX = "section_"
+METRIC_PREFIX = "metric_"
+# The top-level keys of a result file and what each holds.
+DOCUMENT_KEYS: dict[str, str] = {
+    "schema_version": "integer?",
+    "metadata": "object?",
+    "reference": "string?",
+    "results": "list",
+    "comparisons": "list?",
+    "budgets": "list?",
+    "scores": "object?",
+    "scaling": "list?",
+    "recommendations": "object?",
+    "baseline": "object?",
+}

@@ -16,8 +16,7 @@ def merge_files(files: Sequence[str], destination: str, output: Output) -> int:
     from pbench.export import export_error, render
     from pbench.export.atomic import probe_writable, write_to
     from pbench.load.merge import merge_runs
-    from pbench.results.read import read_json
-    from pbench.results.restore import restore
+    from pbench.results.read import read_json, restore
 
     if destination != "-":
         try:

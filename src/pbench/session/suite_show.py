@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pbench.cli.suite_plan import Planned
-
 if TYPE_CHECKING:
     from pbench.plan.suite.read import Suite
+    from pbench.session.suite import Planned
 
 
 def listing(selected: Suite) -> str:

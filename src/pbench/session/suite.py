@@ -1,0 +1,148 @@
+"""``pbench suite`` below click: where a suite's run is saved and which webhooks it
+calls (the flags, else the file's ``[history]`` table), and the measuring of its
+benchmarks in file order into one :class:`~pbench.session.publish.Session`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pbench.errors import ExitCode, UsageError, worst
+from pbench.session.measure import measure_levels
+
+if TYPE_CHECKING:
+    from pbench.export import ExportSpec
+    from pbench.history.store import StoreAddress
+    from pbench.models import RunPlan, RunResults
+    from pbench.plan.http import HttpPlan
+    from pbench.plan.run_load import CommandLoadPlan
+    from pbench.plan.sql import SqlPlan
+    from pbench.plan.suite.read import Suite, SuiteBenchmark
+    from pbench.session.publish import Session
+    from pbench.stats.budget import Budget
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One selected benchmark and its kind's plan, or one plan per level of a
+    concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
+
+    benchmark: SuiteBenchmark
+    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
+    reference: str | None
+    notes: tuple[str, ...]
+
+    @property
+    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
+        return next(iter(self.levels.values()))
+
+    @property
+    def sweep(self) -> bool:
+        return len(self.levels) > 1
+
+
+def webhooks(given: tuple[str, ...], selected: Suite) -> tuple[str, ...]:
+    """--notify, else the file's [history] notify (each URL checked: exit 2)."""
+    if given or not selected.history.notify:
+        return given
+    from pbench.session.exports import check_webhooks
+
+    try:
+        return check_webhooks(selected.history.notify)
+    except UsageError as exc:
+        message = exc.message.replace("--notify", f"{selected.file}: [history] notify", 1)
+        raise UsageError(message, exc.hint) from None
+
+
+def fitness() -> dict[str, Any]:
+    """The machine fitness check, before anything is measured (the suite's own load
+    would count against it afterwards); saved with the run (about 0.5 s)."""
+    from pbench.system.fitness import fitness
+
+    return fitness().as_dict()
+
+
+def saved_to(store: str | None, saving: bool, selected: Suite, path: Path) -> StoreAddress | None:
+    """Where the run is saved (see :func:`address`); saved with --save, --store,
+    --save-baseline (``saving``) or the file's save = true (None: not saved)."""
+    if not (saving or store is not None or selected.history.save):
+        return None
+    return address(store, selected, path)
+
+
+def address(store: str | None, selected: Suite, path: Path) -> StoreAddress:
+    """The store: --store, else the file's [history] store (relative to the file's
+    folder), else $PBENCH_STORE or the default."""
+    from pbench.plan.store import store_address
+
+    history = selected.history
+    if store is not None:
+        return store_address(store)
+    if history.store is not None:
+        return store_address(history.store, cwd=path.parent.absolute(), option="[history] store")
+    return store_address(None)
+
+
+def absolute(spec: ExportSpec) -> ExportSpec:
+    """An export path as given from where pbench started (the run changes folder)."""
+    if spec.to_stdout:
+        return spec
+    return replace(spec, path=os.path.abspath(spec.path))
+
+
+def measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Budget]) -> int:
+    """Measure the benchmarks in file order (a failed one does not stop the others;
+    Ctrl-C does), then one report, the exports and the exit status."""
+    from pbench.plan.budgets import merge_budgets
+    from pbench.run.results import build_results, combine
+
+    output = session.output
+
+    quiet = session.display.quiet
+    status = ExitCode.OK
+    failures = []
+    parts: list[tuple[str, RunResults]] = []
+    any_budgets = bool(extra) or any(item.benchmark.budgets for item in planned)
+    for index, item in enumerate(planned, start=1):
+        benchmark = item.benchmark
+        heading = f"[{index}/{len(planned)}] {benchmark.name} ({benchmark.kind})"
+        if not quiet:
+            output.echo(heading, err=True)
+            for note in item.notes:
+                output.echo(f"pbench: note: {note}", err=True)
+        results, part_status, failure = measure_levels(
+            item.levels, session, benchmark.report.ignore_failure
+        )
+        for result in results:
+            result.info = {**result.info, "suite_benchmark": benchmark.name}
+        session.earlier += results
+        budgets = merge_budgets(benchmark.budgets, extra)
+        report = benchmark.report
+        parts.append(
+            (
+                heading.split("] ", 1)[1],
+                build_results(
+                    results,
+                    session.metadata,
+                    reference=item.reference,
+                    time_unit=session.options.time_unit,
+                    compare=part_status == ExitCode.OK and not item.sweep,
+                    alpha=report.alpha,
+                    threshold=report.threshold,
+                    seed=report.seed,
+                    budgets={r.name: budgets for r in results} if any_budgets else None,
+                    recommend=True,
+                    scaling=item.sweep,
+                ),
+            )
+        )
+        status = worst(status, part_status)
+        if failure is not None:
+            failures.append(failure)
+        if part_status == ExitCode.INTERRUPTED:
+            break
+    run_results = combine([part for _, part in parts], session.metadata)
+    return session.publish(run_results, status, failures, parts)
