@@ -9,7 +9,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pbench.errors import UsageError
-from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Measure, Order, RunPlan, is_count
+from pbench.models import (
+    BenchmarkSpec,
+    Hook,
+    Hooks,
+    IgnoreFailure,
+    Measure,
+    Order,
+    RunPlan,
+    is_count,
+)
 from pbench.plan.options import RunFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import parameters, run_counts, told_apart

@@ -193,9 +193,9 @@ class Runner:
             wall_ns=int(median(walls)),
             user_ns=int(median(o.user_ns or 0 for o, _ in samples)),
             system_ns=int(median(o.system_ns or 0 for o, _ in samples)),
-            counts={} if counted is None else {
-                counted: median(o.metrics.get(counted, 0.0) for o, _ in samples)
-            },
+            counts={}
+            if counted is None
+            else {counted: median(o.metrics.get(counted, 0.0) for o, _ in samples)},
         )
         if counted is None:
             state.result.notes.append(

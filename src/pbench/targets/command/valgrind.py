@@ -52,9 +52,7 @@ def how_taken(measure: Counted) -> str:
     )
 
 
-def valgrind_argv(
-    valgrind: str, out_dir: str, measure: Counted, argv: Iterable[str]
-) -> list[str]:
+def valgrind_argv(valgrind: str, out_dir: str, measure: Counted, argv: Iterable[str]) -> list[str]:
     """The command line that runs ``argv`` (program resolved) under cachegrind."""
     return [
         valgrind,
