@@ -73,5 +73,5 @@ def test_a_setuid_program_is_named_in_a_clear_error() -> None:
         subprocess.run(["apt-get", "install", "-y", "-q", "passwd"], check=True)
         passwd = shutil.which("passwd")
     assert passwd is not None
-    with pytest.raises(BenchmarkFailed, match="Valgrind cannot run .*passwd"):
+    with pytest.raises(BenchmarkFailed, match=r"Valgrind cannot run .*passwd"):
         _count((passwd, "-S", "root"))
