@@ -6,6 +6,7 @@ never mutated by the domain; results are appended to only by the runner.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -17,6 +18,21 @@ if TYPE_CHECKING:  # statistics import lazily: `pbench --help` stays fast
     from pbench.stats.summary import Summary
 
 Order = Literal["interleaved", "sequential"]
+# --measure: what one run's figure is, the figure statistics, comparisons and budgets use.
+Measure = Literal["wall", "cpu", "instructions", "cycles"]
+MEASURES: tuple[Measure, ...] = ("wall", "cpu", "instructions", "cycles")
+# The unit of each measure's figure, as the JSON export names it.
+MEASURE_UNITS: Mapping[str, str] = {
+    "wall": "second",
+    "cpu": "second",
+    "instructions": "instruction",
+    "cycles": "cycle",
+}
+
+
+def is_count(measure: str) -> bool:
+    """Whether a measure's figures are counts (instructions, cycles), not seconds."""
+    return measure in ("instructions", "cycles")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +93,18 @@ class Measurement:
     @property
     def failed(self) -> bool:
         return self.timed_out or self.error is not None or self.exit_code != 0
+
+    def figure(self, measure: Measure = "wall") -> float:
+        """This run's figure of ``measure``: wall seconds, CPU seconds (user + system
+        over the process tree, from the kernel), or a count from Valgrind (NaN when the
+        run has none: a failed run)."""
+        if measure == "wall":
+            return self.wall_s
+        if measure == "cpu":
+            if self.user_s is None and self.system_s is None:
+                return math.nan
+            return (self.user_s or 0.0) + (self.system_s or 0.0)
+        return float(self.metrics.get(measure, math.nan))
 
     @property
     def why_failed(self) -> str | None:
@@ -155,6 +183,7 @@ class BenchmarkSpec:
     parameters: Mapping[str, str] = field(default_factory=dict)
     info: Mapping[str, Any] = field(default_factory=dict)
     notes: Sequence[str] = ()
+    measure: Measure = "wall"
 
 
 @dataclass(frozen=True)
@@ -242,10 +271,19 @@ class BenchmarkResult:
     # Set when ``measurements`` is only a capped sample of many more executions (HTTP,
     # SQL load runs): the summary computed from the full histogram.
     summary_override: Summary | None = None
+    # --measure: what ``times`` (and so every statistic) holds; see Measurement.figure.
+    measure: Measure = "wall"
 
     @property
     def times(self) -> list[float]:
-        return [m.wall_s for m in self.measurements]
+        """Each run's figure of the result's measure (wall seconds by default)."""
+        if self.measure == "wall":
+            return [m.wall_s for m in self.measurements]
+        return [m.figure(self.measure) for m in self.measurements]
+
+    @property
+    def unit(self) -> str:
+        return MEASURE_UNITS[self.measure]
 
 
 TimeUnit = Literal["second", "millisecond", "microsecond", "nanosecond"]

@@ -193,6 +193,15 @@ class RunCommand(click.Command):
 )
 @slice_option
 @start_at_option
+@click.option(
+    "--measure",
+    type=click.Choice(["wall", "cpu", "instructions", "cycles"]),
+    default="wall",
+    show_default=True,
+    help="The figure of each run that statistics, comparisons and budgets use: wall "
+    "time, CPU time (user + system of the process tree), or instructions / estimated "
+    "cycles counted under Valgrind's cachegrind (deterministic; runs are 10-100x slower).",
+)
 @click.option("--no-sample", is_flag=True, help="Do not follow the process tree with psutil.")
 @click.option(
     "--sample-interval",

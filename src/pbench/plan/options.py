@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from pbench.models import Order, TimeUnit
+from pbench.models import Measure, Order, TimeUnit
 
 Statistic = Literal["median", "mean"]
 
@@ -79,6 +79,8 @@ class RunFlags(CountFlags, ParameterFlags, BenchmarkFlags):
     env_pairs: tuple[str, ...]
     no_sample: bool
     sample_interval: float
+    # --measure: the figure of each run (wall time, CPU time, Valgrind's counts)
+    measure: Measure = "wall"
     # A load run (pbench.plan.run_load): -j/--concurrency (one level; a sweep's levels
     # are planned one at a time), -d/--duration, --rate, --slice.
     concurrency: int | None = None

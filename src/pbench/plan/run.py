@@ -9,7 +9,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pbench.errors import UsageError
-from pbench.models import BenchmarkSpec, Hook, Hooks, IgnoreFailure, Order, RunPlan
+from pbench.models import (
+    BenchmarkSpec,
+    Hook,
+    Hooks,
+    IgnoreFailure,
+    Measure,
+    Order,
+    RunPlan,
+    is_count,
+)
 from pbench.plan.options import RunFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import parameters, run_counts, told_apart
@@ -31,10 +40,17 @@ def plan_from_options(options: RunFlags) -> tuple[RunPlan, str | None]:
     # --output (one, or one per benchmark; the launcher runs one command at a time). A
     # load run has the kernel's exact figures of every run; following N trees at once
     # would take N sampler threads.
+    if options.measure != "wall" and is_load(options):
+        raise UsageError(
+            f"--measure {options.measure} is for runs one at a time, not load runs",
+            "drop -j/--concurrency, -d/--duration and --rate, or measure wall time",
+        )
     sampling = not options.no_sample and not is_load(options)
     interval = options.sample_interval if sampling else None
     ios = {out: CommandIO(_command_options(options, out), interval) for out in _outputs(options)}
-    factory = _SpecFactory(ios=ios, shell=_shell(options), rng=random.Random(seed))
+    factory = _SpecFactory(
+        ios=ios, shell=_shell(options), rng=random.Random(seed), measure=options.measure
+    )
     specs, reference_name = _specs(options, factory)
     order, specs = _order(options.order, specs)
     plan = RunPlan(
@@ -244,6 +260,7 @@ class _SpecFactory:
     ios: Mapping[str, CommandIO]  # by --output value
     shell: str
     rng: random.Random
+    measure: Measure = "wall"
 
     def make(
         self, command: str, name: str, values: dict[str, str], hooks: Hooks, output: str
@@ -260,6 +277,11 @@ class _SpecFactory:
             "argv": [redact(arg) for arg in invocation.argv],
             "peak_memory_exact": target.exact_memory,
         }
+        if self.measure != "wall":
+            from pbench.run.measures import how_taken
+
+            info["measure"] = self.measure
+            info["measured_with"] = how_taken(self.measure)
         if invocation.shell is not None:
             info["shell"] = invocation.shell
         return BenchmarkSpec(
@@ -269,6 +291,7 @@ class _SpecFactory:
             hooks=hooks,
             parameters=values,
             info=info,
+            measure=self.measure,
         )
 
     def hook(
@@ -314,12 +337,23 @@ def _command_options(options: RunFlags, output: str) -> CommandOptions:
     input_path = options.input_path
     if input_path is not None and input_path != "null" and not os.path.isfile(input_path):
         raise UsageError(f"--input: no such file {input_path!r}", "give an existing file, or null")
+    counted = options.measure if is_count(options.measure) else None
+    if counted is not None:
+        from pbench.targets.command.valgrind import valgrind_program
+
+        valgrind_program(env)  # missing: a usage error naming the install command
     return CommandOptions(
         env=env,
         output=output_kind,
         output_path=output_path,
         input_path=None if input_path in (None, "null") else input_path,
         timeout_s=options.timeout,
+        # Under Valgrind: a plain spawn (the launcher would be counted), and no random
+        # padding of the environment (a program that reads its environment would count
+        # a different number of instructions each run).
+        use_launcher=counted is None,
+        pad_environment=counted is None,
+        count=counted,  # type: ignore[arg-type]
     )
 
 

@@ -154,7 +154,7 @@ def by_round(result: BenchmarkResult) -> dict[int, float]:
     """Each round's observation of a result (its slice's median), keyed by round."""
     groups: dict[int, list[float]] = {}
     for m in result.measurements:
-        groups.setdefault(m.round, []).append(m.wall_s)
+        groups.setdefault(m.round, []).append(m.figure(result.measure))
     from pbench.stats.summary import slice_values
 
     return {key: slice_values(values, [0] * len(values))[0] for key, values in groups.items()}

@@ -30,8 +30,8 @@ import itertools
 import math
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from statistics import median
 from typing import Literal
 
@@ -75,6 +75,8 @@ class Overhead:
     wall_ns: int
     user_ns: int
     system_ns: int
+    # --measure instructions/cycles: the empty shell's count (median), by metric name
+    counts: Mapping[str, float] = field(default_factory=dict)
 
 
 class _State:
@@ -89,6 +91,7 @@ class _State:
             parameters=spec.parameters,
             info=spec.info,
             notes=list(spec.notes),
+            measure=spec.measure,
         )
         self.measured_ns = 0  # the runs' wall time, the shell's spawn time included
         # ... and their --prepare and --conclude: what --min-time counts, as in hyperfine
@@ -184,20 +187,32 @@ class Runner:
         finally:
             probe.close()
         walls = [wall for _, wall in samples]
+        measure = state.spec.measure
+        counted = measure if measure in ("instructions", "cycles") else None
         state.overhead = Overhead(
             wall_ns=int(median(walls)),
             user_ns=int(median(o.user_ns or 0 for o, _ in samples)),
             system_ns=int(median(o.system_ns or 0 for o, _ in samples)),
+            counts={}
+            if counted is None
+            else {counted: median(o.metrics.get(counted, 0.0) for o, _ in samples)},
         )
-        state.result.notes.append(
-            f"subtracted the shell's spawn time, {state.overhead.wall_ns / 1e6:.3f} ms "
-            f"(median of {CALIBRATION_RUNS} runs of an empty command), from every run"
-        )
+        if counted is None:
+            state.result.notes.append(
+                f"subtracted the shell's spawn time, {state.overhead.wall_ns / 1e6:.3f} ms "
+                f"(median of {CALIBRATION_RUNS} runs of an empty command), from every run"
+            )
+        else:
+            state.result.notes.append(
+                f"subtracted the shell's own {counted}, {state.overhead.counts[counted]:,.0f} "
+                f"(median of {CALIBRATION_RUNS} runs of an empty command), from every run"
+            )
         state.result.sections["shell_overhead"] = {
             "wall": state.overhead.wall_ns / 1e9,
             "user": state.overhead.user_ns / 1e9,
             "system": state.overhead.system_ns / 1e9,
             "runs": CALIBRATION_RUNS,
+            **state.overhead.counts,
         }
 
     def _warm_up(self, state: _State) -> None:
@@ -290,11 +305,17 @@ class Runner:
         self, state: _State, outcome: Outcome, wall_ns: int, round_no: int, position: int, it: int
     ) -> Measurement:
         user, system = outcome.user_ns, outcome.system_ns
+        metrics = outcome.metrics
         ovh = state.overhead
         if ovh is not None:
             wall_ns = max(0, wall_ns - ovh.wall_ns)
             user = None if user is None else max(0, user - ovh.user_ns)
             system = None if system is None else max(0, system - ovh.system_ns)
+            if ovh.counts:
+                metrics = {
+                    **metrics,
+                    **{k: max(0.0, metrics[k] - v) for k, v in ovh.counts.items() if k in metrics},
+                }
         loops = max(1, outcome.loops)
         return Measurement(
             wall_s=wall_ns / 1e9 / loops,
@@ -309,7 +330,7 @@ class Runner:
             position=position,
             iteration=it,
             loops=loops,
-            metrics=outcome.metrics,
+            metrics=metrics,
         )
 
     # -- stopping --------------------------------------------------------------------

@@ -9,6 +9,7 @@ system time of it and the children it waited for, exit status, peak resident mem
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import random
 import shutil
@@ -30,6 +31,7 @@ from pbench.targets.command.launcher import (
     wait_readable,
 )
 from pbench.targets.command.shell import Invocation
+from pbench.targets.command.valgrind import Counted
 
 if TYPE_CHECKING:
     from pbench.targets.command.sampler import ProcessSampler
@@ -52,6 +54,8 @@ class CommandOptions:
     timeout_s: float | None = None
     pad_environment: bool = True
     use_launcher: bool = True
+    # --measure instructions/cycles: each run under Valgrind (pbench.targets.command.valgrind)
+    count: Counted | None = None
 
 
 class CommandIO:
@@ -183,6 +187,7 @@ class CommandTarget:
         self._rng = rng or random.Random()
         self._program: str | None = None
         self._template: RequestTemplate | None = None  # made at the first run
+        self._valgrind: str | None = None
 
     @property
     def rng(self) -> random.Random:
@@ -214,6 +219,10 @@ class CommandTarget:
 
             raise BenchmarkFailed(f"command not found: {shorten(redact(program))!r}", hint)
         self._program, self._template = found, None
+        if self.options.count is not None:
+            from pbench.targets.command.valgrind import valgrind_program
+
+            self._valgrind = valgrind_program(self.options.env)
         self.io.acquire()
 
     def execute(self, iteration: int) -> Outcome:
@@ -224,6 +233,8 @@ class CommandTarget:
             # unlucky memory layout cannot bias all runs (Mytkowicz et al., ASPLOS 2009).
             extra[PAD_VARIABLE] = "x" * self._rng.randrange(MAX_PAD)
         self.io.rewind()
+        if self._valgrind is not None:
+            return self._counted({**self.options.env, **extra})
         launcher = self.io.running_launcher()
         if launcher is not None:
             return self._through_launcher(launcher, self._request(extra))
@@ -257,7 +268,12 @@ class CommandTarget:
         if self.invocation.mode != "shell":
             return None
         probe = Invocation((*self.invocation.argv[:-1], ""), "shell", self.invocation.shell)
-        options = CommandOptions(env=self.options.env, use_launcher=self.options.use_launcher)
+        options = CommandOptions(
+            env=self.options.env,
+            use_launcher=self.options.use_launcher,
+            pad_environment=self.options.pad_environment,
+            count=self.options.count,
+        )
         return CommandTarget(probe, options, rng=self._rng)
 
     # -- running ---------------------------------------------------------------------
@@ -282,17 +298,60 @@ class CommandTarget:
         kill_group(pid)
         return self._outcome(reaped, exec_errno, timed_out)
 
-    def _spawn_directly(self, env: dict[str, str]) -> Outcome:
-        """Fallback without the launcher: posix_spawn + wait4 (peak memory inflated)."""
+    def _counted(self, env: dict[str, str]) -> Outcome:
+        """One run under Valgrind: the command's outcome with its count in ``metrics``
+        (the instructions or estimated cycles of its whole process tree)."""
+        import tempfile
+
+        from pbench.targets.command.valgrind import figure, sum_dir, valgrind_argv, why_not_run
+
+        assert self._program is not None and self._valgrind is not None
+        count = self.options.count
+        assert count is not None
+        command = [self._program, *self.invocation.argv[1:]]
+        with tempfile.TemporaryDirectory(prefix="pbench-cg-") as out_dir:
+            argv = valgrind_argv(self._valgrind, out_dir, count, command)
+            outcome = self._spawn_directly(env, (self._valgrind, argv))
+            try:
+                events = sum_dir(out_dir)
+            except ValueError as exc:
+                raise BenchmarkFailed(
+                    f"cannot read Valgrind's count of {shorten(self._shown())!r}: {exc}",
+                    "was the run killed while Valgrind wrote its files?",
+                ) from None
+        if events.processes == 0:
+            if outcome.timed_out:
+                return outcome
+            said = why_not_run(self._valgrind, command, env)
+            raise BenchmarkFailed(
+                f"Valgrind cannot run {shorten(self._shown())!r}: {said}",
+                "--measure instructions/cycles needs a program Valgrind can run (not "
+                "setuid, not a binary it rejects); measure it with --measure cpu or wall",
+            )
+        metrics = {**outcome.metrics, count: figure(events, count)}
+        metrics["processes_counted"] = float(events.processes)
+        return dataclasses.replace(outcome, metrics=metrics)
+
+    def _shown(self) -> str:
+        from pbench.results.redact import redact
+
+        return redact(" ".join(self.invocation.argv))
+
+    def _spawn_directly(
+        self, env: dict[str, str], program: tuple[str, list[str]] | None = None
+    ) -> Outcome:
+        """Fallback without the launcher: posix_spawn + wait4 (peak memory inflated);
+        with ``program`` (path, argv), that instead of the command (Valgrind's)."""
         assert self._program is not None and self.io.stdin_fd is not None
+        path, argv = program or (self._program, list(self.invocation.argv))
         actions = [(os.POSIX_SPAWN_DUP2, self.io.stdin_fd, 0)]
         if self.io.out_fd is not None:
             actions += [(os.POSIX_SPAWN_DUP2, self.io.out_fd, 1)]
             actions += [(os.POSIX_SPAWN_DUP2, self.io.out_fd, 2)]
         try:
             pid = os.posix_spawn(
-                self._program,
-                list(self.invocation.argv),
+                path,
+                argv,
                 env,
                 file_actions=actions,
                 setpgroup=0,
