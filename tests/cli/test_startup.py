@@ -97,7 +97,8 @@ def test_a_run_of_three_never_imports_numpy() -> None:
     code = (
         "import sys; sys.argv = ['pbench', '-N', '--runs', '3', '--style', 'none', 'true']\n"
         "from pbench.__main__ import main\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
         "print('numpy' in sys.modules, file=sys.stderr)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
