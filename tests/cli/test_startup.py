@@ -90,3 +90,17 @@ def test_help_fast_path_prints_clicks_text_without_importing_click() -> None:
                 assert done.stdout == TOP_HELP
             else:  # narrower: click wraps it itself
                 assert done.stdout.startswith("Usage: pbench") and done.stdout != TOP_HELP
+
+
+def test_a_run_of_three_never_imports_numpy() -> None:
+    # A short run's summary, warnings and advice are plain Python: numpy's import is
+    # about a third of such a run's wall time.
+    code = (
+        "import sys; sys.argv = ['pbench', '-N', '--runs', '3', '--style', 'none', 'true']\n"
+        "from pbench.__main__ import main\n"
+        "try:\n    main()\n"
+        "except SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
+        "print('numpy' in sys.modules, file=sys.stderr)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.split()[-3:] == ["exit", "0", "False"], done.stderr

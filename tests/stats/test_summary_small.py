@@ -31,3 +31,38 @@ def test_small_samples_summarised_as_numpy_does(monkeypatch: pytest.MonkeyPatch)
     fast = [summary.summarize(values) for values in samples]
     monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)  # every sample through numpy
     assert [summary.summarize(values) for values in samples] == fast
+
+
+def test_small_samples_outliers_labelled_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    samples = [values for values in _samples() if len(values) >= 3]
+    samples += [[1.0, 1.0, 1.0, 9.0], [2.0, 2.0, 2.0], [1.0, 1.1, 1.2, 50.0, 1.1]]
+    fast = [summary.outliers(values) for values in samples]
+    assert any(found.tukey_severe for found in fast) and any(found.modified_z for found in fast)
+    monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)
+    assert [summary.outliers(values) for values in samples] == fast
+
+
+def _severe_by_numpy(values: list[float]) -> tuple[int, ...]:
+    import numpy as np
+
+    x = np.asarray(values, dtype=np.float64)
+    if x.size < 3:
+        return ()
+    median = float(np.median(x))
+    mad = max(float(np.median(np.abs(x - median))), summary.MAD_FLOOR * abs(median))
+    if mad == 0:
+        return ()
+    bar = summary.SEVERE_MAD_MULTIPLE * mad
+    return tuple(int(i) for i in np.flatnonzero(np.abs(x - median) > bar))
+
+
+def test_severe_outliers_without_numpy_are_numpys() -> None:
+    rng = random.Random(24)
+    samples = _samples() + [
+        [rng.lognormvariate(0, 0.2) * (40 if rng.random() < 0.05 else 1) for _ in range(n)]
+        for n in (8, 9, 100, 1001)
+    ]
+    samples += [[1.0, 1.0, 1.0, 1.0, 80.0], [0.0, 0.0, 0.0]]
+    found = [summary.severe_outliers(values) for values in samples]
+    assert any(found)
+    assert found == [_severe_by_numpy(values) for values in samples]

@@ -366,11 +366,13 @@ def _t_central_mass(t: float, df: int) -> float:
 
 def outliers(values: Sequence[float]) -> Outliers:
     """Label outliers by both rules; nothing is ever dropped."""
+    if len(values) < 3:
+        return Outliers((), (), ())
+    if len(values) <= SMALL_SAMPLE:
+        return _outliers_small([float(v) for v in values])
     import numpy as np
 
     x = np.asarray(values, dtype=np.float64)
-    if x.size < 3:
-        return Outliers((), (), ())
     median = float(np.median(x))
     mad = float(np.median(np.abs(x - median)))
     mean_ad = float(np.mean(np.abs(x - median)))
@@ -394,19 +396,48 @@ def outliers(values: Sequence[float]) -> Outliers:
     )
 
 
+def _outliers_small(x: list[float]) -> Outliers:
+    """:func:`outliers` without numpy, bit for bit the same for up to SMALL_SAMPLE values."""
+    n = len(x)
+    median = _median_of(x)
+    mad = _median_of([abs(v - median) for v in x])
+    mean_ad = _numpy_sum([abs(v - median) for v in x]) / n
+    if mad > 0:
+        modified_z = [0.6745 * (v - median) / mad for v in x]
+    elif mean_ad > 0:
+        modified_z = [(v - median) / (1.253314 * mean_ad) for v in x]
+    else:
+        modified_z = [0.0] * n
+    by_z = tuple(i for i, z in enumerate(modified_z) if abs(z) > MODIFIED_Z_LIMIT)
+    ordered = sorted(x)
+    q1, q3 = _linear_quantile(ordered, 0.25), _linear_quantile(ordered, 0.75)
+    iqr = q3 - q1
+    if iqr == 0:
+        return Outliers(modified_z=by_z, tukey=(), tukey_severe=())
+    low, high = q1 - TUKEY_K * iqr, q3 + TUKEY_K * iqr
+    far_low, far_high = q1 - 3 * iqr, q3 + 3 * iqr
+    return Outliers(
+        modified_z=by_z,
+        tukey=tuple(i for i, v in enumerate(x) if v < low or v > high),
+        tukey_severe=tuple(i for i, v in enumerate(x) if v < far_low or v > far_high),
+    )
+
+
 def severe_outliers(values: Sequence[float]) -> tuple[int, ...]:
     """Indices of the runs beyond hyperfine's bar, |x − median| > 14.826·MAD (about ten
-    standard deviations), the MAD floored at 0.1% of the median; none below 3 runs."""
-    import numpy as np
+    standard deviations), the MAD floored at 0.1% of the median; none below 3 runs.
 
-    x = np.asarray(values, dtype=np.float64)
-    if x.size < 3:
+    Plain Python (bit for bit numpy's figures: a median is a middle value or the mean
+    of two), so that a run of a few samples never imports numpy for its warnings."""
+    x = [float(v) for v in values]
+    if len(x) < 3:
         return ()
-    median = float(np.median(x))
-    mad = max(float(np.median(np.abs(x - median))), MAD_FLOOR * abs(median))
+    median = _median_of(x)
+    mad = max(_median_of([abs(v - median) for v in x]), MAD_FLOOR * abs(median))
     if mad == 0:
         return ()
-    return tuple(int(i) for i in np.flatnonzero(np.abs(x - median) > SEVERE_MAD_MULTIPLE * mad))
+    bar = SEVERE_MAD_MULTIPLE * mad
+    return tuple(i for i, v in enumerate(x) if abs(v - median) > bar)
 
 
 def precision_reached(
