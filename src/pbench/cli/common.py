@@ -162,7 +162,10 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def flags_from(cls: type[F], options: Mapping[str, Any]) -> F:
-    """The typed flags ``cls`` (a dataclass of :mod:`pbench.plan.options`) from click's
-    keyword arguments: the one place where click's values enter the domain."""
-    return cls(**{f.name: options[f.name] for f in dataclasses.fields(cls)})
+def flags_from(cls: type[F], options: Mapping[str, Any], **given: Any) -> F:
+    """The typed flags ``cls`` (a dataclass of :mod:`pbench.plan.options` or
+    :mod:`pbench.plan.history`) from click's keyword arguments, each field from the
+    parameter of its name unless ``given`` (a value converted first, or a different
+    parameter's): the one place where click's values enter the domain."""
+    fields = dataclasses.fields(cls)
+    return cls(**{f.name: given[f.name] if f.name in given else options[f.name] for f in fields})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,15 +13,14 @@ from pbench.cli.common import (
     concurrency_levels,
     flags_from,
     guarded,
-    resolve_display,
 )
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
-    export_specs,
     ignore_failure_option,
+    invocation_from,
     notify_options,
     order_option,
     precision_options,
@@ -28,11 +28,8 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.output import ECHO, command_name
-from pbench.plan.options import HttpFlags, ReportFlags
+from pbench.plan.options import HttpFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
-from pbench.plan.store import StoreFlags
-from pbench.session.invocation import session_for
 from pbench.session.measure import finish
 
 if TYPE_CHECKING:
@@ -167,18 +164,10 @@ def http(**options: Any) -> int:
     """
     from pbench.plan.http import plan_from_options
 
-    display = resolve_display(options["style"])
     levels = concurrency_levels(options["concurrency"])
-    plans = {
-        level: plan_from_options(flags_from(HttpFlags, {**options, "concurrency": level}))
-        for level in levels
-    }
-    specs = export_specs(options)
-    report = flags_from(ReportFlags, options)
-    history = flags_from(StoreFlags, options)
+    flags = flags_from(HttpFlags, options, concurrency=levels[0])
+    plans = {level: plan_from_options(replace(flags, concurrency=level)) for level in levels}
+    invocation = invocation_from("http", options)
     return finish(
-        plans,
-        lambda ref: session_for(report, history, specs, display, "http", ref, ECHO, command_name()),
-        plans[levels[0]].reference,
-        report.ignore_failure,
+        plans, invocation.session, plans[levels[0]].reference, invocation.report.ignore_failure
     )

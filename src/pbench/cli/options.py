@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS
+from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS, flags_from, resolve_display
 from pbench.errors import UsageError
 from pbench.plan.rules import DEFAULT_MIN_RUNS
 from pbench.plan.suite.values import MAX_COUNT
@@ -19,6 +19,7 @@ from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from pbench.session.exports import ExportSpec
+    from pbench.session.invocation import Invocation
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -361,3 +362,24 @@ def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
     named = [(fmt, f"export_{fmt}") for fmt in ("json", "csv", "markdown", "html")]
     paths = [(fmt, options.get(flag)) for fmt, flag in (*named, *CI_EXPORTS)]
     return checked_specs(paths, options["exports"])
+
+
+def invocation_from(subcommand: str, options: Mapping[str, Any]) -> Invocation:
+    """The typed flags of the end of a ``run``, ``http`` or ``sql`` run, built once from
+    click's keyword arguments: the display (--style), the exports, the report settings
+    and the store flags; printed through click."""
+    from pbench.cli.output import ECHO, command_name
+    from pbench.plan.options import ReportFlags
+    from pbench.plan.store import StoreFlags
+    from pbench.session.invocation import Invocation
+
+    display = resolve_display(options["style"])
+    return Invocation(
+        subcommand=subcommand,
+        exports=export_specs(options),
+        report=flags_from(ReportFlags, options),
+        history=flags_from(StoreFlags, options),
+        display=display,
+        output=ECHO,
+        command=command_name(),
+    )

@@ -7,20 +7,13 @@ from typing import Any
 
 import click
 
-from pbench.cli.common import (
-    DURATION,
-    LEVELS,
-    concurrency_levels,
-    flags_from,
-    guarded,
-    resolve_display,
-)
+from pbench.cli.common import DURATION, LEVELS, concurrency_levels, flags_from, guarded
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
-    export_specs,
+    invocation_from,
     notify_options,
     order_option_with,
     parameter_options,
@@ -30,10 +23,7 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.output import ECHO, command_name
-from pbench.plan.options import ReportFlags, RunFlags
-from pbench.plan.store import StoreFlags
-from pbench.session.invocation import session_for
+from pbench.plan.options import RunFlags
 from pbench.session.measure import Plan, finish
 
 
@@ -225,25 +215,19 @@ def run(**options: Any) -> int:
     """
     from pbench.plan.run import plan_from_options
 
-    display = resolve_display(options["style"])
-    specs = export_specs(options)
-    report, history = flags_from(ReportFlags, options), flags_from(StoreFlags, options)
+    invocation = invocation_from("run", options)
     levels = concurrency_levels(options["concurrency"])
+    flags = flags_from(RunFlags, options, concurrency=levels[0] if levels else None)
     plans: Mapping[int, Plan]
-    if levels or options["duration"] is not None or options["rate"] is not None:
+    if levels or flags.duration is not None or flags.rate is not None:
         # A load run (-j N, -d, --rate), or a sweep of levels.
         from pbench.plan.run_load import plan_levels  # not before a plain run's first run
 
-        flags = flags_from(RunFlags, {**options, "concurrency": levels[0] if levels else None})
         loads = plan_levels(flags, levels)
         plans, reference = loads, next(iter(loads.values())).reference
     else:
-        plan, reference = plan_from_options(flags_from(RunFlags, options))
+        plan, reference = plan_from_options(flags)
         for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
             click.echo(f"pbench: note: {note}", err=True)
         plans = {1: plan}
-    return finish(
-        plans,
-        lambda ref: session_for(report, history, specs, display, "run", ref, ECHO, command_name()),
-        reference,
-    )
+    return finish(plans, invocation.session, reference)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,15 +13,14 @@ from pbench.cli.common import (
     concurrency_levels,
     flags_from,
     guarded,
-    resolve_display,
 )
 from pbench.cli.options import (
     budget_option,
     comparison_options,
     display_options,
     export_options,
-    export_specs,
     ignore_failure_option,
+    invocation_from,
     notify_options,
     order_option,
     parameter_options,
@@ -30,12 +30,9 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.cli.output import ECHO, command_name
 from pbench.errors import UsageError
-from pbench.plan.options import ReportFlags, SqlFlags
+from pbench.plan.options import SqlFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
-from pbench.plan.store import StoreFlags
-from pbench.session.invocation import session_for
 from pbench.session.measure import finish
 
 if TYPE_CHECKING:
@@ -174,31 +171,21 @@ def sql(**options: Any) -> int:
     """
     from pbench.plan.sql import plan_from_options
 
-    display = resolve_display(options["style"])
-    specs = export_specs(options)
+    invocation = invocation_from("sql", options)
     levels = concurrency_levels(options["clients"])
-    if len(levels) > 1 and options["runs"] is None and options["precision"] is None:
+    flags = flags_from(SqlFlags, options, clients=levels[0])
+    if len(levels) > 1 and flags.runs is None and flags.precision is None:
         # A sweep is a load run at every level, 1 client included: as long as one
         # load run of several clients would be by default.
-        options["duration"] = options["duration"] or DEFAULT_LOAD_DURATION_S
-    plans = {
-        level: plan_from_options(flags_from(SqlFlags, {**options, "clients": level}))
-        for level in levels
-    }
+        flags = replace(flags, duration=flags.duration or DEFAULT_LOAD_DURATION_S)
+    plans = {level: plan_from_options(replace(flags, clients=level)) for level in levels}
     plan = plans[levels[0]]
-    if plan.notice is not None and not display.quiet:
+    if plan.notice is not None and not invocation.display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
-    report = flags_from(ReportFlags, options)
-    history = flags_from(StoreFlags, options)
     if len(plans) > 1 and any(p.load is None for p in plans.values()):
         raise UsageError(
             "a sweep of --clients is a load run at every level, but at 1 client -r or "
             "--precision without -d/--rate measures ordinary runs",
             "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
         )
-    return finish(
-        plans,
-        lambda ref: session_for(report, history, specs, display, "sql", ref, ECHO, command_name()),
-        plan.reference,
-        report.ignore_failure,
-    )
+    return finish(plans, invocation.session, plan.reference, invocation.report.ignore_failure)

@@ -77,10 +77,10 @@ def prepare(
     from pbench.history.fingerprint import machine_from, this_host
     from pbench.history.refs import find_run, parse_ref
     from pbench.history.store import StoreError
-    from pbench.plan.store import store_address
+    from pbench.session.stores import named
 
     ref = parse_ref(text)
-    address = address or store_address(flags.store)
+    address = address or named(flags.store)
     missing_store(address, ref.text)
     here = machine_from(metadata, this_host())
     try:

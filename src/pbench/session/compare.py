@@ -101,11 +101,11 @@ def stored_side(
     from pbench.history.baseline import stored_side as read_stored
     from pbench.history.fingerprint import machine_from, this_host
     from pbench.history.refs import describe, find_run, parse_ref
-    from pbench.plan.store import store_address
     from pbench.session.baseline import missing_store
+    from pbench.session.stores import named
 
     ref = parse_ref(ref_text)
-    address = store_address(store)
+    address = named(store)
     missing_store(address, ref.text)
     here = machine_from(candidate.files[0].metadata, this_host())
     with open_store(address, create=False) as opened:

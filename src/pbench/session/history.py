@@ -19,12 +19,10 @@ if TYPE_CHECKING:
 def list_history(query: HistoryQuery, store_text: str | None, output: Output) -> int:
     """List the saved runs ``query`` selects from the store ``store_text`` names (None:
     the default); the exit status."""
-    from pbench.history.backends import open_store
     from pbench.history.listing import listing
-    from pbench.plan.store import store_address
+    from pbench.session.stores import reading
 
-    address = store_address(store_text)
-    with open_store(address, create=False) as store:
+    with reading(store_text) as (store, address):
         machines = None
         if query.machine is not None:
             machines = [m.fingerprint for m in store.machines(query.machine)]
@@ -80,10 +78,10 @@ def import_results(
     whose metadata does not say. The exit status."""
     from pbench.history.backends import open_store
     from pbench.history.importing import Given, import_record
-    from pbench.plan.store import store_address
     from pbench.results.read import read_results
+    from pbench.session.stores import named
 
-    address = store_address(store_text)
+    address = named(store_text)
     records = []
     for path in files:
         found = read_results(path, "imported", input_format)

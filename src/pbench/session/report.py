@@ -47,14 +47,12 @@ def make_report(plan: ReportPlan, input_format: str | None, output: Output) -> i
 
 def _with_history(inputs: Inputs, source: HistorySource, output: Output) -> Inputs:
     """The store's trends of the benchmarks asked for (or the files', or all)."""
-    from pbench.history.backends import open_store
     from pbench.history.trend import read_trends
-    from pbench.plan.store import store_address
+    from pbench.session.stores import reading
     from pbench.session.trend import benchmark_names, machines_matching
 
-    address = store_address(source.store)
     in_files = [r.name for r in inputs.loaded.results.results]
-    with open_store(address, create=False) as store:
+    with reading(source.store) as (store, address):
         machines = machines_matching(store, source.machine, address.shown)
         if source.names or not in_files:
             names = benchmark_names(store, source.names, address.shown)

@@ -7,14 +7,15 @@ from __future__ import annotations
 from pbench.errors import ExitCode
 from pbench.history.store import StoreAddress, StoreError
 from pbench.models import RunResults
-from pbench.plan.store import StoreFlags, store_address
+from pbench.plan.store import StoreFlags
 from pbench.session.output import Display, Output
+from pbench.session.stores import named
 
 
 def store_for(flags: StoreFlags) -> StoreAddress | None:
     """Where ``--save``/``--store``/``--save-baseline`` save the run (None: not saved);
     a bad address is a UsageError before anything is measured."""
-    return store_address(flags.store) if flags.saving else None
+    return named(flags.store) if flags.saving else None
 
 
 def save_run(

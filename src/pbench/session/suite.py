@@ -76,14 +76,14 @@ def saved_to(store: str | None, saving: bool, selected: Suite, path: Path) -> St
 def address(store: str | None, selected: Suite, path: Path) -> StoreAddress:
     """The store: --store, else the file's [history] store (relative to the file's
     folder), else $PBENCH_STORE or the default."""
-    from pbench.plan.store import store_address
+    from pbench.session.stores import named
 
     history = selected.history
     if store is not None:
-        return store_address(store)
+        return named(store)
     if history.store is not None:
-        return store_address(history.store, cwd=path.parent.absolute(), option="[history] store")
-    return store_address(None)
+        return named(history.store, path.parent.absolute(), "[history] store")
+    return named(None)
 
 
 def absolute(spec: ExportSpec) -> ExportSpec:

@@ -21,12 +21,10 @@ if TYPE_CHECKING:
 def report_trends(query: TrendQuery, store_text: str | None, output: Output) -> int:
     """The trends ``query`` asks for in the store ``store_text`` names (None: the
     default), shown, and sent with --notify; the exit status (0 whatever is found)."""
-    from pbench.history.backends import open_store
     from pbench.history.trend import read_trends
-    from pbench.plan.store import store_address
+    from pbench.session.stores import reading
 
-    address = store_address(store_text)
-    with open_store(address, create=False) as store:
+    with reading(store_text) as (store, address):
         machines = machines_matching(store, query.machine, address.shown)
         names = benchmark_names(store, query.names, address.shown)
         trends = read_trends(
