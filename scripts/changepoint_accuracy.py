@@ -23,26 +23,39 @@ With --peers, instead: 540 histories of 60 commits made the way Apache Otava is 
 change-free: clean, a linear drift of 10-20% over the history, or 1-3 single-commit
 spikes of +15-40%), a change point found within +-1 commit, with pbench beside Otava
 (``compute_change_points`` at its defaults) and ruptures (Pelt, l2, penalty 2·σ²·ln N
-with σ from consecutive differences) on the same series. The peers are not pbench
-dependencies: ``pip install apache-otava ruptures`` into the environment that runs
-the script (a separate venv holding pbench too); a peer that is missing is reported so.
+with σ from consecutive differences) on the same series. pbench is run the way a user
+runs it: each commit is one hyperfine JSON file (every history a benchmark in it, 11 runs
+whose median is the history's value at that commit), imported with ``pbench history
+import --commit --time`` into one store, and the change points are read back from
+``pbench trend --last 60 --format json`` (``--pbench CMD`` names the command). The
+peers get the same per-commit medians in process. They are not pbench dependencies:
+``pip install apache-otava ruptures`` into the environment that runs the script (a
+separate venv); a peer that is missing is reported so.
 
-Usage: python3 scripts/changepoint_accuracy.py [--series 600] [--seed 1] [--quick] [--peers]
+Usage: python3 scripts/changepoint_accuracy.py [--series 600] [--seed 1] [--quick]
+       [--peers [--pbench CMD] [--alpha A]]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import shlex
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
-from pbench.stats.changepoint import change_points
+ROOT = Path(__file__).resolve().parent.parent
 
 TOLERANCE = 2
 MIN_GAP = 10
@@ -138,6 +151,14 @@ def run(cases: Sequence[Case], detect: Callable[[list[float]], list[int]]) -> li
     return scores
 
 
+def change_points(values: list[float]) -> list[int]:
+    """The detector in process (the synthetic mode, not --peers)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from pbench.stats.changepoint import change_points as found
+
+    return [c.index for c in found(values)]
+
+
 def cold_seconds() -> float:
     """The time of one analysis of 500 runs with three steps and outliers, before any
     other in this process (what one ``pbench trend`` pays)."""
@@ -151,7 +172,7 @@ def cold_seconds() -> float:
 
 
 def default_detector(values: list[float]) -> list[int]:
-    return [c.index for c in change_points(values)]
+    return change_points(values)
 
 
 def recall(
@@ -296,6 +317,66 @@ def _peer(
     return PeerCase([float(v) for v in values], steps, size, cv, kind)
 
 
+RUNS_PER_COMMIT = 11
+WITHIN_CV = 0.01  # the spread of one commit's 11 runs around their median
+
+
+def hyperfine_file(names: Sequence[str], medians: Sequence[float], rng: np.random.Generator
+                   ) -> dict[str, object]:  # fmt: skip
+    """One commit's hyperfine JSON: per benchmark 11 runs whose median is exactly the
+    series' value (a spread of WITHIN_CV around it)."""
+    results = []
+    for name, median in zip(names, medians, strict=True):
+        runs = rng.lognormal(0.0, WITHIN_CV, RUNS_PER_COMMIT)
+        times = [float(t) for t in median * runs / np.median(runs)]
+        times[int(np.argsort(times)[RUNS_PER_COMMIT // 2])] = median
+        results.append({
+            "command": name, "mean": statistics.fmean(times), "stddev": statistics.stdev(times),
+            "median": median, "user": 0.0, "system": 0.0, "min": min(times),
+            "max": max(times), "times": times, "exit_codes": [0] * RUNS_PER_COMMIT,
+        })  # fmt: skip
+    return {"results": results}
+
+
+def pbench_user_path(cases: Sequence[PeerCase], pbench: Sequence[str], alpha: float | None,
+                     seed: int) -> list[list[int]]:  # fmt: skip
+    """pbench's change points of every case the way a user gets them: one hyperfine JSON
+    file per commit (every case a benchmark in it), each imported with ``pbench history
+    import --commit --time`` into one store, read back with ``pbench trend --format
+    json``."""
+    names = [f"case-{i:03d}" for i in range(len(cases))]
+    rng = np.random.default_rng([seed, 11])
+    started = datetime(2026, 1, 1, tzinfo=UTC)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "history.db"
+        for commit in range(PEER_LENGTH):
+            path = Path(folder) / f"commit-{commit:02d}.json"
+            medians = [c.values[commit] for c in cases]
+            path.write_text(json.dumps(hyperfine_file(names, medians, rng)))
+            moment = (started + timedelta(hours=commit)).strftime("%Y-%m-%dT%H:%MZ")
+            _pbench(pbench, "history", "import", "--store", str(store), "--commit",
+                    f"{commit + 1:07x}{'0' * 33}", "--branch", "main", "--time", moment,
+                    "--host", "generated", str(path))  # fmt: skip
+        extra = ["--alpha", str(alpha)] if alpha is not None else []
+        out = _pbench(pbench, "trend", "--store", str(store), "--last", str(PEER_LENGTH),
+                      "--format", "json", *extra)  # fmt: skip
+    trends = {t["benchmark"]: t for t in json.loads(out)["trends"]}
+    found = []
+    for name in names:
+        trend = trends[name]
+        if trend["runs"] != PEER_LENGTH:
+            raise SystemExit(f"{name}: {trend['runs']} runs read back, not {PEER_LENGTH}")
+        found.append(sorted(int(c["index"]) for c in trend["change_points"]))
+    return found
+
+
+def _pbench(command: Sequence[str], *args: str) -> str:
+    done = subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"pbench {args[0]} failed ({done.returncode}): {done.stderr.strip()}")
+    return done.stdout
+
+
 def _otava(values: list[float]) -> list[int]:
     from otava.analysis import compute_change_points
 
@@ -322,10 +403,11 @@ def _available(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def peers_report(seed: int) -> str:
+def peers_report(seed: int, pbench: Sequence[str], alpha: float | None = None) -> str:
     cases = peer_cases(seed)
+    from_pbench = iter(pbench_user_path(cases, pbench, alpha, seed))
     detectors: dict[str, Callable[[list[float]], list[int]] | None] = {
-        "pbench": default_detector,
+        "pbench": lambda _: next(from_pbench),
         "Otava 0.8": _otava if _available("otava") else None,
         "ruptures Pelt": _ruptures if _available("ruptures") else None,
     }
@@ -358,7 +440,9 @@ def peers_report(seed: int) -> str:
     stepped = ("one", "two")
     lines = [
         f"Change points on {len(cases)} histories of {PEER_LENGTH} commits, seed {seed}; "
-        f"found within ±{PEER_TOLERANCE} commit.",
+        f"found within ±{PEER_TOLERANCE} commit; pbench through history import (hyperfine"
+        f" JSON, one file per commit) and trend --format json"
+        f"{'' if alpha is None else f' --alpha {alpha:g}'}.",
         "",
         "| | " + " | ".join(names) + " |",
         "|---|" + "---:|" * len(names),
@@ -405,9 +489,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--quick", action="store_true", help="100 series (a CI-sized run)")
     parser.add_argument("--peers", action="store_true", help="540 histories beside Otava")
+    parser.add_argument(
+        "--pbench",
+        default=os.environ.get("PBENCH", "pbench"),
+        help="--peers: the pbench command to run (default $PBENCH, else pbench)",
+    )
+    parser.add_argument("--alpha", type=float, help="--peers: pbench trend --alpha")
     options = parser.parse_args(argv)
     if options.peers:
-        print(peers_report(options.seed))
+        print(peers_report(options.seed, shlex.split(options.pbench), options.alpha))
         return 0
     count = 100 if options.quick else options.series
     cold = cold_seconds()

@@ -27,7 +27,7 @@ Usage: pbench [OPTIONS] COMMAND [ARGS]...
 
 Options:
   -V, --version  Show the version and exit.
-  --help         Show this message and exit.
+  -h, --help     Show this message and exit.
 
 Commands:
   run           Benchmark shell commands, hyperfine style.

@@ -133,7 +133,10 @@ def main_group() -> None:
 def top_help_text() -> str:
     """``pbench --help`` as click renders it on a terminal 80 or more columns wide
     (what :mod:`pbench._top_help` holds for the entry point's fast path)."""
-    ctx = click.Context(main_group, info_name="pbench", terminal_width=80)
+    # The group's own context settings (its -h): a bare Context would render only
+    # --help, unless an earlier context had made click cache the group's help option.
+    settings = {**main_group.context_settings, "terminal_width": 80}
+    ctx = click.Context(main_group, info_name="pbench", **settings)
     return main_group.get_help(ctx) + "\n"
 
 

@@ -38,7 +38,14 @@ def _time_in(moment: datetime) -> str:
 
 
 def _time_out(value: Any) -> datetime:
-    return datetime.strptime(str(value), TIME_FORMAT).replace(tzinfo=UTC)
+    # fromisoformat reads TIME_FORMAT (with its Z) ten times faster than strptime: it
+    # is most of reading a long series (pbench trend --last 100000).
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.strptime(text, TIME_FORMAT).replace(tzinfo=UTC)
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class SqliteStore(SqlStore):
