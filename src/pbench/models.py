@@ -314,6 +314,8 @@ class RunResults:
     scores: Mapping[str, Score] = field(default_factory=dict)
     # What follows from the measurements, by benchmark name (see pbench.run.recommend).
     recommendations: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    # The other variance diagnoses the data support, by name: in the JSON only.
+    other_diagnoses: Mapping[str, Sequence[str]] = field(default_factory=dict)
     # A concurrency sweep's scaling tables, one per benchmark (see pbench.run.scaling),
     # as exported: plain JSON data.
     scaling: Sequence[Mapping[str, Any]] = ()

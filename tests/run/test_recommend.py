@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from pbench.models import BenchmarkResult, BenchmarkSpec, Measurement, RunPlan
-from pbench.run.recommend import recommendations_for
+from pbench.run.recommend import other_diagnoses, recommendations_for
 from pbench.run.runner import Runner
 from pbench.stats.budget import BudgetCheck, Quantity
 from pbench.stats.summary import summarize
@@ -135,6 +135,27 @@ def test_one_diagnosis_per_benchmark() -> None:
     times = [0.5, 0.45, 0.4] + [0.1 * (1 + 0.02 * i) + 0.001 * (-1) ** i for i in range(30)]
     found = advice(result(times))
     assert len(found) == 1 and "from a slow start" in found[0]
+    # the other candidates go to the JSON only (other_diagnoses), not to the output
+    others = other_diagnoses(result(times))
+    assert len(others) == 2 and "outliers" in others[0] and "from drift" in others[1]
+
+
+def test_other_diagnoses_reach_the_json_only() -> None:
+    from pbench.export.json import document as build_document
+    from pbench.run.results import build_results
+
+    times = [0.5, 0.45, 0.4] + [0.1 * (1 + 0.02 * i) + 0.001 * (-1) ** i for i in range(30)]
+    run = build_results(
+        [result(times)], {}, reference=None, time_unit=None, compare=False, recommend=True
+    )
+    assert [len(v) for v in run.recommendations.values()] == [1]
+    document = build_document(run)
+    assert "from drift" in document["other_diagnoses"]["x"][1]
+    assert "from drift" not in " ".join(document["recommendations"]["x"])
+    quiet = build_results(
+        [result([0.1] * 10)], {}, reference=None, time_unit=None, compare=False, recommend=True
+    )
+    assert "other_diagnoses" not in build_document(quiet)
 
 
 def test_two_clusters() -> None:

@@ -14,6 +14,8 @@ benchmark, the fields of :class:`pbench.stats.budget.BudgetCheck` in base units
 without data. ``scores`` (with budgets): each benchmark's score from 0 to 100 and its
 band, and the suite's (see :mod:`pbench.stats.score`). ``recommendations`` (when any
 follow from the measurements): by benchmark name, each naming the figure it comes from.
+``other_diagnoses`` (when any): by benchmark name, the variance causes the data also
+support beyond the one the recommendations name (the output says one).
 ``scaling`` (a concurrency sweep only): one table per benchmark, see
 :mod:`pbench.run.scaling`.
 ``baseline`` (with ``--baseline REF``): the comparison with a stored run, see
@@ -78,6 +80,10 @@ def _document(run_results: RunResults, results: list[Any]) -> dict[str, Any]:
     if run_results.recommendations:
         document["recommendations"] = {
             name: list(found) for name, found in run_results.recommendations.items()
+        }
+    if run_results.other_diagnoses:
+        document["other_diagnoses"] = {
+            name: list(found) for name, found in run_results.other_diagnoses.items()
         }
     if run_results.baseline is not None:
         from pbench.export.baseline import baseline_document, baseline_of

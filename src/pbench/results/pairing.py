@@ -208,10 +208,19 @@ def compare_result_files(
 def _flag_one_run_each(
     pairs: Sequence[Pair], comparisons: Sequence[Comparison]
 ) -> list[Comparison]:
-    return [
-        dataclasses.replace(c, run_to_run_missing=p.one_load_run_each)
-        for p, c in zip(pairs, comparisons, strict=True)
-    ]
+    """One load run each: no verdict. One command run each: the interval widened by
+    the runs' drift (:mod:`pbench.stats.drift`)."""
+    from pbench.stats.drift import between_run_allowance, widen
+
+    flagged = []
+    for p, c in zip(pairs, comparisons, strict=True):
+        if p.one_load_run_each:
+            flagged.append(dataclasses.replace(c, run_to_run_missing=True))
+        elif len(p.baseline_runs) == len(p.candidate_runs) == 1:
+            flagged.append(widen(c, between_run_allowance(p.baseline.values, p.candidate.values)))
+        else:
+            flagged.append(c)
+    return flagged
 
 
 def _names(results: Side) -> str:

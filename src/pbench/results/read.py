@@ -482,6 +482,10 @@ def _document_level(
     if not isinstance(found, dict):
         raise UsageError(f"{path}: 'recommendations' is not an object", hint=DAMAGED)
     recommendations = {str(k): _texts(v, f"{path}: recommendations") for k, v in found.items()}
+    others = document.get("other_diagnoses") or {}
+    if not isinstance(others, dict):
+        raise UsageError(f"{path}: 'other_diagnoses' is not an object", hint=DAMAGED)
+    other_diagnoses = {str(k): _texts(v, f"{path}: other_diagnoses") for k, v in others.items()}
     metadata = document.get("metadata")
     reference = document.get("reference")
     return RunResults(
@@ -494,6 +498,7 @@ def _document_level(
         budgets=budgets,
         scores=scores,
         recommendations=recommendations,
+        other_diagnoses=other_diagnoses,
     )
 
 

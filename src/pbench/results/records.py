@@ -88,6 +88,7 @@ def comparison_of(value: Any, where: str) -> Comparison:
     assert isinstance(method, dict)
     interval = str(method.get("interval", ""))
     level = method.get("percentile_level")
+    drift = rec.get("between_run_allowance")
     return Comparison(
         name=cast(str, text(rec, "name", where)),
         reference=cast(str, text(rec, "reference", where)),
@@ -113,6 +114,7 @@ def comparison_of(value: Any, where: str) -> Comparison:
         paired="pairs" in interval,
         run_to_run_missing=rec.get("run_to_run_in_interval") is False,
         interval_confidence=float(level) if isinstance(level, int | float) else None,
+        between_run_allowance=float(drift) if isinstance(drift, int | float) else None,
     )
 
 

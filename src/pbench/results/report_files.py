@@ -127,6 +127,7 @@ def merge(runs: Sequence[tuple[str, RunResults]]) -> RunResults:
         budgets=[b for p in parts for b in p.budgets],
         scores={k: v for p in parts for k, v in p.scores.items()},
         recommendations={k: v for p in parts for k, v in p.recommendations.items()},
+        other_diagnoses={k: v for p in parts for k, v in p.other_diagnoses.items()},
     )
 
 
@@ -156,6 +157,7 @@ def _renamed(run: RunResults, new: Mapping[str, str]) -> RunResults:
         budgets=[dataclasses.replace(b, benchmark=name(b.benchmark)) for b in run.budgets],
         scores={name(k): dataclasses.replace(v, benchmark=name(k)) for k, v in run.scores.items()},
         recommendations={name(k): v for k, v in run.recommendations.items()},
+        other_diagnoses={name(k): v for k, v in run.other_diagnoses.items()},
     )
 
 

@@ -99,5 +99,6 @@ DOCUMENT_KEYS: dict[str, str] = {
     "scores": "object?",
     "scaling": "list?",
     "recommendations": "object?",
+    "other_diagnoses": "object?",
     "baseline": "object?",
 }

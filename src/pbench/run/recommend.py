@@ -119,6 +119,15 @@ def _memory(result: BenchmarkResult, remedies: Remedies) -> list[str]:
     return [text]
 
 
+def other_diagnoses(result: BenchmarkResult) -> list[str]:
+    """The variance diagnoses the data also support beyond the one shown (issue 18:
+    one diagnosis per benchmark in the output, the other candidates in the JSON)."""
+    if result.stop_reason == "failed":
+        return []
+    observations = slice_values(result.times, [m.round for m in result.measurements])
+    return _variance(result, observations, remedies_for(result), [])[1:]
+
+
 def _variance(
     result: BenchmarkResult, values: list[float], remedies: Remedies, warned: list[str]
 ) -> list[str]:

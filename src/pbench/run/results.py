@@ -78,6 +78,7 @@ def build_results(
 
         scores = {r.name: benchmark_score(r.name, checks) for r in results}
     recommendations = _recommendations(results, summaries, checks) if recommend else {}
+    others = _other_diagnoses(results) if recommend else {}
     tables: list[dict[str, Any]] = []
     if scaling:  # a concurrency sweep (pbench.run.scaling)
         from pbench.run.scaling import scaling_tables
@@ -88,6 +89,7 @@ def build_results(
         budgets=checks,
         scores=scores,
         recommendations=recommendations,
+        other_diagnoses=others,
         summaries=summaries,
         results=list(results),
         metadata=metadata,
@@ -140,6 +142,14 @@ def _recommendations(
         if lines:
             found[result.name] = lines
     return found
+
+
+def _other_diagnoses(results: Sequence[BenchmarkResult]) -> dict[str, list[str]]:
+    """Each result's variance diagnoses beyond the one its recommendations show."""
+    from pbench.run.recommend import other_diagnoses
+
+    found = {result.name: other_diagnoses(result) for result in results}
+    return {name: texts for name, texts in found.items() if texts}
 
 
 def observations(result: BenchmarkResult) -> list[float]:
@@ -264,5 +274,6 @@ def combine(parts: Sequence[RunResults], metadata: Mapping[str, Any]) -> RunResu
         budgets=[c for part in parts for c in part.budgets],
         scores={k: v for part in parts for k, v in part.scores.items()},
         recommendations={k: v for part in parts for k, v in part.recommendations.items()},
+        other_diagnoses={k: v for part in parts for k, v in part.other_diagnoses.items()},
         scaling=[table for part in parts for table in part.scaling],
     )

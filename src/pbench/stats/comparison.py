@@ -96,6 +96,9 @@ class Comparison:
     # One load run against one other: run-to-run variation is not in the interval.
     run_to_run_missing: bool = False
     interval_confidence: float | None = None  # the expanded percentile level used
+    # One command file per side: the log-sd added for the shift between the two runs,
+    # estimated from each run's time-block drift (:mod:`pbench.stats.drift`).
+    between_run_allowance: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -147,6 +150,7 @@ class Comparison:
             "slices_reference": self.n_reference,
             "slices_candidate": self.n_candidate,
             "run_to_run_in_interval": not self.run_to_run_missing,
+            "between_run_allowance": self.between_run_allowance,
             "advice": self.advice,
             "method": self._method(),
         }
@@ -165,6 +169,11 @@ class Comparison:
             interval = "bootstrap percentile, samples resampled independently"
             if self.run_to_run_missing:
                 interval += " (slices of one run per side: run-to-run variation not included)"
+            elif self.between_run_allowance is not None:
+                interval += (
+                    ", widened in log units by z times the runs' time-block drift "
+                    "(between-run change estimated from within-run drift)"
+                )
             return {
                 "interval": interval,
                 "resamples": self.resamples,

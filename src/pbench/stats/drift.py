@@ -1,0 +1,82 @@
+"""How far a run's level moved while it ran: the allowance a one-file-per-side comparison
+adds to its interval for the change of the machine between two runs.
+
+One result file per side holds the variation within each run, not between them. Measured
+with A/A trials (``scripts/compare_trials.py --verdicts``), separate invocations of the
+same ``sleep 0.005`` differ by more than their within-run intervals: the machine
+switches between levels (e.g. 6.3 ms and 7.8 ms on a shared 2-core machine), and such a
+switch often happens inside one run too. The time-blocks of each run show it: each
+side's values, in the order they were measured, are cut into ``BLOCKS`` consecutive
+blocks, and the standard deviation of the logs of the block medians, less what sampling
+alone gives them, is that run's drift. A shift between two invocations is taken to be as
+large as the drift seen inside them, so the log-ratio's interval is widened, in
+quadrature, by z·√(d_ref² + d_cand²) on each side (z the normal quantile of the
+confidence). A level that stays the same through a whole run and changes only between
+runs cannot be seen this way; the output says so and names the remedies (one interleaved
+run, or 3+ files per side).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pbench.stats.comparison import Comparison
+
+BLOCKS = 4
+MIN_PER_BLOCK = 3
+
+
+def block_drift(values: Sequence[float]) -> float:
+    """The standard deviation, in log units, of the level of ``BLOCKS`` consecutive
+    blocks of ``values`` beyond what sampling alone gives: the variance of the logs of
+    the block medians less the variance a median of m values has by chance,
+    (π/2)·σ²/m with σ the pooled within-block spread (1.4826·MAD of the logs); 0.0
+    when there are too few values or a value is not positive."""
+    blocks = min(BLOCKS, len(values) // MIN_PER_BLOCK)
+    if blocks < 2 or min(values) <= 0.0:
+        return 0.0
+    logs = [math.log(v) for v in values]
+    size = len(logs) / blocks
+    parts = [logs[round(i * size) : round((i + 1) * size)] for i in range(blocks)]
+    medians = [statistics.median(part) for part in parts]
+    spread = statistics.fmean(
+        (1.4826 * statistics.median(abs(x - m) for x in part)) ** 2 / len(part)
+        for part, m in zip(parts, medians, strict=True)
+    )
+    excess = statistics.variance(medians) - math.pi / 2.0 * spread
+    return math.sqrt(max(0.0, excess))
+
+
+def between_run_allowance(reference: Sequence[float], candidate: Sequence[float]) -> float:
+    """The standard deviation, in log units, assumed for the shift between the two runs."""
+    return math.hypot(block_drift(reference), block_drift(candidate))
+
+
+def widen(c: Comparison, allowance: float) -> Comparison:
+    """``c`` with both ratio intervals widened by ``allowance`` (see the module); its
+    verdict is redone by :func:`pbench.stats.comparison.adjust_family`."""
+    if allowance <= 0.0:
+        return dataclasses.replace(c, between_run_allowance=0.0)
+    z = statistics.NormalDist().inv_cdf(1.0 - c.alpha / 2.0)
+    extra = z * allowance
+
+    def wider(point: float, bounds: tuple[float, float]) -> tuple[float, float]:
+        low, high = bounds
+        if not (point > 0.0 and low > 0.0 and high > 0.0 and math.isfinite(high)):
+            return bounds
+        centre = math.log(point)
+        below = math.hypot(centre - math.log(low), extra)
+        above = math.hypot(math.log(high) - centre, extra)
+        return math.exp(centre - below), math.exp(centre + above)
+
+    return dataclasses.replace(
+        c,
+        ratio_median_ci=wider(c.ratio_median, c.ratio_median_ci),
+        ratio_mean_ci=wider(c.ratio_mean, c.ratio_mean_ci),
+        between_run_allowance=allowance,
+    )
