@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 import click
 
 from pbench.errors import ExitCode, PbenchError, UsageError
-from pbench.plan.values import parse_duration, parse_fraction
+from pbench.plan.values import FROM_TEXT, parse_duration, parse_fraction
 from pbench.session.output import Display
 
 if TYPE_CHECKING:
@@ -166,6 +166,16 @@ def flags_from(cls: type[F], options: Mapping[str, Any], **given: Any) -> F:
     """The typed flags ``cls`` (a dataclass of :mod:`pbench.plan.options` or
     :mod:`pbench.plan.history`) from click's keyword arguments, each field from the
     parameter of its name unless ``given`` (a value converted first, or a different
-    parameter's): the one place where click's values enter the domain."""
-    fields = dataclasses.fields(cls)
-    return cls(**{f.name: given[f.name] if f.name in given else options[f.name] for f in fields})
+    parameter's), and parsed by the function its metadata names under
+    :data:`~pbench.plan.values.FROM_TEXT` when the option was given (in field order, so
+    the first bad option is the one named): the one place where click's values enter the
+    domain."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in given:
+            values[f.name] = given[f.name]
+            continue
+        value = options[f.name]
+        parse = f.metadata.get(FROM_TEXT)
+        values[f.name] = value if parse is None or value is None else parse(value)
+    return cls(**values)

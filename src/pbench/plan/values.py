@@ -10,6 +10,10 @@ import re
 
 from pbench.errors import UsageError
 
+# The metadata key of a typed flag's field that names the function turning its option's
+# text into the field's value (read by :func:`pbench.cli.common.flags_from`).
+FROM_TEXT = "parse"
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s|m|min|h)?\s*$")
 _UNITS = {
     "ns": 1e-9,
