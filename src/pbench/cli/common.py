@@ -168,14 +168,23 @@ def flags_from(cls: type[F], options: Mapping[str, Any], **given: Any) -> F:
     parameter of its name unless ``given`` (a value converted first, or a different
     parameter's), and parsed by the function its metadata names under
     :data:`~pbench.plan.values.FROM_TEXT` when the option was given (in field order, so
-    the first bad option is the one named): the one place where click's values enter the
-    domain."""
+    the first bad option is the one named); a field with a default that the command has
+    no option for keeps its default (``pbench suite`` has no ``--alpha``): the one place
+    where click's values enter the domain."""
     values: dict[str, Any] = {}
     for f in dataclasses.fields(cls):
         if f.name in given:
             values[f.name] = given[f.name]
             continue
+        if f.name not in options and _has_default(f):
+            continue
         value = options[f.name]
         parse = f.metadata.get(FROM_TEXT)
         values[f.name] = value if parse is None or value is None else parse(value)
     return cls(**values)
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return field.default is not dataclasses.MISSING or (
+        field.default_factory is not dataclasses.MISSING
+    )
