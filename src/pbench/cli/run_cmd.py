@@ -213,21 +213,24 @@ def run(**options: Any) -> int:
     pbench -w 3 -P n 1 4 'xz -{n} -k -c big.tar'
     pbench -N --runs 1000 true --export-json out.json
     """
-    from pbench.plan.run import plan_from_options
-
     invocation = invocation_from("run", options)
     levels = concurrency_levels(options["concurrency"])
     flags = flags_from(RunFlags, options, concurrency=levels[0] if levels else None)
-    plans: Mapping[int, Plan]
-    if levels or flags.duration is not None or flags.rate is not None:
-        # A load run (-j N, -d, --rate), or a sweep of levels.
+    plans, reference = _plans(flags, levels)
+    return finish(plans, invocation.session, reference)
+
+
+def _plans(flags: RunFlags, levels: tuple[int, ...]) -> tuple[Mapping[int, Plan], str | None]:
+    """A load run's plan per level (-j N, -d, --rate; several levels: a sweep), else the
+    one plan of ordinary runs (its notes said first)."""
+    from pbench.plan.run import is_load, plan_from_options
+
+    if is_load(flags):
         from pbench.plan.run_load import plan_levels  # not before a plain run's first run
 
         loads = plan_levels(flags, levels)
-        plans, reference = loads, next(iter(loads.values())).reference
-    else:
-        plan, reference = plan_from_options(flags)
-        for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
-            click.echo(f"pbench: note: {note}", err=True)
-        plans = {1: plan}
-    return finish(plans, invocation.session, reference)
+        return loads, next(iter(loads.values())).reference
+    plan, reference = plan_from_options(flags)
+    for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
+        click.echo(f"pbench: note: {note}", err=True)
+    return {1: plan}, reference
