@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
+from pbench.cli.output import ECHO
 from pbench.errors import ExitCode, PbenchError, UsageError
 from pbench.plan.values import FROM_TEXT, parse_duration, parse_fraction
-from pbench.session.output import Display
+from pbench.session.output import Display, say_error
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -145,8 +146,7 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
         except PbenchError as exc:
             if os.environ.get("PBENCH_TRACEBACK"):
                 raise
-            click.echo(exc.render(), err=True)
-            return int(exc.exit_code)
+            return say_error(exc, ECHO)
         except KeyboardInterrupt:
             click.echo("pbench: interrupted", err=True)
             return int(ExitCode.INTERRUPTED)
