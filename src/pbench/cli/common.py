@@ -1,5 +1,7 @@
-"""Pieces every subcommand shares: value types, display style, progress, error handling,
-exports, and turning finished results into terminal text and export files."""
+"""Pieces every subcommand shares: click's value types (durations, percentages,
+concurrency levels), the display style, the error handling of a command (:func:`guarded`)
+and :func:`flags_from`, the one place where click's keyword arguments become typed
+flags."""
 
 from __future__ import annotations
 
