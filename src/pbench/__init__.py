@@ -36,7 +36,8 @@ down it too (a layers contract in ``pyproject.toml``, checked by
     plan/         typed, frozen flags of every command (options.py: run, http, sql,
                   report flags with the comparison defaults of stats/settings, suite;
                   store.py: the store flags; history.py: the history and trend
-                  queries and history import) turned once into frozen plans: values
+                  queries and history import; compare.py: compare's flags and which
+                  files or stored run each side is) turned once into frozen plans: values
                   (durations, percentages; FROM_TEXT marks a field parsed from its
                   option's text), parameters (-P/-L), rules every plan checks, the
                   run, run-as-load (run_load.py), http and sql plans, budgets, report,
