@@ -1,7 +1,7 @@
 """hyperfine's ``--debug-mode`` on pbench's fake clock.
 
 hyperfine's debug mode runs nothing: ``sleep X`` takes X seconds and a ``--shell
-'sleep S'`` spawns in S seconds. :func:`debug_run` does the same through pbench: the
+'sleep S'`` spawns in S seconds. :func:`published` does the same through pbench: the
 command line is parsed by the real ``pbench run`` command and planned by the real
 planner (names, order, reference, hooks, run counts), then every benchmarked command and
 hook is swapped for a fake that advances a fake clock by its ``sleep`` time (a command
@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from click.testing import CliRunner
-
 from pbench.cli.common import flags_from, resolve_display
 from pbench.cli.options import export_specs
-from pbench.cli.output import ECHO
 from pbench.cli.run_cmd import run
 from pbench.errors import PbenchError
 from pbench.plan.options import ReportFlags, RunFlags
@@ -29,14 +26,6 @@ from pbench.session.output import Output, say_error
 from support.cli import Result
 from support.fakes import FakeClock, fake_spec, sleep_ns
 from support.output import RecordingOutput
-
-
-def debug_run(*args: str) -> Result:
-    """``pbench ARGS`` (the ``run`` subcommand) in hyperfine's debug mode."""
-    runner = CliRunner()
-    with runner.isolation() as (out, err, _):
-        code = debug_session(*args, output=ECHO)
-    return Result(code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def debug_session(*args: str, output: Output) -> int:
