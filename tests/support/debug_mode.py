@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 
-from pbench.cli.common import flags_from, resolve_display
-from pbench.cli.options import export_specs
+from pbench.cli.common import flags_from
+from pbench.cli.options import invocation_from
 from pbench.cli.run_cmd import run
 from pbench.errors import PbenchError
-from pbench.plan.options import ReportFlags, RunFlags
+from pbench.plan.options import RunFlags
 from pbench.plan.run import plan_from_options
-from pbench.plan.store import StoreFlags
-from pbench.session.invocation import session_for
 from pbench.session.output import Output, say_error
 from support.cli import Result
 from support.fakes import FakeClock, fake_spec, sleep_ns
@@ -33,23 +31,14 @@ def debug_session(*args: str, output: Output) -> int:
     flags parsed by the real command, the plan measured on the fake clock, published by
     a real session that says everything through ``output``; the exit status."""
     options = run.make_context("run", list(args)).params
+    invocation = invocation_from("run", options, output)
     spawn_ns = sleep_ns(str(options["shell"]))
-    display = resolve_display(options["style"])
-    specs = export_specs(options)
     plan, reference = plan_from_options(flags_from(RunFlags, options))
     clock = FakeClock()
     fake = dataclasses.replace(
         plan, benchmarks=[fake_spec(spec, clock, spawn_ns) for spec in plan.benchmarks]
     )
-    session = session_for(
-        flags_from(ReportFlags, options),
-        flags_from(StoreFlags, options),
-        specs,
-        display,
-        "run",
-        reference,
-        output,
-    )
+    session = invocation.session(reference)
     return session.finish(*session.run(fake, clock=clock))
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pbench.plan.options import SuiteFlags
     from pbench.session.exports import ExportSpec
     from pbench.session.invocation import Invocation
+    from pbench.session.output import Output
     from pbench.session.suite import SuiteInvocation
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -366,10 +367,12 @@ def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
     return checked_specs(paths, options["exports"])
 
 
-def invocation_from(subcommand: str, options: Mapping[str, Any]) -> Invocation:
+def invocation_from(
+    subcommand: str, options: Mapping[str, Any], output: Output | None = None
+) -> Invocation:
     """The typed flags of the end of a ``run``, ``http`` or ``sql`` run, built once from
     click's keyword arguments: the display (--style), the exports, the report settings
-    and the store flags; printed through click."""
+    and the store flags; printed through click (or ``output``)."""
     from pbench.cli.output import ECHO, command_name
     from pbench.plan.options import ReportFlags
     from pbench.plan.store import StoreFlags
@@ -382,7 +385,7 @@ def invocation_from(subcommand: str, options: Mapping[str, Any]) -> Invocation:
         report=flags_from(ReportFlags, options),
         history=flags_from(StoreFlags, options),
         display=display,
-        output=ECHO,
+        output=output or ECHO,
         command=command_name(),
     )
 
