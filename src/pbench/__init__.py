@@ -14,7 +14,7 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   (common.flags_from; run/http/sql: an Invocation, suite: a
                   SuiteInvocation, history/trend: their queries), then handed to
                   session/; suite_keys.py derives a suite file's keys from the
-                  commands, suite_plan.py plans its benchmarks; ClickOutput prints
+                  commands; ClickOutput prints
                   (a contract: cli/ reaches history, notify, export, report, load,
                   targets and run only through session/)
     session/      the application layer, never click: invocation.py (the typed
@@ -25,7 +25,8 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   step_summary.py, webhooks, saving via saving.py), load.py and
                   command_load.py (load runners inside a session), stores.py (the one
                   place a store's name becomes an address), suite.py (a suite's
-                  invocation and its benchmarks in file order) and suite_show.py,
+                  invocation and its benchmarks in file order), suite_plan.py (each
+                  planned by its kind's planner) and suite_show.py,
                   compare.py, report.py, history.py, trend.py, merge.py (the other
                   commands' work), exports.py (exports and webhooks checked, single
                   texts written); all terminal text through an injected Output
@@ -40,7 +41,8 @@ down it too (a layers contract in ``pyproject.toml``, checked by
                   files or stored run each side is) turned once into frozen plans: values
                   (durations, percentages; FROM_TEXT marks a field parsed from its
                   option's text), parameters (-P/-L), rules every plan checks, the
-                  run, run-as-load (run_load.py), http and sql plans, budgets, report,
+                  run, run-as-load (run_load.py; run_plans.py picks one for a
+                  command and a suite alike), http and sql plans, budgets, report,
                   and suite files (suite/: benchmarks.toml read, checked and selected)
     run/          the measuring loops: runner (warmups, rounds, adaptive stop, hooks),
                   the one load runner that HTTP, SQL and command load runs share, the

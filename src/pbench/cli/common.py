@@ -81,7 +81,7 @@ class LevelsType(click.IntRange):
     """A concurrency, or several for a sweep: ``8`` or ``1,2,4,8`` (increasing, each at
     least 1). One level converts to an int, so that the option keeps its meaning (and
     its TOML shape, an int, in suite files); several to a tuple (see
-    :func:`concurrency_levels`)."""
+    :func:`pbench.plan.values.concurrency_levels`)."""
 
     name = "N[,N...]"
 
@@ -109,13 +109,6 @@ class LevelsType(click.IntRange):
 
 
 LEVELS = LevelsType()
-
-
-def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
-    """The levels of a :class:`LevelsType` option: () when not given."""
-    if value is None:
-        return ()
-    return value if isinstance(value, tuple) else (value,)
 
 
 def resolve_display(style: str) -> Display:

@@ -9,7 +9,6 @@ import click
 from pbench.cli.common import (
     DURATION,
     LEVELS,
-    concurrency_levels,
     flags_from,
     guarded,
 )
@@ -30,6 +29,7 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.plan.options import SqlFlags
+from pbench.plan.values import concurrency_levels
 from pbench.session.measure import finish
 
 if TYPE_CHECKING:

@@ -27,9 +27,9 @@ from pbench.cli.options import (
     store_options,
     suite_invocation_from,
 )
-from pbench.cli.suite_plan import plan_all
 from pbench.errors import ExitCode
 from pbench.plan.options import SuiteFlags
+from pbench.session.suite_plan import plan_all
 from pbench.session.suite_show import dry_run, listing
 
 EPILOG = """\b

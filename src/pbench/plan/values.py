@@ -96,3 +96,11 @@ def parse_start_at(text: str | None, option: str = "--start-at") -> float | None
             "write an ISO 8601 wall-clock time, e.g. 2026-12-01T12:00:00Z, or @EPOCH seconds",
         ) from None
     return moment.timestamp()
+
+
+def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    """The levels of a ``-j``/``-c``/``--clients`` value (``8``, or ``(1, 2, 4, 8)`` for
+    a sweep; :class:`pbench.cli.common.LevelsType`): () when not given."""
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
