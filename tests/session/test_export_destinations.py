@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from support.debug_mode import published
+from support.devices import device_node
 
 TWO = ("-N", "--no-sample", "--runs", "2", "--style", "basic", "-L", "n", "1,2", "true {n}")
-ROOT = os.geteuid() == 0
 
 
 def _complete(data: dict[str, Any]) -> None:
@@ -30,11 +30,7 @@ def _complete(data: dict[str, Any]) -> None:
 def _device(request: pytest.FixtureRequest, tmp_path: Path, name: str, minor: int) -> Path:
     if request.param == "real":
         return Path("/dev") / name
-    if not ROOT:
-        pytest.skip("making a device node needs root")
-    path = tmp_path / name
-    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
-    return path
+    return device_node(tmp_path, name, minor)
 
 
 @pytest.fixture(params=["real", "copy"])
