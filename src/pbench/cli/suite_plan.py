@@ -35,6 +35,12 @@ def _plan(benchmark: SuiteBenchmark) -> Planned:
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
 
     flags = benchmark.flags
+    if benchmark.harness is not None:
+        from pbench.plan.harness import HarnessPlan
+
+        assert isinstance(flags, RunFlags)  # a harness benchmark runs one command
+        return Planned(benchmark, {1: HarnessPlan(benchmark.name, benchmark.harness,
+                                                  flags.commands[0])}, None, ())  # fmt: skip
     if isinstance(flags, RunFlags):
         levels = concurrency_levels(flags.concurrency)
         if levels or flags.duration is not None or flags.rate is not None:

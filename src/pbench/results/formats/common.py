@@ -3,7 +3,8 @@ builds, and the one way a reader says the file is damaged.
 
 A reader turns a harness's file into the document pbench's own JSON export is (a
 ``results`` list of entries with ``name``, ``command``, per-run ``times`` in seconds
-and ``measurements`` with their ``round``), so that ``pbench compare``, ``pbench
+and ``measurements`` with their ``round`` and an ``exit_code`` of 0: the harness
+reported them as measured, not failed), so that ``pbench compare``, ``pbench
 report`` and ``pbench history import`` read it as they read their own. Each entry
 says where it came from in ``info``: ``format`` (the reader's name), ``unit`` (the
 harness's unit of the values), ``direction`` (``lower`` is better for times, bytes and
@@ -73,7 +74,7 @@ def document(format_name: str, entries: Sequence[Entry], unit: str, path: str) -
             "command": entry.command,
             "times": entry.times,
             "measurements": [
-                {"wall": t, "round": r, "iteration": i}
+                {"wall": t, "exit_code": 0, "round": r, "iteration": i}
                 for i, (t, r) in enumerate(zip(entry.times, entry.rounds, strict=True))
             ],
             "info": info,
