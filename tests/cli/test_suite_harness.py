@@ -252,3 +252,41 @@ command = "echo $$$$ > started; sleep 60; echo '{}' > {output}"
     assert "Traceback" not in stderr
     with pytest.raises(ProcessLookupError):  # the harness's shell was ended with pbench
         os.kill(shell, 0)
+
+
+def test_a_harness_that_keeps_only_aggregates_is_judged_from_them(tmp_path: Path) -> None:
+    """Google Benchmark with --benchmark_report_aggregates_only: mean, stddev and the
+    repetitions, no values; a budget on the mean is judged on its t interval, one on
+    the median has no data, and the history keeps the mean, sd and n."""
+    ensure_debian("libbenchmark-dev", "/usr/include/benchmark/benchmark.h")
+    (tmp_path / "bm.cc").write_text(
+        "#include <benchmark/benchmark.h>\n#include <thread>\n"
+        "static void BM_nap(benchmark::State& s) {\n"
+        "  for (auto _ : s) std::this_thread::sleep_for(std::chrono::milliseconds(2)); }\n"
+        "BENCHMARK(BM_nap)->Iterations(3);\nBENCHMARK_MAIN();\n"
+    )
+    subprocess.run(["g++", "-O1", "-o", str(tmp_path / "bm"), str(tmp_path / "bm.cc"),
+                    "-lbenchmark", "-lpthread"], check=True, capture_output=True)  # fmt: skip
+    flags = "--benchmark_repetitions=6 --benchmark_report_aggregates_only=true"
+    text = f"""
+[[benchmark]]
+name = "nap"
+harness = "google-benchmark"
+command = "./bm {flags} --benchmark_format=json"
+budgets = {{ mean = "1s", median = "1s" }}
+"""
+    out, store = tmp_path / "out.json", tmp_path / "h.db"
+    result = suite(tmp_path, text, "--export-json", str(out), "--store", str(store))
+    assert result.code == 0, result.err
+    assert "Only aggregates:     of 6 runs" in result.err + result.out
+    (nap,) = exported(out)["results"]
+    assert nap["name"] == "nap/BM_nap/iterations:3" and nap["times"] == []  # none made up
+    assert nap["info"]["aggregate"]["n"] == 6
+    assert 2e-3 <= nap["info"]["aggregate"]["mean"] < 1.0  # a 2 ms sleep, 500x inside 1 s
+    statuses = {b["metric"]: b["status"] for b in exported(out)["budgets"]}
+    assert statuses == {"mean": "met", "median": "no_data"}
+    with sqlite3.connect(store) as db:
+        n, mean, stddev = db.execute("select n, mean, stddev from results").fetchone()
+    assert n == 6 and mean == nap["info"]["aggregate"]["mean"] and stddev is not None
+    broken = suite(tmp_path, text.replace('mean = "1s"', 'mean = "1us"'))
+    assert broken.code == 4, broken.err  # the whole interval is above 1 µs: 2 ms sleeps
