@@ -290,3 +290,24 @@ budgets = {{ mean = "1s", median = "1s" }}
     assert n == 6 and mean == nap["info"]["aggregate"]["mean"] and stddev is not None
     broken = suite(tmp_path, text.replace('mean = "1s"', 'mean = "1us"'))
     assert broken.code == 4, broken.err  # the whole interval is above 1 µs: 2 ms sleeps
+
+
+@pytest.mark.slow
+def test_the_readme_harness_example_runs_as_written(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's suite with a pytest-benchmark entry, run as written: `pytest` and
+    `python` are this interpreter's (its folder first on PATH)."""
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("### A harness in a suite") :]
+    toml = re.search(r"```toml\n(.*?)```", section, re.S)
+    assert toml is not None
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    out = project / "out.json"
+    result = suite(project, toml.group(1), "--tier", "quick", "--export-json", str(out))
+    assert result.code in (0, 4), result.err  # a 2 ms mean budget on a busy machine: either
+    names = [r["name"] for r in exported(out)["results"]]
+    assert names == ["parser/benchmarks/test_b.py::test_sort",
+                     "parser/benchmarks/test_b.py::test_sum", "python startup"]  # fmt: skip

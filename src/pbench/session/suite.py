@@ -142,7 +142,7 @@ def measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Bu
                     threshold=report.threshold,
                     seed=report.seed,
                     budgets={r.name: budgets for r in results} if any_budgets else None,
-                    recommend=True,
+                    recommend=item.benchmark.harness is None,  # advice names pbench's flags
                     scaling=item.sweep,
                 ),
             )
