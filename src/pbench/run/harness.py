@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.models import BenchmarkResult
+from pbench.results.escape import printable
 from pbench.results.redact import redact
 
 OUTPUT = "{output}"  # in the command: the path of the file pbench reads
@@ -49,8 +50,9 @@ def run_harness(entry: str, harness: str, command: str) -> list[BenchmarkResult]
             raise BenchmarkFailed(
                 f"{who} wrote no results to {OUTPUT}"
                 + (f"; its last lines:\n{said}" if said else ""),
-                f"pass {OUTPUT} where the harness writes its results, e.g. "
-                "--benchmark-json={output}",
+                f"put {OUTPUT} where the harness writes its results (pytest-benchmark: "
+                "--benchmark-json={output}), or drop it to read the command's standard "
+                "output",
             )
         return _read(entry, harness, written, to_file)
 
@@ -61,13 +63,19 @@ def _run(command: str, log: Path, stdout: Path | None) -> int:
     with log.open("wb") as err:
         out = stdout.open("wb") if stdout is not None else None
         try:
-            process = subprocess.Popen(
-                [SHELL, "-c", command],
-                stdin=subprocess.DEVNULL,
-                stdout=out if out is not None else err,
-                stderr=err,
-                start_new_session=True,
-            )
+            try:
+                process = subprocess.Popen(
+                    [SHELL, "-c", command],
+                    stdin=subprocess.DEVNULL,
+                    stdout=out if out is not None else err,
+                    stderr=err,
+                    start_new_session=True,
+                )
+            except OSError as exc:
+                raise BenchmarkFailed(
+                    f"cannot start {SHELL} for the harness command: {exc.strerror or exc}",
+                    "check that /bin/sh exists and the suite file's folder is readable",
+                ) from None
             try:
                 return process.wait()
             except KeyboardInterrupt:
@@ -94,7 +102,7 @@ def _end(process: subprocess.Popen[bytes]) -> None:
 
 def _tail(log: Path) -> str:
     lines = log.read_text(encoding="utf-8", errors="replace").rstrip().splitlines()
-    return "\n".join("    " + redact(line) for line in lines[-TAIL_LINES:])
+    return "\n".join("    " + printable(redact(line)) for line in lines[-TAIL_LINES:])
 
 
 def _read(entry: str, harness: str, written: Path, to_file: bool) -> list[BenchmarkResult]:
