@@ -91,6 +91,8 @@ def test_pytest_benchmark_entries_are_benchmarks_of_the_suite(project: Path) -> 
     assert set(data["scores"]["benchmarks"]) == {*NAMES, "true"}  # one score
     assert data["scores"]["suite"]["score"] is not None
     assert "parser (pytest-benchmark harness)" in result.err
+    assert "times faster" not in result.out + result.err  # unrelated tests: no ratio
+    assert not data["comparisons"]
     with sqlite3.connect(store) as db:  # one saved run holding all three
         assert db.execute("select count(*) from runs").fetchone()[0] == 1
     listed = run_pbench("history", "list", "--store", str(store))

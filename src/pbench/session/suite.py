@@ -144,6 +144,7 @@ def measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Bu
                     budgets={r.name: budgets for r in results} if any_budgets else None,
                     recommend=item.benchmark.harness is None,  # advice names pbench's flags
                     scaling=item.sweep,
+                    relative=item.benchmark.harness is None,
                 ),
             )
         )
