@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from pbench.export import ExportSpec
     from pbench.history.store import StoreAddress
     from pbench.models import RunPlan, RunResults
+    from pbench.plan.harness import HarnessPlan
     from pbench.plan.http import HttpPlan
     from pbench.plan.options import ReportFlags
     from pbench.plan.run_load import CommandLoadPlan
@@ -39,17 +40,24 @@ class Planned:
     concurrency sweep (``concurrency = "1,2,4"``: a scaling table instead of comparisons)."""
 
     benchmark: SuiteBenchmark
-    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan]
+    levels: dict[int, RunPlan | CommandLoadPlan | SqlPlan | HttpPlan | HarnessPlan]
     reference: str | None
     notes: tuple[str, ...]
 
     @property
-    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan:
+    def plan(self) -> RunPlan | CommandLoadPlan | SqlPlan | HttpPlan | HarnessPlan:
         return next(iter(self.levels.values()))
 
     @property
     def sweep(self) -> bool:
         return len(self.levels) > 1
+
+    @property
+    def compared(self) -> bool:
+        """Whether its results are compared with each other: variants of one benchmark
+        are; a sweep's levels (a scaling table instead) and the unrelated benchmarks a
+        harness reports are not."""
+        return not self.sweep and self.benchmark.harness is None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,7 +219,7 @@ def measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Bu
     any_budgets = bool(extra) or any(item.benchmark.budgets for item in planned)
     for index, item in enumerate(planned, start=1):
         benchmark = item.benchmark
-        heading = f"[{index}/{len(planned)}] {benchmark.name} ({benchmark.kind})"
+        heading = f"[{index}/{len(planned)}] {benchmark.name} ({benchmark.shown_kind})"
         if not quiet:
             output.echo(heading, err=True)
             for note in item.notes:
@@ -232,13 +240,14 @@ def measure_all(session: Session, planned: Sequence[Planned], extra: Sequence[Bu
                     session.metadata,
                     reference=item.reference,
                     time_unit=session.options.time_unit,
-                    compare=part_status == ExitCode.OK and not item.sweep,
+                    compare=part_status == ExitCode.OK and item.compared,
                     alpha=report.alpha,
                     threshold=report.threshold,
                     seed=report.seed,
                     budgets={r.name: budgets for r in results} if any_budgets else None,
-                    recommend=True,
+                    recommend=item.benchmark.harness is None,  # advice names pbench's flags
                     scaling=item.sweep,
+                    relative=item.benchmark.harness is None,
                 ),
             )
         )

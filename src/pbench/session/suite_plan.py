@@ -35,6 +35,12 @@ def _plan(benchmark: SuiteBenchmark) -> Planned:
     from pbench.plan.values import concurrency_levels
 
     flags = benchmark.flags
+    if benchmark.harness is not None:
+        from pbench.plan.harness import HarnessPlan
+
+        assert isinstance(flags, RunFlags)  # a harness benchmark runs one command
+        return Planned(benchmark, {1: HarnessPlan(benchmark.name, benchmark.harness,
+                                                  flags.commands[0])}, None, ())  # fmt: skip
     if isinstance(flags, RunFlags):
         from pbench.plan.run_plans import run_plans
 
