@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pbench.errors import BenchmarkFailed, ExitCode, shorten
 from pbench.models import BenchmarkResult, Hooks
-from pbench.session.load import measure_load
+from pbench.session.load import live_view, measure_load
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
@@ -122,7 +122,8 @@ def _http(plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
         slices,
         bottleneck_hint="run with more --workers, or fewer connections per worker",
     )
-    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure)
+    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure,
+                        gauge="connections")  # fmt: skip
 
 
 HTTP_HINTS = {
@@ -179,8 +180,13 @@ def measure_levels(
 
     session.sweep = plans[levels[0]].noun
     done: list[BenchmarkResult] = []
+    live = live_view(session) if plans[levels[0]].measured_as != "commands" else None
+    if live is not None:
+        live.sweep(levels)
     for index, level in enumerate(levels, start=1):
-        if not session.display.quiet:
+        if live is not None:
+            live.level(level)  # its header says which level
+        elif not session.display.quiet:
             session.output.echo(f"Concurrency {level} ({index} of {len(levels)})", err=True)
         results, status, failure = measure(plans[level], session, ignore_failure)
         for result in results:

@@ -26,11 +26,13 @@ class Output(Protocol):
 
 @dataclass(frozen=True)
 class Display:
-    """What the terminal gets: colours, a live progress bar, or nothing at all."""
+    """What the terminal gets: colours, a live progress bar, or nothing at all; ``live``:
+    the live view of load runs (a terminal on stderr, see :mod:`pbench.session.live`)."""
 
     color: bool
     progress: bool
     quiet: bool
+    live: bool = False
 
 
 class ProgressBar:

@@ -34,7 +34,7 @@ import signal
 import socket
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
@@ -291,6 +291,11 @@ class HttpWorker:
         self.finished: asyncio.Future[None] = loop.create_future()
         self.interrupted = False
         self.slices = 0
+        # The live view's tick (see pbench.run.load.TickingPool): every tick_s within
+        # a slice, on this loop, with the requests the slice has finished so far.
+        self.ticker: Callable[[int | None], None] | None = None
+        self.tick_s = 0.25
+        self._tick_handle: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------- tickets
     def take(self, now_ns: int) -> int | None:
@@ -372,7 +377,25 @@ class HttpWorker:
             cpu_seconds() - cpu_before,
             self.interrupted,
             unfinished=self.unfinished,
+            connections=self.open_connections(),
         )
+
+    def open_connections(self) -> int:
+        """Connections open now, over every client and origin."""
+        return sum(
+            1
+            for client in self.clients
+            for conn in client.conns
+            if conn is not None and conn.transport is not None and not conn.transport.is_closing()
+        )
+
+    def _tick(self) -> None:
+        ticker, recorder = self.ticker, self.recorder
+        if ticker is None or recorder is None:
+            self._tick_handle = None
+            return
+        ticker(recorder.count)
+        self._tick_handle = self.loop.call_later(self.tick_s, self._tick)
 
     async def _phase(self, hard_end_ns: int | None) -> None:
         self.finished = self.loop.create_future()
@@ -383,12 +406,17 @@ class HttpWorker:
         hard: asyncio.TimerHandle | None = None
         if hard_end_ns is not None:
             hard = self.loop.call_later(max(hard_end_ns - now(), 0) / 1e9, self._hard_end)
+        if self.ticker is not None and self.recorder is not None:
+            self._tick_handle = self.loop.call_later(self.tick_s, self._tick)
         for client in list(self.clients):
             client.go()
         await self.finished
         watchdog.cancel()
         if hard is not None:
             hard.cancel()
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
         self.warmup_left = 0
 
     def _hard_end(self) -> None:
