@@ -19,6 +19,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
 
@@ -37,33 +38,44 @@ def run_in_pty(
     argv: Sequence[str],
     env: dict[str, str],
     timeout_s: float = 60.0,
-    interrupt_after_s: float | None = None,
+    interrupt_when: str | None = None,
+    stdout: Path | None = None,
     columns: int = 200,
     rows: int = 50,
 ) -> PtyRun:
-    """Run ``argv`` on a pty of ``columns`` x ``rows``; SIGINT after
-    ``interrupt_after_s`` when given (as Ctrl-C would send to the foreground)."""
+    """Run ``argv`` on a pty of ``columns`` x ``rows`` (stdout to the file ``stdout``
+    instead, when given); SIGINT, as Ctrl-C sends it, once the output holds
+    ``interrupt_when``."""
     import fcntl
     import struct
     import termios
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-    process = subprocess.Popen(
-        list(argv), stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True
-    )
+    out_file = stdout.open("wb") if stdout is not None else None
+    try:
+        process = subprocess.Popen(
+            list(argv),
+            stdin=slave,
+            stdout=out_file if out_file is not None else slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+        )
+    finally:
+        if out_file is not None:
+            out_file.close()
     os.close(slave)
     chunks: list[tuple[float, str]] = []
-    started = time.monotonic()
-    deadline = started + timeout_s
+    deadline = time.monotonic() + timeout_s
     interrupted = False
     decoder_buffer = b""
     try:
         while True:
-            if interrupt_after_s is not None and not interrupted:
-                if time.monotonic() - started >= interrupt_after_s:
-                    process.send_signal(signal.SIGINT)
-                    interrupted = True
+            seen = "".join(text for _, text in chunks) if interrupt_when else ""
+            if interrupt_when and not interrupted and interrupt_when in seen:
+                process.send_signal(signal.SIGINT)
+                interrupted = True
             if time.monotonic() > deadline:
                 process.kill()
                 raise AssertionError(f"{argv} did not end within {timeout_s} s")

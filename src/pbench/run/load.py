@@ -101,7 +101,7 @@ class LoadStatus:
     """One benchmark of a load run so far, for the live view: requests finished
     (failed ones included), errors by kind and status codes (all from the merged
     slices, as in the report), the time its slices took, whether it is done, and
-    whether its slice is the one running now."""
+    whether its slice is the one running now, and why it stopped."""
 
     name: str
     info: Mapping[str, Any]
@@ -111,6 +111,7 @@ class LoadStatus:
     active_s: float
     done: bool
     running: bool
+    stop_reason: StopReason | None = None
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ class LoadRunner:
         self.hint = bottleneck_hint
         self.clock = clock
         self.watcher = watcher
-        self.running: int | None = None  # the benchmark whose slice runs now
+        self.running: int | None = None  # the benchmark whose slice runs now, since
+        self._since = 0
         self.rng = random.Random(plan.seed)
         self._states = [_State(i, b) for i, b in enumerate(benchmarks)]
         self.results: list[BenchmarkResult] = []
@@ -195,11 +197,16 @@ class LoadRunner:
         """How many benchmarks share the pool."""
         return len(self._states)
 
-    def statuses(self) -> list[LoadStatus]:
-        """Every benchmark so far, in the order given (for the live view)."""
+    def statuses(self, now_ns: int | None = None) -> list[LoadStatus]:
+        """Every benchmark so far, in the order given (for the live view); the running
+        slice's time so far counts in its benchmark's ``active_s``."""
         out = []
+        running_ns = 0
+        if self.running is not None:
+            running_ns = max((self.clock() if now_ns is None else now_ns) - self._since, 0)
         for state in self._states:
             total = state.total
+            active_ns = state.active_ns + (running_ns if self.running == state.index else 0)
             out.append(
                 LoadStatus(
                     name=state.benchmark.name,
@@ -207,9 +214,10 @@ class LoadRunner:
                     requests=total.requests if total is not None else 0,
                     errors=total.errors if total is not None else {},
                     statuses=total.statuses if total is not None else {},
-                    active_s=state.active_ns / 1e9,
+                    active_s=active_ns / 1e9,
                     done=state.done,
                     running=self.running == state.index,
+                    stop_reason=state.stop_reason,
                 )
             )
         return out
@@ -243,7 +251,7 @@ class LoadRunner:
                     self.rng.shuffle(active)
                 for position, state in enumerate(active):
                     slice_plan = self._slice_plan(state)
-                    self.running = state.index
+                    self.running, self._since = state.index, self.clock()
                     run = pool.run_slice(state.index, slice_plan, self._limit(state))
                     self.running = None
                     self._record(state, run, round_no, position)

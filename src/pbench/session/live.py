@@ -169,7 +169,7 @@ class LiveView:
             return []
         plan = runner.plan
         load = plan.load
-        statuses = runner.statuses()
+        statuses = runner.statuses(now_ns)
         elapsed = (now_ns - self._began) / 1e9 if self._began is not None else 0.0
         budget = None
         if plan.precision is not None:

@@ -51,7 +51,7 @@ def run_progress(
         return Progress(None, elapsed_s, None)
     shares = []
     for status in statuses:
-        if status.done:
+        if status.done and status.stop_reason not in ("interrupted", "failed"):
             shares.append(1.0)
             continue
         share = 0.0
@@ -78,9 +78,11 @@ def header(progress: Progress, what: str, level: str | None) -> Line:
         filled = min(BAR_WIDTH, int(BAR_WIDTH * progress.fraction))
         parts.append(("[" + "#" * filled + " " * (BAR_WIDTH - filled) + "] ", ""))
     elapsed = _clock(progress.elapsed_s)
-    total = f" / {_clock(progress.total_s)}" if progress.total_s is not None else ""
-    parts.append((f"{elapsed}{total}", ""))
     eta = progress.eta_s
+    total = ""
+    if progress.total_s is not None:  # as planned, or later: drains, set-up, gaps
+        total = f" / {_clock(max(progress.total_s, progress.elapsed_s + (eta or 0.0)))}"
+    parts.append((f"{elapsed}{total}", ""))
     if eta is not None:
         parts.append((f"  ETA {_clock(eta)}", ""))
     parts.append((f"  {what}", DIM))
@@ -107,7 +109,8 @@ def benchmark_line(
     name = f"{label} {status.name}" if label else status.name
     parts: Line = [(f"  {name}", BOLD), (f"  {done:,} {noun}", "")]
     if status.done:
-        parts.append(("  done", DIM))
+        ended = status.stop_reason if status.stop_reason in ("interrupted", "failed") else "done"
+        parts.append((f"  {ended}", DIM))
     elif window is None:
         parts.append(("  waiting" if not done else "", DIM))
     else:
