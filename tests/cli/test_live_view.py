@@ -52,10 +52,12 @@ def report_counts(screen: str) -> list[int]:
     ]
 
 
-def assert_only_the_report(run: PtyRun, first: str = "Benchmark 1:") -> str:
-    """The final screen is what came after the last frame, and nothing of a frame."""
+def assert_only_the_report(run: PtyRun, first: str = "Benchmark 1:", exact: bool = True) -> str:
+    """The final screen is what came after the last frame (``exact``), and nothing of
+    a frame."""
     screen = Screen().feed(run.text).text
-    assert screen == Screen().feed(split(run)[1]).text
+    if exact:
+        assert screen == Screen().feed(split(run)[1]).text
     assert screen.startswith(first), screen[:500]
     for word in BLOCK_WORDS:
         assert word not in screen, (word, screen[:2000])
@@ -166,3 +168,38 @@ def test_json_on_stdout_gets_nothing_of_the_view(server: HttpTestServer, tmp_pat
     assert "\x1b" not in text and "\r" not in text
     data = json.loads(text)
     assert data["results"][0]["load"]["requests"] > 0
+
+
+def test_a_suite_gets_the_view_per_benchmark_and_a_sweep_does_not_leak_into_the_next(
+    server: HttpTestServer, tmp_path: Path
+) -> None:
+    suite = tmp_path / "benchmarks.toml"
+    suite.write_text(
+        f"""
+[[benchmark]]
+name = "levels"
+kind = "http"
+url = "{server.base_url}/fast"
+concurrency = [1, 2]
+duration = "0.5s"
+
+[[benchmark]]
+name = "single"
+kind = "http"
+url = "{server.base_url}/fast"
+concurrency = 2
+duration = "0.5s"
+"""
+    )
+    run = pbench_in_pty("suite", str(suite))
+    assert run.returncode == 0, run.text[-2000:]
+    heading = re.compile(r"\[\d/2\] ")  # the suite's, before a benchmark's first frame
+    frames = [[line for line in frame if not heading.match(line)] for frame in split(run)[0]]
+    sweep = [frame for frame in frames if frame[0].startswith("Concurrency")]
+    single = [frame for frame in frames if not frame[0].startswith("Concurrency")]
+    assert sweep and single
+    assert all(len(frame) == 2 and "single" in frame[1] and "c=" not in frame[1]
+               for frame in single)  # fmt: skip
+    # the suite's headings stay (they came before each benchmark's block), then its report
+    screen = assert_only_the_report(run, "[1/2] levels (http)\n[2/2] single (http)\n", False)
+    assert "Benchmark 1: levels (c=1)" in screen

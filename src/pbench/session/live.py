@@ -92,10 +92,12 @@ class LiveView:
     # -- set up by the session -------------------------------------------------------
 
     def sweep(self, levels: Sequence[int]) -> None:
-        """The levels of a sweep, measured in turn (one line each once done)."""
-        self._levels, self._finished = tuple(levels), []
+        """The levels of a sweep, measured in turn (one line each once done); () for
+        what is not one."""
+        self._levels, self._finished, self._level = tuple(levels), [], None
 
     def level(self, level: int) -> None:
+        """The sweep's level measured next."""
         self._level = level
 
     def attach(self, runner: LoadRunner, noun: str, gauge: str, what: str) -> None:

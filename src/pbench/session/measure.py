@@ -174,15 +174,15 @@ def measure_levels(
 ) -> Measured:
     """One plan measured, or a sweep: every level in turn, results labelled by level."""
     levels = list(plans)
+    live = live_view(session)
+    if live is not None:  # a suite's earlier benchmark may have been a sweep
+        live.sweep(levels if len(levels) > 1 else ())
     if len(levels) == 1:
         return measure(plans[levels[0]], session, ignore_failure)
     from pbench.run.scaling import label_level
 
     session.sweep = plans[levels[0]].noun
     done: list[BenchmarkResult] = []
-    live = live_view(session) if plans[levels[0]].measured_as != "commands" else None
-    if live is not None:
-        live.sweep(levels)
     for index, level in enumerate(levels, start=1):
         if live is not None:
             live.level(level)  # its header says which level
