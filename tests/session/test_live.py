@@ -303,3 +303,23 @@ def test_the_session_draws_only_with_a_live_display_and_clears_whatever_the_end(
         else:
             assert session.live is None
             assert output.text == "Loading 1 benchmark, in slices of 100.0 ms ...\n"
+
+
+def test_a_terminal_that_goes_away_stops_the_view_not_the_measurement() -> None:
+    class Gone(Recording):
+        def echo(
+            self, text: str, *, err: bool = False, nl: bool = True, color: bool | None = None
+        ) -> None:
+            super().echo(text, err=err, nl=nl, color=color)
+            raise OSError(5, "Input/output error")
+
+    pool = FakePool([1 * MS])
+    plan = SlicePlan(LoadPlan(duration_s=1.0), slice_s=0.1)
+    output = Gone(lambda: pool.clock)
+    runner = LoadRunner(pool, [LoadBenchmark("x", "GET /x")], plan, clock=lambda: pool.clock)
+    view = LiveView(output, False, clock=lambda: pool.clock, size=lambda: (80, 24))
+    view.attach(runner, "requests", "connections", "Loading 1 benchmark")
+    (result,) = runner.run()
+    view.end()
+    assert result.sections["load"]["requests"] == 1000 and result.stop_reason == "time"
+    assert len(output.writes) == 1 and view.frames == 0  # tried once, then left alone

@@ -269,12 +269,12 @@ class LoadRunner:
                     if watcher is not None:
                         watcher.sliced(state.index, run)
         except KeyboardInterrupt:
-            self.running = None
             self._stop_all("interrupted")
             self._end_window()
             self.results = [self._result(s) for s in self._states]
             raise
         finally:
+            self.running = None
             if self.watcher is not None and isinstance(pool, TickingPool):
                 pool.set_ticker(None, 0.0)
             for state in set_up:

@@ -21,6 +21,7 @@ not ``TERM=dumb``, not ``--style basic/none``); colours follow :attr:`Display.co
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -77,6 +78,7 @@ class LiveView:
         self.clock = clock
         self.size = size
         self.frames = 0  # frames drawn (the closing ones included)
+        self._broken = False
         self._height = 0
         self._last: int | None = None
         self._runner: LoadRunner | None = None
@@ -144,9 +146,12 @@ class LiveView:
 
     def clear(self) -> None:
         """Remove the block from the screen (the cursor where it began)."""
-        if self._height:
-            self.output.echo(self._erase(), err=True, nl=False, color=True)
-            self._height = 0
+        if self._height and not self._broken:
+            height, self._height = self._height, 0
+            with contextlib.suppress(OSError):
+                self.output.echo(
+                    "\r" + UP * (height - 1) + CLEAR_DOWN, err=True, nl=False, color=True
+                )
 
     # -- drawing ---------------------------------------------------------------------
 
@@ -154,13 +159,19 @@ class LiveView:
         return "\r" + UP * (self._height - 1) + CLEAR_DOWN if self._height else ""
 
     def _frame(self, force: bool = False) -> None:
+        if self._broken:
+            return
         now = self.clock()
         if not force and self._last is not None and now - self._last < MIN_FRAME_NS:
             return
         self._last = now
         columns, rows = self.size()
         lines = live_text.fit(self.lines(now), columns, rows, self.color)
-        self.output.echo(self._erase() + "\n".join(lines), err=True, nl=False, color=True)
+        try:
+            self.output.echo(self._erase() + "\n".join(lines), err=True, nl=False, color=True)
+        except OSError:  # the terminal went away: measuring goes on without the view
+            self._broken = True
+            return
         self._height = len(lines)
         self.frames += 1
 

@@ -64,7 +64,11 @@ def measure_load(
         status, failure = ExitCode.BENCHMARK_FAILED, exc
     finally:
         if live is not None:
-            live.end()
+            try:
+                live.end()
+            except KeyboardInterrupt:  # Ctrl-C while the last frame was drawn
+                live.clear()
+                status = ExitCode.INTERRUPTED
     results: list[BenchmarkResult] = list(runner.results)
     if sections is not None:
         for result in results:
