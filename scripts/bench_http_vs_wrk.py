@@ -265,14 +265,16 @@ def live_row(url: str, duration: float, repeats: int, out: Path) -> tuple[list[s
     """``pbench http -c 10`` with the live view against without it, in one pty."""
     options = ["-c", str(LIVE_CONNECTIONS), "-d", f"{duration:g}s", "--workers", "1", "-w", "100"]
     rates: dict[str, list[float]] = {"full": [], "basic": []}
+    cpus: dict[str, list[float]] = {"full": [], "basic": []}  # whole process, per request
     frames = []
     for repeat in range(repeats):
         for style in ("full", "basic") if repeat % 2 == 0 else ("basic", "full"):
             command = pbench_command(url, out, *options)
             command[command.index("--style") + 1] = style
-            text, _ = in_pty(command, pbench_env())
+            text, cpu = in_pty(command, pbench_env())
             load = json.loads(out.read_text())["results"][0]["load"]
             rates[style].append(load["throughput"]["requests_per_s"])
+            cpus[style].append(cpu / (load["requests"] + 100) * 1e6)
             if style == "full":
                 frames.append(text.count("\x1b[J"))
     with_view, without = statistics.median(rates["full"]), statistics.median(rates["basic"])
@@ -291,6 +293,9 @@ def live_row(url: str, duration: float, repeats: int, out: Path) -> tuple[list[s
         f"  requests/s        with {with_view:>9,.0f}   without {without:>9,.0f}   ratio"
         f" {ratio:6.4f} (median of the pairs' ratios {pairs:6.4f})  target within"
         f" {LIVE_TARGET:.0%}: {'met' if met else 'MISSED'}",
+        f"  CPU per request   with {statistics.median(cpus['full']):>7.2f}us   without"
+        f" {statistics.median(cpus['basic']):>7.2f}us   (whole process, wait4: the frames"
+        " are drawn between slices, outside the time requests/s is over)",
         f"  frames drawn per run with the view: {', '.join(map(str, frames))}   (runs: {spread})",
         *(
             f"  {line}  (scripts/bench_live_frame.py, CPU {CLIENT_CPU})"

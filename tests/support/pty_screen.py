@@ -28,6 +28,7 @@ CSI = re.compile(r"\x1b\[([0-9;?]*)([A-Za-z])")
 class PtyRun:
     returncode: int
     chunks: list[tuple[float, str]]  # (monotonic time, text) as read
+    started: float  # monotonic time before the process started
 
     @property
     def text(self) -> str:
@@ -53,6 +54,7 @@ def run_in_pty(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
     out_file = stdout.open("wb") if stdout is not None else None
+    started = time.monotonic()
     try:
         process = subprocess.Popen(
             list(argv),
@@ -102,7 +104,7 @@ def run_in_pty(
             chunks.append((time.monotonic(), text))
     finally:
         os.close(master)
-    return PtyRun(process.wait(10), chunks)
+    return PtyRun(process.wait(10), chunks, started)
 
 
 class Screen:

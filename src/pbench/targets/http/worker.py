@@ -35,6 +35,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
@@ -482,15 +483,23 @@ class LocalWorker:
     def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int = 0) -> None:
         self.loop = new_event_loop()
         self.worker = HttpWorker(specs, plan, index, self.loop)
+        self._previous: Any = None
         self._handled = False
 
     def open(self) -> None:
+        # A plain signal handler, not loop.add_signal_handler: uvloop's delivers only
+        # while the loop runs, and a Ctrl-C between two phases (a slice ended, the live
+        # view drawing) would be lost. Scheduled on the loop, the interrupt runs as
+        # the first callback of the current or next phase, never inside another one.
         try:
-            self.loop.add_signal_handler(signal.SIGINT, self.worker.interrupt)
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
             self._handled = True
-        except (ValueError, RuntimeError, NotImplementedError):
+        except ValueError:
             pass  # not the main thread: no Ctrl-C handling here
         self.loop.run_until_complete(self.worker.open())
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.loop.call_soon_threadsafe(self.worker.interrupt)
 
     def warm_up(self, target: int, requests: int) -> None:
         self.loop.run_until_complete(self.worker.warm_up(target, requests))
@@ -508,5 +517,6 @@ class LocalWorker:
             self.loop.run_until_complete(asyncio.sleep(0))  # let the aborts happen
         finally:
             if self._handled:
-                self.loop.remove_signal_handler(signal.SIGINT)
+                signal.signal(signal.SIGINT, self._previous)
+                self._handled = False
             self.loop.close()
