@@ -50,7 +50,9 @@ def measure_load(
     whatever the end."""
     live = live_view(session)
     if live is not None:
-        live.attach(runner, noun, gauge, loading_line(runner.count, runner.plan)[:-4])
+        live.attach(
+            runner, noun, gauge, loading_line(runner.count, runner.plan).removesuffix(" ...")
+        )
     elif session.display.progress:
         session.output.echo(loading_line(runner.count, runner.plan), err=True)
     _say_start(runner, session.output)
