@@ -170,14 +170,15 @@ def test_progress_bar_elapsed_total_and_eta() -> None:
     def status(active_s: float, done: bool = False) -> LoadStatus:
         return LoadStatus("x", {}, 10, {}, {}, active_s, done, False, "time" if done else None)
 
-    progress = live_text.run_progress([status(2.0), status(10.0, True)], 6.0, 10.0, None, None)
+    progress = live_text.run_progress([status(2.0), status(10.0, True)], 13.0, 10.0, None, None)
     assert progress.fraction == pytest.approx(0.6)
     assert progress.total_s == 20.0
-    assert progress.eta_s == pytest.approx(4.0)
+    assert progress.eta_s == pytest.approx(8.0)  # the load time left, whatever the start cost
     head = "".join(text for text, _ in live_text.header(progress, "what", None))
-    assert head == "[############        ] 00:06 / 00:20  ETA 00:04  what"
+    assert head == "[############        ] 00:13 / 00:21  ETA 00:08  what"
     by_runs = live_text.run_progress([status(1.0)], 1.0, None, 40, None)
     assert by_runs.fraction == pytest.approx(0.25) and by_runs.total_s is None
+    assert by_runs.eta_s == pytest.approx(3.0)  # the time so far, scaled
     budget = live_text.run_progress([status(1.0)], 30.0, None, None, 60.0)
     assert budget.fraction == pytest.approx(0.5)
 

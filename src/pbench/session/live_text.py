@@ -29,9 +29,14 @@ class Progress:
     fraction: float | None
     elapsed_s: float
     total_s: float | None
+    remaining_s: float | None = None  # of load time, when the run is one of time
 
     @property
     def eta_s(self) -> float | None:
+        """The load time left (a run of time: slices follow each other with little
+        between them), else the time so far scaled by the share left."""
+        if self.remaining_s is not None:
+            return self.remaining_s
         if not self.fraction or self.fraction >= 1:
             return None if not self.fraction else 0.0
         return self.elapsed_s * (1 - self.fraction) / self.fraction
@@ -50,10 +55,13 @@ def run_progress(
     if not statuses:
         return Progress(None, elapsed_s, None)
     shares = []
+    remaining = 0.0
     for status in statuses:
         if status.done and status.stop_reason not in ("interrupted", "failed"):
             shares.append(1.0)
             continue
+        if duration_s and not status.done:
+            remaining += max(duration_s - status.active_s, 0.0)
         share = 0.0
         if duration_s:
             share = max(share, status.active_s / duration_s)
@@ -66,7 +74,8 @@ def run_progress(
         fraction = max(fraction or 0.0, min(elapsed_s / budget_s, 1.0))
     elif not duration_s and not runs:
         fraction = None
-    return Progress(fraction, elapsed_s, total)
+    by_time = duration_s is not None and runs is None and budget_s is None
+    return Progress(fraction, elapsed_s, total, remaining if by_time else None)
 
 
 def header(progress: Progress, what: str, level: str | None) -> Line:
