@@ -206,7 +206,22 @@ def test_colours_only_when_asked_and_lines_cut_to_the_terminal_width() -> None:
         assert bool(SGR.search(output.text)) is color
         for _, text in frames(output):
             assert all(len(line) <= 59 for line in text.splitlines())
+            # the name is cut in its middle to a third of the width, the figures stay
+            assert text.splitlines()[1].startswith("  xxxxxxxxx…xxxxxxxxxx  ")
+            assert "requests" in text.splitlines()[1]
         assert Screen().feed(output.text).text == ""
+
+
+def test_names_are_padded_so_that_the_figures_line_up() -> None:
+    pool = FakePool([1 * MS, 1 * MS])
+    plan = SlicePlan(LoadPlan(duration_s=0.3), slice_s=0.1)
+    runner, view, output = watched(pool, plan, names=["short", "a longer name"])
+    runner.run()
+    view.end()
+    for _, text in frames(output):
+        first, second = text.splitlines()[1:3]
+        assert first[:17] == "  short" + " " * 10 and second[:17] == "  a longer name  "
+        assert first[17].isdigit() and second[17].isdigit()
 
 
 def test_a_block_taller_than_the_terminal_is_cut() -> None:

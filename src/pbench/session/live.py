@@ -197,6 +197,10 @@ class LiveView:
         lines: list[Line] = [live_text.header(progress, self._what, label)]
         lines += self._finished
         prefix = f"c={self._level}" if self._level is not None and self._levels else None
+        columns, _ = self.size()
+        longest = max((len(s.name) + (len(prefix) + 1 if prefix else 0) for s in statuses),
+                      default=0)  # fmt: skip
+        name_width = min(longest, max(columns // 3, 20))
         for status, bench in zip(statuses, self._benches, strict=True):
             done = status.requests
             if status.running and self._live is not None:
@@ -214,6 +218,7 @@ class LiveView:
                     concurrency=load.concurrency,
                     gauge=self._gauge,
                     label=prefix,
+                    name_width=name_width,
                 )
             )
         if self._level is not None and self._levels:

@@ -108,14 +108,17 @@ def benchmark_line(
     concurrency: int,
     gauge: str,
     label: str | None = None,
+    name_width: int = 0,
 ) -> Line:
     """One benchmark: what it has done, its last second, its errors, its clients.
 
     ``done`` is its requests finished so far (``status.requests`` plus those of its
     running slice, when the pool says); ``gauge`` is "connections" (HTTP: open
     connections and requests in flight) or "workers" (busy ones, on average over the
-    last second)."""
+    last second). The name is cut to ``name_width`` (and padded to it) when given."""
     name = f"{label} {status.name}" if label else status.name
+    if name_width:
+        name = cut(name, name_width).ljust(name_width)
     parts: Line = [(f"  {name}", BOLD), (f"  {done:,} {noun}", "")]
     if status.done:
         ended = status.stop_reason if status.stop_reason in ("interrupted", "failed") else "done"
@@ -180,6 +183,15 @@ def _failed_classes(
     if sum(classes.values()) != count:
         return {"status": count}
     return classes
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, its middle left out ("…") if need be:
+    URLs differ at their end, commands often at their start."""
+    if len(text) <= width:
+        return text
+    head = (width - 1) // 2
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def fit(lines: Sequence[Line], columns: int, rows: int, color: bool) -> list[str]:
