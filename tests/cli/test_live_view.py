@@ -203,3 +203,10 @@ duration = "0.5s"
     # the suite's headings stay (they came before each benchmark's block), then its report
     screen = assert_only_the_report(run, "[1/2] levels (http)\n[2/2] single (http)\n", False)
     assert "Benchmark 1: levels (c=1)" in screen
+
+
+def test_no_view_when_the_commands_write_on_the_terminal() -> None:
+    run = pbench_in_pty("run", "-j", "2", "-d", "0.3s", "--show-output", "echo from-the-command")
+    assert run.returncode == 0, run.text[-2000:]
+    assert "\x1b[J" not in run.text and "from-the-command" in run.text
+    assert "Loading 1 benchmark" in run.text  # the line it printed before the view

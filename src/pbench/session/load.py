@@ -40,6 +40,7 @@ def measure_load(
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     key: str = "sql",
     gauge: str = "workers",
+    shows_output: bool = False,
 ) -> Measured:
     """Run a load runner: its results, status and failure (failed requests or queries
     are one unless ``ignore_failure``; a benchmark of which nothing succeeded is
@@ -47,8 +48,8 @@ def measure_load(
     ``sections`` makes each result's section ``key`` from its load section. With a
     progress display, says how it loads first; on a terminal, the live view shows it
     as it runs (``gauge``: "connections" or busy "workers") and is cleared at the end,
-    whatever the end."""
-    live = live_view(session)
+    whatever the end, unless the benchmarks write on the terminal (``shows_output``)."""
+    live = None if shows_output else live_view(session)
     if live is not None:
         live.attach(
             runner, noun, gauge, loading_line(runner.count, runner.plan).removesuffix(" ...")

@@ -174,7 +174,9 @@ def measure_levels(
 ) -> Measured:
     """One plan measured, or a sweep: every level in turn, results labelled by level."""
     levels = list(plans)
-    live = live_view(session)
+    # No live view where the commands write on the terminal (--show-output).
+    shown = getattr(getattr(plans[levels[0]], "options", None), "output", None) == "inherit"
+    live = None if shown else live_view(session)
     if live is not None:  # a suite's earlier benchmark may have been a sweep
         live.sweep(levels if len(levels) > 1 else ())
     if len(levels) == 1:
