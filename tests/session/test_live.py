@@ -339,3 +339,38 @@ def test_a_terminal_that_goes_away_stops_the_view_not_the_measurement() -> None:
     view.end()
     assert result.sections["load"]["requests"] == 1000 and result.stop_reason == "time"
     assert len(output.writes) == 1 and view.frames == 0  # tried once, then left alone
+
+
+def test_open_loop_lines_give_the_target_and_the_schedule_lag_and_workers_are_busy() -> None:
+    from pbench.load.window import WindowFigures
+
+    status = LoadStatus("q", {}, 9_000, {"exit 1": 3}, {}, 3.0, False, True)
+    window = WindowFigures(
+        requests=900,
+        failed=0,
+        elapsed_s=1.0,
+        rate=900.0,
+        p50_s=0.0021,
+        p99_s=0.0312,
+        lag_p99_s=0.0045,
+        in_flight=6.4,
+        connections=0,
+    )
+
+    def text(line: live_text.Line) -> str:
+        return "".join(part for part, _ in line)
+
+    behind = live_text.benchmark_line(
+        status, 9_000, window, "runs", target_rate=1000.0, concurrency=8, gauge="workers"
+    )
+    assert text(behind) == (
+        "  q  9,000 runs  900/s of 1,000/s (lag p99 4.50 ms)  p50 2.10 ms  p99 31.2 ms"
+        "  errors exit 1 ×3  busy 6.4 of 8"
+    )
+    assert ("  900/s of 1,000/s", live_text.YELLOW) in behind  # below 99% of the target
+    (colored,) = live_text.fit([behind], 200, 10, color=True)
+    assert f"{live_text.RED}exit 1 ×3{live_text.RESET}" in colored
+    on_time = live_text.benchmark_line(
+        status, 9_000, window, "runs", target_rate=905.0, concurrency=8, gauge="workers"
+    )
+    assert ("  900/s of 905/s", "") in on_time
