@@ -206,8 +206,8 @@ def test_colours_only_when_asked_and_lines_cut_to_the_terminal_width() -> None:
         assert bool(SGR.search(output.text)) is color
         for _, text in frames(output):
             assert all(len(line) <= 59 for line in text.splitlines())
-            # the name is cut in its middle to a third of the width, the figures stay
-            assert text.splitlines()[1].startswith("  xxxxxxxxx…xxxxxxxxxx  ")
+            # the name is cut in its middle to a quarter of the width, the figures stay
+            assert text.splitlines()[1].startswith("  xxxxxxx…xxxxxxxx  ")
             assert "requests" in text.splitlines()[1]
         assert Screen().feed(output.text).text == ""
 
@@ -364,7 +364,7 @@ def test_open_loop_lines_give_the_target_and_the_schedule_lag_and_workers_are_bu
         status, 9_000, window, "runs", target_rate=1000.0, concurrency=8, gauge="workers"
     )
     assert text(behind) == (
-        "  q  9,000 runs  900/s of 1,000/s (lag p99 4.50 ms)  p50 2.10 ms  p99 31.2 ms"
+        "  q  9,000 runs  900/s of 1,000/s  p50 2.10 ms  p99 31.2 ms  lag p99 4.50 ms"
         "  errors exit 1 ×3  busy 6.4 of 8"
     )
     assert ("  900/s of 1,000/s", live_text.YELLOW) in behind  # below 99% of the target

@@ -200,7 +200,7 @@ class LiveView:
         columns, _ = self.size()
         longest = max((len(s.name) + (len(prefix) + 1 if prefix else 0) for s in statuses),
                       default=0)  # fmt: skip
-        name_width = min(longest, max(columns // 3, 20))
+        name_width = min(longest, max(columns // 4, 16))
         for status, bench in zip(statuses, self._benches, strict=True):
             done = status.requests
             if status.running and self._live is not None:

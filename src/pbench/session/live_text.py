@@ -130,12 +130,12 @@ def benchmark_line(
         if target_rate is not None:
             behind = window.rate < 0.99 * target_rate
             parts.append((f"{rate} of {rate_text(target_rate)}/s", YELLOW if behind else ""))
-            if window.lag_p99_s is not None:
-                parts.append((f" (lag p99 {_latency(window.lag_p99_s)})", ""))
         else:
             parts.append((rate, ""))
         if window.p50_s is not None and window.p99_s is not None:
             parts.append((f"  p50 {_latency(window.p50_s)}  p99 {_latency(window.p99_s)}", ""))
+        if target_rate is not None and window.lag_p99_s is not None:
+            parts.append((f"  lag p99 {_latency(window.lag_p99_s)}", ""))
     errors = error_parts(status.errors, status.statuses, status.info)
     if errors:
         parts.append(("  errors ", ""))
