@@ -77,7 +77,7 @@ def test_http_frames_arrive_agree_with_the_report_and_leave_only_the_report(
     assert len(frames) <= 4 * lifetime + 2  # at most 4 a second, and the closing one
     for frame in frames:
         assert frame[0].startswith("[") and "Loading 2 benchmarks" in frame[0]
-        assert "GET" in frame[1] and "/fast" in frame[1] and "/fail-first" in frame[2]
+        assert "GET" in frame[1] and "/fast" in frame[1] and "status=500" in frame[2]
     fast = [requests_in(frame[1]) for frame in frames]
     failed = [requests_in(frame[2]) for frame in frames]
     assert fast == sorted(fast) and failed == sorted(failed)
