@@ -113,19 +113,20 @@ LEVELS = LevelsType()
 
 def resolve_display(style: str) -> Display:
     """hyperfine's --style values; ``auto`` looks at the terminal, NO_COLOR and TERM."""
-    interactive = sys.stderr.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    terminal = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+    interactive = terminal and sys.stdout.isatty()
     no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
     if style == "none":
         return Display(False, False, True)
     if style == "basic":
         return Display(False, False, False)
     if style == "full":
-        return Display(not no_color, True, False)
+        return Display(not no_color, True, False, live=terminal)
     if style == "nocolor":
-        return Display(False, True, False)
+        return Display(False, True, False, live=terminal)
     if style == "color":
         return Display(True, False, False)
-    return Display(interactive and not no_color, interactive, False)
+    return Display(interactive and not no_color, interactive, False, live=interactive)
 
 
 def guarded(fn: Callable[P, int]) -> Callable[P, int]:

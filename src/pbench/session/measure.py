@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pbench.errors import BenchmarkFailed, ExitCode, shorten
 from pbench.models import BenchmarkResult, Hooks
-from pbench.session.load import measure_load
+from pbench.session.load import live_view, measure_load
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
@@ -123,7 +123,8 @@ def _http(plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
         slices,
         bottleneck_hint="run with more --workers, or fewer connections per worker",
     )
-    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure)
+    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure,
+                        gauge="connections")  # fmt: skip
 
 
 def _harness(plan: HarnessPlan, session: Session, ignore_failure: bool) -> Measured:
@@ -182,6 +183,11 @@ def measure_levels(
 ) -> Measured:
     """One plan measured, or a sweep: every level in turn, results labelled by level."""
     levels = list(plans)
+    # No live view where the commands write on the terminal (--show-output).
+    shown = getattr(getattr(plans[levels[0]], "options", None), "output", None) == "inherit"
+    live = None if shown else live_view(session)
+    if live is not None:  # a suite's earlier benchmark may have been a sweep
+        live.sweep(levels if len(levels) > 1 else ())
     if len(levels) == 1:
         return measure(plans[levels[0]], session, ignore_failure)
     from pbench.run.scaling import label_level
@@ -189,7 +195,9 @@ def measure_levels(
     session.sweep = plans[levels[0]].noun
     done: list[BenchmarkResult] = []
     for index, level in enumerate(levels, start=1):
-        if not session.display.quiet:
+        if live is not None:
+            live.level(level)  # its header says which level
+        elif not session.display.quiet:
             session.output.echo(f"Concurrency {level} ({index} of {len(levels)})", err=True)
         results, status, failure = measure(plans[level], session, ignore_failure)
         for result in results:

@@ -35,11 +35,13 @@ def say_error(error: PbenchError, output: Output) -> int:
 
 @dataclass(frozen=True)
 class Display:
-    """What the terminal gets: colours, a live progress bar, or nothing at all."""
+    """What the terminal gets: colours, a live progress bar, or nothing at all; ``live``:
+    the live view of load runs (a terminal on stderr, see :mod:`pbench.session.live`)."""
 
     color: bool
     progress: bool
     quiet: bool
+    live: bool = False
 
 
 class ProgressBar:

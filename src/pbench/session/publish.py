@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pbench.plan.store import StoreFlags
     from pbench.report.terminal import Style
     from pbench.run.runner import Progress
+    from pbench.session.live import LiveView
     from pbench.stats.budget import Budget, BudgetCheck
 
 # What measuring a plan gives: its results, the status so far, and what failed.
@@ -105,6 +106,8 @@ class Session:
         self.sweep: str | None = None
         # From the end of a run to the report (or the next run): see run().
         self._between = DeferredInterrupts()
+        # The live view of load runs, on a terminal (see session.load.live_view).
+        self.live: LiveView | None = None
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the

@@ -155,3 +155,27 @@ def test_connection_close_every_n_answers_loses_no_request(server: HttpTestServe
     assert run.latency.total == 500
     open_loop = run_http(spec, LoadPlan(concurrency=4, runs=200, rate=2000))
     assert (open_loop.requests, open_loop.errors) == (200, {})
+
+
+def test_ctrl_c_between_two_slices_interrupts_the_next_one(server: HttpTestServer) -> None:
+    """uvloop's add_signal_handler delivers only while the loop runs: a SIGINT between
+    two phases (a slice ended, the live view drawing) must not be lost."""
+    import os
+    import signal
+
+    from pbench.targets.http.worker import LocalWorker
+
+    before = signal.getsignal(signal.SIGINT)
+    plan = LoadPlan(concurrency=2, runs=50)
+    local = LocalWorker([HttpRequestSpec(server.base_url + "/fast")], plan)
+    local.open()
+    try:
+        first = local.run_slice(0, plan, None, None)
+        assert first.requests == 50 and not first.interrupted
+        os.kill(os.getpid(), signal.SIGINT)  # between the slices
+        second = local.run_slice(0, LoadPlan(concurrency=2, runs=100_000), None, None)
+        assert second.interrupted and second.requests < 100_000
+        assert local.run_slice(0, plan, None, None).interrupted  # and every later one
+    finally:
+        local.close()
+    assert signal.getsignal(signal.SIGINT) is before
