@@ -13,7 +13,8 @@ hyperfine.
 Nothing outlives pbench: the launcher watches its request pipe while a command runs,
 and when pbench closes it or dies (even by ``kill -9``) it kills the command's whole
 tree and exits; the command dies with the launcher should the launcher be killed. An
-interrupt never waits long for the launcher: :meth:`Launcher.abort` and
+interrupt never waits for the launcher: :meth:`Launcher.abandon` kills the command's
+tree and the launcher at once; after an error, :meth:`Launcher.abort` and
 :meth:`Launcher.close` give it a moment (``ABORT_WAIT_S``, ``CLOSE_WAIT_S``) and then
 kill it; the command target starts a new one if it is needed again.
 
@@ -259,6 +260,18 @@ class Launcher:
                     self._in_flight = False
         if self._in_flight:
             self.kill()
+
+    def abandon(self) -> None:
+        """An interrupt: the run is over and this launcher is not needed again. Kill the
+        command's tree and the launcher at once, without waiting for the records of the
+        command's end (:meth:`abort` waits for them, to keep the launcher in step)."""
+        if self.dead:
+            return
+        if self._in_flight:
+            child = self.running_child()
+            if child is not None:
+                kill_tree(child)
+        self.kill()
 
     def kill(self) -> None:
         """Kill the launcher (its running command dies with it) and reap it."""

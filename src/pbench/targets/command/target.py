@@ -288,10 +288,13 @@ class CommandTarget:
             pid, reaped, exec_errno, timed_out = launcher.finish(
                 self.options.timeout_s, self.io.drain_fd
             )
-        except BaseException:
+        except BaseException as exc:
             if sampler is not None:
                 sampler.abandon()
-            launcher.abort(self.io.drain_fd)
+            if isinstance(exc, KeyboardInterrupt):  # the run is over: no waiting
+                launcher.abandon()
+            else:
+                launcher.abort(self.io.drain_fd)
             raise
         # Kill what the command left running in its group (background jobs): no process
         # pbench started outlives its run.
