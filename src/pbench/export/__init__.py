@@ -140,6 +140,12 @@ EXPORTERS: dict[ExportFormat, str] = {
 }
 
 
+def load_renderers(specs: Sequence[ExportSpec]) -> None:
+    """Import the renderers of ``specs`` now (see :meth:`pbench.session.publish.Session.run`)."""
+    for spec in specs:
+        _renderer(spec.format)
+
+
 def _renderer(format: ExportFormat) -> Exporter:
     module, _, function = EXPORTERS[format].partition(":")
     renderer: Exporter = getattr(importlib.import_module(module), function or "render")

@@ -176,9 +176,14 @@ class Session:
         from pbench.run.runner import Runner
 
         bar = ProgressBar(self.output, self.display.progress, self.options.time_unit)
+        loaded = False
 
         def on_progress(progress: Progress) -> None:
+            nonlocal loaded
             bar.update(progress)
+            if not loaded and progress.phase == "run":
+                loaded = True
+                self._load_reporting()
             self.flush()
 
         def on_finished(result: BenchmarkResult) -> None:
@@ -203,6 +208,19 @@ class Session:
             self._between.start()
             bar.clear()
         return runner.results, ExitCode.OK, None
+
+    def _load_reporting(self) -> None:
+        """Import what the report and the exports need, once the first run has been
+        measured (not before it: start-up stays short): an interrupt, whenever it
+        comes, then leaves them to run, not to load (tens of milliseconds of the end
+        of an interrupted scan)."""
+        import importlib
+
+        from pbench.export import load_renderers
+
+        for module in ("pbench.run.warnings", "pbench.report.terminal"):
+            importlib.import_module(module)
+        load_renderers(self.specs)
 
     def finish(
         self,
