@@ -69,7 +69,23 @@ def _pretty(value: Any, level: int) -> str:
 def _mapping(value: Mapping[Any, Any], level: int, inner: str, outer: str) -> str:
     if not value:
         return "{}"
-    items = [f"{inner}{_key(k)}: {_pretty(v, level + 1)}" for k, v in value.items()]
+    items = []
+    keys = _KEYS
+    for k, v in value.items():
+        key = keys.get(k) if type(k) is str else None
+        if key is None:
+            key = _key(k)
+        kind = type(v)
+        # The commonest values written here, without a call (as _plain writes them).
+        if kind is float:
+            text = float.__repr__(v) if v - v == 0.0 else "null"  # nan, ±inf: null
+        elif v is None:
+            text = "null"
+        elif kind is int:
+            text = int.__repr__(v)
+        else:
+            text = _pretty(v, level + 1)
+        items.append(f"{inner}{key}: {text}")
     return "{\n" + ",\n".join(items) + "\n" + outer + "}"
 
 
