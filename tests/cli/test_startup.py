@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import click
+import pytest
 
 from pbench import __version__
 from pbench.cli import SHORT_HELP, SUBCOMMANDS, main_group
@@ -92,11 +93,12 @@ def test_help_fast_path_prints_clicks_text_without_importing_click() -> None:
                 assert done.stdout.startswith("Usage: pbench") and done.stdout != TOP_HELP
 
 
-def test_a_run_of_three_never_imports_numpy() -> None:
-    # A short run's summary, warnings and advice are plain Python: numpy's import is
-    # about a third of such a run's wall time.
+@pytest.mark.parametrize("runs", [3, 1000])
+def test_a_run_of_a_command_never_imports_numpy(runs: int) -> None:
+    # A run's summary (its t interval too), warnings and advice are plain Python:
+    # numpy's import is about a third of a short run's wall time, a fifth of 1,000 runs'.
     code = (
-        "import sys; sys.argv = ['pbench', '-N', '--runs', '3', '--style', 'none', 'true']\n"
+        f"import sys; sys.argv = ['pbench', '-N', '--runs', '{runs}', '--style', 'none', 'true']\n"
         "from pbench.__main__ import main\n"
         "try:\n    main()\n"
         "except SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
