@@ -164,7 +164,8 @@ class Runner:
         self._started_ns = self.clock()
         while active := [s for s in states if not s.done]:
             round_no = next(self._rounds)
-            self.rng.shuffle(active)
+            if len(active) > 1:  # (a shuffle of one draws nothing)
+                self.rng.shuffle(active)
             for position, state in enumerate(active):
                 self._visit(state, round_no, position)
         for state in states:

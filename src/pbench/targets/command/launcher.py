@@ -45,6 +45,7 @@ from pathlib import Path
 
 from pbench.errors import BenchmarkFailed
 
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 RECORD = struct.Struct("<8q")
 HEADER = struct.Struct("<3q")
 KIND_STARTED, KIND_EXEC_FAILED, KIND_FINISHED, KIND_FORK_FAILED = 0, 1, 2, 3
@@ -123,8 +124,9 @@ class RequestTemplate:
         """The request with ``extra`` (names not in the template's environment) added
         to the environment."""
         payload = self._fixed
-        if extra:
-            payload += b"".join(os.fsencode(f"{k}={v}") + b"\0" for k, v in extra.items())
+        if extra:  # as os.fsencode encodes each (the file system's encoding, at once)
+            text = "".join([f"{k}={v}\0" for k, v in extra.items()])
+            payload += text.encode(_FS_ENCODING, _FS_ERRORS)
         if len(payload) > REQUEST_MAX:
             raise BenchmarkFailed(
                 "the command line and environment are larger than 1 MiB",
@@ -355,8 +357,10 @@ def wait_readable(fd: int, drain_fd: int | None, timeout_s: float | None) -> boo
 
 
 def kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
+    try:  # noqa: SIM105 (after every run: cheaper than contextlib.suppress)
         os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def kill_tree(pid: int) -> None:

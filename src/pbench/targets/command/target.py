@@ -389,8 +389,9 @@ class CommandTarget:
         return self._outcome(reaped, None, timed_out)
 
     def _outcome(self, reaped: Reaped, exec_errno: int | None, timed_out: bool) -> Outcome:
-        metrics = dict(self.sampler.end()) if self.sampler is not None else {}
-        if self.sampler is not None and reaped.elapsed_ns:
+        sampler = self.io.sampler
+        metrics = dict(sampler.end()) if sampler is not None else {}
+        if sampler is not None and reaped.elapsed_ns:
             # The kernel's account (wait4 in the launcher) is exact where the sampler's
             # is a lower bound.
             cpu_ns = reaped.user_ns + reaped.system_ns
