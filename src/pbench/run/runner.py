@@ -143,7 +143,7 @@ class Runner:
         except KeyboardInterrupt:
             for state in self._states:
                 if state.result.stop_reason is None:
-                    state.result.stop_reason = "interrupted"
+                    state.result.stop_reason = self._interrupted_reason(state)
             raise
         finally:
             for state in self._set_up:  # after a failure or Ctrl-C: still clean up
@@ -276,6 +276,15 @@ class Runner:
             self._finish(state, reason)
         else:
             self._report(state, "run", len(state.result.measurements), self._expected(state))
+
+    def _interrupted_reason(self, state: _State) -> StopReason:
+        """The stop reason of a benchmark not marked done when an interrupt came: the
+        one it had reached if its last run completed it (the interrupt fell between
+        that run and its being marked done), else "interrupted"."""
+        if not state.result.measurements:
+            return "interrupted"
+        reason = self._stop_reason(state)
+        return reason if reason in ("runs", "max-runs", "time") else "interrupted"
 
     def _rounds_wait_for_all(self) -> bool:
         return self.plan.order == "interleaved" and len(self._states) > 1
