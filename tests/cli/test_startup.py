@@ -4,6 +4,7 @@ scripts/bench_startup.py, never by a timed test."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -106,3 +107,16 @@ def test_a_run_of_a_command_never_imports_numpy(runs: int) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.split()[-3:] == ["exit", "0", "False"], done.stderr
+
+
+def test_the_command_ends_with_its_status_and_all_its_output() -> None:
+    # The entry point ends the process at once (os._exit) after flushing its streams:
+    # a JSON export of 50 benchmarks on stdout through a pipe arrives whole.
+    scan = ["-N", "--runs", "2", "-P", "n", "1", "50", "-n", "c {n}", "true"]
+    done = subprocess.run([sys.executable, "-m", "pbench", *scan, "--export-json", "-"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["results"]) == 50
+    bad = subprocess.run([sys.executable, "-m", "pbench", "--runs", "x", "true"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert bad.returncode == 2 and "--runs" in bad.stderr
