@@ -1,6 +1,7 @@
-"""Samples of up to SMALL_SAMPLE values are summarised without numpy: the summary must
-be numpy's, bit for bit (a fast path may not change a figure), at every size where
-numpy's summation order changes (8 values, 128, each halving above)."""
+"""Samples of up to SMALL_SAMPLE values (PLAIN_BEFORE_NUMPY until numpy is imported) are
+summarised without numpy: the summary must be numpy's, bit for bit (a fast path may not
+change a figure), at every size where numpy's summation order changes (8 values, 128,
+each halving above)."""
 
 from __future__ import annotations
 
@@ -37,17 +38,21 @@ def test_sums_are_numpys_bit_for_bit() -> None:
 def test_small_samples_summarised_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
     samples = _samples()
     assert {len(values) for values in samples} >= {*range(1, 10), 128, 129, 8191, 10_000}
+    monkeypatch.setattr(summary, "SMALL_SAMPLE", 10**6)  # every sample in plain Python
     fast = [summary.summarize(values) for values in samples]
     monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)  # every sample through numpy
+    monkeypatch.setattr(summary, "PLAIN_BEFORE_NUMPY", 0)
     assert [summary.summarize(values) for values in samples] == fast
 
 
 def test_small_samples_outliers_labelled_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
     samples = [values for values in _samples() if len(values) >= 3]
     samples += [[1.0, 1.0, 1.0, 9.0], [2.0, 2.0, 2.0], [1.0, 1.1, 1.2, 50.0, 1.1]]
+    monkeypatch.setattr(summary, "SMALL_SAMPLE", 10**6)
     fast = [summary.outliers(values) for values in samples]
     assert any(found.tukey_severe for found in fast) and any(found.modified_z for found in fast)
     monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)
+    monkeypatch.setattr(summary, "PLAIN_BEFORE_NUMPY", 0)
     assert [summary.outliers(values) for values in samples] == fast
 
 

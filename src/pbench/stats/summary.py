@@ -29,6 +29,7 @@ Sources of the formulas:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -118,7 +119,7 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
     """Summarise a non-empty sample."""
     if len(values) == 0:
         raise ValueError("cannot summarise an empty sample")
-    if len(values) <= SMALL_SAMPLE:
+    if _plain(len(values)):
         return _summarize_small([float(v) for v in values], confidence)
     import numpy as np
 
@@ -144,12 +145,19 @@ def summarize(values: Sequence[float], confidence: float = CONFIDENCE) -> Summar
     )
 
 
-# Samples up to this size are summarised in plain Python (:func:`_summarize_small`):
-# numpy's fixed cost per call was most of the time a scan of 1,000 two-run benchmarks
-# took to summarise, and importing it (~0.1 s) a fifth of a 1,000-run invocation. Its
-# sums are formed in numpy's order (:func:`_numpy_sum`), so both give the same bits;
-# above this size numpy's sort is the faster.
-SMALL_SAMPLE = 100_000
+# Samples are summarised in plain Python (:func:`_summarize_small`) up to SMALL_SAMPLE
+# values, and up to PLAIN_BEFORE_NUMPY while numpy is not imported yet: numpy's fixed
+# cost per call was most of the time a scan of 1,000 two-run benchmarks took to
+# summarise, and importing it (~0.1 s) a fifth of a 1,000-run invocation, while for
+# large samples it is the faster once loaded. The sums are formed in numpy's order
+# (:func:`_numpy_sum`), so both paths give the same bits: the choice is speed alone.
+SMALL_SAMPLE = 256
+PLAIN_BEFORE_NUMPY = 50_000
+
+
+def _plain(n: int) -> bool:
+    """Whether a sample of ``n`` values is summarised without numpy."""
+    return n <= SMALL_SAMPLE or (n <= PLAIN_BEFORE_NUMPY and "numpy" not in sys.modules)
 
 
 def _summarize_small(x: list[float], confidence: float) -> Summary:
@@ -427,7 +435,7 @@ def outliers(values: Sequence[float]) -> Outliers:
     """Label outliers by both rules; nothing is ever dropped."""
     if len(values) < 3:
         return Outliers((), (), ())
-    if len(values) <= SMALL_SAMPLE:
+    if _plain(len(values)):
         return _outliers_small([float(v) for v in values])
     import numpy as np
 
