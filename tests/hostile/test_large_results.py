@@ -68,3 +68,50 @@ def test_compare_of_files_with_many_times_is_bounded_and_says_so(tmp_path: Path)
     assert "exact distribution" in method["large_sample"]
     low, high = json.loads(out.read_text())["benchmarks"][0]["comparison"]["ratio_median_ci"]
     assert 1.09 < low < high < 1.11
+
+
+def test_a_report_keeps_a_stated_subsample_of_a_huge_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pbench.results.report_files as report_files
+
+    monkeypatch.setattr(report_files, "REPORT_RUNS", 1_000)  # 100,000 in use
+    seeded = random.Random(9)
+    times = [0.010 + 0.001 * seeded.random() for _ in range(5_000)]
+    path = hyperfine_file(tmp_path / "many.json", times)
+    result = run_pbench("report", path)
+    assert result.code == 0, result.err
+    assert (
+        "5,000 runs: the report shows 1,000 of them, evenly spaced in run order (at most "
+        "1,000 a benchmark); its statistics are of all 5,000"
+    ) in result.out
+    assert "| 5,000 |" in result.out  # n: every run
+    times[4_999] = -1.0  # a bad run the report does not keep is still refused
+    bad = hyperfine_file(tmp_path / "bad.json", times)
+    refused = run_pbench("report", bad)
+    assert refused.code == 2
+    assert "bad.json: 'big': times[4999] is -1.0, not a time in seconds" in refused.err
+
+
+def test_a_pbench_file_of_many_measurements_is_reported_from_a_subsample(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pbench.results.report_files as report_files
+
+    monkeypatch.setattr(report_files, "REPORT_RUNS", 10)
+    out = tmp_path / "r.json"
+    ran = run_pbench("run", "--runs", "40", "-n", "t", "--style", "none", "true",
+                     "--export-json", str(out))  # fmt: skip
+    assert ran.code == 0, ran.err
+    result = run_pbench("report", str(out))
+    assert result.code == 0, result.err
+    assert "40 runs: the report shows 10 of them" in result.out
+    document = json.loads(out.read_text())
+    del document["results"][0]["statistics"]  # computed from all 40 runs instead
+    out.write_text(json.dumps(document))
+    recomputed = run_pbench("report", str(out))
+    assert recomputed.code == 0 and "| 40 |" in recomputed.out, recomputed.err
+    document["results"][0]["measurements"][33]["round"] = "x"
+    out.write_text(json.dumps(document))
+    refused = run_pbench("report", str(out))
+    assert refused.code == 2 and "measurements[33].round" in refused.err
