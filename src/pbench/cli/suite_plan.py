@@ -4,6 +4,7 @@ each, or one per level of a concurrency sweep; every problem reported at once.""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from pbench.errors import UsageError
@@ -16,11 +17,14 @@ if TYPE_CHECKING:
 def plan_all(selected: Suite) -> list[Planned]:
     """Every selected benchmark planned by its kind's planner; every problem (a bad
     DSN, an unreadable @file.sql or --input) reported at once, exit 2."""
+    import os
+
     planned: list[Planned] = []
     problems: list[str] = []
+    environ = dict(os.environ)  # read once: the commands' environment, as of now
     for benchmark in selected.benchmarks:
         try:
-            planned.append(_plan(benchmark))
+            planned.append(_plan(benchmark, environ))
         except UsageError as exc:
             where = f"{selected.file}:{benchmark.line}" if benchmark.line else str(selected.file)
             hint = f" ({exc.hint})" if exc.hint else ""
@@ -30,7 +34,7 @@ def plan_all(selected: Suite) -> list[Planned]:
     return planned
 
 
-def _plan(benchmark: SuiteBenchmark) -> Planned:
+def _plan(benchmark: SuiteBenchmark, environ: Mapping[str, str]) -> Planned:
     from pbench.cli.common import concurrency_levels
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
 
@@ -46,7 +50,7 @@ def _plan(benchmark: SuiteBenchmark) -> Planned:
             return Planned(benchmark, dict(loads), load.reference, ())
         from pbench.plan.run import plan_from_options as plan_run
 
-        run_plan, reference = plan_run(flags)
+        run_plan, reference = plan_run(flags, environ)
         notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
         return Planned(benchmark, {1: run_plan}, reference, notes)
     if isinstance(flags, SqlFlags):
