@@ -391,7 +391,7 @@ def _slices(measurements: Any) -> tuple[float, ...]:
         wall, key = record.get("wall"), record.get("round")
         if not isinstance(wall, int | float) or isinstance(wall, bool):
             return ()
-        if not math.isfinite(wall) or wall < 0:
+        if not math.isfinite(wall) or not 0 <= wall <= MAX_TIME_S:
             return ()
         if not isinstance(key, int) or isinstance(key, bool):
             return ()
@@ -400,11 +400,16 @@ def _slices(measurements: Any) -> tuple[float, ...]:
     return tuple(slice_values(walls, rounds))
 
 
+# A time longer than this (about 31 years) cannot be meant: larger ones overflowed the
+# statistics (a run of 2.7e154 s squared), whatever the format that held them.
+MAX_TIME_S = 1e9
+
+
 def _times(values: Sequence[Any], where: str) -> tuple[float, ...]:
     times: list[float] = []
     for position, value in enumerate(values):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or value < 0:
+        if not ok or not math.isfinite(value) or not 0 <= value <= MAX_TIME_S:
             raise UsageError(
                 f"{where}: times[{position}] is {json.dumps(value)}, not a time in seconds",
                 hint="the file is damaged; re-export it",
@@ -633,8 +638,11 @@ def _measurement(rec: Mapping[str, Any], where: str) -> Measurement:
         plain = key.removeprefix(METRIC_PREFIX)
         metrics[plain if plain in RECORD_KEYS else key] = value
     error = rec.get("error")
+    wall = number(rec, "wall", where)
+    if wall > MAX_TIME_S:
+        raise UsageError(f"{where}: 'wall' is {wall:g}, not a time in seconds", hint=DAMAGED)
     return Measurement(
-        wall_s=number(rec, "wall", where),
+        wall_s=wall,
         user_s=records.optional_number(rec, "user", where),
         system_s=records.optional_number(rec, "system", where),
         peak_rss_bytes=_int_or_none(rec.get("peak_memory_bytes")),
