@@ -112,3 +112,30 @@ def test_a_version_3_store_is_upgraded_and_its_old_runs_match_no_file(tmp_path: 
     rows = conn.execute("SELECT id, source_digest FROM runs ORDER BY id").fetchall()
     assert rows == [(1, None), (2, digest)]
     conn.close()
+
+
+def test_lone_surrogates_anywhere_are_stored_escaped(store_url: str, tmp_path: Path) -> None:
+    """A lone surrogate escape ("\\ud800") in a command, a name, a parameter, an info key
+    or value and the metadata is valid JSON but not UTF-8: history import stores it
+    escaped on both backends (PostgreSQL refuses such text), and lists it so."""
+    document = json.loads((DATA / "pbench_base.json").read_text())
+    first = document["results"][0]
+    first.update(command="run \udc80", name="parse \ud800")
+    first["parameters"] = {"n\ud800": "v\udfff"}
+    first.setdefault("info", {})["k\ud800"] = "v\ud800"
+    document["metadata"]["git"] = {"commit": "c\ud800", "branch": "b\ud800"}
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(document))  # ensure_ascii: the surrogates as \\u escapes
+    code, out, err = imported(store_url, str(path))
+    assert code == 0 and "Traceback" not in err, err
+    listing = run_pbench("history", "--store", store_url, "--format", "json")
+    assert listing.code == 0, listing.err
+    assert "parse \\\\ud800" in listing.out  # the escape, JSON-escaped in the listing
+    with open_store(store_address(store_url)) as opened:
+        [run] = opened.runs()
+        assert run.commit == "c\\ud800" and run.branch == "b\\ud800"
+        stored = opened.result(run.id, "parse \\ud800")
+        assert stored is not None
+        assert stored.record.command == "run \\x80"  # U+DC80: the undecodable byte 0x80
+        text = json.dumps(stored.record.settings, ensure_ascii=False)
+        text.encode("utf-8")  # no lone surrogate left anywhere in what was stored

@@ -90,7 +90,14 @@ def import_results(
         found = read_results(path, "imported", input_format)
         modified = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
         given = Given(modified, when, commit, branch, host)
-        record, notes = import_record(found, given, file_digest(path))
+        try:  # its sections are redacted and stored as JSON, both recursive
+            record, notes = import_record(found, given, file_digest(path))
+            _stored_form(record)
+        except RecursionError:
+            raise UsageError(
+                f"imported file {path} is malformed: nested too deep to be a result file",
+                hint="pass a file written by 'pbench --export-json' or 'hyperfine --export-json'",
+            ) from None
         for note in notes:
             output.echo(f"pbench: note: {note}", err=True)
         records.append((path, record))
@@ -118,6 +125,15 @@ def import_results(
     left = f"; skipped {skipped} file{'s' * (skipped != 1)} already imported" if skipped else ""
     output.echo(f"imported {runs}{first}, {count} benchmark results, into {address.shown}{left}")
     return int(ExitCode.OK)
+
+
+def _stored_form(record: Any) -> None:
+    """What the store writes of ``record``'s nested parts, made once so that a part
+    too deep to write fails here (a RecursionError), before anything is saved."""
+    import json
+
+    for result in record.results:
+        json.dumps([result.settings, result.samples.sections, list(result.budgets)])
 
 
 def _already(store: Any, digest: str, seen: dict[str, str]) -> str | None:
