@@ -127,6 +127,7 @@ def test_lone_surrogates_anywhere_are_stored_escaped(store_url: str, tmp_path: P
     path = tmp_path / "s.json"
     path.write_text(json.dumps(document))  # ensure_ascii: the surrogates as \\u escapes
     code, out, err = imported(store_url, str(path))
+    assert out.startswith("imported 1 run (#1)"), out
     assert code == 0 and "Traceback" not in err, err
     listing = run_pbench("history", "--store", store_url, "--format", "json")
     assert listing.code == 0, listing.err
