@@ -29,6 +29,7 @@ from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.models import RunPlan
+    from pbench.plan.harness import HarnessPlan
     from pbench.plan.http import HttpPlan
     from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
@@ -125,6 +126,13 @@ def _http(plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
     return measure_load(runner, session, "requests", _no_request_answered, ignore_failure)
 
 
+def _harness(plan: HarnessPlan, session: Session, ignore_failure: bool) -> Measured:
+    """Another harness run once and its results read (:mod:`pbench.run.harness`)."""
+    from pbench.run.harness import run_harness
+
+    return session.run_work(lambda: run_harness(plan.entry, plan.harness, plan.command))
+
+
 HTTP_HINTS = {
     "dns": "check the host name in the URL",
     "refused": "is the server running and listening on that host and port?",
@@ -165,6 +173,7 @@ MEASURES: dict[str, Callable[[Any, Session, bool], Measured]] = {
     "command load": _command_load,
     "sql": _sql,
     "http": _http,
+    "harness": _harness,
 }
 
 

@@ -184,6 +184,23 @@ class Session:
             bar.clear()
         return runner.results, ExitCode.OK, None
 
+    def run_work(self, work: Callable[[], list[BenchmarkResult]]) -> Measured:
+        """``work`` that makes its results whole (another harness's run, read back)
+        measured as :meth:`run` measures a plan: a failure becomes a status, Ctrl-C
+        ends it (exit 130), and the exports are rewritten with what it made."""
+        try:
+            if self._between.stop():
+                raise KeyboardInterrupt
+            results = work()
+        except BenchmarkFailed as exc:
+            return [], ExitCode.BENCHMARK_FAILED, exc
+        except KeyboardInterrupt:
+            return [], ExitCode.INTERRUPTED, None
+        finally:
+            self._between.start()
+        self.checkpoint(results)
+        return results, ExitCode.OK, None
+
     def finish(
         self,
         results: Sequence[BenchmarkResult],
