@@ -151,7 +151,10 @@ def _specs(options: RunFlags, factory: _SpecFactory) -> tuple[list[BenchmarkSpec
         hooks = hooks_of(offset + position, values)
         specs.append(factory.make(command, name, values, hooks, str(outputs[offset + position])))
     distinct = told_apart([s.name for s in specs])
-    specs = [replace(s, name=name) for s, name in zip(specs, distinct, strict=True)]
+    specs = [
+        s if s.name == name else replace(s, name=name)
+        for s, name in zip(specs, distinct, strict=True)
+    ]
     if added:
         return specs, specs[0].name
     return specs, None if chosen is None else specs[chosen].name

@@ -23,7 +23,9 @@ def run_plans(
     """The plans of ``flags`` at ``levels`` (() without -j), their reference and the
     notes to say once (ordinary runs only); ``environ``: the commands' environment
     (default: ours, read now; see :func:`pbench.plan.run.plan_from_options`)."""
-    flags = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
+    level = levels[0] if levels else None
+    if flags.concurrency != level:  # a suite plans thousands: replace copies every field
+        flags = dataclasses.replace(flags, concurrency=level)
     if is_load(flags):
         from pbench.plan.run_load import plan_levels  # not before a plain run's first run
 
