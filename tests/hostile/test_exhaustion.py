@@ -93,3 +93,48 @@ def test_a_lone_surrogate_in_an_imported_command_is_kept_escaped(tmp_path: Path)
     assert result.code == 0, result.err
     listing = run_pbench("history", "--store", store)
     assert listing.code == 0 and "a\\ud800" in listing.out
+
+
+def test_a_suite_of_many_benchmarks_is_planned_without_a_parse_each(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planning is linear and cheap: the subcommand's command line is parsed by click
+    once per distinct set of keys, not once or more per benchmark (60,000 benchmarks
+    took over 120 s); every benchmark is still planned with its own name and command."""
+    from pbench.cli import suite_keys
+
+    count = 2_000
+    suite = write(
+        tmp_path / "many.toml",
+        "".join(
+            f'[[benchmark]]\nname = "b{i}"\ncommand = "echo {i}"\nruns = {3 + i % 2}\n'
+            'warmup = 1\ntags = ["a"]\n'
+            for i in range(count)
+        ),
+    )
+    parses = []
+    real = suite_keys._parse
+    monkeypatch.setattr(suite_keys, "_parse", lambda *args: parses.append(args) or real(*args))
+    suite_keys._parse_once.cache_clear()
+    result = run_pbench("suite", suite, "--dry-run")
+    assert result.code == 0, result.err
+    assert "b1999 (command): 4 runs" in result.out and "b1998 (command): 3 runs" in result.out
+    assert len(parses) <= 30  # the built-in tiers, runs 3 and 4, warmup, tags, two builds
+
+
+@pytest.mark.parametrize("key", ["info", "process_tree"])
+def test_a_section_nested_too_deep_is_not_imported(tmp_path: Path, key: str) -> None:
+    """Shallow enough for the JSON decoder (900 levels), too deep for the redaction
+    and the store's JSON: exit 2 naming the file, nothing saved."""
+    data = Path(__file__).resolve().parents[1] / "data" / "compare" / "pbench_base.json"
+    document = json.loads(data.read_text())
+    document["results"][0][key] = {"deep": "__X__"}
+    text = json.dumps(document).replace('"__X__"', "[" * 900 + "]" * 900)
+    path = write(tmp_path / "deep.json", text)
+    store = tmp_path / "h.db"
+    result = run_pbench("history", "import", path, "--store", str(store))
+    assert result.code == 2, result.err
+    assert "deep.json is malformed: nested too deep" in result.err
+    assert not store.exists()
+    for command in (["compare", path, path], ["report", path]):
+        assert run_pbench(*command).code in (0, 2)

@@ -16,7 +16,10 @@ from pbench.results.read import parse_results
 from pbench.results.redact import MASK, redact, redact_url
 from support.cli import run_pbench
 
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=60, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
 
 scalars = (
     st.none() | st.booleans() | st.integers(-(10**30), 10**30)
@@ -51,8 +54,9 @@ def test_the_result_reader_gives_a_result_or_a_usage_error(document: dict[str, A
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+    max_examples=25, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)  # fmt: skip
 @given(documents)
 def test_compare_of_any_document_is_a_verdict_or_exit_2(
     tmp_path: Path, document: dict[str, Any]
@@ -85,8 +89,9 @@ suite_lines = st.lists(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+    max_examples=60, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)  # fmt: skip
 @given(suite_lines)
 def test_any_suite_file_is_a_plan_or_exit_2(tmp_path: Path, lines: list[str]) -> None:
     path = tmp_path / "benchmarks.toml"

@@ -99,12 +99,19 @@ def list_runs(**options: Any) -> int:  # fmt: skip
 @click.option(
     "--host", default=None, help="The host the files were measured on (result files leave it out)."
 )
+@click.option(
+    "--allow-duplicate",
+    is_flag=True,
+    help="Import a file again even when the store holds a run imported from the same "
+    "content (default: skip it with a note).",
+)
 @guarded
 def import_files(**options: Any) -> int:  # fmt: skip
     """Import pbench or hyperfine JSON result files, one saved run per file.
 
     Commit, branch and time come from a pbench file's metadata; the flags give them for
-    files that do not say (a hyperfine file says none of them).
+    files that do not say (a hyperfine file says none of them). A file already
+    imported into the store (the same bytes) is skipped with a note.
     """
     from pbench.cli.common import flags_from
     from pbench.cli.output import ECHO

@@ -11,10 +11,18 @@ Figures: a pbench file's own ``statistics`` (a load run's median and interval co
 from its exact histogram, which the file no longer has), counted in slices where its
 runs came in slices; a hyperfine file's are computed from its ``times``. Everything
 textual is redacted as for a live run (:func:`pbench.history.capture.redacted`).
+
+A file once imported is known by the SHA-256 of its bytes (:func:`file_digest`), saved
+with its run (``runs.source_digest``): importing it again is skipped, since the same
+measurements twice would double their weight in a trend and move ``latest``. The hash
+of the bytes covers a pbench file's start time; a hyperfine file has none (its time is
+its modification time or ``--time``, which a copy changes), so the time is not part of
+the key.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,8 +47,17 @@ class Given:
     host: str | None = None
 
 
-def import_record(found: ResultFile, given: Given) -> tuple[RunRecord, list[str]]:
-    """The record of one result file, and notes on what the file overrode."""
+def file_digest(path: str) -> str:
+    """The SHA-256 (hex) of the file's bytes: what recognises a file already imported."""
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def import_record(
+    found: ResultFile, given: Given, digest: str | None = None
+) -> tuple[RunRecord, list[str]]:
+    """The record of one result file (``digest``: its :func:`file_digest`), and notes on
+    what the file overrode."""
     metadata = found.metadata
     git = metadata.get("git") if isinstance(metadata.get("git"), Mapping) else None
     from_file = {
@@ -68,6 +85,7 @@ def import_record(found: ResultFile, given: Given) -> tuple[RunRecord, list[str]
         results=[_result(b, found) for b in found.benchmarks.values()],
         source=f"{found.format}-file",
         fitness=fitness_of(metadata),
+        source_digest=digest,
     )
     return record, notes
 

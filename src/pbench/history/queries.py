@@ -142,12 +142,13 @@ class SqlStore(ABC):
         cursor.execute(
             self._sql(
                 "INSERT INTO runs (time, commit_sha, branch, dirty, machine, suite_file, "
-                "suite_tier, suite_tags, status, source, fit, fitness) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+                "suite_tier, suite_tags, status, source, fit, fitness, source_digest) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
             ),
             (when, run.commit, run.branch, run.dirty, machine.fingerprint, run.suite_file,
              run.suite_tier, self._json(list(run.suite_tags)), run.status, run.source,
-             run.fit, None if run.fitness is None else self._json(dict(run.fitness))),
+             run.fit, None if run.fitness is None else self._json(dict(run.fitness)),
+             run.source_digest),
         )  # fmt: skip
         run_id = int(cursor.fetchone()[0])
         for result in run.results:
@@ -359,6 +360,14 @@ class SqlStore(ABC):
         fields["budgets"] = tuple(json.loads(fields["budgets"]))
         record = ResultRecord(benchmark=benchmark, samples=samples, **fields)
         return StoredResult(run=run, result_id=int(row[0]), record=record)
+
+    def imported(self, digest: str) -> RunInfo | None:
+        """The first run imported from a file whose bytes hash to ``digest``, or None."""
+        query = f"SELECT {_RUN_COLUMNS} FROM runs r JOIN machines m ON m.fingerprint = r.machine"
+        with self._reading("read") as cursor:
+            cursor.execute(self._sql(query + " WHERE r.source_digest = ? ORDER BY r.id"), (digest,))
+            row = cursor.fetchone()
+        return None if row is None else self._run_info(row)
 
     def run(self, run_id: int) -> RunInfo | None:
         query = f"SELECT {_RUN_COLUMNS} FROM runs r JOIN machines m ON m.fingerprint = r.machine"

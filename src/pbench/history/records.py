@@ -79,7 +79,9 @@ class RunRecord:
     (file, tier, tags; None outside ``pbench suite``), its exit ``status``,
     ``source`` ("pbench" for a live run, "pbench-file"/"hyperfine-file" when imported)
     and ``fitness``: the machine fitness check's JSON form (``{"fit": bool, "summary":
-    ..., "checks": [...]}``, see :mod:`pbench.system.fitness`), None when not checked."""
+    ..., "checks": [...]}``, see :mod:`pbench.system.fitness`), None when not checked;
+    ``source_digest``: the SHA-256 (hex) of the file an imported run came from, None
+    for a live run."""
 
     time: datetime
     commit: str | None
@@ -93,6 +95,7 @@ class RunRecord:
     status: int = 0
     source: str = "pbench"
     fitness: Mapping[str, Any] | None = None
+    source_digest: str | None = None
 
     @property
     def fit(self) -> bool | None:

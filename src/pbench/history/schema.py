@@ -1,12 +1,12 @@
 """The one schema of a store, for SQLite and PostgreSQL alike, and its migrations.
 
-Tables (version 3)::
+Tables (version 4)::
 
     schema_version (version)                    one row: the schema's version
     machines  (fingerprint PK, host, cpu_model, cores, memory_bytes, kernel, python,
                pbench_version, first_seen)
     runs      (id PK, time, commit_sha, branch, dirty, machine -> machines, suite_file,
-               suite_tier, suite_tags, status, source, fit, fitness)
+               suite_tier, suite_tags, status, source, fit, fitness, source_digest)
     results   (id PK, run_id -> runs, benchmark, kind, command, settings, n, unit,
                median, median_low, median_high, mean, mean_low, mean_high, stddev,
                min, max, budgets, machine, time)         UNIQUE (run_id, benchmark)
@@ -28,6 +28,9 @@ running them all, so the upgrade path is the path every store takes):
 3. ``runs.fit`` (was the machine fit to measure: :func:`pbench.system.fitness.fitness`,
    null when not checked) and ``runs.fitness`` (its JSON form: summary and checks),
    recorded by ``pbench suite`` when it saves; older runs have nulls.
+4. ``runs.source_digest``: the SHA-256 of the bytes of the result file a run was
+   imported from (``pbench history import``), null for live runs and for runs imported
+   before it; the index ``runs_source_digest`` finds a file already imported.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-STORE_SCHEMA_VERSION = 3
+STORE_SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,13 @@ V3 = (
     "ALTER TABLE runs ADD COLUMN fitness TEXT",
 )
 
+V4 = (
+    "ALTER TABLE runs ADD COLUMN source_digest TEXT",
+    "CREATE INDEX runs_source_digest ON runs (source_digest)",
+)
+
 # version -> the statements that bring a store of the version before it up to it.
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
 assert max(MIGRATIONS) == STORE_SCHEMA_VERSION
 
 

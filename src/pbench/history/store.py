@@ -22,6 +22,7 @@ Query API (what baselines and trends are built on)::
         store.baseline("release-1.2")               # -> run id | None
         store.baselines()                           # -> {name: run id}, by name
         store.benchmarks(run_id)                    # -> the names one run holds
+        store.imported(digest)                      # -> the RunInfo imported from that file
 
 ``series`` returns points oldest first (with ``limit``: the most recent ``limit``
 points); with ``machine`` it reads the index ``results_series (benchmark, machine,
@@ -98,6 +99,11 @@ class Store(Protocol):
 
     def run(self, run_id: int) -> RunInfo | None:
         """One saved run, or None."""
+        ...
+
+    def imported(self, digest: str) -> RunInfo | None:
+        """The first run imported (``pbench history import``) from a file whose bytes
+        have the SHA-256 ``digest`` (hex), or None."""
         ...
 
     def benchmarks(self, run_id: int | None = None) -> list[str]:

@@ -106,7 +106,8 @@ class HistoryImport:
     """What ``pbench history import`` imports, into which store, and what files whose
     metadata does not say were measured at (``when``), on (``commit``, ``branch``) and
     by (``host``); ``input_format`` reads every file as that format (None: found from
-    each file's content)."""
+    each file's content); ``allow_duplicate``: import a file the store already holds a
+    run of (the same bytes) again, instead of skipping it."""
 
     files: tuple[str, ...]
     store: str | None
@@ -115,3 +116,4 @@ class HistoryImport:
     commit: str | None
     branch: str | None
     host: str | None
+    allow_duplicate: bool = False

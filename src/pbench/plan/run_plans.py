@@ -18,16 +18,19 @@ if TYPE_CHECKING:
 
 
 def run_plans(
-    flags: RunFlags, levels: Sequence[int]
+    flags: RunFlags, levels: Sequence[int], environ: Mapping[str, str] | None = None
 ) -> tuple[Mapping[int, RunPlan | CommandLoadPlan], str | None, tuple[str, ...]]:
     """The plans of ``flags`` at ``levels`` (() without -j), their reference and the
-    notes to say once (ordinary runs only)."""
-    flags = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
+    notes to say once (ordinary runs only); ``environ``: the commands' environment
+    (default: ours, read now; see :func:`pbench.plan.run.plan_from_options`)."""
+    level = levels[0] if levels else None
+    if flags.concurrency != level:  # a suite plans thousands: replace copies every field
+        flags = dataclasses.replace(flags, concurrency=level)
     if is_load(flags):
         from pbench.plan.run_load import plan_levels  # not before a plain run's first run
 
         loads = plan_levels(flags, levels)
         return loads, next(iter(loads.values())).reference, ()
-    plan, reference = plan_from_options(flags)
+    plan, reference = plan_from_options(flags, environ)
     notes = tuple(dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes))
     return {1: plan}, reference, notes

@@ -80,6 +80,11 @@ def notes(result: FileComparison) -> list[str]:
         for pair, c in zip(result.pairs, result.comparisons, strict=True)
         if c.advice
     ]
+    lines += [
+        f"'{pair.label}': {c.large_sample}"
+        for pair, c in zip(result.pairs, result.comparisons, strict=True)
+        if c.large_sample
+    ]
     lines += [g.describe() for g in result.gates]
     return lines
 

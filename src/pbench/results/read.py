@@ -413,7 +413,7 @@ def _slices(measurements: Any) -> tuple[float, ...]:
         wall, key = record.get("wall"), record.get("round")
         if not isinstance(wall, int | float) or isinstance(wall, bool):
             return ()
-        if not math.isfinite(wall) or wall < 0:
+        if not math.isfinite(wall) or not 0 <= wall <= MAX_TIME_S:
             return ()
         if not isinstance(key, int) or isinstance(key, bool):
             return ()
@@ -422,11 +422,16 @@ def _slices(measurements: Any) -> tuple[float, ...]:
     return tuple(slice_values(walls, rounds))
 
 
+# A time longer than this (about 31 years) cannot be meant: larger ones overflowed the
+# statistics (a run of 2.7e154 s squared), whatever the format that held them.
+MAX_TIME_S = 1e9
+
+
 def _times(values: Sequence[Any], where: str) -> tuple[float, ...]:
     times: list[float] = []
     for position, value in enumerate(values):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or not math.isfinite(value) or value < 0:
+        if not ok or not math.isfinite(value) or not 0 <= value <= MAX_TIME_S:
             raise UsageError(
                 f"{where}: times[{position}] is {json.dumps(value)}, not a time in seconds",
                 hint="the file is damaged; re-export it",
@@ -452,8 +457,13 @@ def is_result_document(document: Any) -> bool:
     return isinstance(document, dict) and isinstance(document.get("results"), list)
 
 
-def restore(document: Any, path: str) -> RunResults:
-    """The :class:`RunResults` of a decoded pbench or hyperfine JSON export."""
+def restore(document: Any, path: str, max_runs: int | None = None) -> RunResults:
+    """The :class:`RunResults` of a decoded pbench or hyperfine JSON export.
+
+    ``max_runs`` (``pbench report``: :data:`REPORT_RUNS`): a benchmark of more runs
+    keeps that many of them, evenly spaced in run order, for the charts and tables;
+    its statistics are still of every run (the file's own, or computed from all its
+    times), and a warning says so. Every run is checked either way."""
     _check_document(
         document, path, path,
         "not a pbench or hyperfine JSON export, nor a 'pbench compare' JSON",
@@ -465,7 +475,7 @@ def restore(document: Any, path: str) -> RunResults:
     summaries: dict[str, Summary | None] = {}
     warnings: dict[str, list[str]] = {}
     for index, entry in enumerate(document["results"]):
-        result, summary, found = _result(entry, path, index, hyperfine)
+        result, summary, found = _result(entry, path, index, hyperfine, max_runs)
         if any(r.name == result.name for r in results):
             raise UsageError(
                 f"{path} has two benchmarks named '{result.name}'",
@@ -524,14 +534,20 @@ def _document_level(
     )
 
 
+# The runs of one benchmark a report holds at most (a result file of 5 million runs took
+# 2.1 GB and 51 s or more to report): an evenly spaced subsample of them, said so.
+REPORT_RUNS = 100_000
+
+
 def _result(
-    value: Any, path: str, index: int, hyperfine: bool
+    value: Any, path: str, index: int, hyperfine: bool, max_runs: int | None = None
 ) -> tuple[BenchmarkResult, Summary | None, list[str]]:
     from pbench.models import BenchmarkResult
     from pbench.results import records
 
-    entry, command, name, _ = _checked_entry(value, index, path)
+    entry, command, name, parsed = _checked_entry(value, index, path)
     where = f"{path}: '{name}'"
+    runs, keep = _kept(entry, max_runs)
     info = dict(entry["info"]) if isinstance(entry.get("info"), dict) else {}
     if hyperfine:
         for key in ("user", "system"):
@@ -544,7 +560,7 @@ def _result(
         command=redact(str(entry.get("command_line") or command)),
         parameters=_parameters(entry.get("parameters"), where),
         info=info,
-        measurements=_measurements(entry, where),
+        measurements=_measurements(entry, where, keep),
         warmups=_int_or_none(entry.get("warmups")) or 0,
         stop_reason=cast("StopReason", stop) if stop in _STOP_REASONS else None,
         notes=_texts(entry.get("notes"), f"{where}.notes"),
@@ -555,24 +571,67 @@ def _result(
         if isinstance(statistics, dict)
         else None
     )
-    return result, summary, _texts(entry.get("warnings"), f"{where}.warnings")
+    notes = _texts(entry.get("warnings"), f"{where}.warnings")
+    if keep is not None:
+        if summary is None:
+            summary = _summary_of_all(entry, parsed)
+        notes.append(
+            f"{runs:,} runs: the report shows {len(keep):,} of them, evenly spaced in run "
+            f"order (at most {max_runs:,} a benchmark); its statistics are of all {runs:,}"
+        )
+    return result, summary, notes
 
 
-def _measurements(entry: Mapping[str, Any], where: str) -> list[Measurement]:
+def _kept(entry: Mapping[str, Any], max_runs: int | None) -> tuple[int, list[int] | None]:
+    """How many runs the entry holds, and which to keep (None: all)."""
+    found = entry.get("measurements")
+    times = entry.get("times")
+    if isinstance(found, list) and (found or not times):
+        runs = len(found)
+    else:
+        runs = len(times) if isinstance(times, list) else 0
+    if max_runs is None or runs <= max_runs:
+        return runs, None
+    step = runs / max_runs
+    return runs, [int(i * step) for i in range(max_runs)]
+
+
+def _summary_of_all(entry: Mapping[str, Any], times: tuple[float, ...] | None) -> Summary:
+    """The summary of every run of an entry whose runs the report does not all keep."""
+    from pbench.stats.summary import summarize, summarize_in_slices
+
+    found = entry.get("measurements")
+    if isinstance(found, list) and found:  # every record checked by _measurements
+        return summarize_in_slices([m["wall"] for m in found], [m["round"] for m in found])
+    assert times  # _kept counted runs in them
+    return summarize(times)
+
+
+def _measurements(
+    entry: Mapping[str, Any], where: str, keep: Sequence[int] | None = None
+) -> list[Measurement]:
     from pbench.models import Measurement
     from pbench.results.records import number, record
 
     found = entry.get("measurements")
     if isinstance(found, list) and (found or not entry.get("times")):
-        return [_measurement(record(m, f"{where}.measurements[{i}]"), f"{where}.measurements[{i}]")
-                for i, m in enumerate(found)]  # fmt: skip
+        built = []
+        kept = None if keep is None else set(keep)
+        for i, m in enumerate(found):  # every record is checked, the kept ones kept
+            at = f"{where}.measurements[{i}]"
+            one = _measurement(record(m, at), at)
+            if kept is None or i in kept:
+                built.append(one)
+        return built
     times = entry.get("times")
     if not isinstance(times, list):
         raise UsageError(f"{where} has no per-run 'times' list", hint=DAMAGED)
+    # Every time was checked by _checked_entry; only those kept are built.
     memory = entry.get("memory_usage_byte")
     codes = entry.get("exit_codes")
     runs = []
-    for i, wall in enumerate(times):
+    for i in range(len(times)) if keep is None else keep:
+        wall = times[i]
         seconds = number({"times": wall}, "times", f"{where}: times[{i}]")
         if not math.isfinite(seconds) or seconds < 0:
             raise UsageError(f"{where}: times[{i}] is {wall}, not a time in seconds", hint=DAMAGED)
@@ -601,8 +660,11 @@ def _measurement(rec: Mapping[str, Any], where: str) -> Measurement:
         plain = key.removeprefix(METRIC_PREFIX)
         metrics[plain if plain in RECORD_KEYS else key] = value
     error = rec.get("error")
+    wall = number(rec, "wall", where)
+    if wall > MAX_TIME_S:
+        raise UsageError(f"{where}: 'wall' is {wall:g}, not a time in seconds", hint=DAMAGED)
     return Measurement(
-        wall_s=number(rec, "wall", where),
+        wall_s=wall,
         user_s=records.optional_number(rec, "user", where),
         system_s=records.optional_number(rec, "system", where),
         peak_rss_bytes=_int_or_none(rec.get("peak_memory_bytes")),

@@ -115,6 +115,7 @@ def comparison_of(value: Any, where: str) -> Comparison:
         run_to_run_missing=rec.get("run_to_run_in_interval") is False,
         interval_confidence=float(level) if isinstance(level, int | float) else None,
         between_run_allowance=float(drift) if isinstance(drift, int | float) else None,
+        large_sample=large if isinstance(large := method.get("large_sample"), str) else None,
     )
 
 

@@ -107,6 +107,8 @@ def redact(text: str) -> str:
     bytes are escaped (:func:`~pbench.results.escape.unsurrogate`), so that the text can
     be stored and sent."""
     text = unsurrogate(text)
+    if "=" not in text and ":" not in text:  # every pattern below needs one of them
+        return text
     text = _HEADER_SECRET.sub(lambda m: f"{m['key']}{MASK}", redact_query(scrub(text)))
     if _extra_headers:
         text = _extra_header_pattern().sub(lambda m: f"{m['key']}{MASK}", text)

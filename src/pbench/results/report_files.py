@@ -25,7 +25,7 @@ from typing import Any
 from pbench.errors import UsageError
 from pbench.models import BenchmarkResult, RunResults
 from pbench.results import records
-from pbench.results.read import read_json, restore
+from pbench.results.read import REPORT_RUNS, read_json, restore
 from pbench.results.schema import COMPARE_SCHEMA_VERSION
 from pbench.stats.comparison import Comparison
 
@@ -69,7 +69,7 @@ def read_report_files(paths: Sequence[str], input_format: str | None = None) -> 
         if isinstance(document, dict) and "compare_schema_version" in document:
             compares.append(saved_compare(document, path))
         else:
-            runs.append((path, restore(document, path)))
+            runs.append((path, restore(document, path, REPORT_RUNS)))
     return ReportFiles(merge(runs), tuple(compares), tuple(path for path, _ in runs))
 
 

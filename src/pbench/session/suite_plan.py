@@ -4,6 +4,7 @@ each, or one per level of a concurrency sweep; every problem reported at once.""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from pbench.errors import UsageError
@@ -16,11 +17,14 @@ if TYPE_CHECKING:
 def plan_all(selected: Suite) -> list[Planned]:
     """Every selected benchmark planned by its kind's planner; every problem (a bad
     DSN, an unreadable @file.sql or --input) reported at once, exit 2."""
+    import os
+
     planned: list[Planned] = []
     problems: list[str] = []
+    environ = dict(os.environ)  # read once: the commands' environment, as of now
     for benchmark in selected.benchmarks:
         try:
-            planned.append(_plan(benchmark))
+            planned.append(_plan(benchmark, environ))
         except UsageError as exc:
             where = f"{selected.file}:{benchmark.line}" if benchmark.line else str(selected.file)
             hint = f" ({exc.hint})" if exc.hint else ""
@@ -30,7 +34,7 @@ def plan_all(selected: Suite) -> list[Planned]:
     return planned
 
 
-def _plan(benchmark: SuiteBenchmark) -> Planned:
+def _plan(benchmark: SuiteBenchmark, environ: Mapping[str, str]) -> Planned:
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
     from pbench.plan.values import concurrency_levels
 
@@ -44,7 +48,7 @@ def _plan(benchmark: SuiteBenchmark) -> Planned:
     if isinstance(flags, RunFlags):
         from pbench.plan.run_plans import run_plans
 
-        plans, reference, notes = run_plans(flags, concurrency_levels(flags.concurrency))
+        plans, reference, notes = run_plans(flags, concurrency_levels(flags.concurrency), environ)
         return Planned(benchmark, dict(plans), reference, notes)
     if isinstance(flags, SqlFlags):
         from pbench.plan.sql import plan_from_options as plan_sql

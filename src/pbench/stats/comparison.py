@@ -104,6 +104,9 @@ class Comparison:
     # Either side held only aggregates (mean, sd, n): Welch's t-test on the means
     # (pbench.stats.aggregate), the mean the only statistic.
     aggregates: bool = False
+    # A side of more slices than resampling.SUBSAMPLE: how its bootstrap was bounded
+    # (said in the output), None when every slice was resampled.
+    large_sample: str | None = None
 
     @property
     def ratio(self) -> float:
@@ -161,6 +164,12 @@ class Comparison:
         }
 
     def _method(self) -> dict[str, Any]:
+        method = self._method_of_kind()
+        if self.large_sample is not None:
+            method["large_sample"] = self.large_sample
+        return method
+
+    def _method_of_kind(self) -> dict[str, Any]:
         if self.aggregates:
             return {
                 "interval": "ratio of means, delta method on the log scale at Welch's "
@@ -277,8 +286,29 @@ def _judged(
         seed=seed,
         unit=unit,
         paired=paired,
+        large_sample=large_sample_note([len(reference), len(candidate)], paired),
     )
     return _decide(comparison)
+
+
+def large_sample_note(sizes: Sequence[int], paired: bool) -> str | None:
+    """What the bootstrap did instead of resampling every value of a sample larger
+    than :data:`~pbench.stats.resampling.SUBSAMPLE` (see there), or None."""
+    from pbench.stats.resampling import SUBSAMPLE
+
+    largest = max(sizes, default=0)
+    if largest <= SUBSAMPLE:
+        return None
+    if paired:
+        return (
+            f"{largest:,} pairs: the interval is the bootstrap of a random subsample of "
+            f"{SUBSAMPLE:,} pairs (seeded), its spread scaled to all {largest:,}"
+        )
+    return (
+        f"up to {largest:,} values a side, more than the {SUBSAMPLE:,} resampled one by "
+        "one: the bootstrap medians are drawn from their exact distribution and the means "
+        "from their normal law, on every value"
+    )
 
 
 PAIRED_SHARE = 0.8  # pairs must cover this share of both samples to be used
@@ -443,6 +473,7 @@ def compare_runs(
         runs_candidate=len(candidate),
         hierarchical=True,
         interval_confidence=level,
+        large_sample=large_sample_note([len(run) for run in (*reference, *candidate)], False),
     )
     return _decide(comparison)
 

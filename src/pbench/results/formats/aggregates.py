@@ -81,8 +81,11 @@ def read_bmf(found: Any, path: str) -> dict[str, Any]:
 
 
 def read_locust(text: str, path: str) -> dict[str, Any]:
+    try:  # the csv module refuses some damage (a bare carriage return in a field)
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    except csv.Error as exc:
+        raise Damaged(f"{path} is not well-formed CSV (locust --csv): {exc}", hint=HINT) from None
     entries = []
-    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     for line, row in enumerate(rows, start=2):
         where = f"{path}:{line}"
         kind, name = (row.get("Type") or "").strip(), (row.get("Name") or "").strip()

@@ -63,7 +63,11 @@ def read(found: Any, path: str) -> dict[str, Any]:
                 hint="fix the benchmark (it called SkipWithError) and rerun it",
             )
         unit = bench.get("time_unit", "ns")
-        if unit not in TIME_UNITS or not finite(bench.get("real_time")):
+        if (
+            not isinstance(unit, str)
+            or unit not in TIME_UNITS
+            or not finite(bench.get("real_time"))
+        ):
             raise Damaged(f"{where}: '{name}' has no real_time in a known time_unit", hint=HINT)
         seconds = float(bench["real_time"]) * TIME_UNITS[str(unit)]
         if bench.get("run_type") == "aggregate":
