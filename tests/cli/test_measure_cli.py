@@ -12,6 +12,8 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from support.cli import Invoke
 
 
@@ -57,3 +59,111 @@ def test_a_binary_valgrind_rejects_is_exit_1_naming_it(
     assert "Valgrind cannot run" in result.err and "foreign-true" in result.err
     assert "architecture" in result.err
     assert "Traceback" not in result.err
+
+
+def _instructions(invoke: Invoke, folder: Path, *args: str) -> tuple[dict[str, Any], str]:
+    """``pbench run --measure instructions -N --runs 3 ARGS --export-json``: the export
+    and stdout."""
+    out = folder / "instr.json"
+    result = invoke("run", "--measure", "instructions", "-N", "--runs", "3", "--style", "basic",
+                    "--export-json", str(out), *args)  # fmt: skip
+    assert result.code == 0, result.err
+    return _json(out), result.out
+
+
+def test_the_json_carries_the_measure_its_unit_and_how_it_was_taken(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    data, out = _instructions(invoke, tmp_path, "/bin/true")
+    entry = data["results"][0]
+    assert (entry["measure"], entry["unit"]) == ("instructions", "instruction")
+    assert "cachegrind" in entry["measured_with"] and "--cache-sim=no" in entry["measured_with"]
+    counts = [m["instructions"] for m in entry["measurements"]]
+    assert entry["times"] == counts
+    assert min(counts) > 10_000  # the dynamic loader alone runs more than that
+    assert max(counts) - min(counts) <= min(counts) * 0.001  # deterministic
+    assert entry["median"] == sorted(counts)[1]
+    # The terminal labels the figure and its unit, never seconds.
+    assert "Instructions (mean ± σ):" in out and "instr" in out
+    assert "Time (mean" not in out
+
+
+def test_wall_and_cpu_say_their_measure_and_unit(invoke: Invoke, tmp_path: Path) -> None:
+    for measure in ("wall", "cpu"):
+        out = tmp_path / f"{measure}.json"
+        result = invoke("run", "--measure", measure, "-N", "--runs", "3", "--style", "basic",
+                        "--export-json", str(out), "/bin/true")  # fmt: skip
+        assert result.code == 0, result.err
+        entry = _json(out)["results"][0]
+        assert (entry["measure"], entry["unit"]) == (measure, "second")
+        if measure == "cpu":
+            figures = [m["user"] + m["system"] for m in entry["measurements"]]
+            assert entry["times"] == pytest.approx(figures)
+            assert "CPU time (mean ± σ):" in result.out
+            assert "kernel" in entry["measured_with"]
+        else:
+            assert "Time (mean ± σ):" in result.out
+
+
+def test_compare_refuses_files_of_different_measures(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    _instructions(invoke, tmp_path, "/bin/true")
+    wall = tmp_path / "wall.json"
+    assert invoke("run", "-N", "--runs", "3", "--export-json", str(wall), "/bin/true").code == 0
+    result = invoke("compare", str(wall), str(tmp_path / "instr.json"))
+    assert result.code == 2
+    assert "different measures cannot be compared" in result.err
+    assert "wall time" in result.err and "instructions" in result.err
+    assert "Traceback" not in result.err
+    # The same measure on both sides compares, in its unit.
+    same = invoke("compare", str(tmp_path / "instr.json"), str(tmp_path / "instr.json"))
+    assert same.code == 0, same.err
+    assert "instr (n=3)" in same.out
+
+
+def test_every_export_shows_the_unit_of_counts(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    files = {ext: tmp_path / f"out.{ext}" for ext in ("md", "csv", "xml", "html")}
+    _instructions(
+        invoke, tmp_path, "--export-markdown", str(files["md"]), "--export-csv",
+        str(files["csv"]), "--export-junit", str(files["xml"]), "--export-html",
+        str(files["html"]), "/bin/true",
+    )  # fmt: skip
+    markdown = files["md"].read_text()
+    assert "[k instr]" in markdown or "[M instr]" in markdown
+    header, row = files["csv"].read_text().splitlines()[:2]
+    columns = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (columns["measure"], columns["unit"]) == ("instructions", "instruction")
+    assert "measure: instructions" in files["xml"].read_text()
+    html = files["html"].read_text()
+    assert " instr" in html
+    assert "µs" not in html.split("Resources")[0]  # counts are not shown as times
+
+
+def test_history_keeps_one_series_per_measure(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    store = tmp_path / "history.db"
+    for measure in ("wall", "instructions", "wall", "instructions"):
+        result = invoke("run", "--measure", measure, "-N", "--runs", "3", "-n", "t",
+                        "--store", str(store), "/bin/true")  # fmt: skip
+        assert result.code == 0, result.err
+    listed = invoke("history", "--store", str(store), "--format", "json")
+    assert listed.code == 0, listed.err
+    rows = json.loads(listed.out)["rows"]
+    assert [r["measure"] for r in rows] == ["wall", "instructions", "wall", "instructions"]
+    # A change is from the point before of the same measure: never wall -> instructions.
+    changes = [r["change"] for r in rows]
+    assert changes[:2] == [None, None]
+    assert changes[3] is not None and abs(changes[3]) < 0.01
+    table = invoke("history", "--store", str(store))
+    assert "instr" in table.out
+    assert " ms" in table.out or " µs" in table.out
+    trend = invoke("trend", "--store", str(store), "--format", "json")
+    assert trend.code == 0, trend.err
+    found = json.loads(trend.out)
+    trends = found["trends"] if isinstance(found, dict) else found
+    assert sorted(t["measure"] for t in trends) == ["instructions", "wall"]
+    assert all(t["runs"] == 2 for t in trends)

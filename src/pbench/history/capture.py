@@ -84,6 +84,7 @@ def _result(result: BenchmarkResult, run_results: RunResults) -> ResultRecord:
             times=tuple(result.times), rounds=tuple(rounds), sections=sections(result.sections)
         ),
         budgets=checks,
+        measure=result.measure,
     )
 
 

@@ -1,6 +1,6 @@
 """The one schema of a store, for SQLite and PostgreSQL alike, and its migrations.
 
-Tables (version 3)::
+Tables (version 4)::
 
     schema_version (version)                    one row: the schema's version
     machines  (fingerprint PK, host, cpu_model, cores, memory_bytes, kernel, python,
@@ -9,7 +9,7 @@ Tables (version 3)::
                suite_tier, suite_tags, status, source, fit, fitness)
     results   (id PK, run_id -> runs, benchmark, kind, command, settings, n, unit,
                median, median_low, median_high, mean, mean_low, mean_high, stddev,
-               min, max, budgets, machine, time)         UNIQUE (run_id, benchmark)
+               min, max, budgets, machine, time, measure)  UNIQUE (run_id, benchmark)
     samples   (result_id PK -> results, times, rounds, sections)
     baselines (name PK, run_id -> runs, marked_at)
 
@@ -28,6 +28,9 @@ running them all, so the upgrade path is the path every store takes):
 3. ``runs.fit`` (was the machine fit to measure: :func:`pbench.system.fitness.fitness`,
    null when not checked) and ``runs.fitness`` (its JSON form: summary and checks),
    recorded by ``pbench suite`` when it saves; older runs have nulls.
+4. ``results.measure``: what the result's figures are (``--measure``: ``cpu``,
+   ``instructions``, ``cycles``); null is wall time, as every older result is. A
+   series (a trend, a baseline) is of one measure.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-STORE_SCHEMA_VERSION = 3
+STORE_SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -120,8 +123,10 @@ V3 = (
     "ALTER TABLE runs ADD COLUMN fitness TEXT",
 )
 
+V4 = ("ALTER TABLE results ADD COLUMN measure TEXT",)
+
 # version -> the statements that bring a store of the version before it up to it.
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3}
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
 assert max(MIGRATIONS) == STORE_SCHEMA_VERSION
 
 

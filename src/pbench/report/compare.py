@@ -9,7 +9,7 @@ interval, the Holm-adjusted p-value, and the verdict. The Markdown and JSON expo
 
 from __future__ import annotations
 
-from pbench.report.units import SYMBOL, format_in, unit_for
+from pbench.report.units import SYMBOL, format_in, measure_unit
 from pbench.results.pairing import FileComparison, Pair
 from pbench.stats.comparison import Comparison
 from pbench.stats.hierarchy import side_statistic
@@ -28,7 +28,7 @@ def rows(result: FileComparison) -> list[list[str]]:
     for pair, comparison in zip(result.pairs, result.comparisons, strict=True):
         base = side_statistic(pair.values("baseline"), statistic)
         cand = side_statistic(pair.values("candidate"), statistic)
-        unit = unit_for(min(base, cand))
+        unit = measure_unit(min(base, cand), pair.measure)
         table.append(
             [
                 pair.label,
