@@ -167,3 +167,75 @@ def test_history_keeps_one_series_per_measure(
     trends = found["trends"] if isinstance(found, dict) else found
     assert sorted(t["measure"] for t in trends) == ["instructions", "wall"]
     assert all(t["runs"] == 2 for t in trends)
+
+
+def test_count_limits_parse_with_decimal_prefixes() -> None:
+    from pbench.errors import UsageError
+    from pbench.plan.budgets import parse_limit
+
+    assert parse_limit("instructions", "1.2G") == pytest.approx(1.2e9)
+    assert parse_limit("instructions", "40k") == 40_000
+    assert parse_limit("cycles", "500 M") == 500e6
+    assert parse_limit("instructions", 1000) == 1000
+    assert parse_limit("cpu", "40ms") == pytest.approx(0.040)
+    with pytest.raises(UsageError, match="a count like"):
+        parse_limit("instructions", "1.2 parsecs")
+
+
+def test_an_instructions_budget_is_judged_on_the_count(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    base = ("run", "--measure", "instructions", "-N", "--runs", "3", "--style", "basic")
+    met = invoke(*base, "--budget", "instructions:1.2G", "/bin/true")
+    assert met.code == 0, met.err
+    assert "≤ 1.200 G instr" in met.out and "met" in met.out
+    out = tmp_path / "b.json"
+    broken = invoke(*base, "--budget", "instructions:10k", "--export-json", str(out), "/bin/true")
+    assert broken.code == 4
+    assert "budget broken: instructions" in broken.err and "k instr" in broken.err
+    check = _json(out)["budgets"][0]
+    assert (check["metric"], check["quantity"], check["status"]) == (
+        "instructions", "instructions", "broken",
+    )  # fmt: skip
+    assert check["limit"] == 10_000 and check["measured"] > 10_000
+
+
+def test_budgets_that_do_not_fit_the_measure_are_usage_errors(invoke: Invoke) -> None:
+    no_count = invoke("run", "-N", "--runs", "2", "--budget", "instructions:1G", "/bin/true")
+    assert no_count.code == 2 and "--measure instructions" in no_count.err
+    timed = invoke("run", "--measure", "instructions", "-N", "--runs", "2", "--budget",
+                   "median:1s", "/bin/true")  # fmt: skip
+    assert timed.code == 2 and "Valgrind's" in timed.err
+    http = invoke("http", "--budget", "instructions:1G", "http://127.0.0.1:9/")
+    assert http.code == 2 and "does not count instructions" in http.err
+    for result in (no_count, timed, http):
+        assert "Traceback" not in result.err
+
+
+def test_a_cpu_budget_on_a_cpu_measure(invoke: Invoke) -> None:
+    result = invoke("run", "--measure", "cpu", "-N", "--runs", "3", "--style", "basic",
+                    "--budget", "cpu:10s", "--budget", "median:10s", "/bin/true")  # fmt: skip
+    assert result.code == 0, result.err
+    assert result.out.count(" met") >= 2
+
+
+def test_a_suite_entry_sets_its_measure_and_count_budget(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    suite = tmp_path / "benchmarks.toml"
+    suite.write_text(
+        '[[benchmark]]\nname = "counted"\ncommand = "/bin/true"\nshell = "none"\n'
+        'measure = "instructions"\nruns = 3\nbudgets = { instructions = "1.2G" }\n\n'
+        '[[benchmark]]\nname = "cpu"\ncommand = "/bin/true"\nshell = "none"\n'
+        'measure = "cpu"\nruns = 3\nbudgets = { cpu = "40ms" }\n'
+    )
+    out = tmp_path / "s.json"
+    result = invoke("suite", str(suite), "--style", "basic", "--export-json", str(out))
+    assert result.code == 0, result.err
+    data = _json(out)
+    assert [r["measure"] for r in data["results"]] == ["instructions", "cpu"]
+    assert [c["status"] for c in data["budgets"]] == ["met", "met"]
+    suite.write_text(suite.read_text().replace('cpu = "40ms"', 'instructions = "1G"'))
+    wrong = invoke("suite", str(suite))
+    assert wrong.code == 2
+    assert "benchmarks.toml:" in wrong.err and "measured in cpu, not instructions" in wrong.err

@@ -218,6 +218,10 @@ def run(**options: Any) -> int:
     invocation = invocation_from("run", options)
     levels = concurrency_levels(options["concurrency"])
     flags = flags_from(RunFlags, options, concurrency=levels[0] if levels else None)
+    if invocation.report.budgets:
+        from pbench.plan.budgets import budgets_from_options, check_measure
+
+        check_measure(budgets_from_options(invocation.report.budgets), flags.measure)
     plans: Mapping[int, Plan]
     if levels or flags.duration is not None or flags.rate is not None:
         # A load run (-j N, -d, --rate), or a sweep of levels.

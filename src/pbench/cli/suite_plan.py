@@ -32,9 +32,11 @@ def plan_all(selected: Suite) -> list[Planned]:
 
 def _plan(benchmark: SuiteBenchmark) -> Planned:
     from pbench.cli.common import concurrency_levels
+    from pbench.plan.budgets import check_measure
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
 
     flags = benchmark.flags
+    check_measure(benchmark.budgets, getattr(flags, "measure", "wall"), "budgets:")
     if isinstance(flags, RunFlags):
         levels = concurrency_levels(flags.concurrency)
         if levels or flags.duration is not None or flags.rate is not None:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from pbench.load.result import CLIENT_BOUND_SHARE
 from pbench.models import BenchmarkResult, is_count
-from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.report.units import format_bytes, format_figures, format_times, unit_for
 from pbench.run.warnings import warnings_for
 from pbench.stats.advice import Remedies, remedies_for
 from pbench.stats.budget import BudgetCheck, Quantity
@@ -227,6 +227,8 @@ def figures(quantity: Quantity, values: Sequence[float]) -> list[str]:
     """Values of one quantity for people, times in one unit (that of the first)."""
     if quantity == "time":
         return format_times(values, unit_for(values[0]))
+    if quantity in ("instructions", "cycles"):
+        return format_figures(values, quantity)
     if quantity == "bytes":
         return [format_bytes(v) for v in values]
     if quantity == "fraction":
