@@ -239,3 +239,76 @@ def test_a_suite_entry_sets_its_measure_and_count_budget(
     wrong = invoke("suite", str(suite))
     assert wrong.code == 2
     assert "benchmarks.toml:" in wrong.err and "measured in cpu, not instructions" in wrong.err
+
+
+def test_estimated_cycles_are_at_least_the_instructions(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    counted, _ = _instructions(invoke, tmp_path, "/bin/true")
+    out = tmp_path / "cycles.json"
+    result = invoke("run", "--measure", "cycles", "-N", "--runs", "3", "--style", "basic",
+                    "--export-json", str(out), "/bin/true")  # fmt: skip
+    assert result.code == 0, result.err
+    entry = _json(out)["results"][0]
+    assert (entry["measure"], entry["unit"]) == ("cycles", "cycle")
+    assert "--cache-sim=yes" in entry["measured_with"] and "35" in entry["measured_with"]
+    assert "Est. cycles (mean ± σ):" in result.out and "cycles" in result.out
+    # Every access costs at least one cycle, and every instruction is an access.
+    assert min(entry["times"]) >= counted["results"][0]["median"]
+
+
+def test_hooks_run_outside_valgrind_and_warmups_inside(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    # Valgrind preloads its core into every process it runs: LD_PRELOAD tells where a
+    # process ran.
+    probe = 'echo "${LD_PRELOAD:-none}" >> '
+    command, hooks = tmp_path / "command.txt", tmp_path / "hooks.txt"
+    out = tmp_path / "hooked.json"
+    result = invoke(
+        "run", "--measure", "instructions", "--runs", "3", "--warmup", "2", "--style", "basic",
+        "--setup", probe + str(hooks), "--prepare", probe + str(hooks),
+        "--conclude", probe + str(hooks), "--cleanup", probe + str(hooks),
+        "--export-json", str(out), probe + str(command),
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    ran = command.read_text().splitlines()
+    assert (
+        len(ran) == 2 + 3
+    )  # 2 warmups and 3 runs (the empty shell measured first is ""), all counted
+    assert all("vgpreload" in line for line in ran)
+    hooked = hooks.read_text().splitlines()
+    assert len(hooked) >= 1 + 5 + 5 + 1  # setup, prepare and conclude per run, cleanup
+    assert all("vgpreload" not in line for line in hooked)
+    entry = _json(out)["results"][0]
+    assert entry["warmups"] == 2 and len(entry["measurements"]) == 3
+
+
+def test_a_heavy_prepare_hook_is_not_counted(invoke: Invoke, valgrind: str, tmp_path: Path) -> None:
+    bare, _ = _instructions(invoke, tmp_path, "/bin/true")
+    heavy = tmp_path / "heavy.json"
+    result = invoke("run", "--measure", "instructions", "-N", "--runs", "3", "--style", "basic",
+                    "--prepare", "seq 200000 > /dev/null", "--export-json", str(heavy),
+                    "/bin/true")  # fmt: skip
+    assert result.code == 0, result.err
+    alone, hooked = bare["results"][0]["median"], _json(heavy)["results"][0]["median"]
+    assert abs(hooked - alone) <= alone * 0.01  # seq 200000 alone is 100x true's count
+
+
+def test_parameter_scans_and_a_reference_under_valgrind(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "scan.json"
+    result = invoke("run", "--measure", "instructions", "-N", "--runs", "3", "--style", "basic",
+                    "-P", "n", "1", "3", "--reference", "/bin/true", "--export-json", str(out),
+                    "seq {n}0000")  # fmt: skip
+    assert result.code == 0, result.err
+    data = _json(out)
+    names = [r["name"] for r in data["results"]]
+    assert names[0] == "/bin/true" and data["reference"] == "/bin/true"
+    assert all(r["measure"] == "instructions" for r in data["results"])
+    medians = [r["median"] for r in data["results"]]
+    assert medians == sorted(medians)  # true < seq 10000 < seq 20000 < seq 30000
+    assert len(medians) == 4 and medians[3] > 2 * medians[1]
+    assert {c["name"] for c in data["comparisons"]} >= set(names[1:])
+    assert "ran (by instructions)" in result.out
