@@ -312,3 +312,16 @@ def test_parameter_scans_and_a_reference_under_valgrind(
     assert len(medians) == 4 and medians[3] > 2 * medians[1]
     assert {c["name"] for c in data["comparisons"]} >= set(names[1:])
     assert "ran (by instructions)" in result.out
+
+
+def test_trend_tracker_exports_name_the_count(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    github, bmf = tmp_path / "github.json", tmp_path / "bmf.json"
+    _instructions(invoke, tmp_path, "--export-github-benchmark", str(github), "--export-bmf",
+                  str(bmf), "-n", "t", "/bin/true")  # fmt: skip
+    entries = json.loads(github.read_text())
+    assert [(e["name"], e["unit"]) for e in entries] == [("t (instructions)", "instructions")]
+    assert entries[0]["value"] > 10_000  # a count, not seconds; no Valgrind memory entry
+    measures = json.loads(bmf.read_text())["t"]
+    assert set(measures) == {"instructions"} and measures["instructions"]["value"] > 10_000
