@@ -117,9 +117,13 @@ def test_compare_refuses_files_of_different_measures(
     assert "wall time" in result.err and "instructions" in result.err
     assert "Traceback" not in result.err
     # The same measure on both sides compares, in its unit.
-    same = invoke("compare", str(tmp_path / "instr.json"), str(tmp_path / "instr.json"))
+    compared = tmp_path / "compared.json"
+    same = invoke("compare", str(tmp_path / "instr.json"), str(tmp_path / "instr.json"),
+                  "--export-json", str(compared))  # fmt: skip
     assert same.code == 0, same.err
     assert "instr (n=3)" in same.out
+    benchmark = _json(compared)["benchmarks"][0]
+    assert (benchmark["measure"], benchmark["unit"]) == ("instructions", "instruction")
 
 
 def test_every_export_shows_the_unit_of_counts(
@@ -325,3 +329,13 @@ def test_trend_tracker_exports_name_the_count(
     assert entries[0]["value"] > 10_000  # a count, not seconds; no Valgrind memory entry
     measures = json.loads(bmf.read_text())["t"]
     assert set(measures) == {"instructions"} and measures["instructions"]["value"] > 10_000
+
+
+def test_instructions_do_not_see_waiting(invoke: Invoke, valgrind: str, tmp_path: Path) -> None:
+    # A sixfold longer sleep is the same work: what the README says counts cannot see.
+    out = tmp_path / "sleep.json"
+    result = invoke("run", "--measure", "instructions", "-N", "--runs", "3", "--style", "basic",
+                    "--export-json", str(out), "sleep 0.05", "sleep 0.3")  # fmt: skip
+    assert result.code == 0, result.err
+    short, long = (r["median"] for r in _json(out)["results"])
+    assert abs(long - short) <= short * 0.01

@@ -50,6 +50,9 @@ key written is a key read (and checked for its type).
    ``result_files``, ``slices`` and ``load``, and ``median``/``mean`` are over slices,
    averaged over runs; each comparison gains ``runs_*``, ``slices_*`` and
    ``run_to_run_in_interval``; top-level ``warnings``.
+
+   ``--measure`` (issue 25): each benchmark gains ``measure`` and ``unit`` (what its
+   ``median``/``mean`` are: seconds, instructions, cycles).
 """
 
 RESULT_FILE_SCHEMA_VERSION = 2
