@@ -191,7 +191,7 @@ class RunCommand(click.Command):
     help="The figure of each run that statistics, comparisons and budgets use: wall "
     "time; CPU time (user + system of the process tree, from the kernel); instructions "
     "counted under Valgrind's cachegrind over the whole process tree (deterministic; "
-    "runs are 10-100x slower); or cycles, estimated from cachegrind's simulated caches "
+    "runs are 50-200x slower); or cycles, estimated from cachegrind's simulated caches "
     "as iai-callgrind does: L1 hit 1, last-level hit 5, RAM 35 cycles. Hooks run "
     "outside Valgrind; Valgrind missing is exit 2.",
 )
