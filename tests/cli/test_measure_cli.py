@@ -233,11 +233,17 @@ def test_a_suite_entry_sets_its_measure_and_count_budget(
         '[[benchmark]]\nname = "cpu"\ncommand = "/bin/true"\nshell = "none"\n'
         'measure = "cpu"\nruns = 3\nbudgets = { cpu = "40ms" }\n'
     )
-    out = tmp_path / "s.json"
-    result = invoke("suite", str(suite), "--style", "basic", "--export-json", str(out))
+    out, markdown = tmp_path / "s.json", tmp_path / "s.md"
+    result = invoke("suite", str(suite), "--style", "basic", "--export-json", str(out),
+                    "--export-markdown", str(markdown))  # fmt: skip
     assert result.code == 0, result.err
     data = _json(out)
     assert [r["measure"] for r in data["results"]] == ["instructions", "cpu"]
+    # Two measures in one table: each row in its own unit, no relative speed between them.
+    table = markdown.read_text().split("### Budgets")[0]
+    counted, timed = (line for line in table.splitlines() if line.startswith("| `"))
+    assert "k instr" in counted and "instr" not in timed
+    assert " µs" in timed or " ms" in timed
     assert [c["status"] for c in data["budgets"]] == ["met", "met"]
     suite.write_text(suite.read_text().replace('cpu = "40ms"', 'instructions = "1G"'))
     wrong = invoke("suite", str(suite))
