@@ -19,6 +19,11 @@ clients get the same single core:
 - open loop, pbench alone on CPU 1: ``--rate 20000`` (target: the achieved rate
   within 1% of it; the schedule lag is shown) and ``--rate 1000000``, a rate it
   cannot reach (target: its terminal output and JSON say so, with the achieved rate).
+- the live view's cost, pbench alone on CPU 1: ``pbench http -c 10 --workers 1`` in a
+  pseudo-terminal with the live view (``--style full``) against the same in the same
+  pseudo-terminal without it (``--style basic``), paired runs in alternating order
+  (target: the median requests/s with the view within 1% of the median without it),
+  and what one frame costs in-process (``scripts/bench_live_frame.py``).
 
 Each closed-loop row is the median of ``--repeats`` paired runs (5), wrk first in
 even runs and pbench first in odd ones. CPU time per request: wrk's is its
@@ -29,6 +34,7 @@ and report included, worker processes included). The exit status is 1 when a
 target is missed.
 
     python3 scripts/bench_http_vs_wrk.py [--quick] [--duration 5] [--repeats 5]
+                                         [--live-only] [--no-live]
 """
 
 from __future__ import annotations
@@ -67,6 +73,8 @@ SERVER_CPU, CLIENT_CPU = "0", "1"
 THROUGHPUT_TARGET = 0.85  # pbench's requests/s over wrk's, equal resources
 LATENCY_TARGET = 1.3  # pbench's median latency over wrk's, one connection
 RATE_TARGET = 0.01  # open loop: the achieved rate within 1% of the asked one
+LIVE_TARGET = 0.01  # the live view: requests/s within 1% of those without it
+LIVE_CONNECTIONS = 10
 OPEN_RATE, OPEN_CONNECTIONS, UNREACHABLE_RATE = 20_000, 100, 1_000_000
 
 
@@ -215,6 +223,87 @@ def closed_row(
     return lines, ok
 
 
+def in_pty(command: list[str], env: dict[str, str]) -> tuple[str, float]:
+    """Run ``command`` pinned to the client CPU on a pseudo-terminal (stdin, stdout and
+    stderr), its output drained as a terminal would; (its output, its CPU seconds)."""
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        ["taskset", "-c", CLIENT_CPU, *command],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env={**env, "TERM": "xterm-256color"},
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the slave side closed
+                return
+            if not data:
+                return
+            chunks.append(data)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    reader.join(10)
+    os.close(master)
+    out = b"".join(chunks).decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{command[0]} failed ({status}):\n{out[-2000:]}")
+    return out, usage.ru_utime + usage.ru_stime
+
+
+def live_row(url: str, duration: float, repeats: int, out: Path) -> tuple[list[str], bool]:
+    """``pbench http -c 10`` with the live view against without it, in one pty."""
+    options = ["-c", str(LIVE_CONNECTIONS), "-d", f"{duration:g}s", "--workers", "1", "-w", "100"]
+    rates: dict[str, list[float]] = {"full": [], "basic": []}
+    cpus: dict[str, list[float]] = {"full": [], "basic": []}  # whole process, per request
+    frames = []
+    for repeat in range(repeats):
+        for style in ("full", "basic") if repeat % 2 == 0 else ("basic", "full"):
+            command = pbench_command(url, out, *options)
+            command[command.index("--style") + 1] = style
+            text, cpu = in_pty(command, pbench_env())
+            load = json.loads(out.read_text())["results"][0]["load"]
+            rates[style].append(load["throughput"]["requests_per_s"])
+            cpus[style].append(cpu / (load["requests"] + 100) * 1e6)
+            if style == "full":
+                frames.append(text.count("\x1b[J"))
+    with_view, without = statistics.median(rates["full"]), statistics.median(rates["basic"])
+    ratio = with_view / without
+    pairs = statistics.median(a / b for a, b in zip(rates["full"], rates["basic"], strict=True))
+    met = abs(ratio - 1) <= LIVE_TARGET and min(frames) > 0
+    spread = "; ".join(
+        f"{style} {', '.join(f'{r / 1e3:.1f}k' for r in runs)}" for style, runs in rates.items()
+    )
+    frame_script = Path(__file__).resolve().parent / "bench_live_frame.py"
+    frame_cost, _ = measured([sys.executable, str(frame_script)], pbench_env())
+    return [
+        f"pbench -c {LIVE_CONNECTIONS} with live view vs without  [pbench alone on CPU"
+        f" {CLIENT_CPU} in a pseudo-terminal, --style full vs --style basic, nginx 1 worker on"
+        f" CPU {SERVER_CPU}; {duration:g} s per run; median of {repeats} paired runs]",
+        f"  requests/s        with {with_view:>9,.0f}   without {without:>9,.0f}   ratio"
+        f" {ratio:6.4f} (median of the pairs' ratios {pairs:6.4f})  target within"
+        f" {LIVE_TARGET:.0%}: {'met' if met else 'MISSED'}",
+        f"  CPU per request   with {statistics.median(cpus['full']):>7.2f}us   without"
+        f" {statistics.median(cpus['basic']):>7.2f}us   (whole process, wait4: the frames"
+        " are drawn between slices, outside the time requests/s is over)",
+        f"  frames drawn per run with the view: {', '.join(map(str, frames))}   (runs: {spread})",
+        *(
+            f"  {line}  (scripts/bench_live_frame.py, CPU {CLIENT_CPU})"
+            for line in frame_cost.splitlines()
+        ),
+    ], met
+
+
 def open_loop(url: str, rate: int, duration: float, out: Path) -> tuple[dict, str]:  # type: ignore[type-arg]
     options = ["--rate", str(rate), "-c", str(OPEN_CONNECTIONS), "-d", f"{duration:g}s"]
     command = pbench_command(url, out, *options)
@@ -262,6 +351,10 @@ def main() -> int:
     )
     parser.add_argument("--no-two", action="store_true", help="skip the -t2/--workers 2 rows")
     parser.add_argument("--no-open", action="store_true", help="skip the open-loop rows")
+    parser.add_argument("--no-live", action="store_true", help="skip the live-view row")
+    parser.add_argument(
+        "--live-only", action="store_true", help="only the live-view row (with/without)"
+    )
     args = parser.parse_args()
     if args.quick:
         args.duration, args.repeats = 2.0, 1
@@ -280,8 +373,8 @@ def main() -> int:
             f" {args.duration:g} s per run; median of {args.repeats} paired runs"
         )
         try:
-            sets = [(1, connections)]
-            if not args.no_two:
+            sets = [] if args.live_only else [(1, connections)]
+            if not args.no_two and not args.live_only:
                 sets.append((2, [c for c in connections if c > 1]))
             for threads, conns in sets:
                 for n in conns:
@@ -294,7 +387,11 @@ def main() -> int:
                     lines, met = closed_row(n, threads, wrks, pbenches, setup)
                     ok &= met
                     print("\n".join(lines), flush=True)
-            if not args.no_open:
+            if not args.no_live:
+                lines, met = live_row(url, args.duration, args.repeats, out)
+                ok &= met
+                print("\n".join(lines), flush=True)
+            if not args.no_open and not args.live_only:
                 setup = f"pbench alone on CPU {CLIENT_CPU}, nginx 1 worker on CPU {SERVER_CPU}"
                 lines, met = open_rows(url, 3.0 if args.quick else 10.0, out, setup)
                 ok &= met

@@ -1,4 +1,5 @@
-"""--budget end to end: the table, the JSON, and exit 4 only for a broken error level."""
+"""--budget end to end: the table, the JSON, and exit 4 only for a broken error level
+(the publishing of a command run's budgets: tests/session/test_budgets.py)."""
 
 from __future__ import annotations
 
@@ -7,45 +8,6 @@ from pathlib import Path
 
 from support.cli import run_pbench, sql_json
 from support.httpserver import HttpTestServer
-
-
-def test_a_broken_budget_exits_4_after_the_report_and_exports(tmp_path: Path) -> None:
-    out = tmp_path / "r.json"
-    result = run_pbench(
-        "run", "-r", "3", "--style", "basic", "--budget", "median:1ms", "--export-json", str(out),
-        "sleep 0.05",
-    )  # fmt: skip
-    assert result.code == 4, result.err
-    table = result.out[result.out.index("Budgets") :]
-    assert "sleep 0.05  median  error  ≤ 1.000 ms" in table
-    assert table.splitlines()[2].endswith("broken")
-    assert "budget broken: median of 'sleep 0.05'" in result.err
-    [check] = json.loads(out.read_text())["budgets"]
-    assert (check["metric"], check["level"], check["status"]) == ("median", "error", "broken")
-    assert check["limit"] == 0.001 and check["low"] > 0.04
-
-
-def test_a_met_budget_exits_0() -> None:
-    result = run_pbench("run", "-r", "3", "--style", "basic", "--budget", "mean:10s", "sleep 0.05")
-    assert result.code == 0, result.err
-    assert result.out.split("Budgets")[1].splitlines()[2].endswith("met")
-    assert "budget broken" not in result.err
-
-
-def test_a_broken_warn_level_is_shown_and_exits_0() -> None:
-    result = run_pbench(
-        "run", "-r", "3", "--style", "basic", "--budget", "median:1ms:warn", "sleep 0.05"
-    )
-    assert result.code == 0, result.err
-    row = result.out.split("Budgets")[1].splitlines()[2]
-    assert "warn" in row and row.endswith("broken")
-
-
-def test_quiet_still_exits_4_and_says_why(tmp_path: Path) -> None:
-    result = run_pbench("run", "-r", "2", "--style", "none", "--budget", "max:1ms", "sleep 0.05")
-    assert result.code == 4
-    assert result.out == ""
-    assert "pbench: budget broken: max of 'sleep 0.05'" in result.err
 
 
 def test_a_failed_benchmark_wins_over_a_broken_budget() -> None:

@@ -1,16 +1,14 @@
-"""Exports rewritten after each finished benchmark: complete and valid every time, and
-each result summarised and rendered again only when it changed."""
+"""Exports rewritten after each finished benchmark: complete and valid every time (each
+result summarised again only when it changed: tests/session/test_checkpoints.py)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import pbench.session.publish
-import pbench.stats.summary
 from support.cli import Invoke
 
 
@@ -37,29 +35,3 @@ def test_the_export_is_complete_and_valid_after_each_finished_benchmark(
         assert all(r["statistics"]["n"] == 1 for r in finished)
     final = json.loads(out.read_text())
     assert all(r["stop_reason"] == "runs" for r in final["results"])
-
-
-def test_a_checkpoint_summarises_only_what_changed(
-    invoke: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Interleaved, every benchmark finishes in the last round; rebuilding the whole
-    report at each of those checkpoints summarised n results n times (O(n²))."""
-    calls = 0
-    summarize = pbench.stats.summary.summarize
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        return summarize(*args, **kwargs)
-
-    monkeypatch.setattr(pbench.stats.summary, "summarize", counting)
-    n = 40
-    values = ",".join(str(i) for i in range(n))
-    out = tmp_path / "out.json"
-    result = invoke("-N", "--no-sample", "--runs", "2", "--style", "none", "-L", "n", values,
-                    "true {n}", "--export-json", str(out), "--export-csv", str(tmp_path / "o.csv"),
-                    "--export-markdown", str(tmp_path / "o.md"))  # fmt: skip
-    assert result.code == 0, result.err
-    assert len(json.loads(out.read_text())["results"]) == n
-    # At most: once unfinished and once finished for the checkpoints, once for the end.
-    assert calls <= 3 * n

@@ -1,5 +1,5 @@
 """An export to stdout ('-') owns stdout: the report goes to stderr, for every subcommand
-(with file exports beside it: tests/session/test_publish.py)."""
+(a command run, and with file exports beside it: tests/session/test_publish.py)."""
 
 from __future__ import annotations
 
@@ -21,15 +21,6 @@ def server() -> Iterator[HttpTestServer]:
     srv = start_server()
     yield srv
     srv.stop()
-
-
-def test_run(invoke: Invoke) -> None:
-    result = invoke("--runs", "3", "--style", "basic", "-N", "true", "false -h", "-i",
-                    "--export-json", "-")  # fmt: skip
-    assert result.code == 0, result.err
-    data = json.loads(result.out)
-    assert [r["command"] for r in data["results"]] == ["true", "false -h"]
-    assert "Benchmark 1: true" in result.err and "Summary" in result.err
 
 
 def test_http(invoke: Invoke, server: HttpTestServer) -> None:

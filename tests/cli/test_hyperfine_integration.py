@@ -6,7 +6,7 @@ Where the output of the benchmarked command is the point (``--show-output``), pb
 runs as a real process, since the commands write to its file descriptor 1. Where
 hyperfine 1.15 (Debian's, which the test setup installs) has the flags, it runs the
 same command line and must agree on success or failure. The ``--debug-mode`` tests are
-in test_hyperfine_debug_mode.py, the execution-order tests in
+in tests/session/test_hyperfine_debug_mode.py, the execution-order tests in
 test_hyperfine_execution_order.py.
 
 hyperfine's test, then the test here:

@@ -22,33 +22,23 @@ from pbench.errors import ExportError
 from pbench.export import ExportSpec, check_writable, rewritable, write_exports
 from pbench.export.atomic import destination, probe_writable, write_to
 from pbench.models import RunResults
-
-ROOT = os.geteuid() == 0
+from support.devices import device_node
 
 
 def _leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
 
 
-def _device(folder: Path, name: str, minor: int) -> Path:
-    """A character device like /dev/null (minor 3) or /dev/full (minor 7)."""
-    if not ROOT:
-        pytest.skip("making a device node needs root")
-    path = folder / name
-    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, minor))
-    return path
-
-
 @pytest.fixture(params=["/dev/null", "copy"])
 def null_device(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
-    path = Path("/dev/null") if request.param == "/dev/null" else _device(tmp_path, "null", 3)
+    path = Path("/dev/null") if request.param == "/dev/null" else device_node(tmp_path, "null", 3)
     yield path
     assert stat.S_ISCHR(os.stat(path).st_mode), f"{path} is no longer a device"
 
 
 @pytest.fixture(params=["/dev/full", "copy"])
 def full_device(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Path]:
-    path = Path("/dev/full") if request.param == "/dev/full" else _device(tmp_path, "full", 7)
+    path = Path("/dev/full") if request.param == "/dev/full" else device_node(tmp_path, "full", 7)
     yield path
     assert stat.S_ISCHR(os.stat(path).st_mode), f"{path} is no longer a device"
 

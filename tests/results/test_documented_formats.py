@@ -49,13 +49,31 @@ def test_jmh_1_37_throughput_is_higher_is_better_taken_as_time_per_op(tmp_path: 
     assert bench.info["jmh_unit"] == "ops/ms" and "higher is better" in bench.info["throughput"]
 
 
-def test_jmh_sample_mode_without_raw_values_is_refused(tmp_path: Path) -> None:
+def test_jmh_sample_mode_without_raw_values_is_its_mean_alone(tmp_path: Path) -> None:
+    """JMH 1.37 sample mode without rawData: the score (mean time per op) and no sd or
+    n, so a comparison has no test and is inconclusive, never made-up values."""
     document = _jmh("sample", "ns/op", [[1.0]])
     del document[0]["primaryMetric"]["rawData"]  # type: ignore[attr-defined]
     path = tmp_path / "jmh.json"
     path.write_text(json.dumps(document))
+    bench = read_results(str(path), "baseline").benchmarks["org.example.ParseBench.parse:size=100"]
+    assert bench.times == () and bench.aggregate is not None
+    assert math.isclose(bench.aggregate.mean, 1e-9) and bench.aggregate.n is None
+    out = tmp_path / "cmp.json"
+    result = run_pbench("compare", str(path), str(path), "--export-json", str(out))
+    assert result.code == 0, result.err
+    assert "holds only aggregates" in result.err or "hold only aggregates" in result.err
+    comparison = json.loads(out.read_text())["benchmarks"][0]["comparison"]
+    assert comparison["verdict"] == "inconclusive" and "no test" in comparison["advice"]
+
+
+def test_jmh_throughput_without_raw_values_is_refused(tmp_path: Path) -> None:
+    document = _jmh("thrpt", "ops/ms", [[1.0]])
+    del document[0]["primaryMetric"]["rawData"]  # type: ignore[attr-defined]
+    path = tmp_path / "jmh.json"
+    path.write_text(json.dumps(document))
     result = run_pbench("compare", str(path), str(path))
-    assert result.code == 2 and "only aggregates" in result.err
+    assert result.code == 2 and "rawData" in result.err and "Traceback" not in result.err
 
 
 def _criterion(tmp_path: Path) -> Path:
@@ -91,12 +109,16 @@ def test_criterion_0_5_sample_json_is_time_per_iteration_named_by_full_id(
     assert run_pbench("compare", sample, sample).code == 0
 
 
-def test_criterion_estimates_json_is_refused_naming_the_sample_json(tmp_path: Path) -> None:
+def test_criterion_estimates_json_is_its_mean_and_sd_without_n(tmp_path: Path) -> None:
+    """Criterion.rs 0.5's estimates.json: mean and std_dev point estimates (ns), no count."""
     folder = _criterion(tmp_path)
     estimates = str(folder / "estimates.json")
+    bench = read_results(estimates, "baseline").benchmarks["parse/small"]
+    assert bench.aggregate is not None and bench.aggregate.n is None
+    assert math.isclose(bench.aggregate.mean, 100e-9)
+    assert bench.aggregate.stddev is not None and math.isclose(bench.aggregate.stddev, 100e-9)
     result = run_pbench("compare", estimates, estimates)
-    assert result.code == 2
-    assert "only aggregates" in result.err and "sample.json" in result.err
+    assert result.code == 0 and "inconclusive" in result.out
 
 
 def _dotnet(measurements: bool) -> dict[str, object]:
@@ -135,11 +157,14 @@ def test_benchmarkdotnet_0_13_result_measurements_per_launch_in_seconds(tmp_path
     assert run_pbench("compare", str(path), str(path)).code == 0
 
 
-def test_benchmarkdotnet_brief_export_is_refused_naming_the_full_exporter(tmp_path: Path) -> None:
+def test_benchmarkdotnet_brief_export_is_its_statistics(tmp_path: Path) -> None:
+    """BenchmarkDotNet 0.13.12's brief JSON: Statistics N, Mean, StandardDeviation (ns)."""
     path = tmp_path / "report-brief.json"
     path.write_text(json.dumps(_dotnet(measurements=False)))
-    result = run_pbench("compare", str(path), str(path))
-    assert result.code == 2 and "fulljson" in result.err
+    bench = read_results(str(path), "baseline").benchmarks["Example.ParseBench.Parse(N: 10)"]
+    found = bench.aggregate
+    assert found is not None and found.n == 4
+    assert math.isclose(found.mean, 20.5e-9) and math.isclose(found.stddev or 0, 0.5e-9)
 
 
 BMF = {"parse": {"latency": {"value": 88.0, "lower_value": 87.4, "upper_value": 88.6}}}
@@ -166,19 +191,48 @@ CATCH2_XML = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_aggregate_only_formats_are_recognised_and_refused_with_what_to_pass(
-    tmp_path: Path,
-) -> None:
+def test_aggregate_only_formats_are_read_as_their_aggregates(tmp_path: Path) -> None:
     """Bencher Metric Format (as Bencher documents it), locust 2.x's --csv stats and
-    Catch2 v3's XML reporter: recognised by name, refused, exit 2."""
-    files = {
-        "Bencher Metric Format": ("bmf.json", json.dumps(BMF)),
-        "locust --csv": ("run_stats.csv", LOCUST_STATS),
-        "Catch2 XML": ("catch2.xml", CATCH2_XML),
-    }
-    for what, (name, text) in files.items():
+    Catch2 v3's XML reporter: each benchmark's mean, and sd and n where kept."""
+    files = {"bmf.json": json.dumps(BMF), "run_stats.csv": LOCUST_STATS,
+             "catch2.xml": CATCH2_XML}  # fmt: skip
+    found = {}
+    for name, text in files.items():
         path = tmp_path / name
         path.write_text(text)
+        found[name] = read_results(str(path), "baseline").benchmarks
         result = run_pbench("compare", str(path), str(path))
-        assert result.code == 2, (what, result.err)
-        assert what in result.err and "only aggregates" in result.err
+        assert result.code == 0, (name, result.err)
+        assert "only aggregates" in result.err
+    bmf = found["bmf.json"]["parse"].aggregate
+    assert bmf is not None and math.isclose(bmf.mean, 88e-9) and bmf.n is None
+    locust = found["run_stats.csv"]
+    assert list(locust) == ["GET /", "Aggregated"]
+    get = locust["GET /"]
+    assert get.aggregate is not None and get.aggregate.n == 120
+    assert math.isclose(get.aggregate.mean, 3.4e-3) and get.aggregate.stddev is None
+    assert get.info["locust"]["failures"] == 0
+    assert math.isclose(get.info["locust"]["percentiles_s"]["95%"], 6e-3)
+    catch2 = found["catch2.xml"]["parse 100"].aggregate
+    assert catch2 is not None and catch2.n == 100
+    assert math.isclose(catch2.mean, 880.1e-9) and math.isclose(catch2.stddev or 0, 20.4e-9)
+
+
+def test_an_aggregate_only_file_never_gets_made_up_values(tmp_path: Path) -> None:
+    """The report and the history keep what the file holds: mean, sd, n, no times."""
+    import sqlite3
+
+    path = tmp_path / "catch2.xml"
+    path.write_text(CATCH2_XML)
+    report = run_pbench("report", str(path), "-o", str(tmp_path / "r.md"))
+    assert report.code == 0, report.err
+    text = (tmp_path / "r.md").read_text()
+    assert "only aggregates kept" in text and "880.1 ns ± 20.4 ns" in text
+    store = tmp_path / "h.db"
+    imported = run_pbench("history", "import", "--store", str(store), "--commit", "a", str(path))
+    assert imported.code == 0, imported.err
+    with sqlite3.connect(store) as db:
+        row = db.execute("select n, mean, stddev, median from results").fetchone()
+        times = db.execute("select times from samples").fetchone()[0]
+    assert row[0] == 100 and math.isclose(row[1], 880.1e-9) and math.isclose(row[2], 20.4e-9)
+    assert row[3] is None and json.loads(times) == []

@@ -169,13 +169,23 @@ def test_the_harness_values_come_along_in_seconds_with_counters(
     assert len(pyperf.benchmarks["timeit"].values) == 3  # one slice per worker process
 
 
-def test_aggregate_only_pytest_benchmark_file_is_refused_with_the_flag_that_keeps_rounds(
-    harness_files: dict[str, Path],
+def test_aggregate_only_pytest_benchmark_file_is_compared_on_its_means(
+    harness_files: dict[str, Path], tmp_path: Path
 ) -> None:
+    """An autosave without --benchmark-save-data: mean, stddev and rounds, compared
+    with the file that kept the rounds by Welch's t-test, and said so."""
     path = str(harness_files["aggregates"])
-    result = run_pbench("compare", path, path)
-    assert result.code == 2
-    assert "only aggregates" in result.err and "--benchmark-save-data" in result.err
+    out = tmp_path / "cmp.json"
+    result = run_pbench("compare", str(harness_files["pytest-benchmark"]), path,
+                        "--export-json", str(out))  # fmt: skip
+    assert result.code in (0, 3), result.err  # same machine, same code: any verdict is real
+    assert "candidate " + path + " holds only aggregates (mean, sd, n)" in result.err
+    compared = json.loads(out.read_text())["benchmarks"]
+    assert [c["benchmark"] for c in compared] == NAMES["autosave"]
+    for entry in compared:
+        assert entry["comparison"]["method"]["test"].startswith("Welch")
+        assert entry["candidate"]["aggregates_only"]["n"] >= 8  # --benchmark-min-rounds=8
+        assert entry["candidate"]["runs"] == 0  # no made-up values
 
 
 def test_a_file_of_no_known_shape_names_the_formats_tried_and_the_closest(

@@ -131,13 +131,41 @@ def test_outliers_told_by_the_warning_are_not_told_again() -> None:
 
 
 def test_one_diagnosis_per_benchmark() -> None:
-    # A slow start and drift after it: the slow start, the first cause, is the one told
+    # A slow start and drift after it: the slow start accounts for most of the variance,
+    # so it is the one told, with that share as its evidence
     times = [0.5, 0.45, 0.4] + [0.1 * (1 + 0.02 * i) + 0.001 * (-1) ** i for i in range(30)]
     found = advice(result(times))
     assert len(found) == 1 and "from a slow start" in found[0]
-    # the other candidates go to the JSON only (other_diagnoses), not to the output
+    assert "of the variance)" in found[0]
+    # the other candidates go to the JSON only (other_diagnoses), not to the output; the
+    # slow runs at the start are not outliers of their own
     others = other_diagnoses(result(times))
-    assert len(others) == 2 and "outliers" in others[0] and "from drift" in others[1]
+    assert len(others) == 1 and "from drift" in others[0]
+
+
+def test_the_cause_that_accounts_for_most_of_the_variance_is_told() -> None:
+    # Two slow first runs, then two clusters: both are in the data, and told in a fixed
+    # order the slow start would come first; the clusters account for far more of it
+    rng = np.random.default_rng(5)
+    times = [0.022, 0.022] + [
+        0.010 + 0.004 * (i % 2) + float(rng.normal(0, 0.0001)) for i in range(60)
+    ]
+    found = advice(result(times))
+    assert len(found) == 1 and "from two clusters" in found[0], found
+    others = other_diagnoses(result(times))
+    assert any("from a slow start" in text for text in others), others
+    shares = [int(text.rsplit("accounts for ", 1)[1].split("%")[0]) for text in found + others]
+    assert shares == sorted(shares, reverse=True)
+
+
+def test_explained_share_is_adjusted_for_what_the_model_fits() -> None:
+    from pbench.run.recommend import explained
+
+    values = [1.0, 2.0, 3.0, 4.0]
+    assert explained(values, values, 1) == 1.0  # a perfect fit
+    assert explained(values, [2.5] * 4, 1) == 0.0  # the mean alone explains nothing
+    assert explained(values, values, 4) == 0.0  # no degree of freedom left
+    assert explained([2.0] * 4, [2.0] * 4, 1) == 0.0  # no spread to explain
 
 
 def test_other_diagnoses_reach_the_json_only() -> None:
@@ -150,7 +178,7 @@ def test_other_diagnoses_reach_the_json_only() -> None:
     )
     assert [len(v) for v in run.recommendations.values()] == [1]
     document = build_document(run)
-    assert "from drift" in document["other_diagnoses"]["x"][1]
+    assert "from drift" in document["other_diagnoses"]["x"][0]
     assert "from drift" not in " ".join(document["recommendations"]["x"])
     quiet = build_results(
         [result([0.1] * 10)], {}, reference=None, time_unit=None, compare=False, recommend=True

@@ -11,14 +11,7 @@ from pbench.models import BenchmarkSpec, Hooks, IgnoreFailure, Outcome, Precisio
 from pbench.report.terminal import Style, render_report
 from pbench.run.results import build_results
 from pbench.run.runner import Runner
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0
-
-    def __call__(self) -> int:
-        return self.now
+from support.fakes import FakeClock
 
 
 class FakeTarget:

@@ -49,3 +49,32 @@ def test_a_tenfold_change_stays_caught() -> None:
     plain = compare_samples(base, cand, name="x", reference_name="x")
     (wide,) = adjust_family([widen(plain, between_run_allowance(base, cand))])
     assert wide.verdict == "slower"
+
+
+def test_heavy_tailed_noise_without_drift_gets_no_allowance() -> None:
+    # A shared machine's occasional slow runs (3 in 10 at 1.5-4.5x): two of them landing
+    # in one block of three moved that block's median far, and the allowance could hide a
+    # tenfold change (it did, in a baseline test under load). The blocks must differ by
+    # rank before drift is allowed for.
+    allowed = 0
+    for seed in range(200):
+        rng = random.Random(seed)
+        run = [
+            0.0033 * (1 + rng.gauss(0, 0.03)) if rng.random() < 0.7 else rng.uniform(0.005, 0.015)
+            for _ in range(10)
+        ]
+        allowed += block_drift(run) > 0.0
+    assert allowed <= 20  # 5% expected under the test; 10% bounds the chance alone
+
+
+def test_the_rank_test_and_its_chi_squared_tail() -> None:
+    from pbench.stats.drift import blocks_differ_p, chi2_sf
+
+    assert abs(chi2_sf(3.841458820694124, 1) - 0.05) < 1e-9
+    assert abs(chi2_sf(5.991464547107979, 2) - 0.05) < 1e-9
+    assert abs(chi2_sf(7.814727903251178, 3) - 0.05) < 1e-9
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]
+    assert blocks_differ_p(values, [(0, 3), (3, 6), (6, 9)]) < 0.05
+    assert blocks_differ_p([1.0] * 9, [(0, 3), (3, 6), (6, 9)]) == 1.0
+    shuffled = [1.0, 5.0, 9.0, 2.0, 6.0, 7.0, 3.0, 4.0, 8.0]
+    assert blocks_differ_p(shuffled, [(0, 3), (3, 6), (6, 9)]) > 0.5

@@ -1,5 +1,7 @@
-"""Pieces every subcommand shares: value types, display style, progress, error handling,
-exports, and turning finished results into terminal text and export files."""
+"""Pieces every subcommand shares: click's value types (durations, percentages,
+concurrency levels), the display style, the error handling of a command (:func:`guarded`)
+and :func:`flags_from`, the one place where click's keyword arguments become typed
+flags."""
 
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 
+from pbench.cli.output import ECHO
 from pbench.errors import ExitCode, PbenchError, UsageError
-from pbench.plan.values import parse_duration, parse_fraction
-from pbench.session.output import Display
+from pbench.plan.values import FROM_TEXT, parse_duration, parse_fraction
+from pbench.session.output import Display, say_error
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -78,7 +81,7 @@ class LevelsType(click.IntRange):
     """A concurrency, or several for a sweep: ``8`` or ``1,2,4,8`` (increasing, each at
     least 1). One level converts to an int, so that the option keeps its meaning (and
     its TOML shape, an int, in suite files); several to a tuple (see
-    :func:`concurrency_levels`)."""
+    :func:`pbench.plan.values.concurrency_levels`)."""
 
     name = "N[,N...]"
 
@@ -108,28 +111,22 @@ class LevelsType(click.IntRange):
 LEVELS = LevelsType()
 
 
-def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
-    """The levels of a :class:`LevelsType` option: () when not given."""
-    if value is None:
-        return ()
-    return value if isinstance(value, tuple) else (value,)
-
-
 def resolve_display(style: str) -> Display:
     """hyperfine's --style values; ``auto`` looks at the terminal, NO_COLOR and TERM."""
-    interactive = sys.stderr.isatty() and sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+    terminal = sys.stderr.isatty() and os.environ.get("TERM") != "dumb"
+    interactive = terminal and sys.stdout.isatty()
     no_color = "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != ""
     if style == "none":
         return Display(False, False, True)
     if style == "basic":
         return Display(False, False, False)
     if style == "full":
-        return Display(not no_color, True, False)
+        return Display(not no_color, True, False, live=terminal)
     if style == "nocolor":
-        return Display(False, True, False)
+        return Display(False, True, False, live=terminal)
     if style == "color":
         return Display(True, False, False)
-    return Display(interactive and not no_color, interactive, False)
+    return Display(interactive and not no_color, interactive, False, live=interactive)
 
 
 def guarded(fn: Callable[P, int]) -> Callable[P, int]:
@@ -145,8 +142,7 @@ def guarded(fn: Callable[P, int]) -> Callable[P, int]:
         except PbenchError as exc:
             if os.environ.get("PBENCH_TRACEBACK"):
                 raise
-            click.echo(exc.render(), err=True)
-            return int(exc.exit_code)
+            return say_error(exc, ECHO)
         except KeyboardInterrupt:
             click.echo("pbench: interrupted", err=True)
             return int(ExitCode.INTERRUPTED)
@@ -166,6 +162,25 @@ def flags_from(cls: type[F], options: Mapping[str, Any], **given: Any) -> F:
     """The typed flags ``cls`` (a dataclass of :mod:`pbench.plan.options` or
     :mod:`pbench.plan.history`) from click's keyword arguments, each field from the
     parameter of its name unless ``given`` (a value converted first, or a different
-    parameter's): the one place where click's values enter the domain."""
-    fields = dataclasses.fields(cls)
-    return cls(**{f.name: given[f.name] if f.name in given else options[f.name] for f in fields})
+    parameter's), and parsed by the function its metadata names under
+    :data:`~pbench.plan.values.FROM_TEXT` when the option was given (in field order, so
+    the first bad option is the one named); a field with a default that the command has
+    no option for keeps its default (``pbench suite`` has no ``--alpha``): the one place
+    where click's values enter the domain."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name in given:
+            values[f.name] = given[f.name]
+            continue
+        if f.name not in options and _has_default(f):
+            continue
+        value = options[f.name]
+        parse = f.metadata.get(FROM_TEXT)
+        values[f.name] = value if parse is None or value is None else parse(value)
+    return cls(**values)
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return field.default is not dataclasses.MISSING or (
+        field.default_factory is not dataclasses.MISSING
+    )

@@ -9,19 +9,14 @@ refused rather than silently put on the wrong side.
 
 from __future__ import annotations
 
-from collections.abc import Container
-from pathlib import Path
+from typing import Any
 
 import click
 
 from pbench.cli.common import FRACTION, guarded
-from pbench.cli.compare_stored import stored_ref
 from pbench.cli.options import ci_export_options, html_export_option, input_format_option
 from pbench.cli.output import ECHO
-from pbench.errors import UsageError
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
-
-STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
 
 EPILOG = """\b
 Several separate runs per side (run-to-run variation in the interval):
@@ -143,29 +138,7 @@ Exit codes:
 @html_export_option("--html")
 @ci_export_options
 @guarded
-def compare(
-    files: tuple[str, ...],
-    input_format: str | None,
-    baselines: tuple[str, ...],
-    baseline_ref: str | None,
-    store: str | None,
-    any_machine: bool,
-    candidates: tuple[str, ...],
-    matches: tuple[str, ...],
-    alpha: float,
-    threshold: float,
-    statistic: str,
-    seed: int,
-    fail_if: tuple[str, ...],
-    fail_on_inconclusive: bool,
-    export_json: str | None,
-    export_markdown: str | None,
-    export_html: str | None,
-    export_junit: str | None,
-    export_github_benchmark: str | None,
-    export_github_benchmark_bigger: str | None,
-    export_bmf: str | None,
-) -> int:
+def compare(**options: Any) -> int:
     """Compare result files (pbench's or hyperfine's --export-json).
 
     Benchmarks pair up by name (by command for hyperfine files). For each pair: the
@@ -179,104 +152,8 @@ def compare(
     files per side. Load runs (pbench http, pbench sql -c) compared one file per side
     get no verdict: the machine changes between two runs.
     """
-    from pbench.results.pairing import compare_result_files
-    from pbench.results.read import read_side
-    from pbench.session import compare as session
-    from pbench.stats.gate import parse_fail_if
-    from pbench.stats.settings import Settings
+    from pbench.cli.common import flags_from
+    from pbench.plan.compare import CompareFlags
+    from pbench.session.compare import compare_files
 
-    chosen = session.exports(
-        session.CompareExports(
-            export_json, export_markdown, export_html, export_junit,
-            export_github_benchmark, export_github_benchmark_bigger, export_bmf,
-        )
-    )  # fmt: skip
-    gates = [parse_fail_if(text) for text in fail_if]
-    chosen.probe()
-    ref = stored_ref(baselines, baseline_ref)
-    if ref is not None:
-        cand = read_side(_candidates(files, candidates), "candidate", input_format)
-        base = session.stored_side(ref, store, any_machine, cand, ECHO)
-    else:
-        if any_machine or store is not None:
-            raise UsageError(
-                "--store and --any-machine apply to a stored baseline", hint=STORED_HINT
-            )
-        base_paths, cand_paths = _sides(files, baselines, candidates)
-        base = read_side(base_paths, "baseline", input_format)
-        cand = read_side(cand_paths, "candidate", input_format)
-    result = compare_result_files(
-        base,
-        cand,
-        matches=[_match(text, base.benchmarks, cand.benchmarks) for text in matches],
-        gates=gates,
-        settings=Settings(alpha=alpha, threshold=threshold, statistic=statistic, seed=seed),
-    )
-    session.publish(result, chosen, ECHO)
-    return int(result.exit_code(fail_on_inconclusive))
-
-
-def _sides(
-    files: tuple[str, ...], baselines: tuple[str, ...], candidates: tuple[str, ...]
-) -> tuple[list[str], list[str]]:
-    """The baseline and candidate paths: two positional files, or the repeated options."""
-    hint = (
-        "give BASELINE.json CANDIDATE.json, or repeat --baseline FILE and --candidate FILE "
-        "(quote a glob, e.g. --baseline 'base-*.json', to let pbench expand it)"
-    )
-    if not baselines and not candidates:
-        if len(files) != 2:
-            raise UsageError(
-                f"compare takes two result files, not {len(files)}"
-                if files
-                else "compare needs a baseline and a candidate result file",
-                hint=hint,
-            )
-        return [files[0]], [files[1]]
-    if files:
-        raise UsageError(
-            f"result files given both as arguments ({', '.join(files)}) and with "
-            "--baseline/--candidate",
-            hint=hint,
-        )
-    if not baselines or not candidates:
-        missing = "--candidate" if baselines else "--baseline"
-        raise UsageError(f"{missing} is missing: each side needs a result file", hint=hint)
-    return _expand(baselines, "--baseline"), _expand(candidates, "--candidate")
-
-
-def _candidates(files: tuple[str, ...], candidates: tuple[str, ...]) -> list[str]:
-    """The candidate files against a stored run: positional FILEs and --candidate."""
-    if not files and not candidates:
-        raise UsageError("compare with a stored run needs a candidate result file",
-                         hint=STORED_HINT)  # fmt: skip
-    return [*files, *_expand(candidates, "--candidate")]
-
-
-def _expand(values: tuple[str, ...], flag: str) -> list[str]:
-    """Each value as given, or its glob's matches (sorted) when it is a pattern."""
-    import glob
-
-    paths: list[str] = []
-    for value in values:
-        if Path(value).exists() or not glob.has_magic(value):
-            paths.append(value)
-            continue
-        found = sorted(glob.glob(value))
-        if not found:
-            raise UsageError(f"{flag} {value!r} matches no file", hint="check the pattern")
-        paths.extend(found)
-    return paths
-
-
-def _match(text: str, old_names: Container[str], new_names: Container[str]) -> tuple[str, str]:
-    """Split OLD=NEW; names may hold '=' themselves, so prefer the split naming real benchmarks."""
-    splits = [(text[:i], text[i + 1 :]) for i, ch in enumerate(text) if ch == "="]
-    for old, new in splits:
-        if old in old_names and new in new_names:
-            return old, new
-    if not splits or not all(splits[0]):
-        raise UsageError(
-            f"--match {text!r} is not OLD=NEW", hint="e.g. --match 'old name=new name'"
-        )
-    return splits[0]
+    return compare_files(flags_from(CompareFlags, options), ECHO)

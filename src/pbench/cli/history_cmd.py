@@ -54,7 +54,6 @@ def history() -> None:
 )
 @click.option(
     "--format",
-    "fmt",
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
@@ -65,20 +64,12 @@ def list_runs(**options: Any) -> int:  # fmt: skip
     """List saved runs: one line per run of each benchmark (all benchmarks without NAME),
     with the median, its 95% interval and the change from the run before on the same
     machine."""
+    from pbench.cli.common import flags_from
     from pbench.cli.output import ECHO
-    from pbench.plan.history import HistoryQuery, parse_since
+    from pbench.plan.history import HistoryQuery
     from pbench.session.history import list_history
 
-    since = options["since"]
-    query = HistoryQuery(
-        names=tuple(options["names"]),
-        since=None if since is None else parse_since(since),
-        branch=options["branch"],
-        machine=options["machine"],
-        limit=options["limit"],
-        format=options["fmt"],
-    )
-    return list_history(query, options["store"], ECHO)
+    return list_history(flags_from(HistoryQuery, options), ECHO)
 
 
 @history.command("import", context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,12 +106,9 @@ def import_files(**options: Any) -> int:  # fmt: skip
     Commit, branch and time come from a pbench file's metadata; the flags give them for
     files that do not say (a hyperfine file says none of them).
     """
+    from pbench.cli.common import flags_from
     from pbench.cli.output import ECHO
-    from pbench.plan.history import parse_since
+    from pbench.plan.history import HistoryImport
     from pbench.session.history import import_results
 
-    when = None if options["when"] is None else parse_since(options["when"])
-    return import_results(
-        options["files"], options["store"], when, options["commit"], options["branch"],
-        options["host"], ECHO, options["input_format"],
-    )  # fmt: skip
+    return import_results(flags_from(HistoryImport, options), ECHO)

@@ -10,7 +10,6 @@ import click
 from pbench.cli.common import (
     DURATION,
     LEVELS,
-    concurrency_levels,
     flags_from,
     guarded,
 )
@@ -30,6 +29,7 @@ from pbench.cli.options import (
 )
 from pbench.plan.options import HttpFlags
 from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.values import concurrency_levels
 from pbench.session.measure import finish
 
 if TYPE_CHECKING:

@@ -18,8 +18,11 @@ from pbench.plan.suite.values import MAX_COUNT
 from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
+    from pbench.plan.options import SuiteFlags
     from pbench.session.exports import ExportSpec
     from pbench.session.invocation import Invocation
+    from pbench.session.output import Output
+    from pbench.session.suite import SuiteInvocation
 
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -364,10 +367,12 @@ def export_specs(options: Mapping[str, Any]) -> list[ExportSpec]:
     return checked_specs(paths, options["exports"])
 
 
-def invocation_from(subcommand: str, options: Mapping[str, Any]) -> Invocation:
+def invocation_from(
+    subcommand: str, options: Mapping[str, Any], output: Output | None = None
+) -> Invocation:
     """The typed flags of the end of a ``run``, ``http`` or ``sql`` run, built once from
     click's keyword arguments: the display (--style), the exports, the report settings
-    and the store flags; printed through click."""
+    and the store flags; printed through click (or ``output``)."""
     from pbench.cli.output import ECHO, command_name
     from pbench.plan.options import ReportFlags
     from pbench.plan.store import StoreFlags
@@ -380,6 +385,30 @@ def invocation_from(subcommand: str, options: Mapping[str, Any]) -> Invocation:
         report=flags_from(ReportFlags, options),
         history=flags_from(StoreFlags, options),
         display=display,
+        output=output or ECHO,
+        command=command_name(),
+    )
+
+
+def suite_invocation_from(options: Mapping[str, Any], flags: SuiteFlags) -> SuiteInvocation:
+    """The typed flags of a ``pbench suite`` run beside its own ``flags``,
+    built once from click's keyword arguments like :func:`invocation_from`: the
+    display, the exports, the report settings (no comparison flags: each benchmark's
+    come from the file) and the store flags."""
+    from pathlib import Path
+
+    from pbench.cli.output import ECHO, command_name
+    from pbench.plan.options import ReportFlags
+    from pbench.plan.store import StoreFlags
+    from pbench.session.suite import SuiteInvocation
+
+    return SuiteInvocation(
+        file=Path(flags.file),
+        report=flags_from(ReportFlags, options),
+        history=flags_from(StoreFlags, options),
+        exports=export_specs(options),
+        display=resolve_display(options["style"]),
         output=ECHO,
+        start_at=flags.start_at,
         command=command_name(),
     )

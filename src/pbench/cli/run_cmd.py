@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from pbench.cli.common import DURATION, LEVELS, concurrency_levels, flags_from, guarded
+from pbench.cli.common import DURATION, LEVELS, flags_from, guarded
 from pbench.cli.options import (
     budget_option,
     comparison_options,
@@ -24,7 +23,8 @@ from pbench.cli.options import (
     store_options,
 )
 from pbench.plan.options import RunFlags
-from pbench.session.measure import Plan, finish
+from pbench.plan.values import concurrency_levels
+from pbench.session.measure import finish
 
 
 class RunCommand(click.Command):
@@ -216,25 +216,16 @@ def run(**options: Any) -> int:
     pbench -w 3 -P n 1 4 'xz -{n} -k -c big.tar'
     pbench -N --runs 1000 true --export-json out.json
     """
-    from pbench.plan.run import plan_from_options
+    from pbench.plan.run_plans import run_plans
 
     invocation = invocation_from("run", options)
     levels = concurrency_levels(options["concurrency"])
-    flags = flags_from(RunFlags, options, concurrency=levels[0] if levels else None)
+    flags = flags_from(RunFlags, options, concurrency=None)
     if invocation.report.budgets:
         from pbench.plan.budgets import budgets_from_options, check_measure
 
         check_measure(budgets_from_options(invocation.report.budgets), flags.measure)
-    plans: Mapping[int, Plan]
-    if levels or flags.duration is not None or flags.rate is not None:
-        # A load run (-j N, -d, --rate), or a sweep of levels.
-        from pbench.plan.run_load import plan_levels  # not before a plain run's first run
-
-        loads = plan_levels(flags, levels)
-        plans, reference = loads, next(iter(loads.values())).reference
-    else:
-        plan, reference = plan_from_options(flags)
-        for note in dict.fromkeys(note for spec in plan.benchmarks for note in spec.notes):
-            click.echo(f"pbench: note: {note}", err=True)
-        plans = {1: plan}
+    plans, reference, notes = run_plans(flags, levels)
+    for note in notes:
+        click.echo(f"pbench: note: {note}", err=True)
     return finish(plans, invocation.session, reference)

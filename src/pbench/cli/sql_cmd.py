@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -10,7 +9,6 @@ import click
 from pbench.cli.common import (
     DURATION,
     LEVELS,
-    concurrency_levels,
     flags_from,
     guarded,
 )
@@ -30,9 +28,8 @@ from pbench.cli.options import (
     start_at_option,
     store_options,
 )
-from pbench.errors import UsageError
 from pbench.plan.options import SqlFlags
-from pbench.plan.rules import DEFAULT_LOAD_DURATION_S
+from pbench.plan.values import concurrency_levels
 from pbench.session.measure import finish
 
 if TYPE_CHECKING:
@@ -169,23 +166,13 @@ def sql(**options: Any) -> int:
     pbench sql --db postgresql://me:pw@127.0.0.1/app --prepared -r 1000 @q1.sql @q2.sql
     pbench sql --db postgresql://127.0.0.1/app -c 8 -d 10s --rate 2000 @point.sql
     """
-    from pbench.plan.sql import plan_from_options
+    from pbench.plan.sql import check_sweep, plan_levels
 
     invocation = invocation_from("sql", options)
     levels = concurrency_levels(options["clients"])
-    flags = flags_from(SqlFlags, options, clients=levels[0])
-    if len(levels) > 1 and flags.runs is None and flags.precision is None:
-        # A sweep is a load run at every level, 1 client included: as long as one
-        # load run of several clients would be by default.
-        flags = replace(flags, duration=flags.duration or DEFAULT_LOAD_DURATION_S)
-    plans = {level: plan_from_options(replace(flags, clients=level)) for level in levels}
+    plans = plan_levels(flags_from(SqlFlags, options, clients=levels[0]), levels)
     plan = plans[levels[0]]
     if plan.notice is not None and not invocation.display.quiet:
         click.echo(f"pbench: {plan.notice}", err=True)
-    if len(plans) > 1 and any(p.load is None for p in plans.values()):
-        raise UsageError(
-            "a sweep of --clients is a load run at every level, but at 1 client -r or "
-            "--precision without -d/--rate measures ordinary runs",
-            "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
-        )
+    check_sweep(plans)
     return finish(plans, invocation.session, plan.reference, invocation.report.ignore_failure)

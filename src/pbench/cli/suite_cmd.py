@@ -11,37 +11,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from pbench.cli.common import guarded, resolve_display
+from pbench.cli.common import flags_from, guarded
 from pbench.cli.options import (
     budget_option,
     display_options,
     export_options,
-    export_specs,
     notify_options,
     start_at_option,
     store_options,
+    suite_invocation_from,
 )
-from pbench.cli.output import ECHO, command_name
-from pbench.cli.suite_plan import plan_all
 from pbench.errors import ExitCode
-from pbench.plan.options import ReportFlags
-from pbench.session import suite as planned_suite
-from pbench.session.load import wait_for_start
-from pbench.session.publish import Session
+from pbench.plan.options import SuiteFlags
+from pbench.session.suite_plan import plan_all
 from pbench.session.suite_show import dry_run, listing
-from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
-
-if TYPE_CHECKING:
-    from pbench.plan.store import StoreFlags
-    from pbench.plan.suite.read import Suite
-    from pbench.stats.budget import Budget
 
 EPILOG = """\b
 Examples:
@@ -106,84 +95,19 @@ def suite(**options: Any) -> int:
     """
     from pbench.cli.suite_keys import read_suite_file
 
-    path = Path(options["file"])
-    selected = read_suite_file(
-        path, tier=options["tier"], tags=options["tags"], pattern=options["pattern"]
-    )
-    display = resolve_display(options["style"])
-    if options["list_only"]:
+    flags = flags_from(SuiteFlags, options)
+    path = Path(flags.file)
+    selected = read_suite_file(path, tier=flags.tier, tags=flags.tags, pattern=flags.pattern)
+    if flags.list_only:
         click.echo(listing(selected))
         return int(ExitCode.OK)
-    specs = [planned_suite.absolute(spec) for spec in export_specs(options)]
-    extra = _cli_budgets(options["budgets"])
-    saving = options["save"] or bool(options["save_baseline"])
-    store = planned_suite.saved_to(options["store"], saving, selected, path)
-    history = _history(options, selected)
-    history_store = store or (
-        planned_suite.address(options["store"], selected, path) if history.baseline else None
-    )
-    from pbench.plan.values import parse_start_at
-
-    start_at = parse_start_at(options["start_at"])
+    run = suite_invocation_from(options, flags).resolve(selected)
     with _folder(path.parent):
         planned = plan_all(selected)
-        if options["dry_run"]:
+        if flags.dry_run:
             click.echo(dry_run(selected, planned))
             return int(ExitCode.OK)
-        report = _report_flags(options, planned_suite.webhooks(options["notify"], selected))
-        session = Session(
-            specs,
-            display,
-            report,
-            None,
-            store=store,
-            history=history,
-            history_store=history_store,
-            output=ECHO,
-            command=command_name(),
-        )
-        session.metadata["suite"] = {
-            "file": str(path),
-            "tier": selected.selection.tier,
-            "tags": list(selected.selection.tags),
-            "pattern": selected.selection.pattern,
-        }
-        if store is not None:
-            session.metadata["fitness"] = planned_suite.fitness()
-        wait_for_start(start_at, display.quiet, ECHO)
-        return planned_suite.measure_all(session, planned, extra)
-
-
-def _history(options: dict[str, Any], selected: Suite) -> StoreFlags:
-    """The history flags; the file's [history] baseline is the default --baseline."""
-    from pbench.cli.common import flags_from
-    from pbench.plan.store import StoreFlags
-
-    flags = flags_from(StoreFlags, options)
-    if flags.baseline is None and selected.history.baseline is not None:
-        flags = replace(flags, baseline=selected.history.baseline)
-    return flags
-
-
-def _cli_budgets(texts: Sequence[str]) -> tuple[Budget, ...]:
-    from pbench.plan.budgets import budgets_from_options
-
-    return budgets_from_options(texts)
-
-
-def _report_flags(options: dict[str, Any], notify: tuple[str, ...]) -> ReportFlags:
-    """The invocation's report settings; each benchmark's alpha, threshold, seed and
-    ignore_failure come from the file."""
-    return ReportFlags(
-        time_unit=options["time_unit"],
-        sort=options["sort"],
-        alpha=DEFAULT_ALPHA,
-        threshold=DEFAULT_THRESHOLD,
-        seed=None,
-        ignore_failure=False,
-        notify=notify,
-        notify_timeout=options["notify_timeout"],
-    )
+        return run.measure(planned)
 
 
 @contextlib.contextmanager

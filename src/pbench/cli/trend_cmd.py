@@ -5,7 +5,7 @@ finds; 2 for a bad option or an unknown benchmark."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -13,9 +13,6 @@ from pbench.cli.common import guarded
 from pbench.cli.options import history_filter_options, notify_options
 from pbench.stats.changepoint import ALPHA, WINDOW
 from pbench.stats.recent import SLOPE_RUNS
-
-if TYPE_CHECKING:
-    from pbench.plan.history import TrendQuery
 
 EPILOG = """\b
 Examples:
@@ -58,7 +55,6 @@ def _notify(fn: Any) -> Any:
 )
 @click.option(
     "--format",
-    "fmt",
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
@@ -104,27 +100,9 @@ def trend(**options: Any) -> int:  # fmt: skip
     severity), the slope of its recent runs, and whether its newest run is an anomaly.
     Runs whose machine was not fit to measure (recorded by pbench suite) are marked !.
     """
+    from pbench.cli.common import flags_from
     from pbench.cli.output import ECHO
+    from pbench.plan.history import TrendQuery
     from pbench.session.trend import report_trends
 
-    return report_trends(_query(options), options["store"], ECHO)
-
-
-def _query(options: dict[str, Any]) -> TrendQuery:
-    from pbench.plan.history import TrendQuery, parse_alpha, parse_bands, parse_since
-
-    since = options["since"]
-    return TrendQuery(
-        names=tuple(options["names"]),
-        since=None if since is None else parse_since(since),
-        branch=options["branch"],
-        machine=options["machine"],
-        last=options["last"],
-        format=options["fmt"],
-        bands=parse_bands(options["bands"]),
-        alpha=parse_alpha(options["alpha"]),
-        slope_runs=options["slope_runs"],
-        notify=options["notify"],
-        notify_within=options["notify_within"],
-        notify_timeout=options["notify_timeout"],
-    )
+    return report_trends(flags_from(TrendQuery, options), ECHO)

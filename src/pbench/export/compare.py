@@ -101,6 +101,20 @@ def _side(pair: Pair, side: str) -> dict[str, Any]:
     runs = pair.baseline_runs if side == "baseline" else pair.candidate_runs
     values = pair.values(side)
     first = runs[0]
+    found = first.aggregate
+    if found is not None:  # only mean, sd and n: no slices, no median
+        return {
+            "name": first.name,
+            "command": first.command,
+            "parameters": dict(first.parameters),
+            "runs": 0,
+            "result_files": len(runs),
+            "slices": 0,
+            "load": first.load,
+            "median": None,
+            "mean": found.mean,
+            "aggregates_only": found.as_dict(),
+        }
     return {
         "name": first.name,
         "command": first.command,

@@ -25,6 +25,7 @@ from pbench.history.fingerprint import machine_from, this_host
 from pbench.history.records import ResultRecord, RunRecord, Samples, Unit
 from pbench.models import BenchmarkResult, RunResults
 from pbench.results.redact import MASK, redact, secret_name
+from pbench.stats.aggregate import of_info, record_figures
 
 UNSAVED_STOPS = ("failed", "interrupted")
 
@@ -37,7 +38,8 @@ def record_run(run_results: RunResults, status: int = 0, host: str | None = None
     results = [
         _result(result, run_results)
         for result in run_results.results
-        if result.measurements and result.stop_reason not in UNSAVED_STOPS
+        if (result.measurements or of_info(result.info) is not None)
+        and result.stop_reason not in UNSAVED_STOPS
     ]
     tags = suite.get("tags") or ()
     return RunRecord(
@@ -64,6 +66,20 @@ def _result(result: BenchmarkResult, run_results: RunResults) -> ResultRecord:
     if result.summary_override is None and summary is not None and not sliced:
         n = summary.n
     checks = [_check(check) for check in run_results.budgets if check.benchmark == result.name]
+    aggregate = of_info(result.info) if not result.measurements else None
+    if aggregate is not None:  # a harness kept only mean, sd and n: saved as those
+        return ResultRecord(
+            benchmark=redact(result.name),
+            kind=kind_of(result.info, result.sections),
+            command=redact(result.command),
+            settings=redacted({"info": dict(result.info), "parameters": dict(result.parameters)}),
+            n=aggregate.n or 0,
+            unit="runs",
+            samples=Samples(times=(), rounds=(), sections=sections(result.sections)),
+            budgets=checks,
+            measure=result.measure,
+            **record_figures(aggregate),
+        )
     return ResultRecord(
         benchmark=redact(result.name),
         kind=kind_of(result.info, result.sections),

@@ -73,18 +73,23 @@ def import_record(found: ResultFile, given: Given) -> tuple[RunRecord, list[str]
 
 
 def _result(benchmark: Benchmark, found: ResultFile) -> ResultRecord:
+    """One benchmark as saved; one a file holds only as mean, sd and n is saved as
+    those (n 0 when the file does not say; no median, no samples)."""
+    from pbench.stats.aggregate import record_figures
+
     times = benchmark.times
     rounds = benchmark.rounds or tuple(range(len(times)))
     sliced = benchmark.load is not None or len(set(rounds)) < len(rounds)
     unit: Unit = "slices" if sliced else "runs"
-    figures = _figures(benchmark)
+    aggregate = benchmark.aggregate
+    figures = _figures(benchmark) if aggregate is None else record_figures(aggregate)
     checks = [redacted(dict(c)) for c in found.budgets if c.get("benchmark") == benchmark.name]
     return ResultRecord(
         benchmark=benchmark.name,
         kind=kind_of(benchmark.info, benchmark.sections),
         command=redact(benchmark.command),
         settings=redacted({"info": dict(benchmark.info), "parameters": dict(benchmark.parameters)}),
-        n=len(set(rounds)) if sliced else len(times),
+        n=(len(set(rounds)) if sliced else len(times)) if aggregate is None else aggregate.n or 0,
         unit=unit,
         samples=Samples(times=times, rounds=rounds, sections=sections(benchmark.sections)),
         budgets=checks,

@@ -82,6 +82,11 @@ class LoadRun:
     first_sent_ns: int = 0
     last_sent_ns: int = 0
     schedule_ns: int = 0
+    # Time requests were in flight, summed over every request (send to end, failed
+    # ones included): over elapsed_s, the mean number in flight (Little's law); and
+    # the connections open at the end (HTTP; 0: not known). For the live view.
+    busy_ns: int = 0
+    connections: int = 0
 
     @property
     def failed(self) -> int:
@@ -125,6 +130,7 @@ class Recorder:
         self._requests = 0
         self._first_sent = 0
         self._last_sent = 0
+        self._busy = 0
         self._cap = sample_cap
         self._sample = np.zeros((sample_cap, self._width), dtype=np.int64)
         self._rng = np.random.default_rng(seed)
@@ -172,6 +178,12 @@ class Recorder:
         if len(self._buffer) >= self._fold_at:
             self.fold()
 
+    @property
+    def count(self) -> int:
+        """Requests recorded so far, folded or not: a cheap look from another thread
+        (the live view), exact once the recording threads are done."""
+        return self._requests + len(self._buffer) // self._width
+
     # ----------------------------------------------------------------- folding
     def fold(self) -> None:
         """Move buffered rows into the histograms, counters and sample."""
@@ -197,6 +209,7 @@ class Recorder:
             if status:
                 self._statuses[status] = self._statuses.get(status, 0) + count
         self._bytes += int(rows[:, 5].sum())
+        self._busy += int((rows[:, 2] - rows[:, 1]).sum())
         for column, histogram in enumerate(self._extras.values(), start=FIELDS):
             histogram.record_many(rows[:, column])
         first, last = int(rows[:, 1].min()), int(rows[:, 1].max())
@@ -234,6 +247,7 @@ class Recorder:
         interrupted: bool = False,
         warnings: Sequence[str] = (),
         unfinished: int = 0,
+        connections: int = 0,
     ) -> LoadRun:
         """Fold what is left and freeze the run."""
         import numpy as np
@@ -262,6 +276,8 @@ class Recorder:
             extras=self._extras,
             first_sent_ns=self._first_sent,
             last_sent_ns=self._last_sent,
+            busy_ns=self._busy,
+            connections=connections,
         )
 
 
@@ -338,6 +354,8 @@ def merge_runs(runs: Sequence[LoadRun], sample_cap: int = 10_000, seed: int = 0)
         extras=extras,
         first_sent_ns=min((r.first_sent_ns for r in runs if r.first_sent_ns), default=0),
         last_sent_ns=max(run.last_sent_ns for run in runs),
+        busy_ns=sum(run.busy_ns for run in runs),
+        connections=sum(run.connections for run in runs),
     )
 
 

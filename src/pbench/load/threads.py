@@ -87,6 +87,14 @@ class ThreadPool:
         self.clients: list[list[PooledTarget]] = []
         self._opened: list[PooledTarget] = []
         self.stop = threading.Event()
+        # The live view's tick (pbench.run.load.TickingPool), from the thread that
+        # waits for the clients, with the running slice's recorder.
+        self._ticker: Callable[[int | None], None] | None = None
+        self._tick_s = 0.25
+        self._recorder: Recorder | None = None
+
+    def set_ticker(self, tick: Callable[[int | None], None] | None, every_s: float) -> None:
+        self._ticker, self._tick_s = tick, every_s
 
     def open(self) -> None:
         for target in self.targets:
@@ -141,7 +149,12 @@ class ThreadPool:
                 with lock:
                     self.record(recorder, start_ns, sent, done, outcome)
 
-        interrupted = self._threads([clients[target] for clients in self.clients], work, tickets)
+        self._recorder = recorder
+        clients = [each[target] for each in self.clients]
+        try:
+            interrupted = self._threads(clients, work, tickets)
+        finally:
+            self._recorder = None
         return recorder.finish(
             start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
         )
@@ -184,9 +197,7 @@ class ThreadPool:
             thread.start()
         interrupted = False
         try:
-            for thread in threads:
-                while thread.is_alive():
-                    thread.join(0.1)
+            self._join(threads)
         except KeyboardInterrupt:
             interrupted = True
             self.stop.set()
@@ -198,6 +209,22 @@ class ThreadPool:
         if failures:
             raise failures[0]
         return interrupted or self.stop.is_set()
+
+    def _join(self, threads: Sequence[threading.Thread]) -> None:
+        """Wait for every thread; with a ticker, tick every ``tick_s`` meanwhile."""
+        ticker, recorder = self._ticker, self._recorder
+        if ticker is None or recorder is None:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(0.1)
+            return
+        next_tick = time.monotonic() + self._tick_s
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(max(min(next_tick - time.monotonic(), 0.1), 0.0))
+                if time.monotonic() >= next_tick:
+                    ticker(recorder.count)
+                    next_tick = time.monotonic() + self._tick_s
 
     def close(self) -> None:
         for clients in self.clients[1:]:

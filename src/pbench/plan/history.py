@@ -2,17 +2,20 @@
 (:class:`RunFilter`: benchmark names, ``--since`` as a date, a time or a duration back
 from now (``7d``, ``12h``, ``2w``), ``--branch``, ``--machine``), then what each
 command adds: how many runs and which format to list, or how to judge a trend
-(``--alpha``, ``--bands``) and whom to tell (``--notify``)."""
+(``--alpha``, ``--bands``) and whom to tell (``--notify``); and what ``pbench history
+import`` imports (:class:`HistoryImport`). A field whose metadata holds
+:data:`~pbench.plan.values.FROM_TEXT` is parsed from its option's text by that
+function (when given)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from pbench.errors import UsageError
-from pbench.plan.values import parse_duration, parse_fraction
+from pbench.plan.values import FROM_TEXT, parse_duration, parse_fraction
 from pbench.stats.changepoint import SeverityBands
 
 Format = Literal["table", "csv", "json"]
@@ -20,38 +23,6 @@ TrendFormat = Literal["table", "json"]
 BANDS_HINT = "give MAJOR,CRITICAL as percentages, e.g. 5%,15% (or 0.05,0.15)"
 _DAYS = re.compile(r"^\s*(\d+(?:\.\d*)?)\s*(d|w)\s*$")
 SINCE_HINT = "give a date (2026-01-31), a time (2026-01-31T12:00Z) or a duration (7d, 12h, 2w)"
-
-
-@dataclass(frozen=True)
-class RunFilter:
-    """Which stored runs: of the benchmarks ``names`` (all when empty), and the filters."""
-
-    names: tuple[str, ...]
-    since: datetime | None
-    branch: str | None
-    machine: str | None  # a fingerprint prefix or a host name
-
-
-@dataclass(frozen=True)
-class HistoryQuery(RunFilter):
-    """What ``pbench history`` lists."""
-
-    limit: int | None  # the most recent runs of each benchmark
-    format: Format
-
-
-@dataclass(frozen=True)
-class TrendQuery(RunFilter):
-    """What ``pbench trend`` analyses and how (see ``pbench trend --help``)."""
-
-    last: int  # the most recent runs of each series
-    format: TrendFormat
-    bands: SeverityBands
-    alpha: float
-    slope_runs: int
-    notify: tuple[str, ...] = ()
-    notify_within: int = 5
-    notify_timeout: float = 5.0
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -93,3 +64,54 @@ def parse_alpha(value: float, option: str = "--alpha") -> float:
     if not 0 < value < 1:
         raise UsageError(f"{option}: {value:g} must lie between 0 and 1", "e.g. 0.01")
     return value
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Which stored runs: of the benchmarks ``names`` (all when empty), and the filters;
+    ``store`` names the store they are read from (None: ``$PBENCH_STORE``, else the
+    default)."""
+
+    names: tuple[str, ...]
+    since: datetime | None = field(metadata={FROM_TEXT: parse_since})
+    branch: str | None
+    machine: str | None  # a fingerprint prefix or a host name
+    store: str | None = field(default=None, kw_only=True)
+
+
+@dataclass(frozen=True)
+class HistoryQuery(RunFilter):
+    """What ``pbench history`` lists."""
+
+    limit: int | None  # the most recent runs of each benchmark
+    format: Format
+
+
+@dataclass(frozen=True)
+class TrendQuery(RunFilter):
+    """What ``pbench trend`` analyses and how (see ``pbench trend --help``)."""
+
+    last: int  # the most recent runs of each series
+    format: TrendFormat
+    bands: SeverityBands = field(metadata={FROM_TEXT: parse_bands})
+    alpha: float = field(metadata={FROM_TEXT: parse_alpha})
+    slope_runs: int
+    notify: tuple[str, ...] = ()
+    notify_within: int = 5
+    notify_timeout: float = 5.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistoryImport:
+    """What ``pbench history import`` imports, into which store, and what files whose
+    metadata does not say were measured at (``when``), on (``commit``, ``branch``) and
+    by (``host``); ``input_format`` reads every file as that format (None: found from
+    each file's content)."""
+
+    files: tuple[str, ...]
+    store: str | None
+    input_format: str | None
+    when: datetime | None = field(metadata={FROM_TEXT: parse_since})
+    commit: str | None
+    branch: str | None
+    host: str | None

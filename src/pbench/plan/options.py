@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pbench.models import Measure, Order, TimeUnit
+from pbench.stats.settings import DEFAULTS, Settings
 
 Statistic = Literal["median", "mean"]
 
@@ -142,15 +143,38 @@ class HttpFlags(PrecisionFlags, BenchmarkFlags):
 class ReportFlags:
     """What the end of a run needs: the report's unit and order, the comparisons'
     settings, whether failed requests or queries of a load run still exit 0, and the
-    ``--budget`` texts (parsed by :func:`pbench.plan.budgets.budgets_for`)."""
+    ``--budget`` texts (parsed by :func:`pbench.plan.budgets.budgets_for`). The
+    comparison settings default to :data:`pbench.stats.settings.DEFAULTS` (``pbench
+    suite`` has no flags for them: each benchmark's come from the file)."""
 
     time_unit: TimeUnit | None
     sort: Literal["auto", "command", "mean-time"]
-    alpha: float
-    threshold: float
-    seed: int | None
-    ignore_failure: bool
+    alpha: float = DEFAULTS.alpha
+    threshold: float = DEFAULTS.threshold
+    seed: int | None = None
+    ignore_failure: bool = False
     budgets: tuple[str, ...] = ()
     # --notify: webhook URLs (checked http(s) URLs) and the timeout of one attempt.
     notify: tuple[str, ...] = ()
     notify_timeout: float = 5.0
+
+    @property
+    def settings(self) -> Settings:
+        """The comparison settings of these flags (``--alpha``, ``--threshold``,
+        ``--seed``; the bootstrap's seed 0 without one)."""
+        return Settings(alpha=self.alpha, threshold=self.threshold, seed=self.seed or 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuiteFlags:
+    """``pbench suite``'s own flags: the suite ``file``, which of its benchmarks run
+    (``--tier``, ``--tag``, ``-k``), ``--list`` and ``--dry-run``, and ``--start-at``
+    (the rest are :class:`ReportFlags`, the store flags and the exports)."""
+
+    file: str
+    tier: str | None
+    tags: tuple[str, ...]
+    pattern: str | None
+    list_only: bool
+    dry_run: bool
+    start_at: str | None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pbench.errors import UsageError
@@ -12,6 +13,7 @@ from pbench.models import BenchmarkSpec, Hooks, RunPlan
 from pbench.plan.options import SqlFlags
 from pbench.plan.parameters import combinations, substitute
 from pbench.plan.rules import (
+    DEFAULT_LOAD_DURATION_S,
     check_unique,
     load_duration,
     load_precision,
@@ -49,6 +51,27 @@ class SqlPlan:
     def noun(self) -> str:
         """What a sweep's throughput counts."""
         return "queries"
+
+
+def plan_levels(flags: SqlFlags, levels: Sequence[int]) -> dict[int, SqlPlan]:
+    """The plan of each level of ``--clients`` (one, or a sweep), each checked before
+    the first is measured. A sweep is a load run at every level, 1 client included: as
+    long as one load run of several clients would be by default (see
+    :func:`check_sweep`)."""
+    if len(levels) > 1 and flags.runs is None and flags.precision is None:
+        flags = replace(flags, duration=flags.duration or DEFAULT_LOAD_DURATION_S)
+    return {level: plan_from_options(replace(flags, clients=level)) for level in levels}
+
+
+def check_sweep(plans: Mapping[int, SqlPlan]) -> None:
+    """A sweep of ``--clients`` whose 1-client level would measure ordinary runs (-r or
+    --precision without -d/--rate): UsageError (exit 2)."""
+    if len(plans) > 1 and any(p.load is None for p in plans.values()):
+        raise UsageError(
+            "a sweep of --clients is a load run at every level, but at 1 client -r or "
+            "--precision without -d/--rate measures ordinary runs",
+            "give -d/--duration (e.g. -c 1,2,4 -d 5s) or --rate",
+        )
 
 
 def plan_from_options(options: SqlFlags) -> SqlPlan:

@@ -10,6 +10,10 @@ import re
 
 from pbench.errors import UsageError
 
+# The metadata key of a typed flag's field that names the function turning its option's
+# text into the field's value (read by :func:`pbench.cli.common.flags_from`).
+FROM_TEXT = "parse"
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(ns|us|µs|ms|s|m|min|h)?\s*$")
 _UNITS = {
     "ns": 1e-9,
@@ -92,3 +96,11 @@ def parse_start_at(text: str | None, option: str = "--start-at") -> float | None
             "write an ISO 8601 wall-clock time, e.g. 2026-12-01T12:00:00Z, or @EPOCH seconds",
         ) from None
     return moment.timestamp()
+
+
+def concurrency_levels(value: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    """The levels of a ``-j``/``-c``/``--clients`` value (``8``, or ``(1, 2, 4, 8)`` for
+    a sweep; :class:`pbench.cli.common.LevelsType`): () when not given."""
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)

@@ -26,8 +26,9 @@ def rows(result: FileComparison) -> list[list[str]]:
     statistic = result.settings.statistic
     table: list[list[str]] = []
     for pair, comparison in zip(result.pairs, result.comparisons, strict=True):
-        base = side_statistic(pair.values("baseline"), statistic)
-        cand = side_statistic(pair.values("candidate"), statistic)
+        shown = "mean" if comparison.aggregates else statistic
+        base = _statistic(pair, "baseline", shown)
+        cand = _statistic(pair, "candidate", shown)
         unit = measure_unit(min(base, cand), pair.measure)
         table.append(
             [
@@ -42,9 +43,24 @@ def rows(result: FileComparison) -> list[list[str]]:
     return table
 
 
+def _statistic(pair: Pair, side: str, statistic: str) -> float:
+    """The side's statistic: of its values, or the mean a harness kept without them."""
+    found = (pair.baseline if side == "baseline" else pair.candidate).aggregate
+    if found is not None:
+        return found.mean
+    return side_statistic(pair.values(side), statistic)
+
+
 def _count(pair: Pair, side: str) -> str:
-    """``n=30`` for one command file; ``3 runs, n=150`` (n slices) for runs or load runs."""
+    """``n=30`` for one command file; ``3 runs, n=150`` (n slices) for runs or load runs;
+    ``mean of n=100, aggregates only`` for a file that kept only mean, sd and n."""
+    found = (pair.baseline if side == "baseline" else pair.candidate).aggregate
+    if found is not None:
+        n = f"n={found.n}" if found.n is not None else "no n"
+        return f"mean of {n}, aggregates only"
     runs = pair.values(side)
+    if pair.aggregates is not None:  # the other side's aggregates: this side's mean
+        return f"mean of n={sum(len(run) for run in runs)}"
     slices = sum(len(run) for run in runs)
     several = max(len(pair.baseline_runs), len(pair.candidate_runs)) > 1
     if not several and pair.load is None:
@@ -70,7 +86,28 @@ def notes(result: FileComparison) -> list[str]:
 
 def warnings(result: FileComparison) -> list[str]:
     """Everything the reader must know before trusting the table, one line each."""
-    return missing(result) + partial(result) + one_run_each(result)
+    return missing(result) + partial(result) + aggregates(result) + one_run_each(result)
+
+
+def aggregates(result: FileComparison) -> list[str]:
+    """One line per benchmark that a file holds only as aggregates (mean, sd, n)."""
+    lines = []
+    for pair in result.pairs:
+        held = [
+            f"{role} {path}"
+            for role, run, path in (
+                ("baseline", pair.baseline, result.baseline.path),
+                ("candidate", pair.candidate, result.candidate.path),
+            )
+            if run.aggregate is not None
+        ]
+        if held:
+            lines.append(
+                f"'{pair.label}': the {' and the '.join(held)} "
+                f"{'hold' if len(held) > 1 else 'holds'} only aggregates (mean, "
+                "sd, n), no per-run values: compared on the means with Welch's t-test"
+            )
+    return lines
 
 
 def one_run_each(result: FileComparison) -> list[str]:

@@ -19,7 +19,8 @@ from pbench.report.budgets import HEADERS, LEGEND, STATUS_TEXT, limit_text, meas
 from pbench.report.markdown_fit import Section
 from pbench.report.markdown_text import cell, name_span, prose, table_head, table_row
 from pbench.report.score import suite_line
-from pbench.report.units import format_bytes, format_times, measure_unit
+from pbench.report.units import format_bytes, format_times, measure_unit, unit_for
+from pbench.stats.aggregate import of_info
 
 if TYPE_CHECKING:
     from pbench.stats.comparison import Comparison
@@ -48,9 +49,17 @@ def _result_row(run: RunResults, result: BenchmarkResult) -> str:
     summary = run.summary(result)
     peaks = [m.peak_rss_bytes for m in result.measurements if m.peak_rss_bytes]
     memory = format_bytes(max(peaks)) if peaks else MISSING
+    found = of_info(result.info) if summary is None and not result.measurements else None
+    if found is not None:  # a harness kept only mean, sd and n
+        mean, sigma = (t.strip() for t in format_times([found.mean, found.stddev or 0.0],
+                                                       unit_for(found.mean)))  # fmt: skip
+        spread = f"{mean} ± {sigma}" if found.stddev is not None else mean
+        n = f"{found.n:,}" if found.n is not None else MISSING
+        return table_row([name_span(result.name), prose("only aggregates kept"), spread,
+                          MISSING, MISSING, n, memory])  # fmt: skip
     if summary is None or result.stop_reason == "failed":
         why = "failed: " + _why_failed(result) if result.stop_reason == "failed" else "not run"
-        return table_row([name_span(result.name), prose(why), *[MISSING] * 4,
+        return table_row([name_span(result.name), prose(why), *[MISSING] * 3,
                           str(len(result.measurements)), memory])  # fmt: skip
     unit = measure_unit(summary.median, result.measure)
     median, low, high, mean, sigma, p95, least, most = (

@@ -19,6 +19,7 @@ from pbench.models import (
 )
 from pbench.report.units import format_bytes, format_times, measure_unit, unit_for
 from pbench.results.escape import printable
+from pbench.stats.aggregate import of_info
 from pbench.stats.summary import Summary
 
 # ANSI SGR codes of the colours the reports use (the standard 8 and the bright ones).
@@ -73,6 +74,17 @@ def render_result(
             "  " + style.paint("Failed:", fg="red", bold=True) + " " * 14 + _failed(result)
         )
         lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
+        lines.extend(_warning_lines(warnings, style))
+        return "\n".join(lines)
+    found = of_info(result.info) if summary is None and not result.measurements else None
+    if found is not None:  # a harness kept only mean, sd and n
+        aggregate_unit = unit or unit_for(found.mean)
+        shown_mean, shown_sigma = format_times([found.mean, found.stddev or 0.0], aggregate_unit, 8)
+        sigma = f" ± {style.paint(shown_sigma, fg='green')}" if found.stddev is not None else ""
+        lines.append(f"  Time (mean ± σ):     {style.paint(shown_mean, fg='green', bold=True)}"
+                     f"{sigma}")  # fmt: skip
+        n = _count(found.n, "run") if found.n is not None else "an unknown number of runs"
+        lines.append(f"  Only aggregates:     of {n}; no per-run values, median or range")
         lines.extend(_warning_lines(warnings, style))
         return "\n".join(lines)
     if summary is None:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pbench.errors import ExitCode, UsageError
 from pbench.models import MEASURE_WORDS
 from pbench.results.read import Benchmark, ResultFile, Side
-from pbench.stats.comparison import Comparison, adjust_family, compare_runs
-from pbench.stats.gate import FailIf, GateResult, evaluate_runs
+from pbench.stats.aggregate import Aggregate
+from pbench.stats.comparison import Comparison, adjust_family, compare_aggregates, compare_runs
+from pbench.stats.gate import FailIf, GateResult, evaluate_aggregates, evaluate_runs
 from pbench.stats.settings import DEFAULTS, Settings
 
 
@@ -64,6 +65,21 @@ class Pair:
     def measure(self) -> str:
         """What both sides' values are (:func:`one_measure` refused a mix)."""
         return self.candidate.measure
+
+    @property
+    def aggregates(self) -> tuple[Aggregate, Aggregate] | None:
+        """(baseline, candidate) as mean, sd and n when either side holds only
+        aggregates (a sample side reduced to its own); None when both have values."""
+        runs = (*self.baseline_runs, *self.candidate_runs)
+        if all(run.aggregate is None for run in runs):
+            return None
+        if len(self.baseline_runs) > 1 or len(self.candidate_runs) > 1:
+            raise UsageError(
+                f"'{self.label}' holds only aggregates (mean, sd, n) in a file, and "
+                "aggregates of several files per side cannot be compared",
+                hint="compare one file per side, or pass files that keep per-run values",
+            )
+        return self.baseline.as_aggregate(), self.candidate.as_aggregate()
 
     @property
     def label(self) -> str:
@@ -173,33 +189,8 @@ def compare_result_files(
             + "; candidate has "
             + _names(candidate),
         )
-    single = [
-        compare_runs(
-            p.values("baseline"),
-            p.values("candidate"),
-            name=p.candidate.name,
-            reference_name=p.baseline.name,
-            alpha=settings.alpha,
-            threshold=settings.threshold,
-            resamples=settings.resamples,
-            seed=settings.seed,
-            statistic=settings.statistic,
-        )
-        for p in pairs
-    ]
-    gate_results = [
-        result
-        for p in pairs
-        for result in evaluate_runs(
-            gates,
-            p.label,
-            p.values("baseline"),
-            p.values("candidate"),
-            alpha=settings.alpha,
-            resamples=settings.resamples,
-            seed=settings.seed,
-        )
-    ]
+    single = [_compare(p, settings) for p in pairs]
+    gate_results = [result for p in pairs for result in _gates(p, gates, settings)]
     return FileComparison(
         baseline=baseline,
         candidate=candidate,
@@ -232,6 +223,41 @@ def one_measure(pairs: Sequence[Pair], baseline: Side, candidate: Side) -> None:
             )
 
 
+def _compare(p: Pair, settings: Settings) -> Comparison:
+    """One pair compared: Welch's test when a side holds only aggregates, else the
+    slices (hierarchically with several files per side)."""
+    found = p.aggregates
+    if found is not None:
+        return compare_aggregates(*found, name=p.candidate.name, reference_name=p.baseline.name,
+                                  alpha=settings.alpha, threshold=settings.threshold)  # fmt: skip
+    return compare_runs(
+        p.values("baseline"),
+        p.values("candidate"),
+        name=p.candidate.name,
+        reference_name=p.baseline.name,
+        alpha=settings.alpha,
+        threshold=settings.threshold,
+        resamples=settings.resamples,
+        seed=settings.seed,
+        statistic=settings.statistic,
+    )
+
+
+def _gates(p: Pair, gates: Sequence[FailIf], settings: Settings) -> list[GateResult]:
+    found = p.aggregates
+    if found is not None:
+        return evaluate_aggregates(gates, p.label, *found, alpha=settings.alpha)
+    return evaluate_runs(
+        gates,
+        p.label,
+        p.values("baseline"),
+        p.values("candidate"),
+        alpha=settings.alpha,
+        resamples=settings.resamples,
+        seed=settings.seed,
+    )
+
+
 def _flag_one_run_each(
     pairs: Sequence[Pair], comparisons: Sequence[Comparison]
 ) -> list[Comparison]:
@@ -241,7 +267,9 @@ def _flag_one_run_each(
 
     flagged = []
     for p, c in zip(pairs, comparisons, strict=True):
-        if p.one_load_run_each:
+        if c.aggregates:  # no values to estimate a drift from
+            flagged.append(c)
+        elif p.one_load_run_each:
             flagged.append(dataclasses.replace(c, run_to_run_missing=True))
         elif len(p.baseline_runs) == len(p.candidate_runs) == 1:
             flagged.append(widen(c, between_run_allowance(p.baseline.values, p.candidate.values)))

@@ -55,6 +55,7 @@ from pbench.stats.summary import slice_values
 
 if TYPE_CHECKING:
     from pbench.models import BenchmarkResult, Measure, Measurement, RunResults, StopReason
+    from pbench.stats.aggregate import Aggregate
     from pbench.stats.summary import Summary
 
 Format = Literal["pbench", "hyperfine"]
@@ -91,6 +92,19 @@ class Benchmark:
     def values(self) -> tuple[float, ...]:
         """The slice values, or the times when the file had no per-run rounds."""
         return self.slices or self.times
+
+    @property
+    def aggregate(self) -> Aggregate | None:
+        """Its mean, sd and n when the file holds only those (no per-run values)."""
+        from pbench.stats.aggregate import of_info
+
+        return of_info(self.info) if not self.times else None
+
+    def as_aggregate(self) -> Aggregate:
+        """Its aggregates, or its values reduced to their mean, sd and n."""
+        from pbench.stats.aggregate import of_sample
+
+        return self.aggregate or of_sample(self.values)
 
 
 @dataclass(frozen=True)
@@ -346,7 +360,7 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
             else "the file is damaged; re-export it"
         )
         raise UsageError(f"{where} has no per-run 'times' list", hint=hint)
-    if not times:
+    if not times and not _aggregate_only(entry):
         raise UsageError(f"{where} has no runs", hint="rerun it with at least 5 runs")
     load: LoadKind | None = None
     if isinstance(entry.get("load"), dict):
@@ -380,6 +394,14 @@ def _measure(entry: Mapping[str, Any], where: str) -> Measure:
     if found is None and isinstance(info, dict):
         found = info.get("measure")
     return measure_named(found, where)
+
+
+def _aggregate_only(entry: Mapping[str, Any]) -> bool:
+    """An entry of a harness file that kept only mean, sd and n (``info.aggregate``)."""
+    from pbench.stats.aggregate import of_info
+
+    info = entry.get("info")
+    return isinstance(info, dict) and of_info(info) is not None
 
 
 def _rounds(measurements: Any) -> tuple[int, ...]:

@@ -17,6 +17,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pbench.models import BenchmarkResult, Measurement, is_count
+from pbench.stats.aggregate import mean_interval as aggregate_interval
+from pbench.stats.aggregate import of_info
 from pbench.stats.budget import (
     METRICS,
     Budget,
@@ -99,6 +101,8 @@ def why_missing(result: BenchmarkResult, summary: Summary | None, metric: str) -
                 f"this load run's file has no exact histogram to read {metric} from (only "
                 f"{', '.join(LOAD_PERCENTILES)} are summarised): export it again with pbench"
             )
+    if not result.measurements and of_info(result.info) is not None:
+        return f"the harness kept only aggregates (mean, sd, n): its {metric} is not known"
     if not result.measurements or summary is None:
         return "nothing was measured (no successful run)"
     counted = metric in COUNTS
@@ -121,7 +125,7 @@ def why_missing(result: BenchmarkResult, summary: Summary | None, metric: str) -
 def _run_estimate(result: BenchmarkResult, summary: Summary | None, metric: str) -> Estimate | None:
     runs = result.measurements
     if not runs:
-        return None
+        return _aggregate_estimate(result, metric)
     if metric in COUNTS or is_count(result.measure):
         # Counts are budgeted only on a benchmark measured in that count; its times,
         # CPU and memory are Valgrind's (why_missing says so).
@@ -165,6 +169,20 @@ def _run_estimate(result: BenchmarkResult, summary: Summary | None, metric: str)
     if not quantile_ci_reached(len(ordered), q):
         note += f"; too few runs for a {_LEVEL} interval of {metric} (it ends at a run)"
     return Estimate(quantile(ordered, q), ci.low, ci.high, "time", note)
+
+
+def _aggregate_estimate(result: BenchmarkResult, metric: str) -> Estimate | None:
+    """The mean of a result a harness kept only as mean, sd and n (its t interval);
+    nothing else is known of it."""
+    found = of_info(result.info)
+    if found is None or metric != "mean":
+        return None
+    low, high = aggregate_interval(found)
+    if not found.testable:
+        note = "the harness's mean alone (no sd or n kept): no interval"
+    else:
+        note = f"t interval from the harness's mean, sd and n = {found.n} (only aggregates kept)"
+    return Estimate(found.mean, low, high, "time", note)
 
 
 def _percentile_over_slices(result: BenchmarkResult, metric: str, q: float) -> Estimate:

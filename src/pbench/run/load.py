@@ -34,7 +34,7 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pbench.load.recorder import LoadRun, merge_runs
 from pbench.load.schedule import LoadPlan, schedule_span
@@ -70,6 +70,48 @@ class LoadPool(Protocol):
     def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class TickingPool(Protocol):
+    """A pool that can call ``tick(requests)`` every ``every_s`` from within a slice,
+    in the thread that drives it, with the requests the slice has finished so far
+    (None: not known there); ``tick`` None stops it."""
+
+    def set_ticker(self, tick: Callable[[int | None], None] | None, every_s: float) -> None: ...
+
+
+class LoadWatcher(Protocol):
+    """Watches a load run as it happens (the live view): told when measuring begins
+    (after set-up and warm-up), after each slice, and from within a slice when the
+    pool can tick (:class:`TickingPool`). It reads the rest from
+    :meth:`LoadRunner.statuses`; it must be cheap, as it runs between requests."""
+
+    tick_s: float
+
+    def begin(self, runner: LoadRunner) -> None: ...
+
+    def sliced(self, index: int, run: LoadRun) -> None: ...
+
+    def tick(self, requests: int | None) -> None: ...
+
+
+@dataclass(frozen=True)
+class LoadStatus:
+    """One benchmark of a load run so far, for the live view: requests finished
+    (failed ones included), errors by kind and status codes (all from the merged
+    slices, as in the report), the time its slices took, whether it is done, and
+    whether its slice is the one running now, and why it stopped."""
+
+    name: str
+    info: Mapping[str, Any]
+    requests: int
+    errors: Mapping[str, int]
+    statuses: Mapping[int, int]
+    active_s: float
+    done: bool
+    running: bool
+    stop_reason: StopReason | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +162,7 @@ class LoadRunner:
     """Runs a :class:`SlicePlan` over a pool; one :class:`BenchmarkResult` per benchmark.
 
     ``results`` holds what was measured so far even when :meth:`run` raises.
-    ``on_slice(name, round, done_s_or_requests)`` reports progress after each slice.
+    A ``watcher`` (the live view) is told of each slice.
     """
 
     def __init__(
@@ -131,13 +173,15 @@ class LoadRunner:
         *,
         bottleneck_hint: str = "run with more --workers",
         clock: Clock = time.perf_counter_ns,
-        on_slice: Callable[[str, int], None] | None = None,
+        watcher: LoadWatcher | None = None,
     ) -> None:
         self.pool = pool
         self.plan = plan
         self.hint = bottleneck_hint
         self.clock = clock
-        self.on_slice = on_slice
+        self.watcher = watcher
+        self.running: int | None = None  # the benchmark whose slice runs now, since
+        self._since = 0
         self.rng = random.Random(plan.seed)
         self._states = [_State(i, b) for i, b in enumerate(benchmarks)]
         self.results: list[BenchmarkResult] = []
@@ -153,6 +197,31 @@ class LoadRunner:
         """How many benchmarks share the pool."""
         return len(self._states)
 
+    def statuses(self, now_ns: int | None = None) -> list[LoadStatus]:
+        """Every benchmark so far, in the order given (for the live view); the running
+        slice's time so far counts in its benchmark's ``active_s``."""
+        out = []
+        running_ns = 0
+        if self.running is not None:
+            running_ns = max((self.clock() if now_ns is None else now_ns) - self._since, 0)
+        for state in self._states:
+            total = state.total
+            active_ns = state.active_ns + (running_ns if self.running == state.index else 0)
+            out.append(
+                LoadStatus(
+                    name=state.benchmark.name,
+                    info=state.benchmark.info,
+                    requests=total.requests if total is not None else 0,
+                    errors=total.errors if total is not None else {},
+                    statuses=total.statuses if total is not None else {},
+                    active_s=active_ns / 1e9,
+                    done=state.done,
+                    running=self.running == state.index,
+                    stop_reason=state.stop_reason,
+                )
+            )
+        return out
+
     def run(self) -> list[BenchmarkResult]:
         pool, plan = self.pool, self.plan
         set_up: list[_State] = []
@@ -167,6 +236,11 @@ class LoadRunner:
             self._wait_for_start()
             self._window = (time.time(), None)
             started = self.clock()
+            watcher = self.watcher
+            if watcher is not None:
+                watcher.begin(self)
+                if isinstance(pool, TickingPool):
+                    pool.set_ticker(watcher.tick, watcher.tick_s)
             for round_no in range(1_000_000_000):
                 active = [s for s in self._states if not s.done]
                 if not active:
@@ -177,13 +251,13 @@ class LoadRunner:
                     self.rng.shuffle(active)
                 for position, state in enumerate(active):
                     slice_plan = self._slice_plan(state)
+                    self.running, self._since = state.index, self.clock()
                     run = pool.run_slice(state.index, slice_plan, self._limit(state))
+                    self.running = None
                     self._record(state, run, round_no, position)
                     state.schedule_ns += schedule_span(
                         slice_plan, run.first_sent_ns, run.last_sent_ns
                     )
-                    if self.on_slice is not None:
-                        self.on_slice(state.benchmark.name, round_no)
                     if run.interrupted:
                         self._stop_all("interrupted")
                         raise KeyboardInterrupt
@@ -192,12 +266,17 @@ class LoadRunner:
                         state.stop_reason = "failed"
                         break
                     self._check_stop(state, started)
+                    if watcher is not None:
+                        watcher.sliced(state.index, run)
         except KeyboardInterrupt:
             self._stop_all("interrupted")
             self._end_window()
             self.results = [self._result(s) for s in self._states]
             raise
         finally:
+            self.running = None
+            if self.watcher is not None and isinstance(pool, TickingPool):
+                pool.set_ticker(None, 0.0)
             for state in set_up:
                 with contextlib.suppress(Exception, KeyboardInterrupt):
                     _call(state.benchmark.hooks.cleanup)
@@ -394,8 +473,9 @@ def _precise(state: _State, precision: Precision) -> bool:
 
 def _merge(total: LoadRun, run: LoadRun, plan: LoadPlan) -> LoadRun:
     merged = merge_runs([total, run], plan.sample_cap, plan.seed + total.requests)
-    # merge_runs adds the workers of the runs it merges: slices share one pool.
-    return dataclasses.replace(merged, workers=total.workers)
+    # merge_runs adds the workers of the runs it merges: slices share one pool (and
+    # its connections, the newest slice's count).
+    return dataclasses.replace(merged, workers=total.workers, connections=run.connections)
 
 
 def _call(hook: Any) -> None:

@@ -38,7 +38,7 @@ from pbench.stats.diagnosis import (
     two_clusters,
 )
 from pbench.stats.summary import Summary, outliers, slice_values
-from pbench.stats.trend import significant_trend
+from pbench.stats.trend import linear_trend, significant_trend
 
 CPU_BOUND = 0.9
 MULTICORE = 1.2
@@ -134,53 +134,116 @@ def other_diagnoses(result: BenchmarkResult) -> list[str]:
 def _variance(
     result: BenchmarkResult, values: list[float], remedies: Remedies, warned: list[str]
 ) -> list[str]:
+    """The variance causes the data show, the best supported first: each cause is a model
+    of the values (a separate level for the slow start, each outlier on its own, two
+    levels, a line) and they are ranked by the share of the variance each accounts for,
+    adjusted for what it fits (R² adjusted for the model's parameters)."""
     cv = coefficient_of_variation(values)
     if len(values) < 3 or cv <= HIGH_CV:
         return []
     sliced = "load" in result.sections or len(values) < len(result.measurements)
     noun = "slices" if sliced else "runs"
     head = f"high variance (CV {cv:.0%} over {len(values)} {noun})"
-    found: list[str] = []
+    found: list[tuple[float, str, str]] = []  # (share of the variance, cause, text)
     start = slow_start(values)
+    lead = start.count if start else 0
     if start is not None:
         more = result.warmups + start.count
         see = " (see the warning about the first run)" if _said(warned, "first run") else ""
+        share = explained(values, _levels(values, [range(lead), range(lead, len(values))]), 2)
         found.append(
-            f"{head}, from a slow start{see}: the first {start.count} {noun} took "
-            f"{start.ratio:.1f}x the median of the later ones (cold caches, lazy loading, "
-            f"connections being set up): --warmup {more} runs them unmeasured"
+            (
+                share,
+                "slow start",
+                f"{head}, from a slow start{see}: the first {start.count} {noun} took "
+                f"{start.ratio:.1f}x the median of the later ones (cold caches, lazy loading, "
+                f"connections being set up): --warmup {more} runs them unmeasured",
+            )
         )
-    far = set(outliers(values).any)
+    # outliers among the leading slow runs are the slow start, not a cause of their own
+    far = {i for i in outliers(values).any if i >= lead}
     kept = [v for i, v in enumerate(values) if i not in far]
     if far and len(kept) >= 2 and coefficient_of_variation(kept) <= max(HIGH_CV, cv / 2):
-        if _said(warned, "outlier"):
-            return found  # the warning is this diagnosis, with its evidence and action
+        fitted = [v if i in far else sum(kept) / len(kept) for i, v in enumerate(values)]
         found.append(
-            f"{head}, from {len(far)} outliers (modified z-score > 3.5 or outside "
-            f"Tukey's fences; the CV is {coefficient_of_variation(kept):.0%} without them): "
-            "something else on the machine disturbed those runs: close other programs, or "
-            "pin the benchmark to quiet cores (taskset -c)"
+            (
+                explained(values, fitted, 1 + len(far)),
+                "outliers",
+                f"{head}, from {len(far)} outliers (modified z-score > 3.5 or outside "
+                f"Tukey's fences; the CV is {coefficient_of_variation(kept):.0%} without "
+                "them): something else on the machine disturbed those runs: close other "
+                "programs, or pin the benchmark to quiet cores (taskset -c)",
+            )
         )
     clusters = two_clusters(values)
     if clusters is not None:
         low, high = format_times([clusters.low, clusters.high], unit_for(clusters.low))
         reset = f"{remedies.prepare} to reset it before every run, or " if remedies.prepare else ""
+        cut = sorted(values)[clusters.low_n - 1]
+        groups = [
+            [i for i, v in enumerate(values) if v <= cut],
+            [i for i, v in enumerate(values) if v > cut],
+        ]
         found.append(
-            f"{head}, from two clusters: {clusters.low_n} {noun} near {low} and "
-            f"{clusters.high_n} near {high}: something alternates between two states "
-            f"(caches, CPU frequency, state a run leaves for the next): {reset}a fixed "
-            "CPU frequency"
+            (
+                explained(values, _levels(values, groups), 3),
+                "clusters",
+                f"{head}, from two clusters: {clusters.low_n} {noun} near {low} and "
+                f"{clusters.high_n} near {high}: something alternates between two states "
+                f"(caches, CPU frequency, state a run leaves for the next): {reset}a fixed "
+                "CPU frequency",
+            )
         )
-    drift = significant_trend(values[start.count if start else 0 :])
+    drift = significant_trend(values[lead:])
     if drift is not None:
         direction = "slower" if drift.slope > 0 else "faster"
+        line = linear_trend(values)
+        fitted = [] if line is None else [line.start + line.slope * i for i in range(len(values))]
         found.append(
-            f"{head}, from drift: the {noun} got {abs(drift.change):.0%} {direction} from "
-            f"first to last ({p_text(drift.p_value)}): the machine changed during the "
-            "benchmark (heat, other load): a quieter machine and a fixed CPU frequency; "
-            "the interleaved order (the default) spreads drift evenly over benchmarks"
+            (
+                explained(values, fitted, 2) if fitted else 0.0,
+                "drift",
+                f"{head}, from drift: the {noun} got {abs(drift.change):.0%} {direction} from "
+                f"first to last ({p_text(drift.p_value)}): the machine changed during the "
+                "benchmark (heat, other load): a quieter machine and a fixed CPU frequency; "
+                "the interleaved order (the default) spreads drift evenly over benchmarks",
+            )
         )
-    return found
+    # best supported first; on a tie the order above (the more specific cause) stays
+    found.sort(key=lambda item: -item[0])
+    texts = [
+        f"{text} (this accounts for {max(share, 0.0):.0%} of the variance)"
+        for share, _, text in found
+    ]
+    if found and found[0][1] == "outliers" and _said(warned, "outlier"):
+        # the severe-outlier warning is this diagnosis, with its evidence and action
+        return ["", *texts[1:]]
+    return texts
+
+
+def _levels(values: Sequence[float], groups: Sequence[Sequence[int]]) -> list[float]:
+    """Each value replaced by the mean of its group."""
+    fitted = list(values)
+    for group in groups:
+        members = list(group)
+        if members:
+            mean = sum(values[i] for i in members) / len(members)
+            for i in members:
+                fitted[i] = mean
+    return fitted
+
+
+def explained(values: Sequence[float], fitted: Sequence[float], parameters: int) -> float:
+    """The share of the variance of ``values`` a model with ``parameters`` fitted values
+    (``fitted``) accounts for: R² adjusted for the parameters, 1 − (RSS / (n − p)) /
+    (TSS / (n − 1)); 0 when there is no spread or no degree of freedom left."""
+    n = len(values)
+    mean = sum(values) / n
+    total = sum((v - mean) ** 2 for v in values)
+    if total <= 0 or n - parameters <= 0:
+        return 0.0
+    residual = sum((v - f) ** 2 for v, f in zip(values, fitted, strict=True))
+    return 1.0 - (residual / (n - parameters)) / (total / (n - 1))
 
 
 def _client(result: BenchmarkResult, warned: list[str]) -> list[str]:

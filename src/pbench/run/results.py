@@ -36,6 +36,7 @@ def build_results(
     recommend: bool = False,
     scaling: bool = False,
     sort: Literal["auto", "command", "mean-time"] = "auto",
+    relative: bool = True,
 ) -> RunResults:
     """Warnings, (optionally, since bootstraps cost time) comparisons, and the checks of
     ``budgets`` (benchmark name → its budgets; checks in result order, then budget
@@ -46,6 +47,8 @@ def build_results(
     only: it costs a little time). With ``scaling`` (a concurrency sweep), the
     scaling table of each swept benchmark. With ``memo`` (checkpoints), summaries and warnings
     of unchanged results are reused. ``sort`` is --sort, for the exports that follow it.
+    With ``relative`` False (benchmarks that are not variants of one another, such as
+    the ones a harness reports), no reference is chosen: no "ran N times faster".
     """
     from pbench.run.warnings import warnings_for  # after the runs: not at start-up
 
@@ -61,7 +64,7 @@ def build_results(
     means = {name: s.mean for name, s in summaries.items() if s is not None}
     measured = [r for r in results if r.name in means and r.stop_reason != "failed"]
     ref_name = reference
-    if ref_name is None and len(measured) > 1 and not scaling:  # a sweep: its table instead
+    if ref_name is None and len(measured) > 1 and not scaling and relative:  # sweep: its table
         ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Comparison] = []
     if compare and ref_name is not None and len(measured) > 1:

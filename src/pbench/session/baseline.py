@@ -107,14 +107,13 @@ def compare_run(against: Against, run_results: RunResults, report: ReportFlags) 
     from pbench.history.baseline import compare_with, records_side
     from pbench.history.capture import record_run
     from pbench.history.store import StoreError
-    from pbench.stats.settings import Settings
 
     if against.error is not None or against.found is None:
         return Outcome(None, ExitCode.BENCHMARK_FAILED, against.error)
     record = record_run(run_results)
     if not record.results:
         return Outcome(None)  # nothing finished: the failure says why
-    settings = Settings(alpha=report.alpha, threshold=report.threshold, seed=report.seed or 0)
+    settings = report.settings
     try:
         with open_store(against.address, create=False) as store:
             found = compare_with(

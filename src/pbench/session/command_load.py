@@ -37,6 +37,7 @@ def measure_command_load(plan: CommandLoadPlan, session: Session) -> Measured:
         ignore_failure=ignore.enabled,
         sections=command_section,
         key="command_load",
+        shows_output=plan.options.output == "inherit",  # --show-output: no live view
     )
     if status == ExitCode.OK and ignore.enabled and ignore.codes is not None:
         failure = _not_ignored(results, ignore)

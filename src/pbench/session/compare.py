@@ -1,5 +1,6 @@
-"""``pbench compare`` below click: the exports a comparison asks for (checked before
-anything is read), the baseline side from the history store, and the publishing of a
+"""``pbench compare`` below click (:func:`compare_files`): the exports a comparison asks
+for (checked before anything is read), the baseline side from the history store, and
+the publishing of a
 :class:`~pbench.results.pairing.FileComparison`: warnings, the table and notes (on
 stderr when an export takes stdout), every export, the job summary."""
 
@@ -12,24 +13,12 @@ from typing import TYPE_CHECKING
 from pbench.errors import UsageError
 
 if TYPE_CHECKING:
+    from pbench.plan.compare import CompareExports, CompareFlags
     from pbench.results.pairing import FileComparison
     from pbench.results.read import Side
     from pbench.session.output import Output
 
 Render = Callable[["FileComparison"], str]
-
-
-@dataclass(frozen=True)
-class CompareExports:
-    """The export flags of ``pbench compare`` (a path, '-' for stdout, or None)."""
-
-    json: str | None = None
-    markdown: str | None = None
-    html: str | None = None
-    junit: str | None = None
-    github_benchmark: str | None = None
-    github_benchmark_bigger: str | None = None
-    bmf: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +38,42 @@ class Exports:
         for path, _ in self.targets:
             if path != "-":
                 probe_export(path)
+
+
+def compare_files(flags: CompareFlags, output: Output) -> int:
+    """One ``pbench compare``: the exports and ``--fail-if`` gates checked, the two
+    sides read (result files, or a stored run as the baseline), compared, published;
+    the exit status."""
+    from pbench.plan.compare import STORED_HINT, candidate_paths, parse_match, sides, stored_ref
+    from pbench.results.pairing import compare_result_files
+    from pbench.results.read import read_side
+    from pbench.stats.gate import parse_fail_if
+
+    chosen = exports(flags.exports)
+    gates = [parse_fail_if(text) for text in flags.fail_if]
+    chosen.probe()
+    ref = stored_ref(flags.baselines, flags.baseline_ref)
+    if ref is not None:
+        paths = candidate_paths(flags.files, flags.candidates)
+        cand = read_side(paths, "candidate", flags.input_format)
+        base = stored_side(ref, flags.store, flags.any_machine, cand, output)
+    else:
+        if flags.any_machine or flags.store is not None:
+            raise UsageError(
+                "--store and --any-machine apply to a stored baseline", hint=STORED_HINT
+            )
+        base_paths, cand_paths = sides(flags.files, flags.baselines, flags.candidates)
+        base = read_side(base_paths, "baseline", flags.input_format)
+        cand = read_side(cand_paths, "candidate", flags.input_format)
+    result = compare_result_files(
+        base,
+        cand,
+        matches=[parse_match(text, base.benchmarks, cand.benchmarks) for text in flags.matches],
+        gates=gates,
+        settings=flags.settings,
+    )
+    publish(result, chosen, output)
+    return int(result.exit_code(flags.fail_on_inconclusive))
 
 
 def exports(flags: CompareExports) -> Exports:

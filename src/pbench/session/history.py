@@ -4,7 +4,6 @@ or JSON) and result files imported into the store, printing through the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,16 +12,16 @@ from pbench.errors import ExitCode, UsageError
 from pbench.session.output import Output
 
 if TYPE_CHECKING:
-    from pbench.plan.history import HistoryQuery
+    from pbench.plan.history import HistoryImport, HistoryQuery
 
 
-def list_history(query: HistoryQuery, store_text: str | None, output: Output) -> int:
-    """List the saved runs ``query`` selects from the store ``store_text`` names (None:
-    the default); the exit status."""
+def list_history(query: HistoryQuery, output: Output) -> int:
+    """List the saved runs ``query`` selects from the store it names (None: the
+    default); the exit status."""
     from pbench.history.listing import listing
     from pbench.session.stores import reading
 
-    with reading(store_text) as (store, address):
+    with reading(query.store) as (store, address):
         machines = None
         if query.machine is not None:
             machines = [m.fingerprint for m in store.machines(query.machine)]
@@ -63,30 +62,21 @@ def _show(listings: list[Any], fmt: str, store: str, output: Output) -> None:
         output.echo(f"pbench: no saved runs match in {store}", err=True)
 
 
-def import_results(
-    files: Sequence[str],
-    store_text: str | None,
-    when: datetime | None,
-    commit: str | None,
-    branch: str | None,
-    host: str | None,
-    output: Output,
-    input_format: str | None = None,
-) -> int:
-    """Import each result file (read as ``input_format``, or the format its content
-    shows) as one saved run; ``when``, ``commit``, ``branch`` and ``host`` for files
-    whose metadata does not say. The exit status."""
+def import_results(request: HistoryImport, output: Output) -> int:
+    """Import each result file of ``request`` (read as its ``input_format``, or the
+    format its content shows) as one saved run; its ``when``, ``commit``, ``branch``
+    and ``host`` for files whose metadata does not say. The exit status."""
     from pbench.history.backends import open_store
     from pbench.history.importing import Given, import_record
     from pbench.results.read import read_results
     from pbench.session.stores import named
 
-    address = named(store_text)
+    address = named(request.store)
     records = []
-    for path in files:
-        found = read_results(path, "imported", input_format)
+    for path in request.files:
+        found = read_results(path, "imported", request.input_format)
         modified = datetime.fromtimestamp(Path(path).stat().st_mtime, UTC)
-        given = Given(modified, when, commit, branch, host)
+        given = Given(modified, request.when, request.commit, request.branch, request.host)
         record, notes = import_record(found, given)
         for note in notes:
             output.echo(f"pbench: note: {note}", err=True)

@@ -52,21 +52,3 @@ class Invocation:
             output=self.output,
             command=self.command or self.subcommand,
         )
-
-
-def session_for(
-    report: ReportFlags,
-    history: StoreFlags,
-    specs: Sequence[ExportSpec],
-    display: Display,
-    subcommand: str,
-    reference: str | None,
-    output: Output,
-    command: str | None = None,
-) -> Session:
-    """The :meth:`Invocation.session` of these flags, in one call."""
-    invocation = Invocation(
-        subcommand=subcommand, report=report, history=history, exports=specs,
-        display=display, output=output, command=command,
-    )  # fmt: skip
-    return invocation.session(reference)

@@ -14,6 +14,7 @@ from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.run.load import LoadRunner, SlicePlan
+    from pbench.session.live import LiveView
 
 
 def loading_line(count: int, plan: SlicePlan) -> str:
@@ -38,13 +39,22 @@ def measure_load(
     ignore_failure: bool = False,
     sections: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     key: str = "sql",
+    gauge: str = "workers",
+    shows_output: bool = False,
 ) -> Measured:
     """Run a load runner: its results, status and failure (failed requests or queries
     are one unless ``ignore_failure``; a benchmark of which nothing succeeded is
     ``all_failed``, by default the load section's own account of its errors);
     ``sections`` makes each result's section ``key`` from its load section. With a
-    progress display, says how it loads first."""
-    if session.display.progress:
+    progress display, says how it loads first; on a terminal, the live view shows it
+    as it runs (``gauge``: "connections" or busy "workers") and is cleared at the end,
+    whatever the end, unless the benchmarks write on the terminal (``shows_output``)."""
+    live = None if shows_output else live_view(session)
+    if live is not None:
+        live.attach(
+            runner, noun, gauge, loading_line(runner.count, runner.plan).removesuffix(" ...")
+        )
+    elif session.display.progress:
         session.output.echo(loading_line(runner.count, runner.plan), err=True)
     _say_start(runner, session.output)
     status = ExitCode.OK
@@ -55,6 +65,13 @@ def measure_load(
         status = ExitCode.INTERRUPTED
     except BenchmarkFailed as exc:
         status, failure = ExitCode.BENCHMARK_FAILED, exc
+    finally:
+        if live is not None:
+            try:
+                live.end()
+            except KeyboardInterrupt:  # Ctrl-C while the last frame was drawn
+                live.clear()
+                status = ExitCode.INTERRUPTED
     results: list[BenchmarkResult] = list(runner.results)
     if sections is not None:
         for result in results:
@@ -65,6 +82,18 @@ def measure_load(
         failure = load_outcome(results, noun, failed, ignore_failure)
         status = ExitCode.OK if failure is None else ExitCode.BENCHMARK_FAILED
     return results, status, failure
+
+
+def live_view(session: Session) -> LiveView | None:
+    """The session's live view of load runs, made on first use; None where the display
+    has none (not a terminal, --style basic/none, TERM=dumb)."""
+    if not session.display.live:
+        return None
+    if session.live is None:
+        from pbench.session.live import LiveView
+
+        session.live = LiveView(session.output, session.display.color)
+    return session.live
 
 
 def all_failed_load(name: str, result: BenchmarkResult, noun: str) -> BenchmarkFailed:

@@ -24,11 +24,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pbench.errors import BenchmarkFailed, ExitCode, shorten
 from pbench.models import BenchmarkResult, Hooks
-from pbench.session.load import measure_load
+from pbench.session.load import live_view, measure_load
 from pbench.session.publish import Measured, Session
 
 if TYPE_CHECKING:
     from pbench.models import RunPlan
+    from pbench.plan.harness import HarnessPlan
     from pbench.plan.http import HttpPlan
     from pbench.plan.run_load import CommandLoadPlan
     from pbench.plan.sql import SqlPlan
@@ -122,7 +123,15 @@ def _http(plan: HttpPlan, session: Session, ignore_failure: bool) -> Measured:
         slices,
         bottleneck_hint="run with more --workers, or fewer connections per worker",
     )
-    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure)
+    return measure_load(runner, session, "requests", _no_request_answered, ignore_failure,
+                        gauge="connections")  # fmt: skip
+
+
+def _harness(plan: HarnessPlan, session: Session, ignore_failure: bool) -> Measured:
+    """Another harness run once and its results read (:mod:`pbench.run.harness`)."""
+    from pbench.run.harness import run_harness
+
+    return session.run_work(lambda: run_harness(plan.entry, plan.harness, plan.command))
 
 
 HTTP_HINTS = {
@@ -165,6 +174,7 @@ MEASURES: dict[str, Callable[[Any, Session, bool], Measured]] = {
     "command load": _command_load,
     "sql": _sql,
     "http": _http,
+    "harness": _harness,
 }
 
 
@@ -173,6 +183,11 @@ def measure_levels(
 ) -> Measured:
     """One plan measured, or a sweep: every level in turn, results labelled by level."""
     levels = list(plans)
+    # No live view where the commands write on the terminal (--show-output).
+    shown = getattr(getattr(plans[levels[0]], "options", None), "output", None) == "inherit"
+    live = None if shown else live_view(session)
+    if live is not None:  # a suite's earlier benchmark may have been a sweep
+        live.sweep(levels if len(levels) > 1 else ())
     if len(levels) == 1:
         return measure(plans[levels[0]], session, ignore_failure)
     from pbench.run.scaling import label_level
@@ -180,7 +195,9 @@ def measure_levels(
     session.sweep = plans[levels[0]].noun
     done: list[BenchmarkResult] = []
     for index, level in enumerate(levels, start=1):
-        if not session.display.quiet:
+        if live is not None:
+            live.level(level)  # its header says which level
+        elif not session.display.quiet:
             session.output.echo(f"Concurrency {level} ({index} of {len(levels)})", err=True)
         results, status, failure = measure(plans[level], session, ignore_failure)
         for result in results:

@@ -1,6 +1,7 @@
 """What the application layer says on the terminal, without knowing the terminal: the
 :class:`Output` it writes through (:class:`pbench.cli.output.ClickOutput` in the CLI,
-a recording fake in the tests), the :class:`Display` style, and the progress bar."""
+a recording fake in the tests), the :class:`Display` style, the progress bar, and how
+an error that ends an invocation is said (:func:`say_error`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 from pbench.models import TimeUnit
 
 if TYPE_CHECKING:
+    from pbench.errors import PbenchError
     from pbench.run.runner import Progress
 
 
@@ -24,13 +26,22 @@ class Output(Protocol):
     ) -> None: ...
 
 
+def say_error(error: PbenchError, output: Output) -> int:
+    """``error`` as the invocation's last words (its message and hint, on stderr); its
+    exit code."""
+    output.echo(error.render(), err=True)
+    return int(error.exit_code)
+
+
 @dataclass(frozen=True)
 class Display:
-    """What the terminal gets: colours, a live progress bar, or nothing at all."""
+    """What the terminal gets: colours, a live progress bar, or nothing at all; ``live``:
+    the live view of load runs (a terminal on stderr, see :mod:`pbench.session.live`)."""
 
     color: bool
     progress: bool
     quiet: bool
+    live: bool = False
 
 
 class ProgressBar:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pbench.plan.store import StoreFlags
     from pbench.report.terminal import Style
     from pbench.run.runner import Progress
+    from pbench.session.live import LiveView
     from pbench.stats.budget import Budget, BudgetCheck
 
 # What measuring a plan gives: its results, the status so far, and what failed.
@@ -105,6 +106,8 @@ class Session:
         self.sweep: str | None = None
         # From the end of a run to the report (or the next run): see run().
         self._between = DeferredInterrupts()
+        # The live view of load runs, on a terminal (see session.load.live_view).
+        self.live: LiveView | None = None
 
     def checkpoint(self, results: Sequence[BenchmarkResult]) -> None:
         """Rewrite the file exports with ``results`` (what finished so far, and the
@@ -183,6 +186,23 @@ class Session:
             self._between.start()
             bar.clear()
         return runner.results, ExitCode.OK, None
+
+    def run_work(self, work: Callable[[], list[BenchmarkResult]]) -> Measured:
+        """``work`` that makes its results whole (another harness's run, read back)
+        measured as :meth:`run` measures a plan: a failure becomes a status, Ctrl-C
+        ends it (exit 130), and the exports are rewritten with what it made."""
+        try:
+            if self._between.stop():
+                raise KeyboardInterrupt
+            results = work()
+        except BenchmarkFailed as exc:
+            return [], ExitCode.BENCHMARK_FAILED, exc
+        except KeyboardInterrupt:
+            return [], ExitCode.INTERRUPTED, None
+        finally:
+            self._between.start()
+        self.checkpoint(results)
+        return results, ExitCode.OK, None
 
     def finish(
         self,

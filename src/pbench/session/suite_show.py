@@ -23,7 +23,7 @@ def listing(selected: Suite) -> str:
     lines = [title + (f" in tier {tier}" if tier else "")]
     for benchmark in selected.benchmarks:
         lines.append("")
-        lines.append(f"{benchmark.name}  ({benchmark.kind})")
+        lines.append(f"{benchmark.name}  ({benchmark.shown_kind})")
         if benchmark.tiers:
             lines.append(f"  tiers: {', '.join(benchmark.tiers)}")
         if benchmark.tags:
@@ -61,7 +61,7 @@ def dry_run(selected: Suite, planned: Sequence[Planned]) -> str:
     lines = [f"{selected.file}: {len(planned)} benchmarks planned; nothing was measured"]
     for item in planned:
         names = _variant_names(item)
-        lines.append(f"  {item.benchmark.name} ({item.benchmark.kind}): {_how_much(item)}")
+        lines.append(f"  {item.benchmark.name} ({item.benchmark.shown_kind}): {_how_much(item)}")
         if len(names) > 1 or names[0] != item.benchmark.name:
             lines += [f"    - {name}" for name in names]
     return "\n".join(lines)
@@ -69,9 +69,12 @@ def dry_run(selected: Suite, planned: Sequence[Planned]) -> str:
 
 def _variant_names(item: Planned) -> list[str]:
     from pbench.models import RunPlan
+    from pbench.plan.harness import HarnessPlan
     from pbench.plan.http import HttpPlan
 
     plan = item.plan
+    if isinstance(plan, HarnessPlan):
+        return [f"{plan.entry}/NAME for each benchmark the harness reports"]
     if isinstance(plan, RunPlan):
         return [spec.name for spec in plan.benchmarks]
     if isinstance(plan, HttpPlan):
@@ -88,10 +91,14 @@ def _how_much(item: Planned) -> str:
 
 def _how_much_of(item: Planned) -> str:
     from pbench.models import RunPlan
+    from pbench.plan.harness import HarnessPlan
     from pbench.plan.http import HttpPlan
     from pbench.plan.sql import SqlPlan
 
     plan = item.plan
+    if isinstance(plan, HarnessPlan):
+        source = "its {output} file" if plan.to_file else "its standard output"
+        return f"runs the {plan.harness} command once and reads {source}"
     cap = item.benchmark.flags.max_time
     capped = f", at most {cap:g} s" if cap is not None else ""
     load = None

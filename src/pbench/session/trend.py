@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from pbench.plan.history import TrendQuery
 
 
-def report_trends(query: TrendQuery, store_text: str | None, output: Output) -> int:
-    """The trends ``query`` asks for in the store ``store_text`` names (None: the
-    default), shown, and sent with --notify; the exit status (0 whatever is found)."""
+def report_trends(query: TrendQuery, output: Output) -> int:
+    """The trends ``query`` asks for in the store it names (None: the default), shown,
+    and sent with --notify; the exit status (0 whatever is found)."""
     from pbench.history.trend import read_trends
     from pbench.session.stores import reading
 
-    with reading(store_text) as (store, address):
+    with reading(query.store) as (store, address):
         machines = machines_matching(store, query.machine, address.shown)
         names = benchmark_names(store, query.names, address.shown)
         trends = read_trends(

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pbench.errors import UsageError
+from pbench.stats.aggregate import Aggregate
 from pbench.stats.resampling import (
     Kind,
     contrast,
@@ -47,6 +48,7 @@ __all__ = [
     "Comparison",
     "Verdict",
     "adjust_family",
+    "compare_aggregates",
     "compare_many",
     "compare_paired",
     "compare_runs",
@@ -99,6 +101,9 @@ class Comparison:
     # One command file per side: the log-sd added for the shift between the two runs,
     # estimated from each run's time-block drift (:mod:`pbench.stats.drift`).
     between_run_allowance: float | None = None
+    # Either side held only aggregates (mean, sd, n): Welch's t-test on the means
+    # (pbench.stats.aggregate), the mean the only statistic.
+    aggregates: bool = False
 
     @property
     def ratio(self) -> float:
@@ -156,6 +161,13 @@ class Comparison:
         }
 
     def _method(self) -> dict[str, Any]:
+        if self.aggregates:
+            return {
+                "interval": "ratio of means, delta method on the log scale at Welch's "
+                "degrees of freedom (from mean, sd and n: one side holds only aggregates)",
+                "test": "Welch's t-test on the means, two-sided",
+                "adjustment": "Holm",
+            }
         if self.paired:
             return {
                 "interval": "bootstrap percentile, rounds resampled in pairs",
@@ -514,7 +526,56 @@ def _ratio_of(denominator: float, numerator: float) -> float:
     return numerator / denominator
 
 
+def compare_aggregates(
+    reference: Aggregate,
+    candidate: Aggregate,
+    *,
+    name: str,
+    reference_name: str,
+    alpha: float = DEFAULT_ALPHA,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Comparison:
+    """The candidate's mean against the reference's when either holds only aggregates:
+    Welch's t-test and the ratio of means (:mod:`pbench.stats.aggregate`)."""
+    from pbench.stats.aggregate import welch
+
+    found = welch(reference, candidate, alpha)
+    comparison = Comparison(
+        name=name,
+        reference=reference_name,
+        ratio_median=math.nan,
+        ratio_median_ci=(math.nan, math.nan),
+        ratio_mean=found.ratio,
+        ratio_mean_ci=found.ratio_ci,
+        p_value=found.p_value,
+        p_adjusted=found.p_value,
+        verdict="inconclusive",
+        statistic="mean",
+        threshold=threshold,
+        alpha=alpha,
+        n_reference=reference.n or 0,
+        n_candidate=candidate.n or 0,
+        advice=None,
+        resamples=0,
+        aggregates=True,
+    )
+    return _decide(comparison)
+
+
+def _untestable_advice(c: Comparison) -> str | None:
+    """Why a comparison of aggregates has no test: a side without an sd or an n."""
+    if not c.aggregates or math.isfinite(c.ratio_mean_ci[1]):
+        return None
+    return (
+        "one side holds only a mean, without its standard deviation and count: no test "
+        "can be made; pass files that keep per-run values, or at least mean, sd and n"
+    )
+
+
 def _decide(c: Comparison) -> Comparison:
+    untestable = _untestable_advice(c)
+    if untestable is not None:
+        return dataclasses.replace(c, verdict="inconclusive", advice=untestable)
     verdict, advice = verdict_for(c)
     if c.run_to_run_missing:
         verdict, advice = "inconclusive", _one_run_each_advice(c)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pbench.errors import UsageError
+from pbench.stats.aggregate import Aggregate
 from pbench.stats.comparison import contrast_run_replicates
 from pbench.stats.hierarchy import side_statistic
 from pbench.stats.resampling import Kind, known_statistic, percentile_interval
@@ -172,3 +173,42 @@ def _point(
     if relative:
         return cand / ref - 1.0 if ref > 0.0 else float("inf")
     return cand - ref
+
+
+def evaluate_aggregates(
+    gates: Sequence[FailIf],
+    name: str,
+    reference: Aggregate,
+    candidate: Aggregate,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+) -> list[GateResult]:
+    """Every gate on a pair of which a side holds only aggregates (mean, sd, n): a gate
+    on the mean is judged on the lower end of Welch's interval (of the ratio of means,
+    or of their difference); any other statistic is not known, a :class:`UsageError`."""
+    from pbench.stats.aggregate import welch
+    from pbench.stats.summary import t_quantile
+
+    results: list[GateResult] = []
+    for gate in gates:
+        if gate.statistic != "mean":
+            raise UsageError(
+                f"--fail-if {gate.text}: '{name}' holds only aggregates (mean, sd, n) on "
+                f"one side, so its {gate.statistic} is not known",
+                hint="gate it on the mean (e.g. --fail-if mean:5%), or pass files that "
+                "keep per-run values",
+            )
+        found = welch(reference, candidate, alpha)
+        if gate.relative:
+            estimate, bound = found.ratio - 1.0, found.ratio_ci[0] - 1.0
+        else:
+            estimate = candidate.mean - reference.mean
+            bound = -math.inf
+            if found.df is not None:
+                assert reference.stddev is not None and reference.n is not None
+                assert candidate.stddev is not None and candidate.n is not None
+                se = math.sqrt(reference.stddev**2 / reference.n
+                               + candidate.stddev**2 / candidate.n)  # fmt: skip
+                bound = estimate - t_quantile(1.0 - alpha / 2.0, found.df) * se
+        results.append(GateResult(gate, name, estimate, bound, bound > gate.limit))
+    return results

@@ -10,12 +10,14 @@ from typing import Any
 
 from pbench.plan.suite.history import TABLE as HISTORY
 from pbench.plan.suite.history import HistorySettings, read_history
-from pbench.plan.suite.layers import Layer, Reader, article
+from pbench.plan.suite.layers import BUDGET_ALIAS, Layer, Reader, article
 from pbench.plan.suite.schema import BUILTIN_TIERS, KINDS, TARGET_KEY, Kind
 from pbench.plan.suite.source import Where
 from pbench.plan.suite.values import shown
 
 TOP_LEVEL = ("benchmark", "defaults", "tier", HISTORY)
+HARNESS = "harness"
+HARNESS_OWN = ("tags", "tiers", "budgets")
 _TARGET_WHAT: dict[Kind, str] = {
     "command": "the command to run",
     "http": "the URL to load",
@@ -32,6 +34,7 @@ class Entry:
     name: str | None = None
     kind: Kind | None = None
     target: str | None = None
+    harness: str | None = None  # harness = "pytest-benchmark": runs it, reads its results
 
 
 @dataclass
@@ -110,6 +113,8 @@ def _entry(index: int, table: Mapping[str, object], reader: Reader) -> Entry:
         entry.name = name
         entry.where = Where(section, f'benchmark[{index}] ("{name}")')
     entry.layer.where = entry.where
+    if HARNESS in table:
+        return _harness_entry(entry, table, reader)
     raw_kind = table.get("kind", "command")
     kind = next((k for k in KINDS if k == raw_kind), None)
     if kind is None:
@@ -137,6 +142,54 @@ def _entry(index: int, table: Mapping[str, object], reader: Reader) -> Entry:
         ("parameters",) if reader.schema.kinds[kind].parameters else ()
     )
     reader.fill(entry.layer, rest, kind, own)
+    return entry
+
+
+def _harness_entry(entry: Entry, table: Mapping[str, object], reader: Reader) -> Entry:
+    """A ``[[benchmark]]`` with ``harness``: a command that runs another harness, whose
+    results become the benchmarks (:mod:`pbench.plan.harness`). It takes only its
+    name, harness, command, budgets, tags and tiers: the harness decides how it measures."""
+    from pbench.results.formats import NAMES
+
+    problems = reader.problems
+    at = entry.where.child(HARNESS)
+    harness = reader.expanded(table.get(HARNESS), at, entry.layer).value
+    if isinstance(harness, str) and harness in NAMES:
+        entry.harness = harness
+    else:
+        close = get_close_matches(harness, NAMES, n=1) if isinstance(harness, str) else []
+        guess = f', did you mean "{close[0]}"?' if close else ""
+        problems.add(at, f"unknown harness {shown(harness)}{guess} (harnesses: {', '.join(NAMES)})")
+    if table.get("kind", "command") != "command":
+        problems.add(entry.where.child("kind"), "a harness benchmark runs a command: drop `kind`")
+    entry.kind = "command"
+    command = reader.expanded(table.get("command"), entry.where.child("command"), entry.layer)
+    if "command" not in table:
+        problems.add(
+            entry.where,
+            "missing `command`: a harness benchmark needs the command that runs the harness "
+            "(with {output} where it writes its results)",
+        )
+    elif not isinstance(command.value, str) or not command.value.strip():
+        problems.add(
+            entry.where.child("command"), f"expected a non-empty string, got {shown(command.value)}"
+        )
+    else:
+        entry.target = command.value
+    rest: dict[str, object] = {}
+    for key, value in table.items():
+        if key in ("name", "kind", HARNESS, "command"):
+            continue
+        if key in HARNESS_OWN or key == BUDGET_ALIAS:
+            rest[key] = value
+            continue
+        problems.add(
+            entry.where.child(key),
+            f"`{key}` is not a key of a harness benchmark (it takes name, harness, command, "
+            "budgets, tags and tiers): the harness decides how it measures, give its own "
+            "options in `command`",
+        )
+    reader.fill(entry.layer, rest, "command", HARNESS_OWN)
     return entry
 
 

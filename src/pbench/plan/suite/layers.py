@@ -18,6 +18,10 @@ from pbench.plan.suite.source import Problems, Where
 from pbench.plan.suite.values import Normal, Parameters, normalize, parameters, shown
 from pbench.stats.budget import Budget
 
+# ``budget = { mean = "2ms" }``: a table under the singular name is the budgets table
+# (a string there is --budget's form, refused with the table's form).
+BUDGET_ALIAS = "budget"
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -73,6 +77,11 @@ class Reader:
         kinds = (kind,) if kind is not None else KINDS
         for key, raw in table.items():
             at = where.child(key)
+            if key == BUDGET_ALIAS and "budgets" in own and isinstance(raw, Mapping):
+                if "budgets" in table:
+                    self.problems.add(at, "`budget` and `budgets` are the same table: give one")
+                    continue
+                key = "budgets"  # budget = { mean = "2ms" } reads as budgets = { ... }
             if key in own:
                 self._own(layer, key, raw, at)
                 continue

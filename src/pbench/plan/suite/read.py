@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pbench.errors import UsageError
+from pbench.plan.budgets import merge_budgets
 from pbench.plan.options import ReportFlags
 from pbench.plan.suite.checks import check_flags
 from pbench.plan.suite.entries import Document, Entry, read_document
@@ -57,6 +58,14 @@ class SuiteBenchmark:
     time_cap_s: float | None  # max_time after merging: the most this benchmark may take
     settings: tuple[tuple[str, object], ...]  # effective keys and TOML values, redacted
     line: int | None  # where its [[benchmark]] starts
+    # harness = "pytest-benchmark": ``flags.commands[0]`` runs that harness, whose
+    # results are read (pbench.plan.harness); the flags' other options are unused.
+    harness: str | None = None
+
+    @property
+    def shown_kind(self) -> str:
+        """What it is, for people: its kind, or "pytest-benchmark harness"."""
+        return f"{self.harness} harness" if self.harness else self.kind
 
 
 @dataclass(frozen=True)
@@ -158,6 +167,8 @@ def _build(
     cannot be made. A rule broken inside one lower layer is blamed on that layer."""
     if entry.kind is None or entry.name is None or entry.target is None:
         return None
+    if entry.harness is not None:
+        return _build_harness(entry, entry.name, entry.target, layers, schema, problems)
     merged = merge(layers, schema.kinds[entry.kind])
     if not merged.complete:
         return None
@@ -172,6 +183,28 @@ def _build(
         problems.add((blamed or entry.layer).where, message)
         return None
     return merged, flags, report
+
+
+def _build_harness(
+    entry: Entry,
+    name: str,
+    target: str,
+    layers: list[Layer],
+    schema: SuiteSchema,
+    problems: Problems,
+) -> tuple[Merged, Flags, ReportFlags] | None:
+    """A harness benchmark: its budgets merged over the layers, and a command's flags
+    with none of the layers' options (the harness decides how it measures)."""
+    budgets: tuple[Budget, ...] = ()
+    for layer in layers:
+        budgets = merge_budgets(budgets, layer.budgets)
+    request = BuildRequest("command", target, name, {}, (), None, ())
+    try:
+        flags, report = schema.build(request)
+    except UsageError as exc:
+        problems.add(entry.where, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return None
+    return Merged({}, budgets, None, None, True), flags, report
 
 
 def _breaks(layer: Layer, entry: Entry, message: str, schema: SuiteSchema) -> bool:
@@ -217,6 +250,8 @@ def _benchmark(
     assert entry.name is not None and entry.kind is not None and entry.target is not None
     cap = merged.settings.get(TIME_CAP_KEY)
     settings: list[tuple[str, object]] = [(TARGET_KEY[entry.kind], entry.target)]
+    if entry.harness is not None:
+        settings.insert(0, ("harness", entry.harness))
     settings += [(key, s.value) for key, s in merged.settings.items()]
     if merged.parameters is not None:
         settings.append(("parameters", merged.parameters_value))
@@ -231,6 +266,7 @@ def _benchmark(
         time_cap_s=_seconds(cap.converted.get(entry.kind)) if cap else None,
         settings=tuple((key, _redacted(value)) for key, value in settings),
         line=locator.line(entry.where),
+        harness=entry.harness,
     )
 
 

@@ -1,22 +1,31 @@
-"""Formats recognised but not read, because they keep only aggregates for every
-benchmark: Bencher Metric Format JSON (a value with optional bounds per measure),
-locust's ``--csv`` statistics (``*_stats.csv``: counts, average, percentiles per
-endpoint) and Catch2's XML reporter (``<BenchmarkResults>`` with mean and standard
-deviation). pbench judges from measured values and never from values invented to fit
-a mean and a spread, so each is refused (exit 2) with what to pass instead, rather
-than being called a file of no known shape.
+"""Formats that keep only aggregates for every benchmark, read as such (mean, and the
+sd and n where the format has them; :mod:`pbench.stats.aggregate`), never as values
+made up to fit them: Bencher Metric Format JSON, locust's ``--csv`` statistics and
+Catch2's XML reporter.
 
-Formats followed: BMF as Bencher documents it (``{"name": {"measure": {"value",
-"lower_value", "upper_value"}}}``); locust 2.x's ``_stats.csv`` header (``Type,Name,
-Request Count,Failure Count,Median Response Time,...``); Catch2 v3's XML reporter
-(``<Catch2TestRun>`` … ``<BenchmarkResults>``).
+Formats followed:
+
+- BMF as Bencher documents it: ``{"name": {"measure": {"value", "lower_value",
+  "upper_value"}}}``. The ``latency`` measure (nanoseconds) is the benchmark's mean
+  time, without an sd or n (its bounds are kept in ``info``); other measures
+  (``throughput``, custom ones) are carried as counters. A benchmark without a
+  ``latency`` measure has no time and is refused.
+- locust 2.x's ``_stats.csv``: ``Type,Name,Request Count,Failure Count,Median Response
+  Time,Average Response Time,...,50%,...,100%``, one row per endpoint and an
+  ``Aggregated`` row. The average response time (ms) is the mean, ``Request Count``
+  the n, no sd; failures, requests/s and the percentiles are kept in ``info``.
+- Catch2 v3's XML reporter: ``<BenchmarkResults name samples ...>`` with ``<mean
+  value>`` and ``<standardDeviation value>`` in nanoseconds; n is ``samples``.
 """
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import csv
+import io
+import xml.etree.ElementTree as ElementTree
+from typing import Any
 
-from pbench.results.formats.common import Damaged
+from pbench.results.formats.common import HINT, Damaged, Entry, document, finite
 
 BMF, LOCUST, CATCH2 = "bmf", "locust-csv", "catch2-xml"
 
@@ -43,25 +52,98 @@ def detect_catch2(text: str) -> float:
     return 0.5 if "<Catch2TestRun" in head else 0.0
 
 
-def _refuse(what: str, path: str, fix: str) -> NoReturn:
-    raise Damaged(
-        f"{path} is {what}, which keeps only aggregates (no per-run values); pbench "
-        "judges from measured values and will not invent them",
-        hint=fix,
-    )
-
-
 def read_bmf(found: Any, path: str) -> dict[str, Any]:
-    _refuse("Bencher Metric Format JSON", path,
-            "pass the harness's own result file (one of the formats pbench reads)")  # fmt: skip
+    entries = []
+    for name, measures in found.items():
+        where = f"{path}: '{name}'"
+        latency = measures.get("latency")
+        if not isinstance(latency, dict):
+            raise Damaged(
+                f"{where} has no latency measure (only {', '.join(map(str, measures))}): "
+                "no time per operation to judge",
+                hint="report a latency measure (nanoseconds) for each benchmark",
+            )
+        entry = Entry(name=str(name), command=f"bencher {name}")
+        value = latency.get("value")
+        entry.aggregates(value * 1e-9 if finite(value) else None, None, None, where)
+        bounds = [b for k in ("lower_value", "upper_value") if finite(b := latency.get(k))]
+        if len(bounds) == 2:
+            entry.info["bmf_latency_bounds_s"] = [b * 1e-9 for b in bounds]
+        for measure, figures in measures.items():
+            if measure != "latency" and isinstance(figures, dict) and finite(figures.get("value")):
+                higher = measure == "throughput"
+                entry.counters[str(measure)] = {
+                    "value": figures["value"], "unit": "/s" if higher else "",
+                    "direction": "higher" if higher else "lower",
+                }  # fmt: skip
+        entries.append(entry)
+    return document(BMF, entries, "s", path)
 
 
 def read_locust(text: str, path: str) -> dict[str, Any]:
-    _refuse("a locust --csv statistics file", path,
-            "measure the endpoint with 'pbench http URL', which keeps every request's "
-            "latency per slice")  # fmt: skip
+    entries = []
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    for line, row in enumerate(rows, start=2):
+        where = f"{path}:{line}"
+        kind, name = (row.get("Type") or "").strip(), (row.get("Name") or "").strip()
+        label = f"{kind} {name}".strip()
+        if not label:
+            raise Damaged(f"{where}: a row without a Type and Name", hint=HINT)
+        average, count = _float(row, "Average Response Time"), _float(row, "Request Count")
+        if average is None or count is None:
+            raise Damaged(f"{where}: '{label}' has no Average Response Time and Request Count",
+                          hint=HINT)  # fmt: skip
+        entry = Entry(name=label, command=f"locust {label}")
+        entry.aggregates(average * 1e-3, None, int(count), where)
+        failures = _float(row, "Failure Count")
+        entry.info["locust"] = {
+            "requests": int(count),
+            "failures": int(failures) if failures is not None else None,
+            "requests_per_s": _float(row, "Requests/s"),
+            "percentiles_s": {
+                key: value * 1e-3
+                for key in row
+                if key and key.endswith("%") and (value := _float(row, key)) is not None
+            },
+        }
+        entries.append(entry)
+    return document(LOCUST, entries, "s", path)
 
 
 def read_catch2(text: str, path: str) -> dict[str, Any]:
-    _refuse("a Catch2 XML report", path,
-            "run the benchmark binary under 'pbench run' to have per-run values")  # fmt: skip
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise Damaged(f"{path} is not well-formed XML (Catch2): {exc}", hint=HINT) from None
+    entries = []
+    for index, result in enumerate(root.iter("BenchmarkResults")):
+        where = f"{path}: BenchmarkResults[{index}]"
+        name = result.get("name")
+        if not name:
+            raise Damaged(f"{where} has no name", hint=HINT)
+        mean, sd = result.find("mean"), result.find("standardDeviation")
+        mean_ns = _number(mean.get("value") if mean is not None else None)
+        sd_ns = _number(sd.get("value") if sd is not None else None)
+        samples = _number(result.get("samples"))
+        entry = Entry(name=name, command=f"catch2 {name}")
+        entry.aggregates(mean_ns * 1e-9 if mean_ns is not None else None,
+                         sd_ns * 1e-9 if sd_ns is not None else None,
+                         int(samples) if samples is not None else None, where)  # fmt: skip
+        if mean is not None:
+            low, high = _number(mean.get("lowerBound")), _number(mean.get("upperBound"))
+            if low is not None and high is not None:
+                entry.info["catch2_mean_bounds_s"] = [low * 1e-9, high * 1e-9]
+        entries.append(entry)
+    return document(CATCH2, entries, "s", path)
+
+
+def _float(row: dict[str, str], key: str) -> float | None:
+    return _number(row.get(key))
+
+
+def _number(text: str | None) -> float | None:
+    try:
+        value = float(text) if text not in (None, "", "N/A") else None
+    except ValueError:
+        return None
+    return value if value is not None and finite(value) else None

@@ -9,8 +9,8 @@ The values are the ``Workload``/``Result`` measurements (the workload with the
 overhead taken out, from which BenchmarkDotNet computes its own statistics), each
 ``Nanoseconds / Operations`` in seconds; each launch (process) is one round.
 ``Memory.BytesAllocatedPerOperation`` is carried as a lower-is-better counter. The
-brief export has only ``Statistics`` and is refused with the exporter that keeps the
-measurements.
+brief export has only ``Statistics`` (``N``, ``Mean`` and ``StandardDeviation`` in ns),
+read as those aggregates (:mod:`pbench.stats.aggregate`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pbench.results.formats.common import (
     HINT,
     Damaged,
     Entry,
-    aggregate_only,
     document,
     finite,
     likeness,
@@ -52,9 +51,15 @@ def read(found: Any, path: str) -> dict[str, Any]:
         if not isinstance(name, str):
             raise Damaged(f"{where} has no 'FullName' string", hint=HINT)
         measurements = bench.get("Measurements")
-        if not measurements:
-            raise aggregate_only(NAME, path, name, "export with --exporters fulljson")
         entry = Entry(name=name, command=f"dotnet {name}")
+        if not measurements:
+            stats = mapping(bench.get("Statistics"), f"{where}.Statistics")
+            mean, sd = _number(stats.get("Mean")), _number(stats.get("StandardDeviation"))
+            entry.aggregates(mean * 1e-9 if mean is not None else None,
+                             sd * 1e-9 if sd is not None else None, stats.get("N"),
+                             where)  # fmt: skip
+            entries.append(entry)
+            continue
         for position, raw in enumerate(listing(measurements, f"{where}.Measurements")):
             record = mapping(raw, f"{where}.Measurements[{position}]")
             if record.get("IterationMode") != "Workload" or record.get("IterationStage") != (

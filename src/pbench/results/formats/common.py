@@ -3,12 +3,18 @@ builds, and the one way a reader says the file is damaged.
 
 A reader turns a harness's file into the document pbench's own JSON export is (a
 ``results`` list of entries with ``name``, ``command``, per-run ``times`` in seconds
-and ``measurements`` with their ``round``), so that ``pbench compare``, ``pbench
+and ``measurements`` with their ``round`` and an ``exit_code`` of 0: the harness
+reported them as measured, not failed), so that ``pbench compare``, ``pbench
 report`` and ``pbench history import`` read it as they read their own. Each entry
 says where it came from in ``info``: ``format`` (the reader's name), ``unit`` (the
 harness's unit of the values), ``direction`` (``lower`` is better for times, bytes and
 allocations, ``higher`` for throughput) and, when the harness reported them, its
 ``counters`` (name → ``{"value", "unit", "direction"}``).
+
+A benchmark the harness kept only as aggregates has no ``times`` (an empty list) and
+its ``info`` holds ``aggregate``: ``{"mean", "stddev", "n"}`` in seconds (``stddev`` and
+``n`` null where the format does not keep them), judged as such by
+:mod:`pbench.stats.aggregate` and never turned into made-up values.
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from pbench.errors import UsageError
 from pbench.results.schema import RESULT_FILE_SCHEMA_VERSION
+from pbench.stats.aggregate import INFO_KEY as AGGREGATE
 
 # Seconds per unit of the time units the harnesses write.
 TIME_UNITS = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
@@ -41,6 +48,20 @@ class Entry:
     counters: dict[str, dict[str, Any]] = field(default_factory=dict)
     info: dict[str, Any] = field(default_factory=dict)
 
+    # Only aggregates kept (no per-run values): mean and sd in seconds, n a count
+    # (None where the format does not keep it); see pbench.stats.aggregate.
+    aggregate: dict[str, Any] | None = None
+
+    def aggregates(self, mean: Any, sd: Any, n: Any, where: str) -> None:
+        """Keep the harness's mean (s), sd (s) and n of this benchmark, as they are."""
+        if not finite(mean) or mean < 0:
+            raise Damaged(f"{where}: the mean {mean!r} is not a time", hint=HINT)
+        self.aggregate = {
+            "mean": float(mean),
+            "stddev": float(sd) if finite(sd) and sd >= 0 else None,
+            "n": int(n) if finite(n) and n >= 1 and float(n).is_integer() else None,
+        }
+
     def add(self, seconds: float, round_: int, where: str) -> None:
         if not math.isfinite(seconds) or seconds < 0:
             raise Damaged(f"{where}: {seconds!r} is not a time", hint=HINT)
@@ -48,6 +69,10 @@ class Entry:
         self.rounds.append(round_)
 
 
+AGGREGATE_NOTE = (
+    "the harness kept only aggregates (mean, sd, n), no per-run values: pbench judges "
+    "from them (the mean's t interval, Welch's t-test) and invents none"
+)
 HINT = "the file is truncated or damaged; rerun the harness and pass the file it writes"
 
 
@@ -62,10 +87,14 @@ def document(format_name: str, entries: Sequence[Entry], unit: str, path: str) -
             raise Damaged(f"{path} ({format_name}) has two benchmarks named '{entry.name}'",
                           hint=HINT)  # fmt: skip
         seen.add(entry.name)
-        if not entry.times:
+        if not entry.times and entry.aggregate is None:
             raise Damaged(f"{path} ({format_name}): '{entry.name}' has no measured values",
                           hint=HINT)  # fmt: skip
         info = {"format": format_name, "unit": unit, "direction": "lower", **entry.info}
+        notes = []
+        if entry.aggregate is not None and not entry.times:
+            info[AGGREGATE] = entry.aggregate
+            notes.append(AGGREGATE_NOTE)
         if entry.counters:
             info["counters"] = entry.counters
         results.append({
@@ -73,10 +102,11 @@ def document(format_name: str, entries: Sequence[Entry], unit: str, path: str) -
             "command": entry.command,
             "times": entry.times,
             "measurements": [
-                {"wall": t, "round": r, "iteration": i}
+                {"wall": t, "exit_code": 0, "round": r, "iteration": i}
                 for i, (t, r) in enumerate(zip(entry.times, entry.rounds, strict=True))
             ],
             "info": info,
+            **({"notes": notes} if notes else {}),
         })  # fmt: skip
     return {
         "schema_version": RESULT_FILE_SCHEMA_VERSION,
@@ -92,7 +122,7 @@ def likeness(signs: int, of: int) -> float:
     return 1.0 if signs == of else signs / (of + 1)
 
 
-def finite(value: Any) -> bool:
+def finite(value: Any) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -109,9 +139,9 @@ def listing(value: Any, where: str) -> list[Any]:
 
 
 def aggregate_only(format_name: str, path: str, name: str, fix: str) -> Damaged:
-    """The refusal for a benchmark the file keeps only as aggregates."""
+    """The refusal for a benchmark whose aggregates cannot be read as a mean time."""
     return Damaged(
-        f"{path} ({format_name}): '{name}' has only aggregates (mean, spread), no "
-        "per-run values; pbench judges from measured values and will not invent them",
+        f"{path} ({format_name}): '{name}' has only aggregates that are not a mean time "
+        "per operation, and no per-run values; pbench will not invent them",
         hint=fix,
     )

@@ -6,7 +6,8 @@ iteration count, so each sample's time per iteration is ``times[i] / iters[i]``.
 benchmark's name is the ``full_id`` of ``benchmark.json`` beside the file (``{"group_id",
 "function_id", "value_str", "full_id", ...}``), else the folder's name. Every sample is
 its own round. ``estimates.json`` holds only estimates (mean, median, slope with their
-intervals) and is refused, naming the ``sample.json`` beside it.
+intervals), no sample count: it is read as its mean and ``std_dev`` (in ns) without
+an n, so no test can be made from it (the ``sample.json`` beside it has the values).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pbench.results.formats.common import (
     HINT,
     Damaged,
     Entry,
-    aggregate_only,
     document,
     finite,
     listing,
@@ -43,7 +43,13 @@ def read(found: Any, path: str) -> dict[str, Any]:
     folder = Path(path).resolve().parent
     name = _name(folder)
     if "iters" not in top:
-        raise aggregate_only(NAME, path, name, f"pass {folder / 'sample.json'} instead")
+        entry = Entry(name=name, command=f"cargo bench {name}")
+        mean, sd = (_estimate(top, key, path) for key in ("mean", "std_dev"))
+        if mean is None:
+            raise Damaged(f"{path}: estimates.json has no mean.point_estimate", hint=HINT)
+        entry.aggregates(mean * 1e-9, sd * 1e-9 if sd is not None else None, None, path)
+        entry.info["sample_json"] = str(folder / "sample.json")
+        return document(NAME, [entry], "s", path)
     iters = listing(top.get("iters"), f"{path}: iters")
     times = listing(top.get("times"), f"{path}: times")
     if len(iters) != len(times):
@@ -54,6 +60,12 @@ def read(found: Any, path: str) -> dict[str, Any]:
             raise Damaged(f"{path}: sample {position} is not a count and a time", hint=HINT)
         entry.add(total / count * 1e-9, position, path)
     return document(NAME, [entry], "s", path)
+
+
+def _estimate(top: Any, key: str, path: str) -> float | None:
+    found = top.get(key)
+    value = found.get("point_estimate") if isinstance(found, dict) else None
+    return float(value) if finite(value) else None
 
 
 def _name(folder: Path) -> str:

@@ -7,9 +7,9 @@ Each iteration entry is one repetition (``--benchmark_repetitions=N``) and one r
 its ``real_time`` per iteration converted to seconds. Aggregates (mean, median,
 stddev, cv) are not samples: they are kept in ``info`` of the benchmark they belong to,
 and a benchmark present only as aggregates (``--benchmark_report_aggregates_only``)
-is refused with the flag that keeps the repetitions. ``bytes_per_second``,
-``items_per_second`` and user counters (any other numeric key) are carried as
-counters: the ``..._per_second`` ones and rates are higher-is-better.
+is read as its mean, stddev and ``repetitions`` (:mod:`pbench.stats.aggregate`).
+``bytes_per_second``, ``items_per_second`` and user counters (any other numeric key)
+are carried as counters: the ``..._per_second`` ones and rates are higher-is-better.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pbench.results.formats.common import (
     TIME_UNITS,
     Damaged,
     Entry,
-    aggregate_only,
     document,
     finite,
     likeness,
@@ -71,6 +70,8 @@ def read(found: Any, path: str) -> dict[str, Any]:
             aggregate = str(bench.get("aggregate_name", "aggregate"))
             if bench.get("aggregate_unit", "time") == "time":
                 aggregates.setdefault(name, {})[f"{aggregate}_s"] = seconds
+            if finite(bench.get("repetitions")):
+                aggregates.setdefault(name, {})["repetitions"] = bench["repetitions"]
             continue
         entry = entries.setdefault(name, Entry(name=name, command=f"google-benchmark {name}"))
         repetition = bench.get("repetition_index", len(entry.times))
@@ -87,12 +88,12 @@ def read(found: Any, path: str) -> dict[str, Any]:
             counter["values"].append(float(value))
         if finite(bench.get("iterations")):
             entry.info["iterations"] = bench["iterations"]
-    for name in aggregates:
+    for name, found in aggregates.items():
         if name not in entries:
-            raise aggregate_only(
-                NAME, path, name, "rerun without --benchmark_report_aggregates_only"
-            )
-        entries[name].info["aggregates"] = aggregates[name]
+            entry = entries.setdefault(name, Entry(name=name, command=f"google-benchmark {name}"))
+            entry.aggregates(found.get("mean_s"), found.get("stddev_s"),
+                             found.get("repetitions"), f"{path}: '{name}'")  # fmt: skip
+        entries[name].info["aggregates"] = found
     for entry in entries.values():
         for counter in entry.counters.values():
             values = counter.pop("values")

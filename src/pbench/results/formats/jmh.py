@@ -8,8 +8,10 @@ one round. Average-time and single-shot modes (``avgt``, ``ss``; units such as
 ``ns/op``) are times per operation; throughput mode (``thrpt``, ``ops/s``) is higher
 is better and each iteration's throughput is taken as its time per operation
 (1/value, in seconds), with the unit and direction kept in ``info``. A benchmark with
-``params`` is named ``benchmark:key=value,...``. Sample mode keeps a histogram, not
-values, and is refused.
+``params`` is named ``benchmark:key=value,...``. A file without ``rawData`` (sample
+mode keeps a histogram) is read as its ``score``, the mean time per operation, with
+no sd or n (its ``scoreError`` is a 99.9% half-width, kept in ``info``); a throughput
+without values is refused (the mean of a rate is not the rate of the mean time).
 """
 
 from __future__ import annotations
@@ -66,15 +68,24 @@ def read(found: Any, path: str) -> dict[str, Any]:
         if not scale:
             raise Damaged(f"{where}: '{name}' has scoreUnit '{unit}', not a time", hint=HINT)
         raw = metric.get("rawData")
-        if raw is None:
-            raise aggregate_only(NAME, path, name, "run it in avgt, ss or thrpt mode")
         entry = Entry(name=name, command=f"jmh {name}")
+        entry.info.update({"jmh_mode": bench.get("mode"), "jmh_unit": unit})
+        if raw is None:
+            if rate:
+                raise aggregate_only(
+                    NAME, path, name, "keep the iterations (rawData) of a throughput run"
+                )
+            score = metric.get("score")
+            entry.aggregates(score * scale if finite(score) else None, None, None, where)
+            if finite(metric.get("scoreError")):
+                entry.info["jmh_score_error_999"] = metric["scoreError"] * scale
+            entries.append(entry)
+            continue
         for fork, values in enumerate(listing(raw, f"{where}.primaryMetric.rawData")):
             for value in listing(values, f"{where}.primaryMetric.rawData[{fork}]"):
                 if not finite(value) or (rate and value <= 0):
                     raise Damaged(f"{where}: '{name}' has a value {value!r}", hint=HINT)
                 entry.add(scale / value if rate else value * scale, fork, where)
-        entry.info.update({"jmh_mode": bench.get("mode"), "jmh_unit": unit})
         if rate:
             entry.info["throughput"] = "higher is better: each value is 1/ops as s/op"
         entries.append(entry)

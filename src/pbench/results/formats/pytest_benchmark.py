@@ -6,7 +6,7 @@ list of ``{"name", "fullname", "group", "params", "stats": {...}}`` beside
 ``machine_info`` and ``commit_info``. ``stats.data`` holds each round's time per
 iteration in seconds: always in ``--benchmark-json``, in an autosave only when the run
 had ``--benchmark-save-data``; without it the autosave keeps only aggregates (``mean``,
-``stddev``, ``rounds``) and is refused for judging, with the flag that keeps the rounds.
+``stddev``, ``rounds``), read as such (mean, sd, n: :mod:`pbench.stats.aggregate`).
 A benchmark is named by its ``fullname`` (``tests/test_parse.py::test_parse[small]``);
 each round is its own round.
 """
@@ -19,7 +19,6 @@ from pbench.results.formats.common import (
     HINT,
     Damaged,
     Entry,
-    aggregate_only,
     document,
     finite,
     likeness,
@@ -51,9 +50,11 @@ def read(found: Any, path: str) -> dict[str, Any]:
             raise Damaged(f"{where} has no 'fullname' string", hint=HINT)
         stats = mapping(bench.get("stats"), f"{where}.stats")
         data = stats.get("data")
-        if data is None:
-            raise aggregate_only(NAME, path, name, "rerun pytest with --benchmark-save-data")
         entry = Entry(name=name, command=f"pytest {name}")
+        if data is None:
+            entry.aggregates(stats.get("mean"), stats.get("stddev"), stats.get("rounds"), where)
+            entries.append(entry)
+            continue
         for position, value in enumerate(listing(data, f"{where}.stats.data")):
             if not finite(value):
                 raise Damaged(f"{where}.stats.data[{position}] is not a number", hint=HINT)

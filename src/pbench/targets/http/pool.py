@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pbench.errors import BenchmarkFailed
@@ -34,10 +35,21 @@ class HttpPool:
         self._local: LocalWorker | None = None
         self._pipes: list[Any] = []
         self._processes: list[Any] = []
+        self._ticker: Callable[[int | None], None] | None = None
+        self._tick_s = 0.25
+
+    def set_ticker(self, tick: Callable[[int | None], None] | None, every_s: float) -> None:
+        """The live view's tick within a slice (:class:`pbench.run.load.TickingPool`):
+        on the worker's loop in this process; with worker processes, while waiting for
+        their slice (the requests done are then not known until it ends)."""
+        self._ticker, self._tick_s = tick, every_s
+        if self._local is not None:
+            self._local.worker.ticker, self._local.worker.tick_s = tick, every_s
 
     def open(self) -> None:
         if self.plan.workers == 1:
             self._local = LocalWorker(self.specs, self.plan)
+            self.set_ticker(self._ticker, self._tick_s)
             self._local.open()
             return
         import multiprocessing
@@ -87,10 +99,22 @@ class HttpPool:
             pipe.send(message)
         return [self._receive(pipe) for pipe in self._pipes]
 
+    def _wait(self, pipe: Any) -> bool:
+        """Wait for ``pipe``'s answer (False: none in time), ticking meanwhile."""
+        ticker = self._ticker
+        if ticker is None:
+            return bool(pipe.poll(START_TIMEOUT_S * 10))
+        deadline = time.monotonic() + START_TIMEOUT_S * 10
+        while not pipe.poll(self._tick_s):
+            if time.monotonic() > deadline:
+                return False
+            ticker(None)
+        return True
+
     def _receive(self, pipe: Any) -> Any:
         while True:
             try:
-                if not pipe.poll(START_TIMEOUT_S * 10):
+                if not self._wait(pipe):
                     raise BenchmarkFailed(
                         "an HTTP worker process stopped answering",
                         "run again with --workers 1 to see the error",

@@ -34,7 +34,8 @@ import signal
 import socket
 import ssl
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
@@ -291,6 +292,11 @@ class HttpWorker:
         self.finished: asyncio.Future[None] = loop.create_future()
         self.interrupted = False
         self.slices = 0
+        # The live view's tick (see pbench.run.load.TickingPool): every tick_s within
+        # a slice, on this loop, with the requests the slice has finished so far.
+        self.ticker: Callable[[int | None], None] | None = None
+        self.tick_s = 0.25
+        self._tick_handle: asyncio.TimerHandle | None = None
 
     # ------------------------------------------------------------- tickets
     def take(self, now_ns: int) -> int | None:
@@ -372,7 +378,25 @@ class HttpWorker:
             cpu_seconds() - cpu_before,
             self.interrupted,
             unfinished=self.unfinished,
+            connections=self.open_connections(),
         )
+
+    def open_connections(self) -> int:
+        """Connections open now, over every client and origin."""
+        return sum(
+            1
+            for client in self.clients
+            for conn in client.conns
+            if conn is not None and conn.transport is not None and not conn.transport.is_closing()
+        )
+
+    def _tick(self) -> None:
+        ticker, recorder = self.ticker, self.recorder
+        if ticker is None or recorder is None:
+            self._tick_handle = None
+            return
+        ticker(recorder.count)
+        self._tick_handle = self.loop.call_later(self.tick_s, self._tick)
 
     async def _phase(self, hard_end_ns: int | None) -> None:
         self.finished = self.loop.create_future()
@@ -383,12 +407,17 @@ class HttpWorker:
         hard: asyncio.TimerHandle | None = None
         if hard_end_ns is not None:
             hard = self.loop.call_later(max(hard_end_ns - now(), 0) / 1e9, self._hard_end)
+        if self.ticker is not None and self.recorder is not None:
+            self._tick_handle = self.loop.call_later(self.tick_s, self._tick)
         for client in list(self.clients):
             client.go()
         await self.finished
         watchdog.cancel()
         if hard is not None:
             hard.cancel()
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
         self.warmup_left = 0
 
     def _hard_end(self) -> None:
@@ -454,15 +483,23 @@ class LocalWorker:
     def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int = 0) -> None:
         self.loop = new_event_loop()
         self.worker = HttpWorker(specs, plan, index, self.loop)
+        self._previous: Any = None
         self._handled = False
 
     def open(self) -> None:
+        # A plain signal handler, not loop.add_signal_handler: uvloop's delivers only
+        # while the loop runs, and a Ctrl-C between two phases (a slice ended, the live
+        # view drawing) would be lost. Scheduled on the loop, the interrupt runs as
+        # the first callback of the current or next phase, never inside another one.
         try:
-            self.loop.add_signal_handler(signal.SIGINT, self.worker.interrupt)
+            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
             self._handled = True
-        except (ValueError, RuntimeError, NotImplementedError):
+        except ValueError:
             pass  # not the main thread: no Ctrl-C handling here
         self.loop.run_until_complete(self.worker.open())
+
+    def _on_sigint(self, signum: int, frame: Any) -> None:
+        self.loop.call_soon_threadsafe(self.worker.interrupt)
 
     def warm_up(self, target: int, requests: int) -> None:
         self.loop.run_until_complete(self.worker.warm_up(target, requests))
@@ -480,5 +517,6 @@ class LocalWorker:
             self.loop.run_until_complete(asyncio.sleep(0))  # let the aborts happen
         finally:
             if self._handled:
-                self.loop.remove_signal_handler(signal.SIGINT)
+                signal.signal(signal.SIGINT, self._previous)
+                self._handled = False
             self.loop.close()

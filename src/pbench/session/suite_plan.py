@@ -31,26 +31,23 @@ def plan_all(selected: Suite) -> list[Planned]:
 
 
 def _plan(benchmark: SuiteBenchmark) -> Planned:
-    from pbench.cli.common import concurrency_levels
     from pbench.plan.budgets import check_measure
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
+    from pbench.plan.values import concurrency_levels
 
     flags = benchmark.flags
     check_measure(benchmark.budgets, getattr(flags, "measure", "wall"), "budgets:")
+    if benchmark.harness is not None:
+        from pbench.plan.harness import HarnessPlan
+
+        assert isinstance(flags, RunFlags)  # a harness benchmark runs one command
+        return Planned(benchmark, {1: HarnessPlan(benchmark.name, benchmark.harness,
+                                                  flags.commands[0])}, None, ())  # fmt: skip
     if isinstance(flags, RunFlags):
-        levels = concurrency_levels(flags.concurrency)
-        if levels or flags.duration is not None or flags.rate is not None:
-            from pbench.plan.run_load import plan_levels
+        from pbench.plan.run_plans import run_plans
 
-            first = dataclasses.replace(flags, concurrency=levels[0] if levels else None)
-            loads = plan_levels(first, levels)
-            load = next(iter(loads.values()))
-            return Planned(benchmark, dict(loads), load.reference, ())
-        from pbench.plan.run import plan_from_options as plan_run
-
-        run_plan, reference = plan_run(flags)
-        notes = tuple(dict.fromkeys(n for spec in run_plan.benchmarks for n in spec.notes))
-        return Planned(benchmark, {1: run_plan}, reference, notes)
+        plans, reference, notes = run_plans(flags, concurrency_levels(flags.concurrency))
+        return Planned(benchmark, dict(plans), reference, notes)
     if isinstance(flags, SqlFlags):
         from pbench.plan.sql import plan_from_options as plan_sql
 

@@ -1,7 +1,8 @@
 """hyperfine's ``--debug-mode`` integration tests (tests/integration_tests.rs of
 sharkdp/hyperfine 1.20) on pbench's fake clock (:mod:`support.debug_mode`): the same
-command lines through pbench's real parser, planner, runner, report and exports, with
-``sleep X`` taking X seconds of fake time. Counts, names, units and relative speeds are
+command lines through pbench's real parser, planner, runner, and a real session's
+report and exports into a recording output, with ``sleep X`` taking X seconds of fake
+time. Counts, names, units and relative speeds are
 therefore exact.
 
 hyperfine's test, then the test here:
@@ -39,11 +40,11 @@ import warnings
 
 import pytest
 
-from support.debug_mode import debug_run
+from support.debug_mode import published
 
 
 def ok(*args: str) -> str:
-    result = debug_run(*args)
+    result = published(*args)
     assert result.code == 0, result.err
     assert result.err == ""
     return result.out
@@ -188,7 +189,7 @@ def test_zero_time_runs_compare_without_a_foreign_warning() -> None:
     # encountered" on stderr.
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = debug_run("--runs", "2", "--reference", "echo r", "echo a", "echo b")
+        result = published("--runs", "2", "--reference", "echo r", "echo a", "echo b")
     assert result.code == 0
     assert result.err == ""
     assert "cannot be compared with 'echo a': a mean time of 0" in result.out
