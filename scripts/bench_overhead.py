@@ -4,8 +4,11 @@
 Prints, for each figure, hyperfine's value, pbench's value and their ratio:
   1. the time each tool *reports* for `true` (no shell, 1000 runs): target within 10%;
   2. the time each reports for `sleep 0.01` (no shell, 100 runs): target within 2%;
-  3. the wall time of a whole 1000-run invocation of `true`: target <= 1.5x hyperfine's;
-  4. the wall time of `pbench --version`: target < 150 ms;
+  3. the wall time of a whole 1000-run invocation of `true`: target <= 1.15x hyperfine's;
+  4. the same for 10,000 runs (--long-runs): target <= 1.15x too, and the peak RSS of
+     pbench at 1,000 and at 10,000 runs: memory flat, i.e. the bytes each run adds are
+     the run's own record (its measurement, ~1 KB), not a growth of pbench;
+  4b. the wall time of `pbench --version`: target < 150 ms;
   5. the wall time of a parameter scan, `-N --runs 2 -P n 1 N -n 'c {n}' true` for
      N = 100, 400, 1000 (one benchmark per value): target <= 2x hyperfine's for N = 1000
      (shorter scans are mostly pbench's start-up); beside it the most threads pbench had
@@ -17,7 +20,7 @@ the same CPUs (taskset), commands included. The load average is printed before a
 after: on a busy machine the figures say little.
 
 Usage: python3 scripts/bench_overhead.py [--reps N] [--no-sample] [--cpus 1]
-       [--scan 100,400,1000] [--only-scan]
+       [--scan 100,400,1000] [--only-scan] [--long-runs 10000] [--scan '']
 (needs hyperfine: apt-get install hyperfine). pbench runs as users run it, with its
 process-tree sampler on; --no-sample turns it off (hyperfine samples nothing).
 """
@@ -47,6 +50,20 @@ def reported(tool: list[str], command: str, runs: int, out: Path) -> tuple[float
     wall = time.perf_counter() - start
     result = json.loads(out.read_text())["results"][0]
     return float(result["median"]), wall
+
+
+def long_run(tool: list[str], runs: int) -> tuple[float, int]:
+    """(wall time, peak RSS in bytes) of `-N --runs RUNS true`: the RSS is the kernel's
+    ru_maxrss of the tool's process (its launcher and commands are far smaller)."""
+    args = [*tool, "-N", "--runs", str(runs), "true"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} exited with {proc.returncode}")
+    return wall, usage.ru_maxrss * 1024
 
 
 def scan(tool: list[str], values: int) -> tuple[float, int]:
@@ -110,6 +127,7 @@ def main() -> int:
     parser.add_argument("--cpus", help="pin both tools to these CPUs (taskset -c LIST)")
     parser.add_argument("--scan", default="100,400,1000", help="values of the scans (5.)")
     parser.add_argument("--only-scan", action="store_true", help="figure 5 alone")
+    parser.add_argument("--long-runs", type=int, default=10_000, help="runs of 4. (0: not)")
     args = parser.parse_args()
     hyperfine = shutil.which("hyperfine")
     if hyperfine is None:
@@ -128,8 +146,10 @@ def main() -> int:
         return 1 if failed else 0
     version = {"hyperfine": [hyperfine, "--version"], "pbench": [*PBENCH, "--version"]}
     figures: dict[str, dict[str, list[float]]] = {
-        name: {"true": [], "sleep": [], "wall1000": [], "version": []} for name in tools
+        name: {"true": [], "sleep": [], "wall1000": [], "wall_long": [], "version": []}
+        for name in tools
     }
+    rss: dict[int, list[int]] = {1000: [], args.long_runs: []}
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / "out.json"
         for rep in range(args.reps):
@@ -138,6 +158,12 @@ def main() -> int:
                 figures[name]["true"].append(median)
                 figures[name]["wall1000"].append(wall)
                 figures[name]["sleep"].append(reported(tool, "sleep 0.01", 100, out)[0])
+                if args.long_runs:
+                    wall, peak = long_run(tool, args.long_runs)
+                    figures[name]["wall_long"].append(wall)
+                    if name == "pbench":
+                        rss[args.long_runs].append(peak)
+                        rss[1000].append(long_run(tool, 1000)[1])
                 start = time.perf_counter()
                 subprocess.run(version[name], check=True, stdout=subprocess.DEVNULL)
                 figures[name]["version"].append(time.perf_counter() - start)
@@ -145,9 +171,13 @@ def main() -> int:
     rows = [
         ("reported median of `true` (ms)", "true", 1e3, 1.10, "within 10%"),
         ("reported median of `sleep 0.01` (ms)", "sleep", 1e3, 1.02, "within 2%"),
-        ("wall of a 1000-run invocation (s)", "wall1000", 1.0, 1.5, "<= 1.5x"),
+        ("wall of a 1000-run invocation (s)", "wall1000", 1.0, WALL_RATIO, f"<= {WALL_RATIO}x"),
+        (f"wall of a {args.long_runs}-run invocation (s)", "wall_long", 1.0, WALL_RATIO,
+         f"<= {WALL_RATIO}x"),
         ("wall of `--version` (ms)", "version", 1e3, None, "< 150 ms"),
-    ]
+    ]  # fmt: skip
+    if not args.long_runs:
+        rows = [row for row in rows if row[1] != "wall_long"]
     print(f"{'figure':40} {'hyperfine':>10} {'pbench':>10} {'ratio':>7}  target")
     for label, key, scale, limit, target in rows:
         h = statistics.median(figures["hyperfine"][key]) * scale
@@ -162,8 +192,24 @@ def main() -> int:
         failed |= not ok
         verdict = "PASS" if ok else "FAIL"
         print(f"{label:40} {h:10.3f} {p:10.3f} {ratio:7.3f}  {target} {verdict}")
+    if args.long_runs:
+        small, large = statistics.median(rss[1000]), statistics.median(rss[args.long_runs])
+        per_run = (large - small) / (args.long_runs - 1000)
+        flat = per_run <= RUN_RECORD_BYTES
+        failed |= not flat
+        print(
+            f"{'pbench peak RSS, 1000 / ' + str(args.long_runs) + ' runs (MB)':40} "
+            f"{small / 2**20:10.1f} {large / 2**20:10.1f}  {per_run:5.0f} bytes/run  "
+            f"<= {RUN_RECORD_BYTES} bytes/run (a run's record) {'PASS' if flat else 'FAIL'}"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 1 if failed else 0
+
+
+WALL_RATIO = 1.15
+# What one run's record may hold in memory (its Measurement and its metrics): memory
+# is flat when each run adds no more than this.
+RUN_RECORD_BYTES = 1024
 
 
 if __name__ == "__main__":

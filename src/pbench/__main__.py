@@ -1,8 +1,10 @@
 """Entry point for ``pbench`` and ``python -m pbench``."""
 
+import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -49,5 +51,35 @@ def main() -> None:
     sys.exit(status)
 
 
+def entry() -> NoReturn:
+    """The ``pbench`` command (and ``python -m pbench``): :func:`main`, then the process
+    ends at once with its status, its output flushed (``os._exit``). Everything was
+    written and closed by then; tearing the interpreter down (freeing every result,
+    rendered text and module) took ~50 ms of CPU after a scan of 1,000 benchmarks, a
+    third of what an interrupted scan did after its signal. :func:`main` itself exits
+    with SystemExit, as tests that call it expect."""
+    try:
+        main()
+        status = 0
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 (contextlib is not imported by --version)
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe or stream: nothing more to say
+            pass
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """What the interpreter would exit with for ``sys.exit(code)``."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")
+    return 1
+
+
 if __name__ == "__main__":
-    main()
+    entry()

@@ -4,12 +4,14 @@ scripts/bench_startup.py, never by a timed test."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 
 import click
+import pytest
 
 from pbench import __version__
 from pbench.cli import SHORT_HELP, SUBCOMMANDS, main_group
@@ -92,11 +94,12 @@ def test_help_fast_path_prints_clicks_text_without_importing_click() -> None:
                 assert done.stdout.startswith("Usage: pbench") and done.stdout != TOP_HELP
 
 
-def test_a_run_of_three_never_imports_numpy() -> None:
-    # A short run's summary, warnings and advice are plain Python: numpy's import is
-    # about a third of such a run's wall time.
+@pytest.mark.parametrize("runs", [3, 1000])
+def test_a_run_of_a_command_never_imports_numpy(runs: int) -> None:
+    # A run's summary (its t interval too), warnings and advice are plain Python:
+    # numpy's import is about a third of a short run's wall time, a fifth of 1,000 runs'.
     code = (
-        "import sys; sys.argv = ['pbench', '-N', '--runs', '3', '--style', 'none', 'true']\n"
+        f"import sys; sys.argv = ['pbench', '-N', '--runs', '{runs}', '--style', 'none', 'true']\n"
         "from pbench.__main__ import main\n"
         "try:\n    main()\n"
         "except SystemExit as exc:\n    print('exit', exc.code, file=sys.stderr)\n"
@@ -104,3 +107,16 @@ def test_a_run_of_three_never_imports_numpy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.split()[-3:] == ["exit", "0", "False"], done.stderr
+
+
+def test_the_command_ends_with_its_status_and_all_its_output() -> None:
+    # The entry point ends the process at once (os._exit) after flushing its streams:
+    # a JSON export of 50 benchmarks on stdout through a pipe arrives whole.
+    scan = ["-N", "--runs", "2", "-P", "n", "1", "50", "-n", "c {n}", "true"]
+    done = subprocess.run([sys.executable, "-m", "pbench", *scan, "--export-json", "-"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["results"]) == 50
+    bad = subprocess.run([sys.executable, "-m", "pbench", "--runs", "x", "true"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert bad.returncode == 2 and "--runs" in bad.stderr

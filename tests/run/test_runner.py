@@ -383,6 +383,29 @@ def test_interrupt_marks_results_and_closes() -> None:
     assert log[-1] == "close x"
 
 
+def test_interrupt_after_a_benchmarks_last_run_keeps_it_whole() -> None:
+    # The interrupt comes right after the run that completes "a" was measured, before
+    # "a" is marked done: "a" has all its runs and stops on "runs", not "interrupted".
+    clock, log = FakeClock(), []
+    looked: list[int] = []
+
+    class InterruptedOnThe3rdLook(IgnoreFailure):
+        def allows(self, outcome: object) -> bool:
+            looked.append(1)
+            if len(looked) == 3:  # round 1's first run: a's second and last
+                raise KeyboardInterrupt
+            return True
+
+    a, b = FakeTarget(clock, [1000], log, "a"), FakeTarget(clock, [1000], log, "b")
+    plan = RunPlan([spec("a", a), spec("b", b)], min_runs=2, max_runs=2, seed=1,
+                   ignore_failure=InterruptedOnThe3rdLook())  # fmt: skip
+    runner = Runner(plan, clock=clock)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run()
+    kept = sorted((len(r.measurements), r.stop_reason) for r in runner.results)
+    assert kept == [(1, "interrupted"), (2, "runs")]
+
+
 def test_precise_benchmark_stays_in_rounds_until_all_are_precise() -> None:
     # 'steady' is precise after min_runs; 'noisy' needs 20 runs (see the test above).
     # Interleaved, both run the same number of rounds and both stop on precision.

@@ -53,6 +53,14 @@ def test_t_quantile_matches_tables(df: int, expected: float) -> None:
     assert t_quantile(0.975, df) == pytest.approx(expected, rel=1e-6)
 
 
+def test_t_quantile_is_scipys() -> None:
+    from scipy import stats
+
+    for df in [*range(3, 60), 99, 100, 101, 500, 999, 1000]:
+        for q in (0.6, 0.9, 0.95, 0.975, 0.995, 0.9995):
+            assert t_quantile(q, df) == pytest.approx(stats.t.ppf(q, df), rel=1e-9), (q, df)
+
+
 def test_t_quantile_is_symmetric() -> None:
     assert t_quantile(0.025, 7) == pytest.approx(-t_quantile(0.975, 7))
 

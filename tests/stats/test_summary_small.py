@@ -1,5 +1,7 @@
-"""Samples of up to SMALL_SAMPLE values are summarised without numpy: the summary must
-be numpy's, bit for bit (a fast path may not change a figure)."""
+"""Samples of up to SMALL_SAMPLE values (PLAIN_BEFORE_NUMPY until numpy is imported) are
+summarised without numpy: the summary must be numpy's, bit for bit (a fast path may not
+change a figure), at every size where numpy's summation order changes (8 values, 128,
+each halving above)."""
 
 from __future__ import annotations
 
@@ -19,26 +21,38 @@ def _samples() -> list[list[float]]:
         lambda: float(rng.randint(0, 5)),
         lambda: rng.gauss(1e-3, 1e-5),
     ]
-    return [
-        [draws[i % len(draws)]() for _ in range(rng.randint(1, summary.SMALL_SAMPLE))]
-        for i in range(3000)
-    ]
+    sizes = [rng.randint(1, 9) for _ in range(2000)] + [rng.randint(1, 300) for _ in range(300)]
+    sizes += [15, 16, 17, 127, 128, 129, 136, 255, 256, 257, 1000, 1001, 4097, 8191, 10_000]
+    return [[draws[i % len(draws)]() for _ in range(n)] for i, n in enumerate(sizes)]
+
+
+def test_sums_are_numpys_bit_for_bit() -> None:
+    import numpy as np
+
+    rng = random.Random(24)
+    for n in [*range(1, 300), 1000, 1001, 4096, 8192, 8193, 20_000, 100_000]:
+        values = [rng.lognormvariate(0, 1) * 10 ** rng.randint(-6, 0) for _ in range(n)]
+        assert summary._numpy_sum(values) == float(np.add.reduce(np.asarray(values))), n
 
 
 def test_small_samples_summarised_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
     samples = _samples()
-    assert {len(values) for values in samples} == set(range(1, summary.SMALL_SAMPLE + 1))
+    assert {len(values) for values in samples} >= {*range(1, 10), 128, 129, 8191, 10_000}
+    monkeypatch.setattr(summary, "SMALL_SAMPLE", 10**6)  # every sample in plain Python
     fast = [summary.summarize(values) for values in samples]
     monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)  # every sample through numpy
+    monkeypatch.setattr(summary, "PLAIN_BEFORE_NUMPY", 0)
     assert [summary.summarize(values) for values in samples] == fast
 
 
 def test_small_samples_outliers_labelled_as_numpy_does(monkeypatch: pytest.MonkeyPatch) -> None:
     samples = [values for values in _samples() if len(values) >= 3]
     samples += [[1.0, 1.0, 1.0, 9.0], [2.0, 2.0, 2.0], [1.0, 1.1, 1.2, 50.0, 1.1]]
+    monkeypatch.setattr(summary, "SMALL_SAMPLE", 10**6)
     fast = [summary.outliers(values) for values in samples]
     assert any(found.tukey_severe for found in fast) and any(found.modified_z for found in fast)
     monkeypatch.setattr(summary, "SMALL_SAMPLE", 0)
+    monkeypatch.setattr(summary, "PLAIN_BEFORE_NUMPY", 0)
     assert [summary.outliers(values) for values in samples] == fast
 
 

@@ -6,8 +6,10 @@ Usage: python reaper.py BOUND_S -- ARGV...
 
 The command's stdout goes to /dev/null, its stderr to this process's. This process
 prints the command's pid on the first line of stdout; once the command ended, one JSON
-line: ``{"status": S, "survivors": [[pid, "cmdline"], ...]}``, its exit status (negative:
-killed by that signal) and the processes it left that still ran BOUND_S later."""
+line: ``{"status": S, "cpu_s": C, "survivors": [[pid, "cmdline"], ...]}``, its exit status
+(negative: killed by that signal), the CPU time the command's own process used (user
+and system, all its threads, not its children's: read from /proc while it is a zombie)
+and the processes it left that still ran BOUND_S later."""
 
 from __future__ import annotations
 
@@ -46,6 +48,13 @@ def living() -> list[psutil.Process]:
     return alive
 
 
+def own_cpu_s(pid: int) -> float:
+    """User and system CPU seconds of process ``pid`` itself (all its threads)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     bound, separator, *argv = sys.argv[1:]
     assert separator == "--" and argv, __doc__
@@ -57,6 +66,10 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     print(proc.pid, flush=True)
+    # Wait for its end without reaping it: its /proc entry (a zombie's) still holds its
+    # own CPU time, which reaping would fold into ours with its children's.
+    os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)
+    cpu_s = own_cpu_s(proc.pid)
     status = proc.wait()
     deadline = time.monotonic() + float(bound)
     reap()
@@ -72,7 +85,7 @@ def main() -> int:
         except psutil.NoSuchProcess:
             continue
         process.kill()  # leave nothing behind either
-    print(json.dumps({"status": status, "survivors": survivors}), flush=True)
+    print(json.dumps({"status": status, "cpu_s": cpu_s, "survivors": survivors}), flush=True)
     return 0
 
 

@@ -98,9 +98,25 @@ def parse_export_spec(format: str | None, path: str) -> ExportSpec:
 
 
 def render(format: ExportFormat, results: RunResults, memo: ResultMemo | None = None) -> str:
-    """The export's text. Pure; accepts partial results. With ``memo`` (checkpoints),
-    the text of each result is reused while the result is unchanged."""
+    """The export's text. Pure; accepts partial results. With ``memo`` (checkpoints and
+    the final export), the text of each result is reused while the result is unchanged."""
     return _renderer(format)(results, memo)
+
+
+# The formats whose texts of one result :func:`prerender` fills a memo with: their
+# per-result texts are most of their cost, and rendering the rest of the document
+# for one result is cheap (the HTML page around a section is not: it waits).
+PRERENDERED: frozenset[ExportFormat] = frozenset({"json", "csv", "markdown"})
+
+
+def prerender(specs: Sequence[ExportSpec], one: RunResults, memo: ResultMemo) -> None:
+    """Render ``one`` (the RunResults of one just-finished result, added to ``memo``)
+    in each format of ``specs`` that is in PRERENDERED, for what ``memo`` keeps: the
+    result's texts, which later exports of the whole run then reuse. The texts of the
+    documents themselves are thrown away."""
+    for format in dict.fromkeys(spec.format for spec in specs):
+        if format in PRERENDERED:
+            render(format, one, memo)
 
 
 class Exporter(Protocol):
@@ -122,6 +138,12 @@ EXPORTERS: dict[ExportFormat, str] = {
     "github-benchmark-bigger": "pbench.export.github_benchmark:render_bigger",
     "bmf": "pbench.export.bmf",
 }
+
+
+def load_renderers(specs: Sequence[ExportSpec]) -> None:
+    """Import the renderers of ``specs`` now (see :meth:`pbench.session.publish.Session.run`)."""
+    for spec in specs:
+        _renderer(spec.format)
 
 
 def _renderer(format: ExportFormat) -> Exporter:

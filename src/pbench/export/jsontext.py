@@ -69,7 +69,23 @@ def _pretty(value: Any, level: int) -> str:
 def _mapping(value: Mapping[Any, Any], level: int, inner: str, outer: str) -> str:
     if not value:
         return "{}"
-    items = [f"{inner}{_key(k)}: {_pretty(v, level + 1)}" for k, v in value.items()]
+    items = []
+    keys = _KEYS
+    for k, v in value.items():
+        key = keys.get(k) if type(k) is str else None
+        if key is None:
+            key = _key(k)
+        kind = type(v)
+        # The commonest values written here, without a call (as _plain writes them).
+        if kind is float:
+            text = float.__repr__(v) if v - v == 0.0 else "null"  # nan, ±inf: null
+        elif v is None:
+            text = "null"
+        elif kind is int:
+            text = int.__repr__(v)
+        else:
+            text = _pretty(v, level + 1)
+        items.append(f"{inner}{key}: {text}")
     return "{\n" + ",\n".join(items) + "\n" + outer + "}"
 
 
@@ -77,13 +93,21 @@ def _mapping(value: Mapping[Any, Any], level: int, inner: str, outer: str) -> st
 # Rendered or numpy's float64, take the general path).
 _PLAIN = frozenset({float, int, bool, type(None), str})
 _KEYS: dict[str, str] = {}  # key -> its JSON text: the same few hundred keys recur
+# Short string values -> their JSON text: stop reasons, modes, units recur in every
+# result of a scan (its names and command lines fill the rest, up to the bound).
+_STRINGS: dict[str, str] = {}
 
 
 def _plain(value: Any, kind: type) -> str:
     if kind is float:
         return float.__repr__(value) if math.isfinite(value) else "null"
     if kind is str:
-        return _compact(value)
+        text = _STRINGS.get(value)
+        if text is None:
+            text = _compact(value)
+            if len(_STRINGS) < 4096 and len(value) <= 64:
+                _STRINGS[value] = text
+        return text
     if kind is bool:
         return "true" if value else "false"
     if kind is int:

@@ -6,9 +6,17 @@ summary, warnings and export text each time made a run of n benchmarks cost O(nÂ
 only what changed since the previous one and joins the rest.
 
 A result changes while it is measured by growing: more measurements and warmups, a
-stop reason, notes, sections. Its :func:`revision` counts those, so anything memoised
-for an older revision is computed again. The memo serves checkpoints only; the final
-export is rendered afresh.
+stop reason, notes, sections (and a sweep renames its levels' results). Its
+:func:`revision` counts those, so anything memoised for an older revision is computed
+again.
+
+The session fills the memo for each benchmark once, as it finishes (:meth:`add`,
+then :func:`pbench.export.prerender`), and the checkpoints and the final export
+(complete or interrupted) reuse what it holds: what is memoised of a result depends on
+the result alone (its summary, warnings, JSON entry, CSV row) or carries what else it
+depends on in its key (the Markdown line: the unit and the reference row), so that the
+texts are the same whichever of these renders them. After an interrupt, then, only
+the benchmarks not finished yet are summarised and rendered.
 """
 
 from __future__ import annotations
@@ -25,6 +33,9 @@ Revision = tuple[Hashable, ...]
 def revision(result: BenchmarkResult) -> Revision:
     """Changes whenever the runner (or a subcommand) adds to ``result``."""
     return (
+        result.name,
+        id(result.parameters),
+        id(result.info),
         len(result.measurements),
         result.warmups,
         result.stop_reason,
@@ -57,6 +68,15 @@ class ResultMemo:
             current[id(result)] = entry[2]
         self._entries = {key: self._entries[key] for key in current}
         self._current = current
+
+    def add(self, result: BenchmarkResult) -> None:
+        """Look at one more result (as :meth:`refresh` does, keeping the others): what
+        :meth:`get` computes for it from now on is kept for its current revision."""
+        now = revision(result)
+        entry = self._entries.get(id(result))
+        if entry is None or entry[0] is not result or entry[1] != now:
+            entry = self._entries[id(result)] = (result, now, {})
+        self._current[id(result)] = entry[2]
 
     def get(self, result: BenchmarkResult, key: Hashable, compute: Callable[[], T]) -> T:
         """The value under ``key`` for ``result``, computed on first use since the result

@@ -143,7 +143,7 @@ class Runner:
         except KeyboardInterrupt:
             for state in self._states:
                 if state.result.stop_reason is None:
-                    state.result.stop_reason = "interrupted"
+                    state.result.stop_reason = self._interrupted_reason(state)
             raise
         finally:
             for state in self._set_up:  # after a failure or Ctrl-C: still clean up
@@ -164,7 +164,8 @@ class Runner:
         self._started_ns = self.clock()
         while active := [s for s in states if not s.done]:
             round_no = next(self._rounds)
-            self.rng.shuffle(active)
+            if len(active) > 1:  # (a shuffle of one draws nothing)
+                self.rng.shuffle(active)
             for position, state in enumerate(active):
                 self._visit(state, round_no, position)
         for state in states:
@@ -275,6 +276,15 @@ class Runner:
             self._finish(state, reason)
         else:
             self._report(state, "run", len(state.result.measurements), self._expected(state))
+
+    def _interrupted_reason(self, state: _State) -> StopReason:
+        """The stop reason of a benchmark not marked done when an interrupt came: the
+        one it had reached if its last run completed it (the interrupt fell between
+        that run and its being marked done), else "interrupted"."""
+        if not state.result.measurements:
+            return "interrupted"
+        reason = self._stop_reason(state)
+        return reason if reason in ("runs", "max-runs", "time") else "interrupted"
 
     def _rounds_wait_for_all(self) -> bool:
         return self.plan.order == "interleaved" and len(self._states) > 1

@@ -58,8 +58,8 @@ def _commands(plan: RunPlan, session: Session, ignore_failure: bool) -> Measured
     from pbench.targets.command.sampler import add_process_tree_section
 
     results, status, failure = session.run(plan, finished=add_process_tree_section)
-    for result in results:
-        if result.stop_reason in (None, "interrupted", "failed"):
+    for result in results:  # the ones not finished (cut short, failed, interrupted)
+        if "process_tree" not in result.sections:
             add_process_tree_section(result)
     return results, status, failure
 

@@ -127,6 +127,25 @@ class Session:
             self._pending = [*self.earlier, *results]
             self.flush()
 
+    def prepare(self, result: BenchmarkResult) -> None:
+        """Summarise a result that just finished, and render its texts for the exports,
+        once: the checkpoints and the final export reuse them (see
+        :mod:`pbench.export.memo`), so that what an interrupt leaves to do is the
+        benchmarks not finished yet, and writing."""
+        from pbench.export import prerender
+
+        self._memo.add(result)
+        one = build_results(
+            [result],
+            {},
+            reference=None,
+            time_unit=self.options.time_unit,
+            compare=False,
+            memo=self._memo,
+            sort=self.options.sort,
+        )
+        prerender(self.specs, one, self._memo)
+
     def flush(self) -> None:
         """Write a waiting checkpoint if its time has come."""
         if self._pending is None or time.monotonic() < self._next_checkpoint:
@@ -160,14 +179,20 @@ class Session:
         from pbench.run.runner import Runner
 
         bar = ProgressBar(self.output, self.display.progress, self.options.time_unit)
+        loaded = False
 
         def on_progress(progress: Progress) -> None:
+            nonlocal loaded
             bar.update(progress)
+            if not loaded and progress.phase == "run":
+                loaded = True
+                self._load_reporting()
             self.flush()
 
         def on_finished(result: BenchmarkResult) -> None:
             if finished is not None:
                 finished(result)
+            self.prepare(result)
             self.checkpoint(runner.results)
 
         runner = Runner(plan, clock=clock, on_progress=on_progress, on_finished=on_finished)
@@ -204,6 +229,19 @@ class Session:
         self.checkpoint(results)
         return results, ExitCode.OK, None
 
+    def _load_reporting(self) -> None:
+        """Import what the report and the exports need, once the first run has been
+        measured (not before it: start-up stays short): an interrupt, whenever it
+        comes, then leaves them to run, not to load (tens of milliseconds of the end
+        of an interrupted scan)."""
+        import importlib
+
+        from pbench.export import load_renderers
+
+        for module in ("pbench.run.warnings", "pbench.report.terminal"):
+            importlib.import_module(module)
+        load_renderers(self.specs)
+
     def finish(
         self,
         results: Sequence[BenchmarkResult],
@@ -213,12 +251,19 @@ class Session:
         """Print the report (and the budgets' table), write the exports, say what went
         wrong; the exit status: the worst of ``status`` and a broken error-level budget
         (see :func:`pbench.errors.worst`). Interrupted while comparing (the slow part
-        after a long scan), it reports and exports without comparisons, and exits 130."""
+        after a long scan), it reports and exports without comparisons, and exits 130.
+
+        An interrupted run is summarised as a checkpoint is: the benchmarks that
+        finished were summarised and rendered as they finished (:meth:`prepare`), the
+        others are now, and there are no comparisons and no recommendations (drawn from
+        benchmarks cut short, they would mislead, and their bootstraps would make the
+        end of an interrupted scan of thousands of benchmarks wait)."""
         options = self.options
         if self._between.stop():
             status = ExitCode.INTERRUPTED
 
-        def summarised(compare: bool) -> RunResults:
+        def summarised(compare: bool, interrupted: bool) -> RunResults:
+            self._memo.refresh(results)
             return build_results(
                 results,
                 self.metadata,
@@ -229,19 +274,20 @@ class Session:
                 alpha=options.alpha,
                 threshold=options.threshold,
                 seed=options.seed,
+                memo=self._memo,
                 budgets={r.name: self.budgets for r in results} if self.budgets else None,
-                recommend=True,
+                recommend=not interrupted,
                 sort=options.sort,
             )
 
         compare = status == ExitCode.OK and self.sweep is None
         try:
-            run_results = summarised(compare)
+            run_results = summarised(compare, status == ExitCode.INTERRUPTED)
         except KeyboardInterrupt:
-            if not compare:
+            if status == ExitCode.INTERRUPTED:
                 raise
             status = ExitCode.INTERRUPTED
-            run_results = summarised(False)
+            run_results = summarised(False, True)
         return self.publish(run_results, status, [failure] if failure is not None else [])
 
     def publish(
@@ -304,7 +350,8 @@ class Session:
             text += _closing_sections(run_results, style, self.sweep or "runs")
             self.output.echo(text, color=self.display.color, err=self.to_stdout)
         show(against, self.to_stdout, self.output)
-        write_all(self.specs, run_results, self.output)
+        self._memo.refresh(run_results.results)
+        write_all(self.specs, run_results, self.output, self._memo)
         _step_summary(
             run_results, status, failures[0] if failures else None, self.command, self.output
         )

@@ -13,7 +13,8 @@ hyperfine.
 Nothing outlives pbench: the launcher watches its request pipe while a command runs,
 and when pbench closes it or dies (even by ``kill -9``) it kills the command's whole
 tree and exits; the command dies with the launcher should the launcher be killed. An
-interrupt never waits long for the launcher: :meth:`Launcher.abort` and
+interrupt never waits for the launcher: :meth:`Launcher.abandon` kills the command's
+tree and the launcher at once; after an error, :meth:`Launcher.abort` and
 :meth:`Launcher.close` give it a moment (``ABORT_WAIT_S``, ``CLOSE_WAIT_S``) and then
 kill it; the command target starts a new one if it is needed again.
 
@@ -44,6 +45,7 @@ from pathlib import Path
 
 from pbench.errors import BenchmarkFailed
 
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 RECORD = struct.Struct("<8q")
 HEADER = struct.Struct("<3q")
 KIND_STARTED, KIND_EXEC_FAILED, KIND_FINISHED, KIND_FORK_FAILED = 0, 1, 2, 3
@@ -122,8 +124,9 @@ class RequestTemplate:
         """The request with ``extra`` (names not in the template's environment) added
         to the environment."""
         payload = self._fixed
-        if extra:
-            payload += b"".join(os.fsencode(f"{k}={v}") + b"\0" for k, v in extra.items())
+        if extra:  # as os.fsencode encodes each (the file system's encoding, at once)
+            text = "".join([f"{k}={v}\0" for k, v in extra.items()])
+            payload += text.encode(_FS_ENCODING, _FS_ERRORS)
         if len(payload) > REQUEST_MAX:
             raise BenchmarkFailed(
                 "the command line and environment are larger than 1 MiB",
@@ -260,6 +263,18 @@ class Launcher:
         if self._in_flight:
             self.kill()
 
+    def abandon(self) -> None:
+        """An interrupt: the run is over and this launcher is not needed again. Kill the
+        command's tree and the launcher at once, without waiting for the records of the
+        command's end (:meth:`abort` waits for them, to keep the launcher in step)."""
+        if self.dead:
+            return
+        if self._in_flight:
+            child = self.running_child()
+            if child is not None:
+                kill_tree(child)
+        self.kill()
+
     def kill(self) -> None:
         """Kill the launcher (its running command dies with it) and reap it."""
         self.dead = True
@@ -342,8 +357,10 @@ def wait_readable(fd: int, drain_fd: int | None, timeout_s: float | None) -> boo
 
 
 def kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
+    try:  # noqa: SIM105 (after every run: cheaper than contextlib.suppress)
         os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def kill_tree(pid: int) -> None:

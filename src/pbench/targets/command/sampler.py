@@ -119,17 +119,22 @@ def summarize_runs(per_run: Sequence[Mapping[str, float]]) -> dict[str, float]:
     Peaks are the highest of all runs, means and byte counts the mean per run,
     ``samples`` the total; ``runs`` counts the runs that reported any metric.
     """
+    values: dict[str, list[float]] = {}
+    for run in per_run:  # one pass over the runs: an interrupted scan ends with many
+        for key, value in run.items():
+            if key in SUMMARY_RULES:
+                values.setdefault(key, []).append(float(value))
     summary: dict[str, float] = {}
     for key, rule in SUMMARY_RULES.items():
-        values = [float(run[key]) for run in per_run if key in run]
-        if not values:
+        seen = values.get(key)
+        if not seen:
             continue
         if rule == "mean":
-            summary[key] = sum(values) / len(values)
+            summary[key] = sum(seen) / len(seen)
         elif rule == "max":
-            summary[key] = max(values)
+            summary[key] = max(seen)
         else:
-            summary[key] = float(sum(values))
+            summary[key] = float(sum(seen))
     runs = sum(1 for run in per_run if run)
     if runs:
         summary["runs"] = float(runs)

@@ -288,10 +288,13 @@ class CommandTarget:
             pid, reaped, exec_errno, timed_out = launcher.finish(
                 self.options.timeout_s, self.io.drain_fd
             )
-        except BaseException:
+        except BaseException as exc:
             if sampler is not None:
                 sampler.abandon()
-            launcher.abort(self.io.drain_fd)
+            if isinstance(exc, KeyboardInterrupt):  # the run is over: no waiting
+                launcher.abandon()
+            else:
+                launcher.abort(self.io.drain_fd)
             raise
         # Kill what the command left running in its group (background jobs): no process
         # pbench started outlives its run.
@@ -386,8 +389,9 @@ class CommandTarget:
         return self._outcome(reaped, None, timed_out)
 
     def _outcome(self, reaped: Reaped, exec_errno: int | None, timed_out: bool) -> Outcome:
-        metrics = dict(self.sampler.end()) if self.sampler is not None else {}
-        if self.sampler is not None and reaped.elapsed_ns:
+        sampler = self.io.sampler
+        metrics = dict(sampler.end()) if sampler is not None else {}
+        if sampler is not None and reaped.elapsed_ns:
             # The kernel's account (wait4 in the launcher) is exact where the sampler's
             # is a lower bound.
             cpu_ns = reaped.user_ns + reaped.system_ns

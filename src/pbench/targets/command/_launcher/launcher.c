@@ -15,7 +15,7 @@
  * the tree) and execs. Records are eight little-endian int64:
  *   kind 0  started:      child pid, CLOCK_MONOTONIC at fork (ns)  (sent after the
  *                         reap, with kind 2, so that pbench is not woken meanwhile)
- *   kind 1  exec failed:  errno
+ *   kind 1  exec failed:  errno  (sent with kinds 0 and 2)
  *   kind 2  finished:     wait status, ns from fork to reap, user us, system us,
  *                         ru_maxrss KiB, ru_inblock, ru_oublock (512-byte blocks)
  *   kind 3  fork failed:  errno
@@ -62,12 +62,19 @@ static long sys4(long n, long a, long b, long c, long d) {
     return r;
 }
 
+/* Records are gathered here and written together by flush(): one write, one wakeup
+ * of pbench per run, whatever the records of that run. */
+static int64_t records[4 * 8];
+static long recorded;
 static void put(int64_t kind, int64_t a, int64_t b, int64_t c, int64_t d, int64_t e, int64_t f,
                 int64_t g) {
-    int64_t r[8];
+    int64_t *r = records + 8 * recorded++;
     r[0] = kind; r[1] = a; r[2] = b; r[3] = c; r[4] = d; r[5] = e; r[6] = f; r[7] = g;
-    char *p = (char *)r;
-    long left = sizeof r;
+}
+static void flush(void) {
+    char *p = (char *)records;
+    long left = recorded * 8 * (long)sizeof(int64_t);
+    recorded = 0;
     while (left > 0) {
         long n = sys3(SYS_write, 4, (long)p, left);
         if (n == -4) continue;  /* EINTR */
@@ -262,7 +269,7 @@ void cmain(void) {
             put(1, exec_errno, 0, 0, 0, 0, 0, 0);
             exec_errno = 0;
         }
-        if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0, 0); continue; }
+        if (pid < 0) { put(3, -pid, 0, 0, 0, 0, 0, 0); flush(); continue; }
         watch(pid);
         int status = 0;
         struct rusage_ ru;
@@ -272,6 +279,7 @@ void cmain(void) {
         put(0, pid, t0, 0, 0, 0, 0, 0);  /* after the reap: pbench sleeps until then */
         put(2, status, t1 - t0, ru.utime.tv_sec * 1000000LL + ru.utime.tv_usec,
             ru.stime.tv_sec * 1000000LL + ru.stime.tv_usec, ru.maxrss, ru.inblock, ru.oublock);
+        flush();  /* exec failed (if so), started, finished: in one write */
     }
 }
 
