@@ -25,6 +25,8 @@ sh scripts/ensure_postgres.sh
 sh scripts/ensure_chromium.sh
 # hyperfine, for the tests that run the peer beside pbench.
 sh scripts/ensure_hyperfine.sh
+# Valgrind, for the tests of --measure instructions|cycles.
+sh scripts/ensure_valgrind.sh
 if [ "$busy" = 1 ]; then
     exec python scripts/busy.py python -m pytest ${args[@]+"${args[@]}"}
 fi

@@ -6,7 +6,7 @@
   and with a self-signed certificate.
 - ``pg_server``, ``pg_dsn``, ``sqlite_file``: one real PostgreSQL server per test
   session, and an SQLite file.
-- ``hyperfine``: the real hyperfine's path, installed when missing (never skipped).
+- ``hyperfine``, ``valgrind``: the real peer's path, installed when missing (never skipped).
 
 The PostgreSQL server is started by scripts/pgserver.py (initdb + pg_ctl into a
 temporary folder, on 127.0.0.1 and a Unix socket; as the unprivileged user ``pbench-pg`` when
@@ -24,7 +24,7 @@ import pytest
 from pgserver import PostgresServer, PostgresUnavailable
 from support.cli import Invoke, run_pbench
 from support.httpserver import HttpTestServer, self_signed_context, start_server
-from support.peers import hyperfine_path
+from support.peers import hyperfine_path, valgrind_path
 
 ROWS = 20_000
 
@@ -38,6 +38,12 @@ def invoke() -> Invoke:
 def hyperfine() -> str:
     """The real hyperfine (installed with apt-get when missing; see support.peers)."""
     return hyperfine_path()
+
+
+@pytest.fixture(scope="session")
+def valgrind() -> str:
+    """The real Valgrind (installed with apt-get when missing; see support.peers)."""
+    return valgrind_path()
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,60 @@ MEASURE_UNITS: Mapping[str, str] = {
 }
 
 
+# What the terminal calls each measure's figure ("Time (mean ± σ)" for wall time, as
+# hyperfine), and the words for it in sentences.
+MEASURE_LABELS: Mapping[str, str] = {
+    "wall": "Time",
+    "cpu": "CPU time",
+    "instructions": "Instructions",
+    "cycles": "Est. cycles",
+}
+MEASURE_WORDS: Mapping[str, str] = {
+    "wall": "wall time",
+    "cpu": "CPU time",
+    "instructions": "instructions",
+    "cycles": "estimated cycles",
+}
+# --measure cycles: estimated cycles weight each simulated access by where it was served,
+# as iai-callgrind does (its "estimated cycles", after Itamar Turner-Trauring's formula).
+L1_HIT, LL_HIT, RAM_HIT = 1, 5, 35
+_VALGRIND = "valgrind --tool=cachegrind --trace-children=yes"
+_HOW_TAKEN: Mapping[str, str] = {
+    "wall": "wall time: the monotonic clock read right around fork and reap of each run",
+    "cpu": (
+        "CPU time: user + system time of each run's whole process tree, the kernel's "
+        "account (wait4 of the command and the children it waited for)"
+    ),
+    "instructions": (
+        f"{_VALGRIND} --cache-sim=no: instructions executed (Ir), summed over the process tree"
+    ),
+    "cycles": (
+        f"{_VALGRIND} --cache-sim=yes: estimated cycles = L1 hits + {LL_HIT} x LL hits + "
+        f"{RAM_HIT} x RAM hits (iai-callgrind's weights), summed over the process tree"
+    ),
+}
+
+
+def how_taken(measure: str) -> str:
+    """One line on how a measure's figure is taken (the JSON's ``measured_with``)."""
+    return _HOW_TAKEN[measure]
+
+
+def measure_named(value: object, where: str) -> Measure:
+    """A result file's ``measure`` (absent: wall time); a usage error for an unknown one."""
+    if value is None:
+        return "wall"
+    for known in MEASURES:
+        if value == known:
+            return known
+    from pbench.errors import UsageError
+
+    raise UsageError(
+        f"{where}: measure {value!r} is not one of {', '.join(MEASURES)}",
+        "the file is damaged or from a newer pbench; re-export it",
+    )
+
+
 def is_count(measure: str) -> bool:
     """Whether a measure's figures are counts (instructions, cycles), not seconds."""
     return measure in ("instructions", "cycles")

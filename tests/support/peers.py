@@ -26,3 +26,22 @@ def hyperfine_path() -> str:
                 pytrace=False,
             )
     return found
+
+
+ENSURE_VALGRIND = ENSURE_HYPERFINE.parent / "ensure_valgrind.sh"
+
+
+def valgrind_path() -> str:
+    """Valgrind's executable, installed with apt-get (scripts/ensure_valgrind.sh) first
+    when it is missing: the tests of --measure instructions|cycles fail, never skip."""
+    found = shutil.which("valgrind")
+    if found is None:
+        done = subprocess.run(["sh", str(ENSURE_VALGRIND)], capture_output=True, text=True)
+        found = shutil.which("valgrind")
+        if found is None:
+            pytest.fail(
+                f"valgrind is required and could not be installed: {done.stderr.strip()} "
+                f"(run `sh {ENSURE_VALGRIND.relative_to(ENSURE_VALGRIND.parents[1])}`)",
+                pytrace=False,
+            )
+    return found

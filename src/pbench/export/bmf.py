@@ -30,6 +30,8 @@ from pbench.results.pairing import FileComparison
 LATENCY = "latency"
 THROUGHPUT = "throughput"
 PEAK_MEMORY = "peak-memory"
+_SLUGS = {"cpu": ("cpu-time", 1e9), "instructions": ("instructions", 1.0),
+          "cycles": ("estimated-cycles", 1.0)}  # fmt: skip
 
 
 def render(results: RunResults, memo: ResultMemo | None = None) -> str:
@@ -45,7 +47,10 @@ def document(tracked: list[Tracked]) -> dict[str, dict[str, dict[str, float]]]:
     for t in tracked:
         measures: dict[str, dict[str, float]] = {}
         if t.latency is not None:
-            measures[LATENCY] = _metric(t.latency, 1e9)
+            # Bencher's own slugs for counts (as its iai adapter names them); CPU time
+            # in nanoseconds under a measure of its own.
+            slug, scale = _SLUGS.get(t.measure, (LATENCY, 1e9))
+            measures[slug] = _metric(t.latency, scale)
         if t.load and t.throughput is not None:
             measures[THROUGHPUT] = _metric(t.throughput, 1.0)
         if t.peak_memory is not None:

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from pbench import __version__
+from pbench.models import MEASURE_UNITS
 from pbench.report.compare import headers, notes, rows, warnings
 from pbench.results.pairing import FileComparison, Pair
 from pbench.results.read import Side
@@ -65,6 +66,8 @@ def document(result: FileComparison) -> dict[str, Any]:
         "benchmarks": [
             {
                 "benchmark": pair.label,
+                "measure": pair.measure,
+                "unit": MEASURE_UNITS[pair.measure],
                 "baseline": _side(pair, "baseline"),
                 "candidate": _side(pair, "candidate"),
                 "comparison": comparison.as_dict(),

@@ -1,6 +1,7 @@
 """The CSV export: hyperfine's columns first, in hyperfine's order, then pbench's.
 
-One row per benchmark. Times in seconds, memory in bytes; a figure that cannot be
+One row per benchmark. Times in seconds (counts in instructions or cycles with
+``--measure``: the ``measure`` and ``unit`` columns say), memory in bytes; a figure that cannot be
 computed (no run yet, fewer than two runs for ``stddev``, NaN) is an empty cell.
 """
 
@@ -37,6 +38,8 @@ PBENCH_COLUMNS = (
     "median_ci_high",
     "peak_memory_bytes",
     "stop_reason",
+    "measure",  # --measure: what mean, median... are (wall time by default)
+    "unit",  # their unit: second, instruction or cycle
 )
 
 Cell = str | int | float | None
@@ -86,6 +89,8 @@ def _row(result: BenchmarkResult, summary: Summary | None) -> dict[str, Cell]:
         "n": 0,
         "peak_memory_bytes": peak_memory(result),
         "stop_reason": result.stop_reason,
+        "measure": result.measure,
+        "unit": result.unit,
     }
     row.update({f"parameter_{k}": str(v) for k, v in result.parameters.items()})
     if summary is not None:

@@ -25,7 +25,7 @@ from typing import Any
 
 from pbench.export.memo import ResultMemo
 from pbench.export.tracked import Estimate, Tracked, of_comparison, of_results
-from pbench.models import RunResults
+from pbench.models import RunResults, is_count
 from pbench.results.pairing import FileComparison
 
 # The action's own time units (its normalizeValueByUnit), from our TimeUnit names.
@@ -57,10 +57,17 @@ def render_comparison_bigger(result: FileComparison) -> str:
 def smaller(tracked: list[Tracked]) -> list[dict[str, Any]]:
     entries = []
     for t in tracked:
-        if t.latency is not None:
+        if t.latency is not None and is_count(t.measure):
+            # A series of its own: the action charts one unit per name.
+            interval = _interval_words(t.latency)
+            extra = f"mean {t.measure} of one run (Valgrind), {interval}; n = {t.n}"
+            entries.append(_entry(f"{t.name} ({t.measure})", t.measure, t.latency, 1.0, extra))
+        elif t.latency is not None:
             unit, scale = time_unit(t.latency.value)
-            extra = f"mean time of one {_ONE[t.noun]}, {_interval_words(t.latency)}; n = {t.n}"
-            entries.append(_entry(t.name, unit, t.latency, scale, extra))
+            what = "CPU time" if t.measure == "cpu" else "time"
+            extra = f"mean {what} of one {_ONE[t.noun]}, {_interval_words(t.latency)}; n = {t.n}"
+            name = f"{t.name} (cpu)" if t.measure == "cpu" else t.name
+            entries.append(_entry(name, unit, t.latency, scale, extra))
         if t.peak_memory is not None:
             entries.append(
                 _entry(

@@ -1,6 +1,7 @@
 """``pbench history --format csv|json``: the listed rows for machines. Times in
-seconds, ``change`` as a fraction (0.05: 5% slower than the run before it on the same
-machine), a missing figure empty (CSV) or null (JSON); run times in ISO 8601, UTC."""
+seconds (``measure`` wall or cpu; instructions and cycles are counts), ``change`` as a
+fraction (0.05: 5% slower than the run before it on the same machine and measure), a
+missing figure empty (CSV) or null (JSON); run times in ISO 8601, UTC."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pbench.history.listing import Listing, Row
 from pbench.results.escape import csv_text
 
 COLUMNS = ("run", "time", "commit", "branch", "machine", "benchmark", "median", "median_low",
-           "median_high", "n", "unit", "change")  # fmt: skip
+           "median_high", "n", "unit", "change", "measure")  # fmt: skip
 
 
 def row_fields(row: Row) -> dict[str, Any]:
@@ -32,6 +33,7 @@ def row_fields(row: Row) -> dict[str, Any]:
         "n": point.n,
         "unit": point.unit,
         "change": row.change,
+        "measure": point.measure,  # what median is: wall, cpu (seconds), instructions, cycles
     }
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from pbench.export.figures import finite_or_none, mean_or_none, stddev_of
 from pbench.export.jsontext import Rendered, Rows, dumps, pretty
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, Measurement, RunResults
+from pbench.models import BenchmarkResult, Measurement, RunResults, how_taken
 from pbench.results.schema import (
     HYPERFINE_STATS,
     METRIC_PREFIX,
@@ -166,6 +166,9 @@ def _result(
     entry["measurements"] = Rows(_record(m) for m in measurements)
     entry["warmups"] = result.warmups
     entry["stop_reason"] = result.stop_reason
+    entry["measure"] = result.measure
+    entry["unit"] = result.unit
+    entry["measured_with"] = how_taken(result.measure)
     entry["info"] = result.info
     entry["notes"] = list(result.notes)
     entry["warnings"] = list(warnings)

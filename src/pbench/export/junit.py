@@ -30,8 +30,8 @@ from dataclasses import replace
 from pbench.export.budget_text import case_name, figures
 from pbench.export.junit_xml import Case, document
 from pbench.export.memo import ResultMemo
-from pbench.models import BenchmarkResult, RunResults
-from pbench.report.units import SCALE, SYMBOL, unit_for
+from pbench.models import BenchmarkResult, RunResults, how_taken
+from pbench.report.units import SCALE, SYMBOL, measure_unit
 from pbench.results.pairing import FileComparison, Pair
 from pbench.stats.budget import BudgetCheck
 from pbench.stats.comparison import Comparison
@@ -98,9 +98,11 @@ def _failure(result: BenchmarkResult) -> str | None:
 
 def _statistics(results: RunResults, result: BenchmarkResult) -> str:
     lines = [f"command: {result.command}"]
+    if result.measure != "wall":
+        lines.append(f"measure: {result.measure} ({how_taken(result.measure)})")
     summary = results.summary(result)
     if summary is not None:
-        unit = unit_for(summary.mean)
+        unit = measure_unit(summary.mean, result.measure)
         scale, symbol = SCALE[unit], SYMBOL[unit]
 
         def show(v: float) -> str:

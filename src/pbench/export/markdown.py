@@ -18,9 +18,9 @@ from functools import partial
 
 from pbench.export.figures import finite_or_none, stddev_of
 from pbench.export.memo import ResultMemo, memoised
-from pbench.models import BenchmarkResult, RunResults, TimeUnit
+from pbench.models import BenchmarkResult, RunResults
 from pbench.report.markdown_text import cell, code_span, table_head, table_row
-from pbench.report.units import SYMBOL, common_unit, format_in
+from pbench.report.units import SYMBOL, Unit, common_unit, format_in
 from pbench.stats.budget import BudgetCheck
 from pbench.stats.summary import Summary
 
@@ -35,6 +35,7 @@ class _Row:
     median: float | None
     min: float | None
     max: float | None
+    measure: str = "wall"
 
 
 def render(results: RunResults, memo: ResultMemo | None = None) -> str:
@@ -43,12 +44,17 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     rows = [
         memoised(memo, r, "markdown row", partial(_row_of, r, results)) for r in results.results
     ]
-    unit = common_unit((r.mean for r in rows if r.mean is not None), results.time_unit)
-    symbol = SYMBOL[unit]
+    measures = {r.measure for r in rows}
+    # One measure (wall time unless --measure): one unit in the headers, as hyperfine.
+    # A suite of several measures: each row in its own unit, written in its cells.
+    mixed = len(measures) > 1
+    measure = measures.pop() if len(measures) == 1 else "wall"
+    unit = common_unit((r.mean for r in rows if r.mean is not None), results.time_unit, measure)
+    shown = [""] * 4 if mixed else [f" [{SYMBOL[unit]}]"] * 4
     lines = [
         table_head(
-            ["Command", f"Mean [{symbol}]", f"Median [{symbol}]", f"Min [{symbol}]",
-             f"Max [{symbol}]", "Relative"],
+            ["Command", f"Mean{shown[0]}", f"Median{shown[1]}", f"Min{shown[2]}",
+             f"Max{shown[3]}", "Relative"],
             ":---", "---:",
         )
     ]  # fmt: skip
@@ -57,8 +63,11 @@ def render(results: RunResults, memo: ResultMemo | None = None) -> str:
     if results.sort == "mean-time":  # hyperfine's --sort mean-time; otherwise as given
         ordered.sort(key=lambda pair: math.inf if pair[1].mean is None else pair[1].mean)
     for result, row in ordered:
-        make = partial(_line, row, reference, unit)
-        lines.append(memoised(memo, result, ("markdown line", unit, reference), make))
+        row_unit = unit
+        if mixed and row.mean is not None:
+            row_unit = common_unit([row.mean], results.time_unit, row.measure)
+        make = partial(_line, row, reference, row_unit, mixed)
+        lines.append(memoised(memo, result, ("markdown line", row_unit, reference, mixed), make))
     if results.budgets:
         lines.append(budgets_section(results.budgets))
     if results.baseline is not None:
@@ -84,13 +93,20 @@ def budgets_section(checks: Sequence[BudgetCheck]) -> str:
     return "\n### Budgets\n\n" + table_head(HEADERS) + "".join(rows) + f"\n{'; '.join(LEGEND)}.\n"
 
 
-def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
-    cells = [
-        code_span(row.name),
+def _line(row: _Row, reference: _Row | None, unit: Unit, with_unit: bool = False) -> str:
+    """One row; ``with_unit``: the unit written after each figure (mixed measures)."""
+    after = f" {SYMBOL[unit]}" if with_unit else ""
+    figures = [
         _with_spread(row.mean, row.stddev, unit),
         _time(row.median, unit),
         _time(row.min, unit),
         _time(row.max, unit),
+    ]
+    if reference is not None and reference.measure != row.measure:
+        reference = None
+    cells = [
+        code_span(row.name),
+        *(f + after if f != _MISSING else f for f in figures),
         _relative(row, reference),
     ]
     return table_row(cells)
@@ -99,7 +115,7 @@ def _line(row: _Row, reference: _Row | None, unit: TimeUnit) -> str:
 def _row_of(result: BenchmarkResult, results: RunResults) -> _Row:
     summary: Summary | None = results.summary(result)
     if summary is None:
-        return _Row(result.name, None, None, None, None, None)
+        return _Row(result.name, None, None, None, None, None, result.measure)
     return _Row(
         name=result.name,
         mean=finite_or_none(summary.mean),
@@ -107,6 +123,7 @@ def _row_of(result: BenchmarkResult, results: RunResults) -> _Row:
         median=finite_or_none(summary.median),
         min=finite_or_none(summary.min),
         max=finite_or_none(summary.max),
+        measure=result.measure,
     )
 
 
@@ -131,11 +148,11 @@ def _relative(row: _Row, reference: _Row | None) -> str:
     return f"{ratio:.2f} ± {spread:.2f}"
 
 
-def _time(seconds: float | None, unit: TimeUnit) -> str:
+def _time(seconds: float | None, unit: Unit) -> str:
     return _MISSING if seconds is None else format_in(seconds, unit)
 
 
-def _with_spread(mean: float | None, stddev: float | None, unit: TimeUnit) -> str:
+def _with_spread(mean: float | None, stddev: float | None, unit: Unit) -> str:
     if mean is None:
         return _MISSING
     if stddev is None:

@@ -11,6 +11,9 @@
   benchmarks runs per second, 1 / mean, with the reciprocal interval.
 - peak memory: the largest peak resident set size of any run, in bytes (commands).
 
+With ``--measure`` the latency is the measure's mean (CPU seconds, or a count of
+instructions or cycles: no throughput and no peak memory then, both being Valgrind's).
+
 For ``pbench compare`` the figures are the candidate side's: one file, the mean of
 its compared values (run times; a load run's per-slice median latencies) with the t
 interval; several files, the mean of the per-file means with the t interval across
@@ -25,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pbench.export.figures import finite_or_none, peak_memory
-from pbench.models import BenchmarkResult, RunResults
+from pbench.models import BenchmarkResult, RunResults, is_count
 from pbench.results.pairing import FileComparison, Pair
 
 
@@ -61,6 +64,9 @@ class Tracked:
     throughput: Estimate | None  # per second
     peak_memory: int | None  # bytes
     load: bool = False
+    # --measure: what ``latency`` is (wall seconds by default; cpu seconds; a count of
+    # instructions or cycles, whose runs have no throughput and Valgrind's memory)
+    measure: str = "wall"
 
 
 def of_results(results: RunResults) -> list[Tracked]:
@@ -77,15 +83,17 @@ def of_results(results: RunResults) -> list[Tracked]:
         )
         load = result.sections.get("load")
         throughput = _load_rate(result) if isinstance(load, dict) else _reciprocal(latency)
+        counted = is_count(result.measure)
         tracked.append(
             Tracked(
                 name=result.name,
                 noun=_noun(result),
                 n=summary.n,
                 latency=latency,
-                throughput=throughput,
-                peak_memory=peak_memory(result),
+                throughput=None if counted else throughput,
+                peak_memory=None if counted else peak_memory(result),
                 load=isinstance(load, dict),
+                measure=result.measure,
             )
         )
     return tracked
@@ -113,9 +121,10 @@ def _candidate(pair: Pair) -> Tracked:
         noun={"http": "requests", "sql": "queries"}.get(load or "", "runs"),
         n=sum(len(v) for v in runs),
         latency=latency,
-        throughput=None if load else _reciprocal(latency),
+        throughput=None if load or is_count(pair.measure) else _reciprocal(latency),
         peak_memory=None,
         load=load is not None,
+        measure=pair.measure,
     )
 
 

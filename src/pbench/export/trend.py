@@ -72,6 +72,7 @@ def trend_fields(trend: Trend, within: int) -> dict[str, Any]:
     slope, anomaly, newest = trend.slope, trend.anomaly, trend.newest
     return {
         "benchmark": trend.benchmark,
+        "measure": trend.measure,
         "machine": trend.machine,
         "host": trend.host,
         "runs": len(trend.points),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pbench.history.records import ResultRecord
 from pbench.history.refs import Found, describe
 from pbench.history.store import Store, StoreError
+from pbench.models import measure_named
 from pbench.results.pairing import FileComparison, compare_result_files
 from pbench.results.read import Benchmark, LoadKind, ResultFile, Side
 from pbench.stats.settings import Settings
@@ -89,6 +90,7 @@ def benchmark_of(record: ResultRecord) -> Benchmark:
         rounds=rounds if usable else (),
         info=info if isinstance(info, dict) else {},
         sections=dict(samples.sections),
+        measure=measure_named(record.measure, record.benchmark),
     )
 
 

@@ -77,6 +77,7 @@ def _result(result: BenchmarkResult, run_results: RunResults) -> ResultRecord:
             unit="runs",
             samples=Samples(times=(), rounds=(), sections=sections(result.sections)),
             budgets=checks,
+            measure=result.measure,
             **record_figures(aggregate),
         )
     return ResultRecord(
@@ -99,6 +100,7 @@ def _result(result: BenchmarkResult, run_results: RunResults) -> ResultRecord:
             times=tuple(result.times), rounds=tuple(rounds), sections=sections(result.sections)
         ),
         budgets=checks,
+        measure=result.measure,
     )
 
 

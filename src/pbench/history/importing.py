@@ -111,6 +111,7 @@ def _result(benchmark: Benchmark, found: ResultFile) -> ResultRecord:
         unit=unit,
         samples=Samples(times=times, rounds=rounds, sections=sections(benchmark.sections)),
         budgets=checks,
+        measure=benchmark.measure,
         **figures,
     )
 

@@ -32,14 +32,16 @@ class Listing:
 
 
 def listing(benchmark: str, points: Sequence[Point]) -> Listing:
-    """``points`` (one benchmark's, oldest first) with their changes."""
-    previous: dict[str, float | None] = {}
+    """``points`` (one benchmark's, oldest first) with their changes (from the point
+    before of the same machine and the same measure: wall time is not compared with
+    instructions)."""
+    previous: dict[tuple[str, str], float | None] = {}
     rows = []
     for point in points:
-        before = previous.get(point.machine)
+        before = previous.get((point.machine, point.measure))
         change = None
         if before is not None and point.median is not None and before > 0:
             change = point.median / before - 1
         rows.append(Row(point, change))
-        previous[point.machine] = point.median
+        previous[(point.machine, point.measure)] = point.median
     return Listing(benchmark, tuple(rows))

@@ -42,7 +42,7 @@ _RUN_COLUMNS = (
 )
 _RESULT_FIELDS = ("kind", "command", "settings", "n", "unit", "median", "median_low",
                   "median_high", "mean", "mean_low", "mean_high", "stddev", "min", "max",
-                  "budgets")  # fmt: skip
+                  "measure", "budgets")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,7 @@ class SqlStore(ABC):
     ) -> None:
         values = [getattr(result, name) for name in _RESULT_FIELDS]
         values[2] = self._json(result.settings)
+        values[-2] = None if result.measure == "wall" else result.measure
         values[-1] = self._json(list(result.budgets))
         names = ", ".join(_RESULT_FIELDS)
         marks = ", ".join("?" * (len(_RESULT_FIELDS) + 4))
@@ -290,7 +291,7 @@ class SqlStore(ABC):
     ) -> list[Point]:
         query = (
             "SELECT x.run_id, x.id, x.benchmark, x.time, r.commit_sha, r.branch, x.machine, "
-            "x.median, x.median_low, x.median_high, x.n, x.unit, r.fit "
+            "x.median, x.median_low, x.median_high, x.n, x.unit, r.fit, x.measure "
             "FROM results x JOIN runs r ON r.id = x.run_id WHERE x.benchmark = ?"
         )
         params: list[object] = [benchmark]
@@ -327,6 +328,7 @@ class SqlStore(ABC):
                 n=int(row[10]),
                 unit=row[11],
                 fit=None if row[12] is None else bool(row[12]),
+                measure=row[13] or "wall",
             )
             for row in reversed(rows)
         ]
@@ -358,6 +360,7 @@ class SqlStore(ABC):
         fields = dict(zip(_RESULT_FIELDS, row[1:], strict=True))
         fields["settings"] = json.loads(fields["settings"])
         fields["budgets"] = tuple(json.loads(fields["budgets"]))
+        fields["measure"] = fields["measure"] or "wall"
         record = ResultRecord(benchmark=benchmark, samples=samples, **fields)
         return StoredResult(run=run, result_id=int(row[0]), record=record)
 

@@ -71,6 +71,8 @@ class ResultRecord:
     max: float | None
     samples: Samples
     budgets: Sequence[Mapping[str, Any]] = ()
+    # --measure: what the figures are (wall time, CPU time, instructions, cycles)
+    measure: str = "wall"
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Point:
     n: int
     unit: Unit
     fit: bool | None = None
+    measure: str = "wall"  # what median is (--measure): a series is of one measure
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The one schema of a store, for SQLite and PostgreSQL alike, and its migrations.
 
-Tables (version 4)::
+Tables (version 5)::
 
     schema_version (version)                    one row: the schema's version
     machines  (fingerprint PK, host, cpu_model, cores, memory_bytes, kernel, python,
@@ -9,7 +9,7 @@ Tables (version 4)::
                suite_tier, suite_tags, status, source, fit, fitness, source_digest)
     results   (id PK, run_id -> runs, benchmark, kind, command, settings, n, unit,
                median, median_low, median_high, mean, mean_low, mean_high, stddev,
-               min, max, budgets, machine, time)         UNIQUE (run_id, benchmark)
+               min, max, budgets, machine, time, measure)  UNIQUE (run_id, benchmark)
     samples   (result_id PK -> results, times, rounds, sections)
     baselines (name PK, run_id -> runs, marked_at)
 
@@ -31,6 +31,9 @@ running them all, so the upgrade path is the path every store takes):
 4. ``runs.source_digest``: the SHA-256 of the bytes of the result file a run was
    imported from (``pbench history import``), null for live runs and for runs imported
    before it; the index ``runs_source_digest`` finds a file already imported.
+5. ``results.measure``: what the result's figures are (``--measure``: ``cpu``,
+   ``instructions``, ``cycles``); null is wall time, as every older result is. A
+   series (a trend, a baseline) is of one measure.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-STORE_SCHEMA_VERSION = 4
+STORE_SCHEMA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -127,9 +130,10 @@ V4 = (
     "ALTER TABLE runs ADD COLUMN source_digest TEXT",
     "CREATE INDEX runs_source_digest ON runs (source_digest)",
 )
+V5 = ("ALTER TABLE results ADD COLUMN measure TEXT",)
 
 # version -> the statements that bring a store of the version before it up to it.
-MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4}
+MIGRATIONS: Mapping[int, tuple[str, ...]] = {1: V1, 2: V2, 3: V3, 4: V4, 5: V5}
 assert max(MIGRATIONS) == STORE_SCHEMA_VERSION
 
 

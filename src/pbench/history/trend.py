@@ -70,6 +70,7 @@ class Trend:
     anomaly: Anomaly | None
     bands: SeverityBands
     spreads: tuple[SpreadEvent, ...] = ()
+    measure: str = "wall"  # what the medians are (--measure); a series is of one measure
 
     @property
     def newest(self) -> Point:
@@ -107,8 +108,8 @@ def analyse(
     slope_runs: int = SLOPE_RUNS,
     seed: int = 0,
 ) -> Trend | None:
-    """The trend of ``points`` (one benchmark on one machine, oldest first); None when
-    no point has a median."""
+    """The trend of ``points`` (one benchmark on one machine and one measure, oldest
+    first); None when no point has a median."""
     from pbench.stats.changepoint import analyse_changes
     from pbench.stats.recent import newest_anomaly, recent_slope
 
@@ -132,6 +133,7 @@ def analyse(
         anomaly=newest_anomaly(values, since),
         bands=bands,
         spreads=tuple(SpreadEvent(s, kept[s.index]) for s in found.spreads),
+        measure=kept[0].measure,
     )
 
 
@@ -155,9 +157,14 @@ def read_trends(
             points = store.series(
                 name, machine=machine.fingerprint, branch=branch, since=since, limit=last
             )
-            trend = analyse(
-                name, points, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs
-            )
-            if trend is not None:
-                trends.append(trend)
+            # One series per measure: a step from wall time to instructions is no change.
+            by_measure: dict[str, list[Point]] = {}
+            for point in points:
+                by_measure.setdefault(point.measure, []).append(point)
+            for series in by_measure.values():
+                trend = analyse(
+                    name, series, machine.host, alpha=alpha, bands=bands, slope_runs=slope_runs
+                )
+                if trend is not None:
+                    trends.append(trend)
     return trends

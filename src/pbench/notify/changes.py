@@ -25,6 +25,7 @@ from typing import Any
 
 from pbench.history.trend import Trend
 from pbench.notify.events import Event, Value, change_point_event
+from pbench.stats.budget import Quantity
 
 
 def trend_events(trends: Sequence[Trend], within: int) -> list[Event]:
@@ -35,6 +36,8 @@ def trend_events(trends: Sequence[Trend], within: int) -> list[Event]:
         name = trend.benchmark if len(_machines(trends, trend.benchmark)) == 1 else (
             f"{trend.benchmark} on {trend.host or trend.machine[:8]}"
         )  # fmt: skip
+        if trend.measure != "wall":
+            name += f" ({trend.measure})"
         if change is not None:
             cp = change.change_point
             low = cp.before * (1 + cp.change_interval.low)
@@ -43,7 +46,7 @@ def trend_events(trends: Sequence[Trend], within: int) -> list[Event]:
                 change_point_event(
                     name, "median", Value(cp.before), Value(cp.after, low, high),
                     change.last_before.commit, change.first_after.commit,
-                    severity=change.severity,
+                    quantity=_quantity(trend.measure), severity=change.severity,
                 )
             )  # fmt: skip
         elif trend.anomaly is not None and trend.anomaly.is_anomaly and len(trend.points) > 1:
@@ -51,10 +54,18 @@ def trend_events(trends: Sequence[Trend], within: int) -> list[Event]:
             events.append(
                 change_point_event(
                     name, "median", Value(anomaly.centre), Value(anomaly.value),
-                    trend.points[-2].commit, trend.newest.commit, severity="warning",
+                    trend.points[-2].commit, trend.newest.commit,
+                    quantity=_quantity(trend.measure), severity="warning",
                 )
             )  # fmt: skip
     return events
+
+
+def _quantity(measure: str) -> Quantity:
+    """What a trend's medians are: times, or counts of instructions or cycles."""
+    if measure == "instructions":
+        return "instructions"
+    return "cycles" if measure == "cycles" else "time"
 
 
 def trend_metadata(trends: Sequence[Trend]) -> dict[str, Any]:

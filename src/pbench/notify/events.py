@@ -1,6 +1,6 @@
 """Events worth a message: a budget broken, a regression against a baseline, a change
 point in a benchmark's history. Plain data, in base units (seconds, bytes, a fraction,
-per second: ``quantity`` says which).
+per second: ``quantity`` says which; instructions and cycles are counts).
 
 Severities, from the least to the most urgent: ``warning`` (worth a look, decides
 nothing), ``minor``, ``major``, ``critical``. A budget broken at its error level is
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from pbench.stats.budget import BudgetCheck, Quantity
 
@@ -121,6 +121,7 @@ def baseline_events(baseline: BaselineComparison, metadata: Mapping[str, Any]) -
     from pbench.stats.hierarchy import side_statistic
 
     comparison = baseline.comparison
+    counted = {"instructions": "instructions", "cycles": "cycles"}
     return [
         regression_event(
             pair.label,
@@ -129,6 +130,7 @@ def baseline_events(baseline: BaselineComparison, metadata: Mapping[str, Any]) -
             Value(side_statistic(pair.values("candidate"), comparison.settings.statistic)),
             commit_before=baseline.found.run.commit,
             commit_after=commit_of(metadata),
+            quantity=cast(Quantity, counted.get(pair.measure, "time")),
         )
         for pair in comparison.regressions
     ]

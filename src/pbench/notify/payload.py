@@ -14,6 +14,7 @@ Format (``notify_version`` 1; later versions only add keys)::
         "severity": "critical",                     # warning | minor | major | critical
         "benchmark": "sort", "metric": "p95",
         "quantity": "time",                         # time (s) | bytes | fraction | rate (/s)
+                                                    #   | instructions | cycles (counts)
         "before": null,                             # {"value", "low", "high"}: the baseline
         "after": {"value": 0.312, "low": 0.301, "high": 0.330},
         "limit": 0.25,                              # budgets only

@@ -3,7 +3,8 @@
 
 Metric names are the JSON's. Limits take the units the CLI already accepts: durations
 (``250ms``, ``1.5s``, a bare number is seconds), sizes (``200MB``, ``1.5GiB``, a bare
-number is bytes), fractions (``1%``, ``0.01``) and rates (``1000/s``, ``1000``).
+number is bytes), fractions (``1%``, ``0.01``), rates (``1000/s``, ``1000``) and counts
+of instructions or cycles (``1.2G``, ``40k``, a bare number).
 A bare limit is an error-level limit; ``:warn`` (or a ``warn`` key) makes it a warning.
 The metric names and what each one is (``METRICS``, ``BIGGER_IS_BETTER``) live in
 :mod:`pbench.stats.budget`, where the runner's side can reach them too.
@@ -40,7 +41,11 @@ _EXAMPLES: dict[Quantity, str] = {
     "bytes": 'a size like "200MB"',
     "fraction": 'a fraction like "1%"',
     "rate": 'a rate like "1000/s"',
+    "instructions": 'a count like "1.2G" (instructions; k, M, G, T)',
+    "cycles": 'a count like "900M" (estimated cycles; k, M, G, T)',
 }
+_COUNT = re.compile(r"^\s*(\d+(?:\.\d*)?(?:e\d+)?|\.\d+)\s*([kmgt])?\s*$", re.IGNORECASE)
+_COUNT_UNITS = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,8 @@ def parse_limit(metric: str, value: object) -> float:
             limit = parse_fraction(text, "budget")
         elif quantity == "bytes":
             limit = _parse_size(text)
+        elif quantity in ("instructions", "cycles"):
+            limit = _parse_count(text)
         else:
             limit = _parse_rate(text)
     except (UsageError, ValueError):
@@ -106,6 +113,14 @@ def _parse_size(text: str) -> float:
     if not match:
         raise ValueError(text)
     return float(match.group(1)) * _SIZE_UNITS[(match.group(2) or "b").lower()]
+
+
+def _parse_count(text: str) -> float:
+    """``1.2G`` → 1.2e9, ``40k``, ``500M``, ``1e9``, a bare number: a count."""
+    match = _COUNT.match(text)
+    if not match:
+        raise ValueError(text)
+    return float(match.group(1)) * _COUNT_UNITS[(match.group(2) or "").lower()]
 
 
 def _parse_rate(text: str) -> float:
@@ -164,6 +179,12 @@ def budgets_for(subcommand: str, texts: Iterable[str]) -> tuple[Budget, ...]:
     if subcommand == "run":
         return budgets
     for budget in budgets:
+        if budget.metric in ("instructions", "cycles"):
+            raise UsageError(
+                f"--budget {budget.metric}: pbench {subcommand} does not count "
+                f"{budget.metric} (only pbench run --measure {budget.metric} does)",
+                "budget latency (p95, median, max), error_rate or throughput instead",
+            )
         if budget.metric in RESOURCE_METRICS:
             raise UsageError(
                 f"--budget {budget.metric}: pbench {subcommand} does not measure {budget.metric}"
@@ -172,6 +193,27 @@ def budgets_for(subcommand: str, texts: Iterable[str]) -> tuple[Budget, ...]:
                 "pbench run measures rss, cpu and cpu_util of commands",
             )
     return budgets
+
+
+def check_measure(budgets: Iterable[Budget], measure: str, where: str = "--budget") -> None:
+    """A budget on instructions or cycles needs that ``--measure``; under Valgrind
+    (instructions, cycles) the times, CPU and memory are Valgrind's, so only the count
+    measured can be budgeted."""
+    counts = ("instructions", "cycles")
+    for budget in budgets:
+        if budget.metric in counts and budget.metric != measure:
+            raise UsageError(
+                f"{where} {budget.metric}: the benchmarks are measured in {measure}, "
+                f"not {budget.metric}",
+                f'add --measure {budget.metric} (measure = "{budget.metric}" in a suite)',
+            )
+        if measure in counts and budget.metric not in (*counts, "error_rate"):
+            raise UsageError(
+                f"{where} {budget.metric}: under --measure {measure} each run executes "
+                f"under Valgrind, so its times, CPU and memory are Valgrind's",
+                f'budget {measure} (e.g. {measure} = "1.2G"), or measure cpu or wall '
+                "in another run",
+            )
 
 
 def budget_from_toml(metric: str, value: object) -> Budget:

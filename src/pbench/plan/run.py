@@ -17,6 +17,7 @@ from pbench.models import (
     Measure,
     Order,
     RunPlan,
+    how_taken,
     is_count,
 )
 from pbench.plan.options import RunFlags
@@ -289,8 +290,6 @@ class _SpecFactory:
             "peak_memory_exact": target.exact_memory,
         }
         if self.measure != "wall":
-            from pbench.run.measures import how_taken
-
             info["measure"] = self.measure
             info["measured_with"] = how_taken(self.measure)
         if invocation.shell is not None:

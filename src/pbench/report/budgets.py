@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 
 from pbench.report.terminal import Style
-from pbench.report.units import format_times, unit_for
+from pbench.report.units import format_figures, format_times, unit_for
 from pbench.results.escape import printable
 from pbench.stats.budget import BudgetCheck, Quantity, Status
 
@@ -39,6 +39,8 @@ def format_values(values: Sequence[float], quantity: Quantity) -> list[str]:
     first), sizes in KiB/MiB/GiB, fractions in %, rates per second."""
     if quantity == "time":
         return [text.strip() for text in format_times(values, unit_for(values[0]))]
+    if quantity in ("instructions", "cycles"):
+        return [text.strip() for text in format_figures(values, quantity)]
     if quantity == "bytes":
         return [_size(v) for v in values]
     if quantity == "fraction":

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from pbench.errors import UsageError
 from pbench.models import RunResults
+from pbench.report.charts.axes import quantity_of
 from pbench.report.charts.distribution import box_plot, box_stats, histogram, histogram_bins
 from pbench.report.charts.lines import TrendData, progression, trend
 from pbench.report.charts.percentiles import PercentileSeries, percentile_chart
@@ -46,13 +47,15 @@ def _charts(kind: str, run_results: RunResults, history: Sequence[TrendData]) ->
             for r in results
             if (s := summaries[r.name]) is not None
         ]
-        return [box_plot("Distributions of all benchmarks", boxes)] if boxes else []
+        measures = {r.measure for r in results}
+        quantity = quantity_of(measures.pop()) if len(measures) == 1 else "number"
+        return [box_plot("Distributions of all benchmarks", boxes, quantity)] if boxes else []
     if kind == "histogram":
         return [
             histogram(
                 f"Distribution: {r.name}",
                 histogram_bins(r.times),
-                "time",
+                quantity_of(r.measure),
                 s.median if (s := summaries[r.name]) is not None else None,
                 (s.median_ci.low, s.median_ci.high) if s is not None else None,
             )
@@ -64,6 +67,7 @@ def _charts(kind: str, run_results: RunResults, history: Sequence[TrendData]) ->
                 f"Progression in execution order: {r.name}",
                 r.times,
                 s.median if (s := summaries[r.name]) is not None else None,
+                quantity_of(r.measure),
             )
             for r in results
         ]

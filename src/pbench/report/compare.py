@@ -9,7 +9,7 @@ interval, the Holm-adjusted p-value, and the verdict. The Markdown and JSON expo
 
 from __future__ import annotations
 
-from pbench.report.units import SYMBOL, format_in, unit_for
+from pbench.report.units import SYMBOL, format_in, measure_unit
 from pbench.results.pairing import FileComparison, Pair
 from pbench.stats.comparison import Comparison
 from pbench.stats.hierarchy import side_statistic
@@ -29,7 +29,7 @@ def rows(result: FileComparison) -> list[list[str]]:
         shown = "mean" if comparison.aggregates else statistic
         base = _statistic(pair, "baseline", shown)
         cand = _statistic(pair, "candidate", shown)
-        unit = unit_for(min(base, cand))
+        unit = measure_unit(min(base, cand), pair.measure)
         table.append(
             [
                 pair.label,

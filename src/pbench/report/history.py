@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pbench.history.listing import Listing, Row
-from pbench.models import TimeUnit
-from pbench.report.units import format_time, format_times, unit_for
+from pbench.report.units import Unit, format_time, format_times, measure_unit
 
 BARS = "▁▂▃▄▅▆▇█"
 SHORT_COMMIT = 8
@@ -34,13 +33,17 @@ def render_history(listings: Sequence[Listing]) -> str:
 
 def _block(found: Listing) -> str:
     medians = [row.point.median for row in found.rows]
-    known = [m for m in medians if m is not None]
-    unit: TimeUnit = unit_for(sorted(known)[len(known) // 2]) if known else "second"
+    units: dict[str, Unit] = {}  # by measure: a listing may hold several
+    for measure in dict.fromkeys(row.point.measure for row in found.rows):
+        known = sorted(
+            m for row in found.rows if row.point.measure == measure and (m := row.point.median)
+        )
+        units[measure] = measure_unit(known[len(known) // 2], measure) if known else "second"
     count = len(found.rows)
     machines = found.machines
     where = f"machine {machines[0]}" if len(machines) == 1 else f"{len(machines)} machines"
     heading = f"{found.benchmark}  {sparkline(medians)}  {count} run{'s' * (count != 1)}, {where}"
-    table = [_cells(row, unit, len(machines) > 1) for row in found.rows]
+    table = [_cells(row, units[row.point.measure], len(machines) > 1) for row in found.rows]
     widths = [max(len(cells[i]) for cells in table) for i in range(len(table[0]))]
     lines = [
         "  " + "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
@@ -49,7 +52,7 @@ def _block(found: Listing) -> str:
     return "\n".join([heading, *(line.rstrip() for line in lines)])
 
 
-def _cells(row: Row, unit: TimeUnit, machine: bool) -> list[str]:
+def _cells(row: Row, unit: Unit, machine: bool) -> list[str]:
     point = row.point
     median = "—" if point.median is None else format_time(point.median, unit)
     interval = ""

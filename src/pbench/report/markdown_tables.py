@@ -19,7 +19,7 @@ from pbench.report.budgets import HEADERS, LEGEND, STATUS_TEXT, limit_text, meas
 from pbench.report.markdown_fit import Section
 from pbench.report.markdown_text import cell, name_span, prose, table_head, table_row
 from pbench.report.score import suite_line
-from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.report.units import format_bytes, format_times, measure_unit, unit_for
 from pbench.stats.aggregate import of_info
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def _result_row(run: RunResults, result: BenchmarkResult) -> str:
         why = "failed: " + _why_failed(result) if result.stop_reason == "failed" else "not run"
         return table_row([name_span(result.name), prose(why), *[MISSING] * 3,
                           str(len(result.measurements)), memory])  # fmt: skip
-    unit = unit_for(summary.median)
+    unit = measure_unit(summary.median, result.measure)
     median, low, high, mean, sigma, p95, least, most = (
         t.strip()
         for t in format_times(

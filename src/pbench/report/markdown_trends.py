@@ -20,7 +20,7 @@ from pbench.report.markdown_text import (
     table_head,
     table_row,
 )
-from pbench.report.units import format_times, unit_for
+from pbench.report.units import format_times, measure_unit
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class BenchmarkHistory:
 
     points: Sequence[HistoryPoint]
     change_points: Sequence[int] = ()
+    measure: str = "wall"  # what the medians are (--measure)
 
 
 History = Mapping[str, BenchmarkHistory]
@@ -53,7 +54,7 @@ def trend_sections(history: History, rank: int) -> list[Section]:
 
 
 def _section(name: str, history: BenchmarkHistory, rank: int) -> Section:
-    unit = unit_for(min(p.median for p in history.points))
+    unit = measure_unit(min(p.median for p in history.points), history.measure)
     changes = set(history.change_points)
     rows = []
     for index, point in enumerate(history.points):

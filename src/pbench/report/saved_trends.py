@@ -16,6 +16,8 @@ from itertools import pairwise
 
 from pbench.history.records import Point
 from pbench.history.trend import Trend
+from pbench.models import MEASURE_WORDS
+from pbench.report.charts.axes import quantity_of
 from pbench.report.charts.lines import Baseline, TrendData
 from pbench.report.markdown_trends import BenchmarkHistory, HistoryPoint
 
@@ -23,11 +25,15 @@ Named = Mapping[int, Sequence[str]]  # run id -> baseline names
 
 
 def trend_title(trend: Trend, trends: Sequence[Trend]) -> str:
-    """The benchmark's name, with its machine when it ran on several."""
+    """The benchmark's name, with its measure when not wall time and its machine when
+    it ran on several."""
     machines = {t.machine for t in trends if t.benchmark == trend.benchmark}
+    name = trend.benchmark
+    if trend.measure != "wall":
+        name += f" ({MEASURE_WORDS[trend.measure]})"
     if len(machines) < 2:
-        return trend.benchmark
-    return f"{trend.benchmark} on {trend.host or trend.machine[:8]}"
+        return name
+    return f"{name} on {trend.host or trend.machine[:8]}"
 
 
 def markdown_history(trends: Sequence[Trend], baselines: Named) -> dict[str, BenchmarkHistory]:
@@ -36,6 +42,7 @@ def markdown_history(trends: Sequence[Trend], baselines: Named) -> dict[str, Ben
         trend_title(trend, trends): BenchmarkHistory(
             points=[_history_point(p, baselines) for p in trend.points],
             change_points=[c.change_point.index for c in trend.changes],
+            measure=trend.measure,
         )
         for trend in trends
     }
@@ -65,6 +72,7 @@ def trend_charts(trends: Sequence[Trend], baselines: Named) -> list[TrendData]:
                 change_points=[c.change_point.index for c in trend.changes],
                 baselines=levels,
                 named=named,
+                quantity=quantity_of(trend.measure),
             )
         )
     return charts

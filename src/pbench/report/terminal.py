@@ -9,8 +9,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pbench.models import BenchmarkResult, RunResults, TimeUnit
-from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.models import (
+    MEASURE_LABELS,
+    MEASURE_WORDS,
+    BenchmarkResult,
+    RunResults,
+    TimeUnit,
+    is_count,
+)
+from pbench.report.units import format_bytes, format_times, measure_unit, unit_for
 from pbench.results.escape import printable
 from pbench.stats.aggregate import of_info
 from pbench.stats.summary import Summary
@@ -71,8 +78,8 @@ def render_result(
         return "\n".join(lines)
     found = of_info(result.info) if summary is None and not result.measurements else None
     if found is not None:  # a harness kept only mean, sd and n
-        u = unit or unit_for(found.mean)
-        shown_mean, shown_sigma = format_times([found.mean, found.stddev or 0.0], u, 8)
+        aggregate_unit = unit or unit_for(found.mean)
+        shown_mean, shown_sigma = format_times([found.mean, found.stddev or 0.0], aggregate_unit, 8)
         sigma = f" ± {style.paint(shown_sigma, fg='green')}" if found.stddev is not None else ""
         lines.append(f"  Time (mean ± σ):     {style.paint(shown_mean, fg='green', bold=True)}"
                      f"{sigma}")  # fmt: skip
@@ -85,19 +92,23 @@ def render_result(
         lines.extend(f"  {extra}" for extra in _section_lines(result.sections))
         lines.extend(_warning_lines(warnings, style))
         return "\n".join(lines)
-    u = unit or unit_for(summary.mean)
+    measure = result.measure
+    u = measure_unit(summary.mean, measure, unit)
     users = [m.user_s for m in result.measurements if m.user_s is not None]
     systems = [m.system_s for m in result.measurements if m.system_s is not None]
     cpu = ""
     if users or systems:
         user = sum(users) / len(users) if users else 0.0
         system = sum(systems) / len(systems) if systems else 0.0
-        shown_user, shown_system = format_times([user, system], u)
-        cpu = f"    [User: {shown_user}, System: {shown_system}]"
+        time_unit = u if not is_count(measure) else (unit or unit_for(max(user, system)))
+        shown_user, shown_system = format_times([user, system], time_unit)
+        under = " under Valgrind" if is_count(measure) else ""
+        cpu = f"    [User: {shown_user}, System: {shown_system}{under}]"
     shown_mean, shown_sigma = format_times([summary.mean, summary.stddev], u, 8)
     mean = style.paint(shown_mean, fg="green", bold=True)
     sigma = style.paint(shown_sigma, fg="green")
-    lines.append(f"  Time (mean ± σ):     {mean} ± {sigma}{cpu}")
+    label = f"{MEASURE_LABELS[measure]} (mean ± σ):"
+    lines.append(f"  {label:<20} {mean} ± {sigma}{cpu}")
     ci = summary.median_ci
     median, low, high, p95 = (
         text.lstrip() if i else text
@@ -111,6 +122,8 @@ def render_result(
     if peaks:
         exact = result.info.get("peak_memory_exact", True)
         note = "" if exact else "  (includes pbench's own size: no launcher on this platform)"
+        if is_count(measure):
+            note = "  (Valgrind's, not the command's alone)"
         lines.append(f"  Peak memory:         {format_bytes(max(peaks))}{note}")
     for extra in _section_lines(result.sections):
         lines.append(f"  {extra}")
@@ -233,7 +246,8 @@ def render_summary(
     ``others`` holds (result, summary, comparison) where comparison, when not None, is a
     :class:`pbench.stats.comparison.Comparison` of that result against the reference.
     """
-    lines = ["Summary", f"  {style.paint(_quoted(reference.name), fg='cyan')} ran"]
+    by = "" if reference.measure == "wall" else f" (by {MEASURE_WORDS[reference.measure]})"
+    lines = ["Summary", f"  {style.paint(_quoted(reference.name), fg='cyan')} ran{by}"]
     for result, summary, comparison in others:
         if summary.mean <= 0 or ref_summary.mean <= 0:
             lines.append(

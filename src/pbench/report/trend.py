@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from pbench.history.records import Point
 from pbench.history.trend import Change, Trend
-from pbench.models import TimeUnit
+from pbench.models import MEASURE_WORDS
 from pbench.report.history import SHORT_COMMIT, sparkline
-from pbench.report.units import format_time, unit_for
+from pbench.report.units import Unit, format_time, measure_unit
 
 SPARK_WIDTH = 60  # bars at most: longer series are drawn in buckets (their means)
 UNFIT = "!"
@@ -35,10 +35,12 @@ def machine_label(trend: Trend) -> str:
 
 def _block(trend: Trend) -> str:
     values = trend.values
-    unit = unit_for(sorted(values)[len(values) // 2])
+    unit = measure_unit(sorted(values)[len(values) // 2], trend.measure)
     bars, marks = _spark(trend.points)
     count = len(trend.points)
-    head = f"{trend.benchmark} on {machine_label(trend)}  {bars}  {count} run{'s' * (count != 1)}"
+    what = "" if trend.measure == "wall" else f" ({MEASURE_WORDS[trend.measure]})"
+    runs = f"{count} run{'s' * (count != 1)}"
+    head = f"{trend.benchmark}{what} on {machine_label(trend)}  {bars}  {runs}"
     if trend.unfit:
         head += f", {len(trend.unfit)} not fit ({UNFIT})"
     lines = [head]
@@ -86,7 +88,7 @@ def _commit(point: Point) -> str:
     return (point.commit or "?")[:SHORT_COMMIT]
 
 
-def _change_cells(change: Change, unit: TimeUnit) -> list[str]:
+def _change_cells(change: Change, unit: Unit) -> list[str]:
     cp = change.change_point
     after = change.first_after
     low, high = cp.change_interval.low, cp.change_interval.high
@@ -113,7 +115,7 @@ def _slope_line(trend: Trend) -> str:
     )
 
 
-def _newest_line(trend: Trend, unit: TimeUnit) -> str:
+def _newest_line(trend: Trend, unit: Unit) -> str:
     newest = trend.newest
     assert newest.median is not None  # trends hold points with a median only
     shown = format_time(newest.median, unit)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pbench.errors import ExitCode, UsageError
+from pbench.models import MEASURE_WORDS
 from pbench.results.read import Benchmark, ResultFile, Side
 from pbench.stats.aggregate import Aggregate
 from pbench.stats.comparison import Comparison, adjust_family, compare_aggregates, compare_runs
@@ -59,6 +60,11 @@ class Pair:
         """The slice values of each run of ``side`` ("baseline" or "candidate")."""
         runs = self.baseline_runs if side == "baseline" else self.candidate_runs
         return [run.values for run in runs]
+
+    @property
+    def measure(self) -> str:
+        """What both sides' values are (:func:`one_measure` refused a mix)."""
+        return self.candidate.measure
 
     @property
     def aggregates(self) -> tuple[Aggregate, Aggregate] | None:
@@ -174,6 +180,7 @@ def compare_result_files(
     """Compare every paired benchmark; a :class:`UsageError` when nothing pairs up."""
     baseline, candidate = Side.of(baseline), Side.of(candidate)
     pairs, only_baseline, only_candidate = pair_benchmarks(baseline, candidate, matches)
+    one_measure(pairs, baseline, candidate)
     if not pairs:
         raise UsageError(
             f"{baseline.path} and {candidate.path} have no benchmark in common",
@@ -194,6 +201,26 @@ def compare_result_files(
         only_in_baseline=tuple(only_baseline),
         only_in_candidate=tuple(only_candidate),
     )
+
+
+def one_measure(pairs: Sequence[Pair], baseline: Side, candidate: Side) -> None:
+    """A usage error when a pair's runs are of different ``--measure`` (wall time
+    against instructions, say): their figures are not comparable."""
+    for pair in pairs:
+        seen: dict[str, str] = {}  # measure -> the first file with it
+        for side, name in ((baseline, pair.baseline.name), (candidate, pair.candidate.name)):
+            for results in side.files:
+                found = results.benchmarks.get(name)
+                if found is not None:
+                    seen.setdefault(found.measure, results.path)
+        if len(seen) > 1:
+            (first, a), (second, b) = list(seen.items())[:2]
+            raise UsageError(
+                f"'{pair.label}' is measured in {MEASURE_WORDS[first]} in {a} and in "
+                f"{MEASURE_WORDS[second]} in {b}: different measures cannot be compared",
+                hint=f"compare runs of one measure: rerun one side with --measure {first} "
+                f"or --measure {second}",
+            )
 
 
 def _compare(p: Pair, settings: Settings) -> Comparison:

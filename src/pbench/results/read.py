@@ -54,7 +54,7 @@ from pbench.results.schema import (
 from pbench.stats.summary import slice_values
 
 if TYPE_CHECKING:
-    from pbench.models import BenchmarkResult, Measurement, RunResults, StopReason
+    from pbench.models import BenchmarkResult, Measure, Measurement, RunResults, StopReason
     from pbench.stats.aggregate import Aggregate
     from pbench.stats.summary import Summary
 
@@ -85,6 +85,8 @@ class Benchmark:
     statistics: Mapping[str, Any] | None = None
     info: Mapping[str, Any] = field(default_factory=dict)
     sections: Mapping[str, Any] = field(default_factory=dict)
+    # --measure: what ``times`` and ``slices`` hold (wall time when the file says nothing)
+    measure: Measure = "wall"
 
     @property
     def values(self) -> tuple[float, ...]:
@@ -366,18 +368,32 @@ def _benchmark(entry: Any, index: int, path: str, file_format: Format) -> Benchm
     assert parsed is not None  # times is a list
     rounds = _rounds(entry.get("measurements"))
     statistics, info = entry.get("statistics"), entry.get("info")
+    measure = _measure(entry, where)
     return Benchmark(
         name=name,
         command=command,
         times=parsed,
         parameters=_parameters(entry.get("parameters"), where),
-        slices=_slices(entry.get("measurements")),
+        slices=_slices(entry.get("measurements"), measure),
         load=load,
         rounds=rounds if len(rounds) == len(parsed) else (),
         statistics=statistics if isinstance(statistics, dict) else None,
         info=info if isinstance(info, dict) else {},
         sections={k: entry[k] for k in SECTIONS if isinstance(entry.get(k), dict)},
+        measure=measure,
     )
+
+
+def _measure(entry: Mapping[str, Any], where: str) -> Measure:
+    """The entry's ``measure`` (or its ``info``'s, as the first files had it; wall time
+    when neither says)."""
+    from pbench.models import measure_named
+
+    info = entry.get("info")
+    found = entry.get("measure")
+    if found is None and isinstance(info, dict):
+        found = info.get("measure")
+    return measure_named(found, where)
 
 
 def _aggregate_only(entry: Mapping[str, Any]) -> bool:
@@ -397,11 +413,13 @@ def _rounds(measurements: Any) -> tuple[int, ...]:
     return tuple(int(r) for r in found if isinstance(r, int)) if ok else ()
 
 
-def _slices(measurements: Any) -> tuple[float, ...]:
-    """Slice values from ``measurements`` (wall grouped by round); () when unusable.
+def _slices(measurements: Any, measure: Measure = "wall") -> tuple[float, ...]:
+    """Slice values from ``measurements`` (the measure's figure grouped by round); ()
+    when unusable.
 
-    Records without a finite, non-negative ``wall`` or an integer ``round`` make the
-    whole list unusable, and the caller falls back to ``times``.
+    Records without a finite, non-negative figure (``wall``; ``user`` + ``system`` for
+    cpu; the count for instructions and cycles) or an integer ``round`` make the whole
+    list unusable, and the caller falls back to ``times``.
     """
     if not isinstance(measurements, list) or not measurements:
         return ()
@@ -410,10 +428,12 @@ def _slices(measurements: Any) -> tuple[float, ...]:
     for record in measurements:
         if not isinstance(record, dict):
             return ()
-        wall, key = record.get("wall"), record.get("round")
+        wall, key = _figure(record, measure), record.get("round")
         if not isinstance(wall, int | float) or isinstance(wall, bool):
             return ()
-        if not math.isfinite(wall) or not 0 <= wall <= MAX_TIME_S:
+        # a count (instructions, cycles) is no time: only times are bounded
+        bound = MAX_TIME_S if measure in ("wall", "cpu") else math.inf
+        if not math.isfinite(wall) or not 0 <= wall <= bound:
             return ()
         if not isinstance(key, int) or isinstance(key, bool):
             return ()
@@ -425,6 +445,17 @@ def _slices(measurements: Any) -> tuple[float, ...]:
 # A time longer than this (about 31 years) cannot be meant: larger ones overflowed the
 # statistics (a run of 2.7e154 s squared), whatever the format that held them.
 MAX_TIME_S = 1e9
+
+
+def _figure(record: Mapping[str, Any], measure: Measure) -> Any:
+    """One record's figure of ``measure`` as written (None when it has none)."""
+    if measure == "wall":
+        return record.get("wall")
+    if measure == "cpu":
+        user, system = record.get("user"), record.get("system")
+        numbers = [v for v in (user, system) if isinstance(v, int | float)]
+        return sum(numbers) if numbers and not isinstance(user, bool) else None
+    return record.get(measure, record.get(f"{METRIC_PREFIX}{measure}"))
 
 
 def _times(values: Sequence[Any], where: str) -> tuple[float, ...]:
@@ -565,6 +596,7 @@ def _result(
         stop_reason=cast("StopReason", stop) if stop in _STOP_REASONS else None,
         notes=_texts(entry.get("notes"), f"{where}.notes"),
         sections=_sections(entry),
+        measure=_measure(entry, where),
     )
     summary = (
         records.summary_of_record(statistics, f"{where}.statistics")

@@ -34,6 +34,12 @@ key written is a key read (and checked for its type).
    total, min, max, sum, saturated, indices, counts``) and ``window`` (the measuring
    window's ``start`` and ``end``, ISO 8601 UTC); ``pbench merge`` adds ``machines``.
 
+   ``--measure`` (issue 25): each result gains ``measure`` (``wall``, ``cpu``,
+   ``instructions``, ``cycles``), ``unit`` (``second``, ``instruction``, ``cycle``: the
+   unit of ``times``, ``mean``... ``statistics``) and ``measured_with`` (how the figure
+   was taken). Absent means wall time. Counted runs' ``measurements`` gain
+   ``instructions`` or ``cycles`` and ``processes_counted``.
+
 ``compare_schema_version``:
 
 1  pbench 0.1.0: ``compare_schema_version, tool, baseline, candidate, settings,
@@ -44,6 +50,9 @@ key written is a key read (and checked for its type).
    ``result_files``, ``slices`` and ``load``, and ``median``/``mean`` are over slices,
    averaged over runs; each comparison gains ``runs_*``, ``slices_*`` and
    ``run_to_run_in_interval``; top-level ``warnings``.
+
+   ``--measure`` (issue 25): each benchmark gains ``measure`` and ``unit`` (what its
+   ``median``/``mean`` are: seconds, instructions, cycles).
 """
 
 RESULT_FILE_SCHEMA_VERSION = 2
@@ -68,6 +77,9 @@ RESULT_KEYS: dict[str, str] = {
     "measurements": "list",
     "warmups": "integer?",
     "stop_reason": "string?",
+    "measure": "string?",
+    "unit": "string?",
+    "measured_with": "string?",
     "info": "object?",
     "notes": "list?",
     "warnings": "list?",

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pbench.models import BenchmarkResult, Measurement
+from pbench.models import BenchmarkResult, Measurement, is_count
 from pbench.stats.aggregate import mean_interval as aggregate_interval
 from pbench.stats.aggregate import of_info
 from pbench.stats.budget import (
@@ -40,6 +40,7 @@ from pbench.stats.summary import (
 )
 
 RESOURCES = ("rss", "cpu", "cpu_util")
+COUNTS = ("instructions", "cycles")  # --measure instructions|cycles
 # A load run's percentiles: its latency figures' key and its slices' metric of each.
 LOAD_PERCENTILES = {
     "p50": ("p50", "wall_s"),
@@ -76,6 +77,8 @@ def estimates_for(
         metrics = [*METRICS, *(LOAD_PERCENTILES if load is not None else DEFAULT_PERCENTILES)]
     found: dict[str, Estimate] = {}
     for metric in metrics:
+        if metric in COUNTS and result.measure != metric:
+            continue  # counted only under --measure instructions|cycles
         if load is not None:
             estimate = _load_estimate(result, load, summary, metric)
         else:
@@ -102,6 +105,17 @@ def why_missing(result: BenchmarkResult, summary: Summary | None, metric: str) -
         return f"the harness kept only aggregates (mean, sd, n): its {metric} is not known"
     if not result.measurements or summary is None:
         return "nothing was measured (no successful run)"
+    counted = metric in COUNTS
+    if counted and result.measure != metric:
+        return (
+            f"measured with --measure {result.measure}: a budget on {metric} needs "
+            f'--measure {metric} (measure = "{metric}" in a suite)'
+        )
+    if is_count(result.measure) and not counted:
+        return (
+            f"measured with --measure {result.measure}: under Valgrind the times, CPU and "
+            f"memory are Valgrind's, not the command's; budget {result.measure} instead"
+        )
     return f"no run reported {metric}"
 
 
@@ -112,6 +126,14 @@ def _run_estimate(result: BenchmarkResult, summary: Summary | None, metric: str)
     runs = result.measurements
     if not runs:
         return _aggregate_estimate(result, metric)
+    if metric in COUNTS or is_count(result.measure):
+        # Counts are budgeted only on a benchmark measured in that count; its times,
+        # CPU and memory are Valgrind's (why_missing says so).
+        if metric != result.measure or summary is None:
+            return None
+        ci = summary.median_ci
+        note = f"median of {len(runs)} runs (counted under Valgrind)"
+        return Estimate(summary.median, ci.low, ci.high, quantity_of(metric), note)
     rounds = [m.round for m in runs]
     slices = len(set(rounds))
     sliced = slices < len(runs)

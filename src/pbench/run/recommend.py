@@ -25,8 +25,8 @@ import math
 from collections.abc import Sequence
 
 from pbench.load.result import CLIENT_BOUND_SHARE
-from pbench.models import BenchmarkResult
-from pbench.report.units import format_bytes, format_times, unit_for
+from pbench.models import BenchmarkResult, is_count
+from pbench.report.units import format_bytes, format_figures, format_times, unit_for
 from pbench.run.warnings import warnings_for
 from pbench.stats.advice import Remedies, remedies_for
 from pbench.stats.budget import BudgetCheck, Quantity
@@ -55,7 +55,10 @@ def recommendations_for(
         return []
     remedies = remedies_for(result)
     warned = warnings_for(result, summary) if summary is not None else []
-    found = [*_cpu(result), *_memory(result, remedies)]
+    # Under Valgrind (--measure instructions/cycles) the CPU share of wall time and the
+    # peak memory are Valgrind's, not the command's: no advice drawn from them.
+    counted = is_count(result.measure)
+    found = [] if counted else [*_cpu(result), *_memory(result, remedies)]
     observations = slice_values(result.times, [m.round for m in result.measurements])
     # One diagnosis (issue 18): the first cause the data show, in the order of _variance
     found += _variance(result, observations, remedies, warned)[:1]
@@ -287,6 +290,8 @@ def figures(quantity: Quantity, values: Sequence[float]) -> list[str]:
     """Values of one quantity for people, times in one unit (that of the first)."""
     if quantity == "time":
         return format_times(values, unit_for(values[0]))
+    if quantity in ("instructions", "cycles"):
+        return format_figures(values, quantity)
     if quantity == "bytes":
         return [format_bytes(v) for v in values]
     if quantity == "fraction":

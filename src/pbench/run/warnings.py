@@ -48,7 +48,8 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     if summary is None or not times or result.stop_reason == "failed":
         return notes
     remedies = remedies_for(result)
-    if result.info.get("shell_mode") == "shell" and summary.mean < SHELL_TOO_FAST_S:
+    timed = result.measure == "wall"
+    if timed and result.info.get("shell_mode") == "shell" and summary.mean < SHELL_TOO_FAST_S:
         notes.append(
             f"Runs took less than {SHELL_TOO_FAST_S * 1e3:.0f} ms on average, so the shell's "
             "spawn time that was subtracted is a large share of each measurement. Run the "
@@ -63,7 +64,7 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
         if 0 in severe and middle > 0 and times[0] > SLOW_FIRST_FACTOR * middle:
             # Said here, not again among the outliers (hyperfine says one or the other)
             severe.discard(0)
-            moved = _moved(mean, sum(times[1:]) / len(rest))
+            moved = _moved(mean, sum(times[1:]) / len(rest), measure=result.measure)
         else:
             moved = ""
         if moved:  # a slow first run among thousands changes nothing: no warning then
@@ -77,7 +78,7 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     kept = [t for i, t in enumerate(times) if i not in severe]
     if severe and kept:
         without = sum(kept) / len(kept)
-        moved = _moved(mean, without, plural=len(severe) > 1)
+        moved = _moved(mean, without, plural=len(severe) > 1, measure=result.measure)
         if moved:
             notes.append(
                 f"{len(severe)} of {len(times)} runs "
@@ -97,7 +98,8 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
         low, high = summary.median_ci.low, summary.median_ci.high
         notes.append(
             f"The runs vary a lot: the median is known only to within "
-            f"{format_duration(float(f'{low:.4g}'))} .. {format_duration(float(f'{high:.4g}'))} "
+            f"{format_duration(float(f'{low:.4g}'), result.measure)} .. "
+            f"{format_duration(float(f'{high:.4g}'), result.measure)} "
             f"(95% interval; half of the runs are more than "
             f"{summary.mad / summary.median:.0%} from the median). Quieten the machine{remedy}."
         )
@@ -112,7 +114,7 @@ def warnings_for(result: BenchmarkResult, summary: Summary | None) -> list[str]:
     return notes
 
 
-def _moved(mean: float, without: float, plural: bool = False) -> str:
+def _moved(mean: float, without: float, plural: bool = False, measure: str = "wall") -> str:
     """What some runs did to the mean, when it is more than OUTLIER_MEAN_SHIFT: "raises
     the mean by 12% (from 2.10 ms to 2.35 ms)"; "" when they hardly moved it."""
     if without <= 0 or abs(mean / without - 1) <= OUTLIER_MEAN_SHIFT:
@@ -120,5 +122,5 @@ def _moved(mean: float, without: float, plural: bool = False) -> str:
     verb = ("raise" if mean > without else "lower") + ("" if plural else "s")
     ratio = mean / without
     by = f"{ratio:.1f}-fold" if ratio >= 2 else f"by {abs(ratio - 1):.0%}"
-    before, after = (format_duration(float(f"{t:.4g}")) for t in (without, mean))
+    before, after = (format_duration(float(f"{t:.4g}"), measure) for t in (without, mean))
     return f"{verb} the mean {by} (from {before} to {after})"

@@ -35,10 +35,12 @@ def plan_all(selected: Suite) -> list[Planned]:
 
 
 def _plan(benchmark: SuiteBenchmark, environ: Mapping[str, str]) -> Planned:
+    from pbench.plan.budgets import check_measure
     from pbench.plan.options import HttpFlags, RunFlags, SqlFlags
     from pbench.plan.values import concurrency_levels
 
     flags = benchmark.flags
+    check_measure(benchmark.budgets, getattr(flags, "measure", "wall"), "budgets:")
     if benchmark.harness is not None:
         from pbench.plan.harness import HarnessPlan
 

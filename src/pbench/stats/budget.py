@@ -1,7 +1,7 @@
 """Budgets (SLAs): limits on what a benchmark measured, judged on its interval.
 
 A :class:`Budget` is one metric with a ``warn`` and/or an ``error`` level, in base
-units (seconds, bytes, a fraction, per second). Judging it gives one
+units (seconds, bytes, a fraction, per second, instructions, cycles). Judging it gives one
 :class:`BudgetCheck` per level: *broken* when the whole interval is past the limit,
 *at risk* when the limit lies inside the interval, *met* when the whole interval is
 within it, *no data* when the benchmark did not measure that metric.
@@ -15,8 +15,9 @@ from typing import Literal
 
 Level = Literal["warn", "error"]
 Status = Literal["met", "at_risk", "broken", "no_data"]
-# What a metric's value is: seconds, bytes, a fraction (0..1), events per second.
-Quantity = Literal["time", "bytes", "fraction", "rate"]
+# What a metric's value is: seconds, bytes, a fraction (0..1), events per second, or a
+# count of instructions or estimated cycles (--measure instructions|cycles).
+Quantity = Literal["time", "bytes", "fraction", "rate", "instructions", "cycles"]
 
 # Metric -> what its value is (the names are the JSON's). Percentiles (p50, p95,
 # p99.9, ...) are times too. plan.budgets parses limits with these; run.budgets
@@ -31,6 +32,9 @@ METRICS: dict[str, Quantity] = {
     "cpu_util": "fraction",
     "error_rate": "fraction",
     "throughput": "rate",
+    # The median count of a benchmark measured with --measure instructions|cycles.
+    "instructions": "instructions",
+    "cycles": "cycles",
 }
 BIGGER_IS_BETTER = frozenset({"throughput"})
 PERCENTILE = re.compile(r"^p(\d{1,2})(?:[._](\d+))?$")

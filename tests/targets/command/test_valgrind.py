@@ -13,6 +13,7 @@ from pbench.errors import BenchmarkFailed
 from pbench.targets.command.shell import Invocation
 from pbench.targets.command.target import CommandOptions, CommandTarget
 from pbench.targets.command.valgrind import CachegrindFileError, Events, parse_events, sum_dir
+from support.peers import valgrind_path
 
 NO_SIM = "desc: none\ncmd: true\nevents: Ir\nfl=x.c\nfn=main\n1 5\nsummary: 1000\n"
 SIM = "events: Ir I1mr ILmr Dr D1mr DLmr Dw D1mw DLmw\nsummary: 100 10 2 50 5 1 20 4 1\n"
@@ -43,8 +44,7 @@ def test_a_file_cut_short_is_an_error() -> None:
 
 
 def _valgrind() -> None:
-    if shutil.which("valgrind") is None:
-        subprocess.run(["apt-get", "install", "-y", "-q", "valgrind"], check=True)
+    valgrind_path()  # installed with scripts/ensure_valgrind.sh when missing
 
 
 def _count(argv: tuple[str, ...]) -> float:

@@ -16,9 +16,27 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pbench.report.charts.svg import Frame, line, text
-from pbench.report.units import SCALE, SYMBOL, format_bytes, format_duration, unit_for
+from pbench.report.units import (
+    SCALE,
+    SYMBOL,
+    count_unit,
+    format_bytes,
+    format_duration,
+    unit_for,
+)
 
-Quantity = Literal["time", "bytes", "rate", "count", "ratio", "number"]
+Quantity = Literal[
+    "time", "bytes", "rate", "count", "ratio", "number", "instructions", "cycles"
+]  # instructions, cycles: --measure counts, in prefixed units ("M instr")
+
+
+def quantity_of(measure: str) -> Quantity:
+    """The chart quantity of a benchmark's figures: time, or the count it measures."""
+    if measure == "instructions":
+        return "instructions"
+    return "cycles" if measure == "cycles" else "time"
+
+
 ScaleKind = Literal["linear", "log", "nines"]
 NINES_LIMIT = 0.99999  # the nines axis ends at 99.999%
 NINES_TICKS = (0.0, 0.9, 0.99, 0.999, 0.9999, 0.99999)
@@ -102,6 +120,9 @@ def tick_labels(ticks: Sequence[float], quantity: Quantity) -> tuple[list[str], 
     if quantity == "time":
         chosen = unit_for(largest or 1.0)
         factor, unit = SCALE[chosen], SYMBOL[chosen]
+    elif quantity in ("instructions", "cycles"):
+        counted = count_unit(largest, quantity)
+        factor, unit = SCALE[counted], SYMBOL[counted]
     elif quantity == "bytes":
         for suffix, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10), ("B", 1)):
             if largest >= size or suffix == "B":
@@ -124,8 +145,8 @@ def value_text(value: float, quantity: Quantity) -> str:
     """One value for a tooltip or a table, with its unit."""
     if not math.isfinite(value):
         return "n/a"
-    if quantity == "time":
-        return format_duration(value)
+    if quantity in ("time", "instructions", "cycles"):
+        return format_duration(value, "wall" if quantity == "time" else quantity)
     if quantity == "bytes":
         return format_bytes(value)
     if quantity == "rate":

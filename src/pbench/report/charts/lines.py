@@ -129,10 +129,14 @@ def _chart(
     return document(kind, title, axes.frame, parts, axes.hover)
 
 
-def progression(title: str, times: Sequence[float], median: float | None = None) -> str:
-    """Each run's time against its position in execution order (run 1, 2, ...)."""
-    series = [Series("run time", [(float(i + 1), t) for i, t in enumerate(times)])]
-    axes = _axes(series, "run", "count", "time")
+def progression(
+    title: str, times: Sequence[float], median: float | None = None, quantity: Quantity = "time"
+) -> str:
+    """Each run's figure (time, or a --measure count) against its position in execution
+    order (run 1, 2, ...)."""
+    label = "run time" if quantity == "time" else f"run's {quantity}"
+    series = [Series(label, [(float(i + 1), t) for i, t in enumerate(times)], quantity)]
+    axes = _axes(series, "run", "count", quantity)
     extra = []
     if median is not None and times:
         frame, at = axes.frame, axes.y(median)
@@ -141,7 +145,7 @@ def progression(title: str, times: Sequence[float], median: float | None = None)
             text(
                 frame.x1 - 4,
                 at - 4,
-                f"median {value_text(median, 'time')}",
+                f"median {value_text(median, quantity)}",
                 anchor="end",
                 class_="note",
             )

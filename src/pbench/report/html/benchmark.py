@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pbench.models import BenchmarkResult
-from pbench.report.charts.axes import value_text
+from pbench.report.charts.axes import Quantity, quantity_of, value_text
 from pbench.report.charts.distribution import histogram, histogram_bins
 from pbench.report.charts.lines import progression
 from pbench.report.charts.svg import esc
@@ -49,8 +49,9 @@ def benchmark_section(ident: str, result: BenchmarkResult, summary: Summary | No
         failed = next((m for m in reversed(result.measurements) if m.failed), None)
         why = failed.why_failed if failed is not None else "in a warmup, before any run"
         head.append(f'<p class="status-broken">Failed: {esc(why)}</p>')
+    quantity = quantity_of(result.measure)
     if summary is not None:
-        head.append(_statistics(summary))
+        head.append(_statistics(summary, quantity))
     load = result.sections.get("load")
     if isinstance(load, Mapping):
         latencies = sampled_latencies(load)
@@ -58,10 +59,10 @@ def benchmark_section(ident: str, result: BenchmarkResult, summary: Summary | No
             parts.append(_distribution(result.name, latencies, None, "sampled requests"))
         parts.extend(load_parts(result, load))
     elif result.times:
-        parts.append(_distribution(result.name, result.times, summary, "runs"))
+        parts.append(_distribution(result.name, result.times, summary, "runs", quantity))
     if len(result.times) > 1:
         noun = "slice medians" if isinstance(load, Mapping) else "runs"
-        parts.append(_progression(result.name, result.times, summary, noun))
+        parts.append(_progression(result.name, result.times, summary, noun, quantity))
     resources = _resources(result)
     if resources:
         parts.append("<h4>Resources</h4>" + resources)
@@ -82,32 +83,38 @@ def _what(result: BenchmarkResult) -> str:
     return f'<dl class="facts">{"".join(rows)}</dl>'
 
 
-def _statistics(summary: Summary) -> str:
+def _statistics(summary: Summary, quantity: Quantity = "time") -> str:
     figures = summary.as_dict()
     rows: list[list[str | Markup | Cell]] = []
     for label, key in _STAT_ROWS:
         value = float(figures[key])  # type: ignore[arg-type]
-        rows.append([label, Cell(value_text(value, "time"), value)])
+        rows.append([label, Cell(value_text(value, quantity), value)])
     rows.append(["runs (n)", Cell(f"{summary.n:,}", summary.n)])
     rows.append(["coefficient of variation", Cell(f"{summary.cv:.2%}", summary.cv)])
     for label, interval, of in (
         ("median", summary.median_ci, summary.median),
         ("mean", summary.mean_ci, summary.mean),
     ):
-        shown = f"{value_text(interval.low, 'time')} … {value_text(interval.high, 'time')}"
+        shown = f"{value_text(interval.low, quantity)} … {value_text(interval.high, quantity)}"
         rows.append([f"{summary.confidence:.0%} interval of the {label}", Cell(shown, of)])
     return table(["statistic", "value"], rows, cls="stats")
 
 
-def _distribution(name: str, values: Sequence[float], summary: Summary | None, noun: str) -> str:
+def _distribution(
+    name: str,
+    values: Sequence[float],
+    summary: Summary | None,
+    noun: str,
+    quantity: Quantity = "time",
+) -> str:
     bins = histogram_bins(values)
     median = summary.median if summary is not None else None
     ci = (summary.median_ci.low, summary.median_ci.high) if summary is not None else None
-    chart = histogram(f"Distribution of {noun}: {name}", bins, "time", median, ci)
+    chart = histogram(f"Distribution of {noun}: {name}", bins, quantity, median, ci)
     rows: list[list[str | Markup | Cell]] = [
         [
-            Cell(value_text(low, "time"), low),
-            Cell(value_text(high, "time"), high),
+            Cell(value_text(low, quantity), low),
+            Cell(value_text(high, quantity), high),
             Cell(f"{count:,}", count),
         ]
         for low, high, count in zip(bins.edges, bins.edges[1:], bins.counts, strict=False)
@@ -115,8 +122,8 @@ def _distribution(name: str, values: Sequence[float], summary: Summary | None, n
     if bins.overflow:
         rows.append(
             [
-                Cell(value_text(bins.edges[-1], "time"), bins.edges[-1]),
-                Cell(value_text(bins.maximum, "time"), bins.maximum),
+                Cell(value_text(bins.edges[-1], quantity), bins.edges[-1]),
+                Cell(value_text(bins.maximum, quantity), bins.maximum),
                 Cell(f"{bins.overflow:,}", bins.overflow),
             ]
         )
@@ -126,11 +133,18 @@ def _distribution(name: str, values: Sequence[float], summary: Summary | None, n
     )
 
 
-def _progression(name: str, times: Sequence[float], summary: Summary | None, noun: str) -> str:
+def _progression(
+    name: str,
+    times: Sequence[float],
+    summary: Summary | None,
+    noun: str,
+    quantity: Quantity = "time",
+) -> str:
     chart = progression(
         f"Progression of {noun} in execution order: {name}",
         times,
         summary.median if summary is not None else None,
+        quantity,
     )
     n = len(times)
     rows: list[list[str | Markup | Cell]] = []
@@ -145,9 +159,9 @@ def _progression(name: str, times: Sequence[float], summary: Summary | None, nou
         rows.append(
             [
                 f"{b * n // blocks + 1:,} – {(b + 1) * n // blocks:,}",
-                Cell(value_text(middle, "time"), middle),
-                Cell(value_text(chunk[0], "time"), chunk[0]),
-                Cell(value_text(chunk[-1], "time"), chunk[-1]),
+                Cell(value_text(middle, quantity), middle),
+                Cell(value_text(chunk[0], quantity), chunk[0]),
+                Cell(value_text(chunk[-1], quantity), chunk[-1]),
             ]
         )
     caption = "warm-up shows as slower first runs, drift as a slope or a step"

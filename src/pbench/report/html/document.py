@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pbench.models import BenchmarkResult, RunResults
+from pbench.report.charts.axes import quantity_of
 from pbench.report.charts.distribution import box_plot, box_stats
 from pbench.report.charts.lines import TrendData, trend
 from pbench.report.charts.svg import esc
@@ -60,7 +61,9 @@ def build(
         if (s := summaries.get(r.name)) is not None and r.times
     ]
     if boxes:
-        chart = box_plot("Distributions of all benchmarks", boxes)
+        measures = {r.measure for r in results}
+        quantity = quantity_of(measures.pop()) if len(measures) == 1 else "number"
+        chart = box_plot("Distributions of all benchmarks", boxes, quantity)
         body.append(section("distributions", "Distributions", figure(chart, _BOX_CAPTION)))
         nav.append(("distributions", "Distributions"))
     optional = [

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pbench.models import BenchmarkResult, RunResults
-from pbench.report.charts.axes import value_text
+from pbench.report.charts.axes import Quantity, quantity_of, value_text
 from pbench.report.charts.svg import esc
 from pbench.report.html.markup import Cell, Markup, items, section, table
 from pbench.report.units import format_bytes
@@ -50,13 +50,13 @@ def facts(metadata: Mapping[str, Any], extra: Sequence[tuple[str, str]] = ()) ->
     return f'<dl class="facts">{body}</dl>'
 
 
-def _median_cell(summary: Summary | None) -> Cell:
+def _median_cell(summary: Summary | None, quantity: Quantity = "time") -> Cell:
     if summary is None:
         return Cell("n/a")
     low, high = summary.median_ci.low, summary.median_ci.high
     return Cell(
-        f"{value_text(summary.median, 'time')} [{value_text(low, 'time')} … "
-        f"{value_text(high, 'time')}]",
+        f"{value_text(summary.median, quantity)} [{value_text(low, quantity)} … "
+        f"{value_text(high, quantity)}]",
         summary.median,
     )
 
@@ -81,9 +81,10 @@ def at_a_glance(
     for result in run_results.results:
         summary = summaries.get(result.name)
         link = Markup(f'<a href="#{links[result.name]}">{_name(result)}</a>')
+        quantity = quantity_of(result.measure)
         spread = (
             Cell(
-                f"{value_text(summary.mean, 'time')} ± {value_text(summary.stddev, 'time')}",
+                f"{value_text(summary.mean, quantity)} ± {value_text(summary.stddev, quantity)}",
                 summary.mean,
             )
             if summary
@@ -101,7 +102,7 @@ def at_a_glance(
             verdict = ""
         row: list[str | Markup | Cell] = [
             link,
-            _median_cell(summary),
+            _median_cell(summary, quantity),
             spread,
             Cell(f"{summary.n:,}" if summary else "0", summary.n if summary else 0),
             verdict,

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pbench.errors import UsageError
+from pbench.models import L1_HIT, LL_HIT, RAM_HIT
 
 Counted = Literal["instructions", "cycles"]
 INSTALL = "install it: apt-get install valgrind (Debian/Ubuntu), dnf install valgrind (Fedora)"
-L1_HIT, LL_HIT, RAM_HIT = 1, 5, 35
 CYCLE_WEIGHTS = {"l1_hit": L1_HIT, "ll_hit": LL_HIT, "ram_hit": RAM_HIT}
 _OUT_PREFIX = "cg."
 
@@ -39,17 +39,6 @@ def valgrind_program(env: Mapping[str, str]) -> str:
             INSTALL,
         )
     return found
-
-
-def how_taken(measure: Counted) -> str:
-    """What the JSON export says about how the figure was taken."""
-    base = "valgrind --tool=cachegrind --trace-children=yes"
-    if measure == "instructions":
-        return f"{base} --cache-sim=no: instructions executed (Ir), summed over the process tree"
-    return (
-        f"{base} --cache-sim=yes: estimated cycles = L1 hits + {LL_HIT} x LL hits + "
-        f"{RAM_HIT} x RAM hits (iai-callgrind's weights), summed over the process tree"
-    )
 
 
 def valgrind_argv(valgrind: str, out_dir: str, measure: Counted, argv: Iterable[str]) -> list[str]:
