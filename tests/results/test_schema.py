@@ -24,3 +24,17 @@ def test_a_newer_version_is_a_usage_error() -> None:
     newer = f"schema_version {RESULT_FILE_SCHEMA_VERSION + 1}, newer than this pbench reads"
     with pytest.raises(UsageError, match=newer):
         parse_results(document(RESULT_FILE_SCHEMA_VERSION + 1), "a.json", "baseline")
+
+
+def test_counts_are_not_bounded_as_times() -> None:
+    # Times over 1e9 s are refused as damage; a count of 2 billion instructions is
+    # ordinary and must stay the figure compared (not fall back to the wall times)
+    from pbench.results.read import _slices
+
+    records = [
+        {"wall": 0.5, "round": i, "instructions": 2.0e9 + i, "user": 0.4, "system": 0.1}
+        for i in range(3)
+    ]
+    assert _slices(records, "instructions") == (2.0e9, 2.0e9 + 1, 2.0e9 + 2)
+    assert _slices(records, "wall") == (0.5, 0.5, 0.5)
+    assert _slices([{"wall": 2.0e9, "round": 0}], "wall") == ()
