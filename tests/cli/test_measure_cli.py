@@ -345,3 +345,42 @@ def test_instructions_do_not_see_waiting(invoke: Invoke, valgrind: str, tmp_path
     assert result.code == 0, result.err
     short, long = (r["median"] for r in _json(out)["results"])
     assert abs(long - short) <= short * 0.01
+
+
+def test_counts_are_compared_at_their_own_noise_threshold(
+    invoke: Invoke, valgrind: str, tmp_path: Path
+) -> None:
+    # seq 20100 does 0.5% more work than seq 20000: below timing's 1% threshold, far above
+    # the counts' own spread (0 here). Without --threshold a count comparison uses 0.1%.
+    out = tmp_path / "counts.json"
+    # 8 runs: paired by round, 5 pairs cannot reach p < 0.05 (Wilcoxon's smallest is 1/16)
+    result = invoke("run", "--measure", "instructions", "-N", "--runs", "8", "--style", "basic",
+                    "--reference", "seq 20000", "--export-json", str(out),
+                    "seq 20100", "seq 20000")  # fmt: skip
+    assert result.code == 0, result.err
+    verdicts = {c["name"]: (c["verdict"], c["threshold"]) for c in _json(out)["comparisons"]}
+    assert verdicts == {"seq 20100": ("slower", 0.001), "seq 20000 (2)": ("same", 0.001)}
+    # a --threshold given applies as given, to counts too
+    wide = invoke("compare", str(out), str(out), "--threshold", "1%", "--export-json",
+                  str(tmp_path / "c.json"))  # fmt: skip
+    assert wide.code == 0, wide.err
+    (entry,) = _json(tmp_path / "c.json")["benchmarks"][:1]
+    assert entry["comparison"]["threshold"] == 0.01
+
+
+def test_the_threshold_defaults_by_measure() -> None:
+    from pbench.stats.settings import (
+        COUNT_THRESHOLD,
+        DEFAULT_THRESHOLD,
+        settings_with,
+        threshold_for,
+    )
+
+    assert threshold_for(None, "instructions") == threshold_for(None, "cycles") == COUNT_THRESHOLD
+    assert threshold_for(None, "wall") == threshold_for(None, "cpu") == DEFAULT_THRESHOLD
+    assert threshold_for(0.05, "instructions") == 0.05
+    defaulted = settings_with(alpha=0.05, threshold=None)
+    assert defaulted.threshold_for("instructions") == COUNT_THRESHOLD
+    assert defaulted.threshold_for("wall") == defaulted.threshold == DEFAULT_THRESHOLD
+    given = settings_with(alpha=0.05, threshold=0.02)
+    assert given.threshold_for("instructions") == given.threshold_for("wall") == 0.02

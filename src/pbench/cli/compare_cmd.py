@@ -16,7 +16,7 @@ import click
 from pbench.cli.common import FRACTION, guarded
 from pbench.cli.options import ci_export_options, html_export_option, input_format_option
 from pbench.cli.output import ECHO
-from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
+from pbench.stats.settings import COUNT_THRESHOLD, DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 EPILOG = """\b
 Several separate runs per side (run-to-run variation in the interval):
@@ -107,9 +107,9 @@ Exit codes:
 @click.option(
     "--threshold",
     type=FRACTION,
-    default=f"{DEFAULT_THRESHOLD:.0%}",
-    show_default=True,
-    help="Noise threshold: changes within it count as the same (1% or 0.01).",
+    default=None,
+    help="Noise threshold: changes within it count as the same (1% or 0.01; "
+    f"{COUNT_THRESHOLD:.1%} for instruction or cycle counts)  [default: {DEFAULT_THRESHOLD:.0%}]",
 )
 @click.option(
     "--statistic",

@@ -15,7 +15,7 @@ from pbench.cli.common import DURATION, FRACTION, STYLES, TIME_UNITS, flags_from
 from pbench.errors import UsageError
 from pbench.plan.rules import DEFAULT_MIN_RUNS
 from pbench.plan.suite.values import MAX_COUNT
-from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
+from pbench.stats.settings import COUNT_THRESHOLD, DEFAULT_ALPHA, DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from pbench.plan.options import SuiteFlags
@@ -88,9 +88,10 @@ def comparison_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     return _group(
         click.option("--alpha", type=FRACTION, default=f"{DEFAULT_ALPHA:.0%}", show_default=True,
                      help="Significance level of the comparisons (5% or 0.05)."),
-        click.option("--threshold", type=FRACTION, default=f"{DEFAULT_THRESHOLD:.0%}",
-                     show_default=True,
-                     help="Differences smaller than this count as noise (1% or 0.01)."),
+        click.option("--threshold", type=FRACTION, default=None,
+                     help="Differences smaller than this count as noise (1% or 0.01; "
+                     f"{COUNT_THRESHOLD:.1%} for --measure instructions or cycles, whose "
+                     f"counts barely move)  [default: {DEFAULT_THRESHOLD:.0%}]"),
     )(fn)  # fmt: skip
 
 

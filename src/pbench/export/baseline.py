@@ -67,6 +67,7 @@ def machine_dict(machine: Machine) -> dict[str, Any]:
 
 def markdown_section(baseline: BaselineComparison) -> str:
     """``### Baseline`` with the stored run's identity and compare's table."""
+    from pbench.export.compare import thresholds_text
     from pbench.report.compare import headers, notes, rows, warnings
     from pbench.report.markdown_text import cell, code_span, table_head, table_row
 
@@ -81,7 +82,7 @@ def markdown_section(baseline: BaselineComparison) -> str:
         f" of {run.time:%Y-%m-%d %H:%M} UTC{commit}\n\n",
         f"Ratio = this run / the baseline of the {settings.statistic}, with its "
         f"{1 - settings.alpha:.0%} bootstrap interval; noise threshold "
-        f"±{settings.threshold * 100:g}%.\n\n",
+        f"{thresholds_text(comparison.comparisons, settings.threshold)}.\n\n",
         table,
     ]
     extra = baseline.warnings() + notes(comparison) + warnings(comparison)

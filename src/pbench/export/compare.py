@@ -10,7 +10,8 @@ benchmarks, with ``compare_schema_version`` to version its shape (history in
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from pbench import __version__
 from pbench.models import MEASURE_UNITS
@@ -19,6 +20,9 @@ from pbench.results.pairing import FileComparison, Pair
 from pbench.results.read import Side
 from pbench.results.schema import COMPARE_SCHEMA_VERSION
 from pbench.stats.hierarchy import side_statistic
+
+if TYPE_CHECKING:
+    from pbench.stats.comparison import Comparison
 
 
 def render_markdown(result: FileComparison) -> str:
@@ -33,7 +37,7 @@ def render_markdown(result: FileComparison) -> str:
         "",
         f"Ratio = candidate / baseline of the {settings.statistic}, with its "
         f"{1 - settings.alpha:.0%} bootstrap interval; noise threshold "
-        f"±{settings.threshold * 100:g}%, alpha {settings.alpha:g}.",
+        f"{thresholds_text(result.comparisons, settings.threshold)}, alpha {settings.alpha:g}.",
         "",
         table.rstrip("\n"),
     ]
@@ -47,6 +51,13 @@ def render_markdown(result: FileComparison) -> str:
     if extra:
         parts += ["", *extra]
     return "\n".join(parts) + "\n"
+
+
+def thresholds_text(comparisons: Sequence[Comparison], default: float) -> str:
+    """The noise thresholds the comparisons used ("±1%"; "±0.1% and ±1%" when counts and
+    times were compared, each at its measure's default), ``default``'s without any."""
+    found = sorted({c.threshold for c in comparisons}) or [default]
+    return " and ".join(f"±{t * 100:g}%" for t in found)
 
 
 def document(result: FileComparison) -> dict[str, Any]:

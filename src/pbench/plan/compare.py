@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pbench.errors import UsageError
-from pbench.stats.settings import Settings
+from pbench.stats.settings import Settings, settings_with
 
 STORED_HINT = "e.g. pbench compare --baseline main new.json (--store URL for another store)"
 SIDES_HINT = (
@@ -65,7 +65,7 @@ class CompareFlags:
     candidates: tuple[str, ...]
     matches: tuple[str, ...]
     alpha: float
-    threshold: float
+    threshold: float | None  # None: not given (the measure's default)
     statistic: str
     seed: int
     fail_if: tuple[str, ...]
@@ -80,7 +80,7 @@ class CompareFlags:
 
     @property
     def settings(self) -> Settings:
-        return Settings(
+        return settings_with(
             alpha=self.alpha, threshold=self.threshold, statistic=self.statistic, seed=self.seed
         )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from pbench.models import Measure, Order, TimeUnit
-from pbench.stats.settings import DEFAULTS, Settings
+from pbench.stats.settings import DEFAULTS, Settings, settings_with
 
 Statistic = Literal["median", "mean"]
 
@@ -150,7 +150,8 @@ class ReportFlags:
     time_unit: TimeUnit | None
     sort: Literal["auto", "command", "mean-time"]
     alpha: float = DEFAULTS.alpha
-    threshold: float = DEFAULTS.threshold
+    # None: not given (each comparison takes its measure's default, stats.settings)
+    threshold: float | None = None
     seed: int | None = None
     ignore_failure: bool = False
     budgets: tuple[str, ...] = ()
@@ -162,7 +163,7 @@ class ReportFlags:
     def settings(self) -> Settings:
         """The comparison settings of these flags (``--alpha``, ``--threshold``,
         ``--seed``; the bootstrap's seed 0 without one)."""
-        return Settings(alpha=self.alpha, threshold=self.threshold, seed=self.seed or 0)
+        return settings_with(alpha=self.alpha, threshold=self.threshold, seed=self.seed or 0)
 
 
 @dataclass(frozen=True, kw_only=True)

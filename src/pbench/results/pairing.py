@@ -227,16 +227,17 @@ def _compare(p: Pair, settings: Settings) -> Comparison:
     """One pair compared: Welch's test when a side holds only aggregates, else the
     slices (hierarchically with several files per side)."""
     found = p.aggregates
+    threshold = settings.threshold_for(p.measure)
     if found is not None:
         return compare_aggregates(*found, name=p.candidate.name, reference_name=p.baseline.name,
-                                  alpha=settings.alpha, threshold=settings.threshold)  # fmt: skip
+                                  alpha=settings.alpha, threshold=threshold)  # fmt: skip
     return compare_runs(
         p.values("baseline"),
         p.values("candidate"),
         name=p.candidate.name,
         reference_name=p.baseline.name,
         alpha=settings.alpha,
-        threshold=settings.threshold,
+        threshold=threshold,
         resamples=settings.resamples,
         seed=settings.seed,
         statistic=settings.statistic,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pbench.errors import BenchmarkFailed, shorten
 from pbench.models import BenchmarkResult, RunResults, TimeUnit, summary_of
-from pbench.stats.settings import DEFAULT_ALPHA, DEFAULT_THRESHOLD
+from pbench.stats.settings import DEFAULT_ALPHA, threshold_for
 
 if TYPE_CHECKING:
     from pbench.export.memo import ResultMemo
@@ -29,7 +29,7 @@ def build_results(
     time_unit: TimeUnit | None,
     compare: bool,
     alpha: float = DEFAULT_ALPHA,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     seed: int | None = None,
     memo: ResultMemo | None = None,
     budgets: Mapping[str, Sequence[Budget]] | None = None,
@@ -68,7 +68,11 @@ def build_results(
         ref_name = min(measured, key=lambda r: means[r.name]).name
     comparisons: list[Comparison] = []
     if compare and ref_name is not None and len(measured) > 1:
-        comparisons = _comparisons(measured, ref_name, alpha, threshold, seed or 0)
+        # None (no --threshold): the measure's default (0.1% for counts, 1% for times)
+        measure = next(r.measure for r in measured if r.name == ref_name)
+        comparisons = _comparisons(
+            measured, ref_name, alpha, threshold_for(threshold, measure), seed or 0
+        )
     checks: list[BudgetCheck] = []
     if budgets:
         from pbench.run.budgets import checks_for

@@ -8,6 +8,11 @@ from dataclasses import dataclass
 
 DEFAULT_ALPHA = 0.05  # significance level of a comparison (after Holm's adjustment)
 DEFAULT_THRESHOLD = 0.01  # differences smaller than this (a fraction) count as noise
+# Instruction and cycle counts (--measure instructions|cycles) repeat to about 0.02% (a
+# Python process tree; a C binary's exactly): timing's 1% would call a 1% change in the
+# work done (0.98% of a program's whole count) the same. Their default is 0.1%, five
+# times the counts' own spread; a --threshold given applies as given.
+COUNT_THRESHOLD = 0.001
 DEFAULT_RESAMPLES = 10_000  # bootstrap resamples of a confidence interval
 DEFAULT_STATISTIC = "median"
 
@@ -22,6 +27,35 @@ class Settings:
     statistic: str = DEFAULT_STATISTIC
     seed: int = 0
     resamples: int = DEFAULT_RESAMPLES
+    # whether ``threshold`` was chosen (--threshold, or by whoever built these) rather
+    # than defaulted (:func:`settings_with` of no --threshold, :data:`DEFAULTS`)
+    threshold_given: bool = True
+
+    def threshold_for(self, measure: str) -> float:
+        """The noise threshold of a comparison of ``measure``'s figures: the one given,
+        else the measure's default (:func:`threshold_for`)."""
+        return self.threshold if self.threshold_given else threshold_for(None, measure)
 
 
-DEFAULTS = Settings()
+def threshold_for(given: float | None, measure: str) -> float:
+    """``given`` (a --threshold), else :data:`COUNT_THRESHOLD` for counts (instructions,
+    cycles) and :data:`DEFAULT_THRESHOLD` for times."""
+    if given is not None:
+        return given
+    return COUNT_THRESHOLD if measure in ("instructions", "cycles") else DEFAULT_THRESHOLD
+
+
+def settings_with(
+    *, alpha: float, threshold: float | None, seed: int = 0, statistic: str = DEFAULT_STATISTIC
+) -> Settings:
+    """Settings from flags whose ``threshold`` is None when not given."""
+    return Settings(
+        alpha=alpha,
+        threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+        threshold_given=threshold is not None,
+        statistic=statistic,
+        seed=seed,
+    )
+
+
+DEFAULTS = Settings(threshold_given=False)
