@@ -15,7 +15,8 @@ N"``); ``outcome.metrics["bytes"]`` adds to the bytes received.
 A blocking call cannot be abandoned: at a slice's hard time limit no new request is
 sent and the running ones finish. An error raised by a client (or while opening one)
 is raised again after every thread stopped. Ctrl-C (KeyboardInterrupt in the calling
-thread) ends the phase early, returned with ``interrupted=True``, and every later one.
+thread) ends the phase early, returned with ``interrupted=True``, and every later one;
+the requests it made fail (cancelled, interrupted) count as unfinished, not as errors.
 
 Worker processes are not used here: the GIL is released while a client waits on its
 database, and a pure-Python client that needs more than one core is the bottleneck
@@ -87,6 +88,9 @@ class ThreadPool:
         self.clients: list[list[PooledTarget]] = []
         self._opened: list[PooledTarget] = []
         self.stop = threading.Event()
+        # Set on Ctrl-C or SIGTERM: the requests it cuts short (a query cancelled on the
+        # server, an interrupted SQLite statement) are counted as unfinished, not failed.
+        self.interrupting = False
 
     def open(self) -> None:
         for target in self.targets:
@@ -122,6 +126,7 @@ class ThreadPool:
         hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
         lock = recorder.lock
         stop = self.stop
+        cut = [0]  # requests that failed because an interrupt cut them short
 
         def work(client: PooledTarget) -> None:
             while True:
@@ -139,12 +144,24 @@ class ThreadPool:
                 done = now()
                 start_ns = sent if scheduled == CLOSED else scheduled
                 with lock:
-                    self.record(recorder, start_ns, sent, done, outcome)
+                    if outcome.failed and (outcome.interrupted or self.interrupting):
+                        cut[0] += 1  # a shutdown is not a request error
+                    else:
+                        self.record(recorder, start_ns, sent, done, outcome)
 
         interrupted = self._threads([clients[target] for clients in self.clients], work, tickets)
         return recorder.finish(
-            start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
+            start,
+            slice_end(plan, start, now()),
+            cpu_seconds() - cpu_before,
+            interrupted,
+            unfinished=cut[0],
         )
+
+    def interrupt_soon(self) -> bool:
+        """A signal: the calling thread only waits on the client threads, so the
+        KeyboardInterrupt it raises there ends the phase (see :meth:`_threads`)."""
+        return False
 
     def interrupt(self) -> None:
         """Ctrl-C: cut short the calls the client threads are blocked in, if the
@@ -189,6 +206,7 @@ class ThreadPool:
                     thread.join(0.1)
         except KeyboardInterrupt:
             interrupted = True
+            self.interrupting = True
             self.stop.set()
             if tickets is not None:
                 tickets.stop()

@@ -20,7 +20,7 @@ from pbench.errors import BenchmarkFailed
 from pbench.load.recorder import LoadRun, merge_runs
 from pbench.load.schedule import LoadPlan
 from pbench.targets.http.spec import HttpRequestSpec
-from pbench.targets.http.worker import START_TIMEOUT_S, LocalWorker, now
+from pbench.targets.http.worker import OWN_SIGNALS, START_TIMEOUT_S, LocalWorker, now
 
 START_DELAY_NS = 2_000_000  # for every worker process to wake up before a slice starts
 
@@ -68,6 +68,12 @@ class HttpPool:
         runs: list[LoadRun] = self._all(("slice", target, plan, start, limit))
         return merge_runs(runs, plan.sample_cap, plan.seed)
 
+    def interrupt_soon(self) -> bool:
+        """A signal: the worker in this process ends its phase early when one runs (a
+        KeyboardInterrupt raised in the event loop's callbacks would be dropped);
+        worker processes are told by :meth:`_receive`, where it is raised."""
+        return self._local is not None and self._local.interrupt_soon()
+
     def close(self) -> None:
         if self._local is not None:
             local, self._local = self._local, None
@@ -112,10 +118,11 @@ class HttpPool:
 
 
 def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the loop's handler is in place
+    for signum in OWN_SIGNALS:  # until the loop's handlers are in place
+        signal.signal(signum, signal.SIG_IGN)
     local: LocalWorker | None = None
     try:
-        local = LocalWorker(specs, plan, index)
+        local = LocalWorker(specs, plan, index, own_signals=True)
         while True:
             message = pipe.recv()
             kind = message[0]
