@@ -3,13 +3,16 @@ pbench processes: SIGTERM or SIGINT once the load has got somewhere stops it wit
 moment with exit 130, keeps what finished in the export (marked interrupted), records
 no error the shutdown itself caused (an HTTP ``reset``, a query cancelled on the
 server), and saves nothing to --store. A signal during a long --setup (or
---setup-sql) ends it at once, and --cleanup (--teardown-sql) still runs.
+--setup-sql) ends it at once, and --cleanup (--teardown-sql) still runs. ``kill -9``
+of pbench during a load leaves nothing running (HTTP worker processes, the commands'
+copies).
 
 Every run here would last 30 s or more if the signal were swallowed: the bound on how
 long it takes to stop (10 s) is a third of that, not a timing of the stop itself."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -17,9 +20,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 
 from support.events import unique, wait_until
@@ -184,3 +189,55 @@ def test_sigterm_during_a_command_load_keeps_what_finished(tmp_path: Path) -> No
     assert took < STOPPED_WITHIN_S, took
     assert interrupted_result(export)["load"]["errors"] == {}
     assert saved_runs(store) == 0
+
+
+REAPER = Path(__file__).parent.parent / "support" / "reaper.py"
+
+
+def killed_leaves(args: list[str], ready: Callable[[psutil.Process], bool]) -> list[Any]:
+    """``pbench ARGS`` under the reaper (tests/support/reaper.py), killed with -9 once
+    ``ready(its process)``: the processes it left still running 10 s later."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    reaper = subprocess.Popen(
+        [sys.executable, str(REAPER), "10", "--", sys.executable, "-m", "pbench", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        assert reaper.stdout is not None
+        pbench = psutil.Process(int(reaper.stdout.readline()))
+        wait_until(lambda: ready(pbench), "the load running")
+        pbench.kill()
+        out, err = reaper.communicate(timeout=60)
+    finally:
+        reaper.kill()
+    report = json.loads(out)
+    assert report["status"] == -signal.SIGKILL, err
+    survivors: list[Any] = report["survivors"]
+    return survivors
+
+
+def test_kill_9_during_an_http_load_of_worker_processes_leaves_nothing(
+    server: HttpTestServer,
+) -> None:
+    server.reset_counts()
+    args = ["http", "--workers", "2", "-c", "2", "-d", "60s", "--style", "none",
+            f"{server.base_url}/slow?ms=1"]  # fmt: skip
+    assert killed_leaves(args, lambda _: server.hits["/slow"] >= 50) == []
+
+
+def test_kill_9_during_a_command_load_leaves_nothing() -> None:
+    token = unique("30.0")
+
+    def both_copies(pbench: psutil.Process) -> bool:
+        try:
+            children = pbench.children(recursive=True)
+        except psutil.NoSuchProcess:
+            return False
+        found = 0
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                found += token in " ".join(child.cmdline())
+        return found >= 2
+
+    args = ["run", "-j", "2", "-d", "60s", "--style", "none", f"sleep {token}"]
+    assert killed_leaves(args, both_copies) == []

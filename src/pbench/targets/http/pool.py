@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -46,7 +47,9 @@ class HttpPool:
         for index in range(self.plan.workers):
             parent, child = context.Pipe(duplex=True)
             process = context.Process(
-                target=_child, args=(self.specs, self.plan, index, child), daemon=True
+                target=_child,
+                args=(self.specs, self.plan, index, child, list(self._pipes), os.getpid()),
+                daemon=True,
             )
             process.start()
             child.close()
@@ -117,9 +120,22 @@ class HttpPool:
             return value
 
 
-def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: Any) -> None:
+def _child(
+    specs: Sequence[HttpRequestSpec],
+    plan: LoadPlan,
+    index: int,
+    pipe: Any,
+    siblings: Sequence[Any],
+    parent: int,
+) -> None:
     for signum in OWN_SIGNALS:  # until the loop's handlers are in place
         signal.signal(signum, signal.SIG_IGN)
+    # Nothing outlives pbench, even killed with -9: this process dies with it (Linux),
+    # and holds no copy of the pipes to the workers started before it, whose ends would
+    # otherwise never close for them.
+    _die_with_parent(parent)
+    for other in siblings:
+        other.close()
     local: LocalWorker | None = None
     try:
         local = LocalWorker(specs, plan, index, own_signals=True)
@@ -148,6 +164,23 @@ def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: A
             with contextlib.suppress(Exception):
                 local.close()
         pipe.close()
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent (pid ``parent``) dies (Linux's
+    PR_SET_PDEATHSIG); elsewhere the closed pipe ends it at its next phase."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took hold
         os._exit(0)
 
 
