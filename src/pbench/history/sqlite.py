@@ -7,11 +7,12 @@
   start, so concurrent savers queue on the busy timeout (``timeout_s``, 30 s) instead
   of failing halfway; a store still locked after it is a :class:`StoreError`.
 - Foreign keys on; the schema is created or upgraded inside one such transaction.
-- Opened to read (``read_only``: ``history``, ``trend``, ``report``, ``--baseline``),
-  the file is opened read-only (``mode=ro``) and nothing is written, so a store
-  without write permission is read as any other; where SQLite cannot even keep its
-  shared-memory file beside it (a read-only folder or file system), it is read as
-  unchanging (``immutable=1``), which is safe when no write-ahead log is left there.
+- Opened to read (``read_only``: ``history``, ``trend``, ``report``, ``--baseline``)
+  where pbench may not write (no write permission, a read-only folder or file
+  system), the file is opened read-only (``mode=ro``) and nothing is written or
+  upgraded; where SQLite cannot even keep its shared-memory file beside it, it is read
+  as unchanging (``immutable=1``), which is safe when no write-ahead log is left there.
+  A writable store is opened as for saving (its WAL files then go when it is closed).
 
 sqlite3 is imported here, when a store is opened.
 """
@@ -80,19 +81,32 @@ class SqliteStore(SqlStore):
                 )
             _make_folder(path.parent, address)
         try:
-            if read_only:
-                self._conn = self._open_read_only(path)
-            else:
-                self._conn = sqlite3.connect(
-                    path, timeout=timeout_s, isolation_level=None, check_same_thread=False
-                )
+            self._conn = sqlite3.connect(
+                path, timeout=timeout_s, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise self._error(exc, "open") from None
         try:
-            if read_only:
-                self._check_version()
-            else:
-                self._settle()
+            self._settle()
+        except StoreError as exc:
+            self._conn.close()
+            if not read_only or not _unwritable(exc):
+                raise
+            self._read_only(path)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _read_only(self, path: Path) -> None:
+        """Opened to read where pbench may not write: read-only, nothing upgraded."""
+        import sqlite3
+
+        try:
+            self._conn = self._open_read_only(path)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "open") from None
+        try:
+            self._check_version()
         except BaseException:
             self._conn.close()
             raise
@@ -239,6 +253,12 @@ class SqliteStore(SqlStore):
             f"cannot {doing} {where}: {reason}",
             "check the file and its folder's permissions, or use another --store",
         )
+
+
+def _unwritable(error: StoreError) -> bool:
+    """The store could not be opened for writing: read-only file, folder or file system."""
+    reason = error.message.lower()
+    return "readonly" in reason or "read-only" in reason or "unable to open" in reason
 
 
 DISK_FULL_BYTES = 1 << 20  # less free space than this beside the store: a full disk
