@@ -116,6 +116,9 @@ class Outcome:
     # apparatus read it (the command launcher, right before fork): with ``elapsed_ns``
     # it places the execution in time (a load run's start and end of each run).
     started_ns: int | None = None
+    # Cut short by Ctrl-C or SIGTERM (a query cancelled on their account): a failed
+    # execution that says nothing about the target (a load run does not count it).
+    interrupted: bool = False
 
     @property
     def failed(self) -> bool:

@@ -10,7 +10,7 @@ from pbench.history.store import Scheme, Store, StoreAddress
 def _sqlite(address: StoreAddress, create: bool) -> Store:
     from pbench.history.sqlite import SqliteStore
 
-    return SqliteStore(address, create=create)
+    return SqliteStore(address, create=create, read_only=not create)
 
 
 def _postgres(address: StoreAddress, create: bool) -> Store:
@@ -26,6 +26,7 @@ BACKENDS: dict[Scheme, Callable[[StoreAddress, bool], Store]] = {
 
 
 def open_store(address: StoreAddress, *, create: bool = True) -> Store:
-    """The store at ``address``, its schema created or upgraded. ``create=False``: an
-    SQLite file that does not exist is a StoreError rather than a new store."""
+    """The store at ``address``, its schema created or upgraded. ``create=False``, to
+    read: an SQLite file that does not exist is a StoreError rather than a new store,
+    and the file is opened read-only (a store without write access can be read)."""
     return BACKENDS[address.scheme](address, create)

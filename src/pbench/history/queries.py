@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
+from pbench.history import rows as checks
 from pbench.history import schema
 from pbench.history.records import (
     Machine,
@@ -100,7 +101,7 @@ class SqlStore(ABC):
         cursor.execute(schema.VERSION_TABLE)
         cursor.execute("SELECT version FROM schema_version")
         row = cursor.fetchone()
-        current = int(row[0]) if row else 0
+        current = self._schema_version(row[0]) if row else 0
         if current > schema.STORE_SCHEMA_VERSION:
             raise StoreError(
                 f"the store {self.address.shown} has schema version {current}, newer than "
@@ -115,8 +116,22 @@ class SqlStore(ABC):
             else:
                 cursor.execute(self._sql("UPDATE schema_version SET version = ?"), (version,))
 
+    def _schema_version(self, value: Any) -> int:
+        """The schema version a store's one row of ``schema_version`` holds, checked."""
+        column = checks.Column("schema_version", "version", 0, 1, checks.count)
+        return int(checks.checked_value(self.address.shown, column, (value, 1)))
+
     def _sql(self, text: str) -> str:
         return self.dialect.sql(text)
+
+    def _moment(self) -> checks.Convert:
+        time_out = self.dialect.time_out
+
+        def moment(value: Any) -> Any:
+            """a time"""
+            return time_out(value)
+
+        return moment
 
     def _json(self, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -202,14 +217,18 @@ class SqlStore(ABC):
 
     def baseline(self, name: str) -> int | None:
         with self._reading("read") as cursor:
-            cursor.execute(self._sql("SELECT run_id FROM baselines WHERE name = ?"), (name,))
+            cursor.execute(self._sql("SELECT run_id, name FROM baselines WHERE name = ?"), (name,))
             row = cursor.fetchone()
-        return None if row is None else int(row[0])
+        column = checks.Column("baselines", "run_id", 0, 1, checks.integer)
+        return None if row is None else int(checks.checked_value(self.address.shown, column, row))
 
     def baselines(self) -> dict[str, int]:
         with self._reading("read") as cursor:
             cursor.execute("SELECT name, run_id FROM baselines ORDER BY name")
-            return {str(row[0]): int(row[1]) for row in cursor.fetchall()}
+            rows = cursor.fetchall()
+        column = checks.Column("baselines", "run_id", 1, 0, checks.integer)
+        store = self.address.shown
+        return {str(row[0]): int(checks.checked_value(store, column, row)) for row in rows}
 
     def benchmarks(self, run_id: int | None = None) -> list[str]:
         query = "SELECT benchmark, min(id) FROM results GROUP BY benchmark ORDER BY 2"
@@ -242,7 +261,8 @@ class SqlStore(ABC):
             params.append(filters.limit)
         with self._reading("read") as cursor:
             cursor.execute(self._sql(query), params)
-            return [self._run_info(row) for row in cursor.fetchall()]
+            rows = cursor.fetchall()
+        return checks.rows_checked(self.address.shown, rows, self._run_info, self._run_columns())
 
     def _run_conditions(self, filters: RunFilter) -> tuple[list[str], list[object]]:
         where: list[str] = []
@@ -312,37 +332,57 @@ class SqlStore(ABC):
         with self._reading("read") as cursor:
             cursor.execute(self._sql(query), params)
             rows = cursor.fetchall()
-        time_out = self.dialect.time_out
-        return [
-            Point(
-                run_id=int(row[0]),
-                result_id=int(row[1]),
+        time_out, real, integer = self.dialect.time_out, checks.real, checks.integer
+
+        def point(row: Sequence[Any]) -> Point:
+            return Point(
+                run_id=integer(row[0]),
+                result_id=integer(row[1]),
                 benchmark=row[2],
                 time=time_out(row[3]),
                 commit=row[4],
                 branch=row[5],
                 machine=row[6],
-                median=row[7],
-                median_low=row[8],
-                median_high=row[9],
-                n=int(row[10]),
+                median=real(row[7]),
+                median_low=real(row[8]),
+                median_high=real(row[9]),
+                n=integer(row[10]),
                 unit=row[11],
-                fit=None if row[12] is None else bool(row[12]),
-                measure=row[13] or "wall",
+                fit=checks.flag(row[12]),
+                measure=checks.measure(row[13]),
             )
-            for row in reversed(rows)
-        ]
+
+        columns = [
+            checks.Column("results", "time", 3, 1, self._moment()),
+            *(checks.Column("results", name, i, 1, real)
+              for i, name in ((7, "median"), (8, "median_low"), (9, "median_high"))),
+            checks.Column("results", "n", 10, 1, integer),
+            checks.Column("runs", "fit", 12, 0, checks.flag),
+            checks.Column("results", "measure", 13, 1, checks.measure),
+        ]  # fmt: skip
+        rows.reverse()
+        return checks.rows_checked(self.address.shown, rows, point, columns)
 
     def samples(self, result_id: int) -> Samples | None:
         with self._reading("read") as cursor:
             cursor.execute(
-                self._sql("SELECT times, rounds, sections FROM samples WHERE result_id = ?"),
+                self._sql(
+                    "SELECT times, rounds, sections, result_id FROM samples WHERE result_id = ?"
+                ),
                 (result_id,),
             )
             row = cursor.fetchone()
         if row is None:
             return None
-        return Samples(tuple(json.loads(row[0])), tuple(json.loads(row[1])), json.loads(row[2]))
+        store = self.address.shown
+        times, rounds, sections = (
+            checks.checked_value(store, checks.Column("samples", name, i, 3, convert), row)
+            for i, (name, convert) in enumerate(
+                (("times", checks.numbers), ("rounds", checks.integers),
+                 ("sections", checks.json_object))
+            )
+        )  # fmt: skip
+        return Samples(times, rounds, sections)
 
     def result(self, run_id: int, benchmark: str) -> StoredResult | None:
         names = ", ".join(_RESULT_FIELDS)
@@ -357,10 +397,15 @@ class SqlStore(ABC):
         run = self.run(run_id)
         samples = self.samples(int(row[0]))
         assert run is not None and samples is not None  # saved in one transaction
-        fields = dict(zip(_RESULT_FIELDS, row[1:], strict=True))
-        fields["settings"] = json.loads(fields["settings"])
-        fields["budgets"] = tuple(json.loads(fields["budgets"]))
-        fields["measure"] = fields["measure"] or "wall"
+        fields = {
+            name: checks.checked_value(
+                self.address.shown,
+                checks.Column("results", name, i, 0, _RESULT_CHECKS.get(name, checks.real)),
+                row,
+            )
+            for i, name in enumerate(_RESULT_FIELDS, start=1)
+        }
+        fields["budgets"] = tuple(fields["budgets"])
         record = ResultRecord(benchmark=benchmark, samples=samples, **fields)
         return StoredResult(run=run, result_id=int(row[0]), record=record)
 
@@ -377,24 +422,49 @@ class SqlStore(ABC):
         with self._reading("read") as cursor:
             cursor.execute(self._sql(query + " WHERE r.id = ?"), (run_id,))
             row = cursor.fetchone()
-        return None if row is None else self._run_info(row)
+        if row is None:
+            return None
+        return checks.rows_checked(self.address.shown, [row], self._run_info, self._run_columns())[
+            0
+        ]
 
     def _run_info(self, row: Sequence[Any]) -> RunInfo:
         return RunInfo(
-            id=int(row[0]),
+            id=checks.integer(row[0]),
             time=self.dialect.time_out(row[1]),
             commit=row[2],
             branch=row[3],
-            dirty=None if row[4] is None else bool(row[4]),
+            dirty=checks.flag(row[4]),
             machine=row[5],
             host=row[6],
             suite_file=row[7],
             suite_tier=row[8],
-            suite_tags=tuple(json.loads(row[9])),
-            status=int(row[10]),
+            suite_tags=tuple(checks.json_list(row[9])),
+            status=checks.integer(row[10]),
             source=row[11],
             benchmarks=int(row[12]),
         )
+
+    def _run_columns(self) -> list[checks.Column]:
+        return [
+            checks.Column("runs", "id", 0, 0, checks.integer),
+            checks.Column("runs", "time", 1, 0, self._moment()),
+            checks.Column("runs", "dirty", 4, 0, checks.flag),
+            checks.Column("runs", "suite_tags", 9, 0, checks.json_list),
+            checks.Column("runs", "status", 10, 0, checks.integer),
+        ]
+
+
+# How each column of a stored result is checked as it is read (the rest: checks.real).
+_RESULT_CHECKS: dict[str, checks.Convert] = {
+    "kind": checks.text,
+    "command": checks.text,
+    "settings": checks.json_object,
+    "n": checks.integer,
+    "unit": checks.text,
+    "budgets": checks.json_list,
+    "measure": checks.measure,
+}
 
 
 def _in(column: str, values: Sequence[str]) -> str:

@@ -7,6 +7,12 @@
   start, so concurrent savers queue on the busy timeout (``timeout_s``, 30 s) instead
   of failing halfway; a store still locked after it is a :class:`StoreError`.
 - Foreign keys on; the schema is created or upgraded inside one such transaction.
+- Opened to read (``read_only``: ``history``, ``trend``, ``report``, ``--baseline``)
+  where pbench may not write (no write permission, a read-only folder or file
+  system), the file is opened read-only (``mode=ro``) and nothing is written or
+  upgraded; where SQLite cannot even keep its shared-memory file beside it, it is read
+  as unchanging (``immutable=1``), which is safe when no write-ahead log is left there.
+  A writable store is opened as for saving (its WAL files then go when it is closed).
 
 sqlite3 is imported here, when a store is opened.
 """
@@ -54,7 +60,12 @@ class SqliteStore(SqlStore):
     dialect = Dialect(SQLITE_TYPES, "?", _time_in, _time_out)
 
     def __init__(
-        self, address: StoreAddress, *, create: bool = True, timeout_s: float = BUSY_TIMEOUT_S
+        self,
+        address: StoreAddress,
+        *,
+        create: bool = True,
+        read_only: bool = False,
+        timeout_s: float = BUSY_TIMEOUT_S,
     ) -> None:
         import sqlite3
 
@@ -62,8 +73,9 @@ class SqliteStore(SqlStore):
         assert address.path is not None
         path = Path(address.path)
         self.timeout_s = timeout_s
+        self.read_only = read_only
         if not path.exists():
-            if not create:
+            if not create or read_only:
                 raise StoreError(
                     f"no store at {address.shown}", "save a run there first (pbench run --save)"
                 )
@@ -76,9 +88,69 @@ class SqliteStore(SqlStore):
             raise self._error(exc, "open") from None
         try:
             self._settle()
+        except StoreError as exc:
+            self._conn.close()
+            if not read_only or not _unwritable(exc):
+                raise
+            self._read_only(path)
         except BaseException:
             self._conn.close()
             raise
+
+    def _read_only(self, path: Path) -> None:
+        """Opened to read where pbench may not write: read-only, nothing upgraded."""
+        import sqlite3
+
+        try:
+            self._conn = self._open_read_only(path)
+        except sqlite3.Error as exc:
+            raise self._error(exc, "open") from None
+        try:
+            self._check_version()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _open_read_only(self, path: Path) -> sqlite3.Connection:
+        """``path`` opened read-only; as unchanging when SQLite cannot keep its
+        shared-memory file beside it and no write-ahead log is left to read."""
+        import sqlite3
+        from urllib.parse import quote
+
+        def connect(flags: str) -> sqlite3.Connection:
+            uri = f"file:{quote(str(path.resolve()))}?{flags}"
+            return sqlite3.connect(
+                uri, uri=True, timeout=self.timeout_s, isolation_level=None,
+                check_same_thread=False,
+            )  # fmt: skip
+
+        conn = connect("mode=ro")
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            wal = path.with_name(path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise self._error(exc, "read") from None
+        return connect("mode=ro&immutable=1")
+
+    def _check_version(self) -> None:
+        """Opened to read: a store of another schema version cannot be upgraded here."""
+        current = self._version()
+        if current == STORE_SCHEMA_VERSION:
+            return
+        if current > STORE_SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.address.shown} has schema version {current}, newer than "
+                f"this pbench knows ({STORE_SCHEMA_VERSION})",
+                "upgrade pbench, or use another store with --store",
+            )
+        raise StoreError(
+            f"the store {self.address.shown} has schema version {current}, older than this "
+            f"pbench's ({STORE_SCHEMA_VERSION}), and reading it does not upgrade it",
+            "save a run to it once (pbench run --save --store ...) to upgrade it",
+        )
 
     def _settle(self) -> None:
         """WAL mode, the schema made or migrated. Processes that create one store at once
@@ -114,7 +186,7 @@ class SqliteStore(SqlStore):
                 return 0
             cursor.execute("SELECT version FROM schema_version")
             row = cursor.fetchone()
-        return 0 if row is None else int(row[0])
+        return 0 if row is None else self._schema_version(row[0])
 
     @contextmanager
     def _transaction(self, doing: str) -> Iterator[Cursor]:
@@ -153,6 +225,12 @@ class SqliteStore(SqlStore):
     def close(self) -> None:
         self._conn.close()
 
+    def _disk_full(self) -> bool:
+        """The file system of the store has (almost) no free space left."""
+        assert self.address.path is not None
+        free = _free_bytes(Path(self.address.path).parent)
+        return free is not None and free < DISK_FULL_BYTES
+
     def _error(self, exc: sqlite3.Error, doing: str) -> StoreError:
         reason = str(exc)
         where = f"the store {self.address.shown}"
@@ -162,7 +240,11 @@ class SqliteStore(SqlStore):
                 "another process holds it (a long save, or a crashed tool's lock); "
                 "try again, or save elsewhere with --store",
             )
-        if "full" in reason.lower() or "no space" in reason.lower():  # SQLITE_FULL, ENOSPC
+        lowered = reason.lower()
+        # SQLITE_FULL, ENOSPC; on a full disk SQLite may only see an I/O error (its
+        # write-ahead log or shared-memory file could not grow): the free space tells.
+        full = "full" in lowered or "no space" in lowered
+        if full or ("i/o error" in lowered and self._disk_full()):
             return StoreError(
                 f"cannot {doing} {where}: the disk is full",
                 "free some space, or use another --store",
@@ -171,6 +253,24 @@ class SqliteStore(SqlStore):
             f"cannot {doing} {where}: {reason}",
             "check the file and its folder's permissions, or use another --store",
         )
+
+
+def _unwritable(error: StoreError) -> bool:
+    """The store could not be opened for writing: read-only file, folder or file system."""
+    reason = error.message.lower()
+    return "readonly" in reason or "read-only" in reason or "unable to open" in reason
+
+
+DISK_FULL_BYTES = 1 << 20  # less free space than this beside the store: a full disk
+
+
+def _free_bytes(folder: Path) -> int | None:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return None
 
 
 def _make_folder(folder: Path, address: StoreAddress) -> None:

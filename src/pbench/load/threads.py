@@ -15,7 +15,8 @@ N"``); ``outcome.metrics["bytes"]`` adds to the bytes received.
 A blocking call cannot be abandoned: at a slice's hard time limit no new request is
 sent and the running ones finish. An error raised by a client (or while opening one)
 is raised again after every thread stopped. Ctrl-C (KeyboardInterrupt in the calling
-thread) ends the phase early, returned with ``interrupted=True``, and every later one.
+thread) ends the phase early, returned with ``interrupted=True``, and every later one;
+the requests it made fail (cancelled, interrupted) count as unfinished, not as errors.
 
 Worker processes are not used here: the GIL is released while a client waits on its
 database, and a pure-Python client that needs more than one core is the bottleneck
@@ -92,6 +93,9 @@ class ThreadPool:
         self._ticker: Callable[[int | None], None] | None = None
         self._tick_s = 0.25
         self._recorder: Recorder | None = None
+        # Set on Ctrl-C or SIGTERM: the requests it cuts short (a query cancelled on the
+        # server, an interrupted SQLite statement) are counted as unfinished, not failed.
+        self.interrupting = False
 
     def set_ticker(self, tick: Callable[[int | None], None] | None, every_s: float) -> None:
         self._ticker, self._tick_s = tick, every_s
@@ -130,6 +134,7 @@ class ThreadPool:
         hard_end = None if hard_limit_s is None else start + int(hard_limit_s * 1e9)
         lock = recorder.lock
         stop = self.stop
+        cut = [0]  # requests that failed because an interrupt cut them short
 
         def work(client: PooledTarget) -> None:
             while True:
@@ -147,7 +152,10 @@ class ThreadPool:
                 done = now()
                 start_ns = sent if scheduled == CLOSED else scheduled
                 with lock:
-                    self.record(recorder, start_ns, sent, done, outcome)
+                    if outcome.failed and (outcome.interrupted or self.interrupting):
+                        cut[0] += 1  # a shutdown is not a request error
+                    else:
+                        self.record(recorder, start_ns, sent, done, outcome)
 
         self._recorder = recorder
         clients = [each[target] for each in self.clients]
@@ -156,8 +164,17 @@ class ThreadPool:
         finally:
             self._recorder = None
         return recorder.finish(
-            start, slice_end(plan, start, now()), cpu_seconds() - cpu_before, interrupted
+            start,
+            slice_end(plan, start, now()),
+            cpu_seconds() - cpu_before,
+            interrupted,
+            unfinished=cut[0],
         )
+
+    def interrupt_soon(self) -> bool:
+        """A signal: the calling thread only waits on the client threads, so the
+        KeyboardInterrupt it raises there ends the phase (see :meth:`_threads`)."""
+        return False
 
     def interrupt(self) -> None:
         """Ctrl-C: cut short the calls the client threads are blocked in, if the
@@ -200,6 +217,7 @@ class ThreadPool:
             self._join(threads)
         except KeyboardInterrupt:
             interrupted = True
+            self.interrupting = True
             self.stop.set()
             if tickets is not None:
                 tickets.stop()

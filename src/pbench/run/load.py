@@ -18,6 +18,14 @@ independent observations. A slice is: its median latency is one value in
 ``--precision``; every request still goes into the benchmark's exact histogram, from
 which the percentiles are reported.
 
+Signals: while a load runs, SIGINT and SIGTERM are noted and passed on to the pool
+(:meth:`LoadPool.interrupt_soon`), which ends the phase it is running early, marked
+interrupted; raised where they land they could be swallowed (a KeyboardInterrupt
+inside an event loop's callback is reported by the loop and dropped). Where the pool
+runs nothing of its own (hooks, between slices) they raise KeyboardInterrupt as
+usual; a signal noted while nothing raised it (the load's last moments) still ends
+the run as interrupted once its results are made.
+
 Stopping, per benchmark: ``runs`` requests, ``duration_s`` of its own slices (their
 time, drains included, never more: in-flight requests at that limit are abandoned and
 counted as ``unfinished``), or, with ``precision``, when the interval of the median
@@ -31,9 +39,12 @@ import contextlib
 import dataclasses
 import math
 import random
+import signal
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from types import FrameType
 from typing import Any, Protocol, runtime_checkable
 
 from pbench.load.recorder import LoadRun, merge_runs
@@ -68,6 +79,13 @@ class LoadPool(Protocol):
     def warm_up(self, target: int, requests: int) -> None: ...
 
     def run_slice(self, target: int, plan: LoadPlan, hard_limit_s: float | None) -> LoadRun: ...
+
+    def interrupt_soon(self) -> bool:
+        """A signal came (called from its handler, in the main thread): True when the
+        pool is running a phase of its own that it now ends early, returned with
+        ``interrupted=True`` (and every later one); False when it runs nothing of its
+        own that a KeyboardInterrupt could not stop."""
+        ...
 
     def close(self) -> None: ...
 
@@ -223,12 +241,24 @@ class LoadRunner:
         return out
 
     def run(self) -> list[BenchmarkResult]:
+        signals = _LoadSignals(self.pool)
+        with signals:
+            self._run()
+        if signals.noted and not signals.raised:
+            raise KeyboardInterrupt  # noted when nothing could raise it: still an interrupt
+        return self.results
+
+    def _run(self) -> None:
         pool, plan = self.pool, self.plan
         set_up: list[_State] = []
         pool.open()
         try:
             for state in self._states:
-                _call(state.benchmark.hooks.setup)
+                try:
+                    _call(state.benchmark.hooks.setup)
+                except KeyboardInterrupt:
+                    set_up.append(state)  # cut short: what it started is cleaned up
+                    raise
                 set_up.append(state)
             if plan.load.warmup:
                 for state in self._states:
@@ -283,7 +313,6 @@ class LoadRunner:
             pool.close()
         self._end_window()
         self.results = [self._result(s) for s in self._states]
-        return self.results
 
     def _wait_for_start(self) -> None:
         """--start-at: sleep until the wall-clock start, or note how late this is."""
@@ -440,6 +469,39 @@ class LoadRunner:
         if total.latency.total and total.succeeded and state.slices:
             result.summary_override = summary_from_slices(total.latency, state.slices)
         return result
+
+
+class _LoadSignals:
+    """SIGINT and SIGTERM while a load runs (in the main thread; elsewhere, where Python
+    cannot set handlers, they are left as they are): noted, and passed on to the pool;
+    raised as KeyboardInterrupt only when the pool has nothing of its own to stop."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self, pool: LoadPool) -> None:
+        self.pool = pool
+        self.noted = False
+        self.raised = False
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _LoadSignals:
+        if threading.current_thread() is threading.main_thread():
+            for signum in self.SIGNALS:
+                previous = signal.signal(signum, self._handle)
+                if previous is not None:  # None: set outside Python, cannot be restored
+                    self._previous[signum] = previous
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)
+        self._previous = {}
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.noted = True
+        if not self.pool.interrupt_soon():
+            self.raised = True
+            raise KeyboardInterrupt
 
 
 UNREACHABLE = frozenset({"dns", "refused", "connect", "tls", "connection"})

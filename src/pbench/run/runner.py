@@ -157,7 +157,11 @@ class Runner:
     def _lifecycle(self, states: list[_State]) -> None:
         """Setup, warmups, rounds of runs and cleanup of ``states``, measured together."""
         for state in states:
-            _call_hook(state.spec.hooks.setup, None)
+            try:
+                _call_hook(state.spec.hooks.setup, None)
+            except KeyboardInterrupt:
+                self._set_up.append(state)  # cut short: what it started is cleaned up
+                raise
             self._set_up.append(state)
         for state in states:
             self._warm_up(state)
@@ -308,6 +312,8 @@ class Runner:
         start = self.clock()
         outcome = target.execute(iteration)
         stop = self.clock()
+        if outcome.interrupted:  # cut short by Ctrl-C or SIGTERM: not a measurement
+            raise KeyboardInterrupt
         wall = outcome.elapsed_ns if outcome.elapsed_ns is not None else stop - start
         return outcome, wall
 

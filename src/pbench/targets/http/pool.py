@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -21,7 +22,7 @@ from pbench.errors import BenchmarkFailed
 from pbench.load.recorder import LoadRun, merge_runs
 from pbench.load.schedule import LoadPlan
 from pbench.targets.http.spec import HttpRequestSpec
-from pbench.targets.http.worker import START_TIMEOUT_S, LocalWorker, now
+from pbench.targets.http.worker import OWN_SIGNALS, START_TIMEOUT_S, LocalWorker, now
 
 START_DELAY_NS = 2_000_000  # for every worker process to wake up before a slice starts
 
@@ -58,7 +59,9 @@ class HttpPool:
         for index in range(self.plan.workers):
             parent, child = context.Pipe(duplex=True)
             process = context.Process(
-                target=_child, args=(self.specs, self.plan, index, child), daemon=True
+                target=_child,
+                args=(self.specs, self.plan, index, child, list(self._pipes), os.getpid()),
+                daemon=True,
             )
             process.start()
             child.close()
@@ -79,6 +82,12 @@ class HttpPool:
         start = now() + START_DELAY_NS  # every worker process starts the slice together
         runs: list[LoadRun] = self._all(("slice", target, plan, start, limit))
         return merge_runs(runs, plan.sample_cap, plan.seed)
+
+    def interrupt_soon(self) -> bool:
+        """A signal: the worker in this process ends its phase early when one runs (a
+        KeyboardInterrupt raised in the event loop's callbacks would be dropped);
+        worker processes are told by :meth:`_receive`, where it is raised."""
+        return self._local is not None and self._local.interrupt_soon()
 
     def close(self) -> None:
         if self._local is not None:
@@ -135,11 +144,25 @@ class HttpPool:
             return value
 
 
-def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # until the loop's handler is in place
+def _child(
+    specs: Sequence[HttpRequestSpec],
+    plan: LoadPlan,
+    index: int,
+    pipe: Any,
+    siblings: Sequence[Any],
+    parent: int,
+) -> None:
+    for signum in OWN_SIGNALS:  # until the loop's handlers are in place
+        signal.signal(signum, signal.SIG_IGN)
+    # Nothing outlives pbench, even killed with -9: this process dies with it (Linux),
+    # and holds no copy of the pipes to the workers started before it, whose ends would
+    # otherwise never close for them.
+    _die_with_parent(parent)
+    for other in siblings:
+        other.close()
     local: LocalWorker | None = None
     try:
-        local = LocalWorker(specs, plan, index)
+        local = LocalWorker(specs, plan, index, own_signals=True)
         while True:
             message = pipe.recv()
             kind = message[0]
@@ -165,6 +188,23 @@ def _child(specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int, pipe: A
             with contextlib.suppress(Exception):
                 local.close()
         pipe.close()
+        os._exit(0)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent (pid ``parent``) dies (Linux's
+    PR_SET_PDEATHSIG); elsewhere the closed pipe ends it at its next phase."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took hold
         os._exit(0)
 
 

@@ -23,8 +23,10 @@ request), ``reset``, ``closed`` (the server closed the connection before a full
 answer), ``protocol`` (not HTTP/1.x), ``status`` (an answer outside
 ``--expect-status``; its status is still counted).
 
-Ctrl-C (SIGINT): no new requests; those in flight get a short grace to finish, then
-the partial phase is returned with ``interrupted=True``, and so is every later one.
+Ctrl-C (SIGINT) or SIGTERM: no new requests; those in flight get a short grace to
+finish, then the partial phase is returned with ``interrupted=True``, and so is every
+later one. In pbench's own process the load runner's handler asks for it
+(:meth:`LocalWorker.interrupt_soon`); a worker process has the loop's own handlers.
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ import signal
 import socket
 import ssl
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from pbench.load.recorder import LoadRun, Recorder
 from pbench.load.schedule import CLOSED, LoadPlan, Tickets, slice_end
@@ -44,9 +46,11 @@ from pbench.targets.http.connection import HttpConnection
 from pbench.targets.http.spec import HttpRequestSpec
 
 INTERRUPT_GRACE_S = 0.5
+OWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)  # a worker process's loop handles these
 START_TIMEOUT_S = 60.0  # workers that cannot all start in time give up
 
 now = time.perf_counter_ns
+T = TypeVar("T")
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
@@ -478,45 +482,63 @@ def _ssl_context(insecure: bool) -> ssl.SSLContext:
 
 
 class LocalWorker:
-    """An :class:`HttpWorker` on its own event loop in this thread, phase by phase."""
+    """An :class:`HttpWorker` on its own event loop in this thread, phase by phase.
 
-    def __init__(self, specs: Sequence[HttpRequestSpec], plan: LoadPlan, index: int = 0) -> None:
+    ``own_signals`` (a worker process): the loop handles SIGINT and SIGTERM itself.
+    Otherwise whoever handles them calls :meth:`interrupt_soon`."""
+
+    def __init__(
+        self,
+        specs: Sequence[HttpRequestSpec],
+        plan: LoadPlan,
+        index: int = 0,
+        own_signals: bool = False,
+    ) -> None:
         self.loop = new_event_loop()
         self.worker = HttpWorker(specs, plan, index, self.loop)
-        self._previous: Any = None
-        self._handled = False
+        self._own_signals = own_signals
+        self._handled: list[int] = []
+        self._running = False
 
     def open(self) -> None:
-        # A plain signal handler, not loop.add_signal_handler: uvloop's delivers only
-        # while the loop runs, and a Ctrl-C between two phases (a slice ended, the live
-        # view drawing) would be lost. Scheduled on the loop, the interrupt runs as
-        # the first callback of the current or next phase, never inside another one.
-        try:
-            self._previous = signal.signal(signal.SIGINT, self._on_sigint)
-            self._handled = True
-        except ValueError:
-            pass  # not the main thread: no Ctrl-C handling here
-        self.loop.run_until_complete(self.worker.open())
-
-    def _on_sigint(self, signum: int, frame: Any) -> None:
-        self.loop.call_soon_threadsafe(self.worker.interrupt)
+        if self._own_signals:
+            for signum in OWN_SIGNALS:
+                try:
+                    self.loop.add_signal_handler(signum, self.worker.interrupt)
+                except (ValueError, RuntimeError, NotImplementedError):
+                    break  # not the main thread: no signal handling here
+                self._handled.append(signum)
+        self._run(self.worker.open())
 
     def warm_up(self, target: int, requests: int) -> None:
-        self.loop.run_until_complete(self.worker.warm_up(target, requests))
+        self._run(self.worker.warm_up(target, requests))
 
     def run_slice(
         self, target: int, plan: LoadPlan, start_ns: int | None, hard_limit_ns: int | None
     ) -> LoadRun:
-        return self.loop.run_until_complete(
-            self.worker.run_slice(target, plan, start_ns, hard_limit_ns)
-        )
+        return self._run(self.worker.run_slice(target, plan, start_ns, hard_limit_ns))
+
+    def interrupt_soon(self) -> bool:
+        """Called from a signal handler: while the loop runs a phase, it ends early
+        (:meth:`HttpWorker.interrupt`, run by the loop as its next callback: never in
+        the middle of one); False when the loop runs nothing now."""
+        if not self._running:
+            return False
+        self.loop.call_soon_threadsafe(self.worker.interrupt)
+        return True
+
+    def _run(self, phase: Coroutine[Any, Any, T]) -> T:
+        self._running = True
+        try:
+            return self.loop.run_until_complete(phase)
+        finally:
+            self._running = False
 
     def close(self) -> None:
         try:
             self.worker.close()
             self.loop.run_until_complete(asyncio.sleep(0))  # let the aborts happen
         finally:
-            if self._handled:
-                signal.signal(signal.SIGINT, self._previous)
-                self._handled = False
+            for signum in self._handled:
+                self.loop.remove_signal_handler(signum)
             self.loop.close()

@@ -17,7 +17,7 @@ from pbench.errors import UsageError
 
 BATCH_NS = 1_000_000  # a calibrated batch lasts at least 1 ms
 MAX_LOOPS = 1 << 20
-ErrorKind = Literal["timeout", "connection", "query", "rows"]
+ErrorKind = Literal["timeout", "connection", "query", "rows", "interrupted"]
 Clock = Callable[[], int]
 
 
@@ -56,7 +56,9 @@ HINTS = {
     "connection": "the connection to the database was lost; is the server still running?",
     "query": "check the query, and that --setup-sql creates what it needs",
     "rows": "check --expect-rows against what the query returns",
+    "interrupted": "pbench was interrupted (Ctrl-C or SIGTERM): run again to measure",
 }
+INTERRUPTED = "the query was cancelled: pbench was interrupted (Ctrl-C or SIGTERM)"
 
 
 class QueryFailed(Exception):

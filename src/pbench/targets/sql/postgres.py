@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.targets.sql.base import (
+    INTERRUPTED,
     Batch,
     Clock,
     QueryFailed,
@@ -211,6 +212,8 @@ class PostgresSession:
 
     def _failure(self, sqlstate: str | None, text: str, link: _Link | None) -> QueryFailed:
         text = self.dsn.scrub(text)
+        if sqlstate == QUERY_CANCELED and self._canceller is not None and self._canceller.fired:
+            return QueryFailed("interrupted", INTERRUPTED)
         if sqlstate == QUERY_CANCELED and self.options.timeout_s is not None:
             return QueryFailed(
                 "timeout",

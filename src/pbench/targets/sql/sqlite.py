@@ -24,6 +24,7 @@ from typing import Any
 
 from pbench.errors import BenchmarkFailed, UsageError
 from pbench.targets.sql.base import (
+    INTERRUPTED,
     Batch,
     Clock,
     QueryFailed,
@@ -31,6 +32,7 @@ from pbench.targets.sql.base import (
     SqlQuery,
     named_placeholders,
 )
+from pbench.targets.sql.cancel import InterruptCanceller, SqliteInterrupt
 from pbench.targets.sql.dsn import SqliteDsn
 
 PROGRESS_STEPS = 1000  # virtual-machine instructions between deadline checks
@@ -69,6 +71,7 @@ class SqliteSession:
         self._shared_memory: str | None = None
         self._conn: sqlite3.Connection | None = None  # hooks, and queries unless connect_each
         self._deadline_ns = 0
+        self._canceller: InterruptCanceller | None = None
 
     # -- connections ---------------------------------------------------------
 
@@ -117,6 +120,11 @@ class SqliteSession:
                 f"cannot open SQLite database {path!r}: {exc}",
                 "check the path in --db and its permissions",
             ) from None
+        # Ctrl-C or SIGTERM interrupts a long statement (a setup SQL, a slow query):
+        # Python runs its handlers only once the statement returns.
+        self._canceller = InterruptCanceller.acquire()
+        if self._canceller is not None:
+            self._canceller.watch(self, SqliteInterrupt(lambda: self._conn))
 
     def client(self, shared: object | None = None) -> SqliteSession:
         """A session on its own connection (for another thread); same database.
@@ -134,6 +142,9 @@ class SqliteSession:
         return other
 
     def close(self) -> None:
+        if self._canceller is not None:
+            self._canceller.release(self)
+            self._canceller = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -143,10 +154,29 @@ class SqliteSession:
     def run_script(self, sql: str) -> None:
         assert self._conn is not None, "open() first"
         self._deadline_ns = self.clock() + 10**18  # no timeout for hooks
+        canceller = self._canceller
+        if canceller is not None:
+            # Between two statements of the script nothing runs for interrupt() to
+            # stop: the next one looks at the canceller (and Python's signal handlers
+            # run in this callback, on the main thread, and abort it if they raise).
+            self._conn.set_progress_handler(lambda: canceller.fired, PROGRESS_STEPS)
         try:
             self._conn.executescript(sql)
         except sqlite3.Error as exc:
+            if str(exc) == "interrupted":  # no --timeout for hooks: only an interrupt
+                raise QueryFailed("interrupted", INTERRUPTED) from None
             raise QueryFailed("query", str(exc)) from None
+        finally:
+            if canceller is not None:
+                timed = self.options.timeout_s is not None
+                self._conn.set_progress_handler(
+                    self._past_deadline if timed else None, PROGRESS_STEPS
+                )
+
+    def _ours(self, exc: sqlite3.Error) -> bool:
+        """The statement was interrupted by the canceller (Ctrl-C or SIGTERM)."""
+        canceller = self._canceller
+        return str(exc) == "interrupted" and canceller is not None and canceller.fired
 
     def run(self, loops: int) -> Batch:
         assert self._conn is not None, "open() first"
@@ -158,6 +188,9 @@ class SqliteSession:
                 return self._run_general(loops)
             return self._run_plain(loops)
         except sqlite3.OperationalError as exc:
+            if self._ours(exc) and not (opts.timeout_s is not None and self._past_deadline()):
+                self._rollback()
+                raise QueryFailed("interrupted", INTERRUPTED) from None
             if str(exc) == "interrupted" and opts.timeout_s is not None:
                 self._rollback()
                 raise QueryFailed(

@@ -137,6 +137,8 @@ class SqlScript:
         try:
             self.target.run_script(self.sql)
         except QueryFailed as exc:
+            if exc.kind == "interrupted":  # the hook runs in the thread that was interrupted
+                raise KeyboardInterrupt from None
             raise HookFailed(
                 f"{self.option} failed: {exc.detail}",
                 f"check the SQL given to {self.option}",
@@ -174,7 +176,11 @@ def make_target(
 
 def _failed(exc: QueryFailed) -> Outcome:
     return Outcome(
-        exit_code=None, timed_out=exc.kind == "timeout", error=exc.message, hint=HINTS[exc.kind]
+        exit_code=None,
+        timed_out=exc.kind == "timeout",
+        error=exc.message,
+        hint=HINTS[exc.kind],
+        interrupted=exc.kind == "interrupted",
     )
 
 
