@@ -212,7 +212,7 @@ def _variance(
     # best supported first; on a tie the order above (the more specific cause) stays
     found.sort(key=lambda item: -item[0])
     texts = [
-        f"{text} (this accounts for {max(share, 0.0):.0%} of the variance)"
+        f"{text}; this cause accounts for {max(share, 0.0):.0%} of the variance"
         for share, _, text in found
     ]
     if found and found[0][1] == "outliers" and _said(warned, "outlier"):
