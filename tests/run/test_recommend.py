@@ -290,3 +290,28 @@ def test_real_cpu_loop_counts_its_cpu_time() -> None:
         assert m.user_s is not None and m.system_s is not None
         assert 0.15 <= m.user_s + m.system_s <= 1.2 * m.wall_s + 0.05, m
     assert not any("multithreaded" in line for line in advice(r))
+
+
+def test_a_spread_that_leaves_no_conclusion_open_is_not_warned_about() -> None:
+    # Issue 18: "the runs vary a lot" and a variance diagnosis are for a benchmark whose
+    # figures leave the question open. Two benchmarks tenfold apart, each very noisy:
+    # their comparison is decided, so neither is warned about; alone, one is.
+    from pbench.run.results import build_results
+
+    rng = np.random.default_rng(3)
+    # two states in turn (a variance diagnosis: two clusters), the median between them
+    noisy = [0.001 * (1 + 0.6 * (i % 2)) + float(rng.normal(0, 1e-5)) for i in range(30)]
+    slow = [10 * v for v in noisy]
+    a, b = result(noisy), result(slow)
+    b.name = b.command = "y"
+    alone = build_results([result(noisy)], {}, reference=None, time_unit=None, compare=True,
+                          recommend=True)  # fmt: skip
+    assert any(w.startswith("The runs vary a lot") for w in alone.warnings["x"])
+    assert any(t.startswith("high variance") for t in alone.recommendations.get("x", []))
+    both = build_results([a, b], {}, reference="x", time_unit=None, compare=True, recommend=True)
+    (comparison,) = both.comparisons
+    assert comparison.verdict == "slower"
+    for name in ("x", "y"):
+        assert not any(w.startswith("The runs vary a lot") for w in both.warnings[name])
+        assert not any(t.startswith("high variance") for t in both.recommendations.get(name, []))
+    assert any(t.startswith("high variance") for t in both.other_diagnoses["x"])

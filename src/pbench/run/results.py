@@ -86,6 +86,24 @@ def build_results(
         scores = {r.name: benchmark_score(r.name, checks) for r in results}
     recommendations = _recommendations(results, summaries, checks) if recommend else {}
     others = _other_diagnoses(results) if recommend else {}
+    decided = _decided(comparisons, checks)
+    if decided:
+        # Issue 18: a spread is news only where it leaves the conclusion open. A benchmark
+        # whose every comparison reached a verdict (and no budget of it is at risk) is
+        # known well enough for what was asked: no "runs vary a lot" warning, and its
+        # variance diagnosis goes to the JSON only.
+        warnings = {
+            name: [w for w in found if not (name in decided and w.startswith(VARY))]
+            for name, found in warnings.items()
+        }
+        for name in decided:
+            shown = recommendations.get(name, [])
+            spread = [text for text in shown if text.startswith(HIGH_VARIANCE)]
+            if spread:
+                recommendations[name] = [t for t in shown if t not in spread]
+                if not recommendations[name]:
+                    del recommendations[name]
+                others[name] = [*spread, *others.get(name, [])]
     tables: list[dict[str, Any]] = []
     if scaling:  # a concurrency sweep (pbench.run.scaling)
         from pbench.run.scaling import scaling_tables
@@ -132,6 +150,19 @@ def _comparisons(
         )
     ]
     return _fitting_advice(comparisons, by_name)
+
+
+VARY = "The runs vary a lot"  # pbench.run.warnings: the median's interval is wide
+HIGH_VARIANCE = "high variance"  # pbench.run.recommend: a variance diagnosis
+
+
+def _decided(comparisons: Sequence[Comparison], checks: Sequence[BudgetCheck]) -> set[str]:
+    """The benchmarks in a comparison whose every comparison reached a verdict (slower,
+    faster, same) and none of whose budgets is at risk or undecided."""
+    names = {n for c in comparisons for n in (c.name, c.reference)}
+    open_ = {n for c in comparisons if c.verdict == "inconclusive" for n in (c.name, c.reference)}
+    open_ |= {c.benchmark for c in checks if c.status not in ("met", "broken")}
+    return names - open_
 
 
 def _recommendations(
