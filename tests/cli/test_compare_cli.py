@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -68,8 +69,31 @@ def test_regression_exits_3_and_missing_benchmarks_are_reported(
     ]
 
 
+def test_one_file_per_side_defaults_to_the_run_to_run_threshold(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Separate invocations of the same command move by 2.5-5.5% on a quiet machine: one
+    # file per side, a 3% difference is within the default 5%; a --threshold given rules.
+    rng = random.Random(5)
+
+    def hyperfine(path: Path, level: float) -> str:
+        times = [level * (1 + rng.gauss(0, 0.002)) for _ in range(20)]
+        path.write_text(json.dumps({"results": [{"command": "c", "times": times}]}))
+        return str(path)
+
+    a, b = hyperfine(tmp_path / "a.json", 0.100), hyperfine(tmp_path / "b.json", 0.103)
+    out_json = tmp_path / "c.json"
+    status, out, _ = run(capsys, a, b, "--export-json", str(out_json))
+    assert status == 0 and table_verdicts(out)["c"] == "same"
+    (entry,) = json.loads(out_json.read_text())["benchmarks"]
+    assert entry["comparison"]["threshold"] == 0.05
+    status, out, _ = run(capsys, a, b, "--threshold", "1%")
+    assert status == 3 and table_verdicts(out)["c"] == "slower"
+
+
 def test_inconclusive_exits_0_unless_asked_then_5(capsys: pytest.CaptureFixture[str]) -> None:
-    args = (data("pbench_base.json"), data("pbench_noisy.json"))
+    # at 1%: one file per side defaults to 5% (see the next test), within which this is same
+    args = (data("pbench_base.json"), data("pbench_noisy.json"), "--threshold", "1%")
     status, out, err = run(capsys, *args)
     # More runs narrow the interval within each run; the note says what they cannot see
     assert status == 0 and err.startswith("pbench: warning: 'parse': one file per side")

@@ -13,6 +13,13 @@ DEFAULT_THRESHOLD = 0.01  # differences smaller than this (a fraction) count as 
 # work done (0.98% of a program's whole count) the same. Their default is 0.1%, five
 # times the counts' own spread; a --threshold given applies as given.
 COUNT_THRESHOLD = 0.001
+# Two separate invocations of the same command, one result file each (pbench compare
+# A.json B.json, --baseline): the machine changes between them by more than 1%. A/A
+# trials on the idle 2-core machine (scripts/compare_trials.py --verdicts, sleep 0.005,
+# 20 runs a file): the ratio of medians of separate invocations moved by 2.5% (median),
+# 4.5% (p95), 5.5% at most. Their default is 5%, as asv's compare defaults to a factor
+# of 1.1: beyond the run-to-run change of a quiet machine. Counts keep COUNT_THRESHOLD.
+ONE_RUN_EACH_THRESHOLD = 0.05
 DEFAULT_RESAMPLES = 10_000  # bootstrap resamples of a confidence interval
 DEFAULT_STATISTIC = "median"
 
