@@ -445,6 +445,8 @@ class LoadRunner:
             active_ns=state.active_ns,
             unfinished=state.unfinished,
             schedule_ns=state.schedule_ns,
+            # a signal between two slices interrupts the run as much as one inside a slice
+            interrupted=total.interrupted or state.stop_reason == "interrupted",
         )
         nothing = not total.succeeded and (total.requests or total.unfinished)
         if nothing and result.stop_reason != "interrupted":
