@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pbench.errors import ExitCode, UsageError
-from pbench.models import MEASURE_WORDS, is_count
+from pbench.models import MEASURE_WORDS
 from pbench.results.read import Benchmark, ResultFile, Side
 from pbench.stats.aggregate import Aggregate
 from pbench.stats.comparison import Comparison, adjust_family, compare_aggregates, compare_runs
 from pbench.stats.gate import FailIf, GateResult, evaluate_aggregates, evaluate_runs
-from pbench.stats.settings import DEFAULTS, ONE_RUN_EACH_THRESHOLD, Settings
+from pbench.stats.settings import DEFAULTS, Settings
 
 
 @dataclass(frozen=True)
@@ -227,10 +227,8 @@ def _compare(p: Pair, settings: Settings) -> Comparison:
     """One pair compared: Welch's test when a side holds only aggregates, else the
     slices (hierarchically with several files per side)."""
     found = p.aggregates
-    threshold = settings.threshold_for(p.measure)
-    one_run_each = len(p.baseline_runs) == len(p.candidate_runs) == 1
-    if one_run_each and not settings.threshold_given and not is_count(p.measure):
-        threshold = max(threshold, ONE_RUN_EACH_THRESHOLD)  # separate runs: the machine moved
+    one_run_each = len(p.baseline_runs) == len(p.candidate_runs) == 1  # the machine moved
+    threshold = settings.threshold_for(p.measure, one_run_each)
     if found is not None:
         return compare_aggregates(*found, name=p.candidate.name, reference_name=p.baseline.name,
                                   alpha=settings.alpha, threshold=threshold)  # fmt: skip

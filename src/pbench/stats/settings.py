@@ -38,18 +38,22 @@ class Settings:
     # than defaulted (:func:`settings_with` of no --threshold, :data:`DEFAULTS`)
     threshold_given: bool = True
 
-    def threshold_for(self, measure: str) -> float:
+    def threshold_for(self, measure: str, one_run_each: bool = False) -> float:
         """The noise threshold of a comparison of ``measure``'s figures: the one given,
-        else the measure's default (:func:`threshold_for`)."""
-        return self.threshold if self.threshold_given else threshold_for(None, measure)
+        else the default (:func:`threshold_for`)."""
+        given = self.threshold if self.threshold_given else None
+        return threshold_for(given, measure, one_run_each)
 
 
-def threshold_for(given: float | None, measure: str) -> float:
+def threshold_for(given: float | None, measure: str, one_run_each: bool = False) -> float:
     """``given`` (a --threshold), else :data:`COUNT_THRESHOLD` for counts (instructions,
-    cycles) and :data:`DEFAULT_THRESHOLD` for times."""
+    cycles), :data:`ONE_RUN_EACH_THRESHOLD` for times of one separate run per side, and
+    :data:`DEFAULT_THRESHOLD` for other times."""
     if given is not None:
         return given
-    return COUNT_THRESHOLD if measure in ("instructions", "cycles") else DEFAULT_THRESHOLD
+    if measure in ("instructions", "cycles"):
+        return COUNT_THRESHOLD
+    return ONE_RUN_EACH_THRESHOLD if one_run_each else DEFAULT_THRESHOLD
 
 
 def settings_with(
